@@ -1,0 +1,46 @@
+package triggers
+
+import "log/slog"
+
+// UserMigrationEvent is sent when a user who does not exist in the pool signs in or asks
+// to reset a password, so that the function can bring the user over from a legacy store.
+type UserMigrationEvent struct {
+	Header
+	Request  UserMigrationRequest  `json:"request"`
+	Response UserMigrationResponse `json:"response"`
+}
+
+// UserMigrationRequest carries the password the user typed (UserMigration_Authentication
+// only). It is a [Secret]: never logged.
+type UserMigrationRequest struct {
+	Password       Secret     `json:"password"`
+	ValidationData Attributes `json:"validationData"`
+	ClientMetadata Attributes `json:"clientMetadata"`
+}
+
+// UserMigrationResponse creates the user. Fields left empty are left out of the reply.
+type UserMigrationResponse struct {
+	UserAttributes Attributes `json:"userAttributes,omitempty"`
+	// FinalUserStatus is CONFIRMED or RESET_REQUIRED.
+	FinalUserStatus string `json:"finalUserStatus,omitempty"`
+	// MessageAction is SUPPRESS to send no welcome message, or RESEND.
+	MessageAction string `json:"messageAction,omitempty"`
+	// DesiredDeliveryMediums lists EMAIL and/or SMS.
+	DesiredDeliveryMediums []string `json:"desiredDeliveryMediums,omitempty"`
+	ForceAliasCreation     bool     `json:"forceAliasCreation,omitempty"`
+	EnableSMSMFA           bool     `json:"enableSMSMFA,omitempty"`
+}
+
+// Trigger returns [TriggerUserMigration].
+func (*UserMigrationEvent) Trigger() Trigger { return TriggerUserMigration }
+
+// LogValue describes the event for logs, without the password, validation data values or
+// the migrated attributes' values.
+func (e *UserMigrationEvent) LogValue() slog.Value {
+	return slog.GroupValue(append(headerAttrs(&e.Header),
+		slog.Any("password", e.Request.Password),
+		slog.Any("validationData", keysOnly(e.Request.ValidationData)),
+		slog.Any("clientMetadata", keysOnly(e.Request.ClientMetadata)),
+		slog.String("finalUserStatus", e.Response.FinalUserStatus),
+		slog.String("messageAction", e.Response.MessageAction))...)
+}

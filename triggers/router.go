@@ -1,0 +1,265 @@
+package triggers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda/messages"
+)
+
+// Router is one Lambda function for one or more triggers: it reads the triggerSource of
+// each event, decodes the event into the type of that trigger, and runs the chain
+// registered for it inside the router's middleware. It implements aws-lambda-go's
+// lambda.Handler, so the runtime calls [Router.Invoke] with the raw payload and no
+// reflection happens per call.
+//
+// Register every trigger before the first Invoke; a Router is safe for concurrent use
+// after that.
+type Router struct {
+	cfg    config
+	routes map[Trigger]*route
+}
+
+type route struct {
+	newEvent func() Event
+	next     Next
+}
+
+// Option configures a [Router].
+type Option func(*config)
+
+type config struct {
+	logger       *slog.Logger
+	budget       time.Duration
+	middleware   []Middleware
+	errorMessage string
+	exposeErrors bool
+}
+
+// WithLogger sets the logger; the default writes JSON to stderr at the level named by the
+// LOG_LEVEL environment variable (debug, info, warn, error; info when unset).
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
+// WithBudget sets how long a trigger may run before its context is cancelled; see
+// [Budget]. The default is [DefaultBudget]; zero or less turns the budget off.
+func WithBudget(d time.Duration) Option { return func(c *config) { c.budget = d } }
+
+// WithMiddleware adds middleware inside the defaults (Recover, Budget, Log), in the order
+// given, around every trigger's chain.
+func WithMiddleware(mws ...Middleware) Option {
+	return func(c *config) { c.middleware = append(c.middleware, mws...) }
+}
+
+// WithErrorMessage sets the text the end user sees when a module fails with an error that
+// is not a rejection. The default is [DefaultErrorMessage].
+func WithErrorMessage(msg string) Option { return func(c *config) { c.errorMessage = msg } }
+
+// WithInternalErrors returns every error's own text to Cognito instead of the generic
+// message. It helps while developing against a local user pool; in production it can
+// show internals such as AWS error messages to end users.
+func WithInternalErrors() Option { return func(c *config) { c.exposeErrors = true } }
+
+// NewRouter returns a router with no triggers registered. The default middleware, outermost
+// first, is Recover, Budget and Log.
+func NewRouter(opts ...Option) *Router {
+	cfg := config{budget: DefaultBudget, errorMessage: DefaultErrorMessage}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.logger == nil {
+		cfg.logger = DefaultLogger()
+	}
+	return &Router{cfg: cfg, routes: make(map[Trigger]*route)}
+}
+
+// DefaultLogger returns the logger a router uses when given none: JSON on stderr, at the
+// level named by LOG_LEVEL.
+func DefaultLogger() *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(os.Getenv("LOG_LEVEL"))); err != nil {
+		level = slog.LevelInfo
+	}
+	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+}
+
+func register[E any, P interface {
+	*E
+	Event
+}](r *Router, h Handler[E]) *Router {
+	if h == nil {
+		panic("triggers: nil handler")
+	}
+	mws := append([]Middleware{Recover(), Budget(r.cfg.budget), Log(r.cfg.logger)}, r.cfg.middleware...)
+	trigger := P(new(E)).Trigger()
+	r.routes[trigger] = &route{
+		newEvent: func() Event { return P(new(E)) },
+		next:     compose(func(ctx context.Context, e Event) error { return h(ctx, (*E)(e.(P))) }, mws),
+	}
+	return r
+}
+
+// PreSignUp registers the pre sign-up chain.
+func (r *Router) PreSignUp(h Handler[PreSignUpEvent]) *Router { return register(r, h) }
+
+// PostConfirmation registers the post confirmation chain. Its failures are logged and the
+// trigger succeeds, since the user is confirmed already, unless an error wraps
+// [ErrCritical].
+func (r *Router) PostConfirmation(h Handler[PostConfirmationEvent]) *Router { return register(r, h) }
+
+// PreAuthentication registers the pre authentication chain.
+func (r *Router) PreAuthentication(h Handler[PreAuthenticationEvent]) *Router {
+	return register(r, h)
+}
+
+// PostAuthentication registers the post authentication chain.
+func (r *Router) PostAuthentication(h Handler[PostAuthenticationEvent]) *Router {
+	return register(r, h)
+}
+
+// DefineAuthChallenge registers the define auth challenge chain.
+func (r *Router) DefineAuthChallenge(h Handler[DefineAuthChallengeEvent]) *Router {
+	return register(r, h)
+}
+
+// CreateAuthChallenge registers the create auth challenge chain.
+func (r *Router) CreateAuthChallenge(h Handler[CreateAuthChallengeEvent]) *Router {
+	return register(r, h)
+}
+
+// VerifyAuthChallenge registers the verify auth challenge response chain.
+func (r *Router) VerifyAuthChallenge(h Handler[VerifyAuthChallengeEvent]) *Router {
+	return register(r, h)
+}
+
+// PreTokenGeneration registers the pre token generation chain, for event versions 1, 2
+// and 3 alike.
+func (r *Router) PreTokenGeneration(h Handler[PreTokenGenerationEvent]) *Router {
+	return register(r, h)
+}
+
+// UserMigration registers the user migration chain.
+func (r *Router) UserMigration(h Handler[UserMigrationEvent]) *Router { return register(r, h) }
+
+// CustomMessage registers the custom message chain.
+func (r *Router) CustomMessage(h Handler[CustomMessageEvent]) *Router { return register(r, h) }
+
+// CustomEmailSender registers the custom email sender chain.
+func (r *Router) CustomEmailSender(h Handler[CustomEmailSenderEvent]) *Router {
+	return register(r, h)
+}
+
+// CustomSMSSender registers the custom SMS sender chain.
+func (r *Router) CustomSMSSender(h Handler[CustomSMSSenderEvent]) *Router {
+	return register(r, h)
+}
+
+// InboundFederation registers the inbound federation chain.
+func (r *Router) InboundFederation(h Handler[InboundFederationEvent]) *Router {
+	return register(r, h)
+}
+
+// Registered reports the triggers that have a chain, in [Triggers] order.
+func (r *Router) Registered() []Trigger {
+	var out []Trigger
+	for _, t := range Triggers {
+		if r.routes[t] != nil {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// Error types returned to Lambda in errorType, so that operators can tell a rejection
+// from a failure in the function's metrics and logs.
+const (
+	ErrorTypeRejected     = "Rejected"
+	ErrorTypeInvalidEvent = "InvalidEvent"
+	ErrorTypeInternal     = "InternalError"
+)
+
+// InvokeError is the error a failed invocation returns: the text Cognito shows the end
+// user and the errorType Lambda reports. Cognito shows it as
+// "<Trigger> failed with error <Message>.".
+type InvokeError struct {
+	Trigger Trigger // "" when the event did not name a known trigger
+	Message string
+	Type    string
+}
+
+func (e *InvokeError) Error() string { return e.Message }
+
+// Text returns the error as Cognito words it for the end user.
+func (e *InvokeError) Text() string {
+	name := string(e.Trigger)
+	if name == "" {
+		name = "Lambda"
+	}
+	return fmt.Sprintf("%s failed with error %s.", name, e.Message)
+}
+
+// Invoke implements aws-lambda-go's lambda.Handler. On failure it returns the error as
+// aws-lambda-go's messages.InvokeResponse_Error, so that Lambda reports the user-facing
+// message and an errorType of Rejected, InvalidEvent or InternalError.
+func (r *Router) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	out, ierr := r.Handle(ctx, payload)
+	if ierr != nil {
+		return nil, messages.InvokeResponse_Error{Message: ierr.Message, Type: ierr.Type}
+	}
+	return out, nil
+}
+
+// Handle runs one event and returns the response event JSON, or the user-facing error.
+// It is [Router.Invoke] for callers outside the Lambda runtime (the local server, the
+// -event mode, tests).
+func (r *Router) Handle(ctx context.Context, payload []byte) ([]byte, *InvokeError) {
+	src, _, err := peekHeader(payload)
+	if err != nil {
+		return nil, r.invalid("", err)
+	}
+	trigger := src.Trigger()
+	rt := r.routes[trigger]
+	if rt == nil {
+		return nil, r.invalid(trigger, &DecodeError{Trigger: trigger,
+			Reason: fmt.Sprintf("no handler registered for trigger %s (triggerSource %s)", trigger, src)})
+	}
+	e := rt.newEvent()
+	if err := decodeEvent(payload, e); err != nil {
+		return nil, r.invalid(trigger, err)
+	}
+	if err := rt.next(ctx, e); err != nil {
+		if ierr := r.publicError(trigger, err); ierr != nil {
+			return nil, ierr
+		}
+	}
+	out, err := appendEvent(make([]byte, 0, len(payload)+64), e)
+	if err != nil {
+		r.cfg.logger.LogAttrs(ctx, slog.LevelError, "encode response", slog.String("error", err.Error()))
+		return nil, &InvokeError{Trigger: trigger, Message: r.cfg.errorMessage, Type: ErrorTypeInternal}
+	}
+	return out, nil
+}
+
+func (r *Router) invalid(trigger Trigger, err error) *InvokeError {
+	r.cfg.logger.LogAttrs(context.Background(), slog.LevelError, "invalid event", slog.String("error", err.Error()))
+	return &InvokeError{Trigger: trigger, Message: err.Error(), Type: ErrorTypeInvalidEvent}
+}
+
+// publicError turns a chain's error into what Cognito is told, or nil when the trigger
+// must succeed anyway (a post confirmation failure that is not critical).
+func (r *Router) publicError(trigger Trigger, err error) *InvokeError {
+	if trigger == TriggerPostConfirmation && !errors.Is(err, ErrCritical) {
+		return nil
+	}
+	if rej, ok := AsRejection(err); ok {
+		return &InvokeError{Trigger: trigger, Message: rej.Message, Type: ErrorTypeRejected}
+	}
+	msg := r.cfg.errorMessage
+	if r.cfg.exposeErrors {
+		msg = err.Error()
+	}
+	return &InvokeError{Trigger: trigger, Message: msg, Type: ErrorTypeInternal}
+}

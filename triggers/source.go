@@ -1,0 +1,162 @@
+package triggers
+
+import "strings"
+
+// TriggerSource is the triggerSource field of a Cognito event: which trigger fired and why.
+type TriggerSource string
+
+// Trigger sources that Cognito documents, grouped by trigger.
+const (
+	PreSignUpSignUp           TriggerSource = "PreSignUp_SignUp"
+	PreSignUpAdminCreateUser  TriggerSource = "PreSignUp_AdminCreateUser"
+	PreSignUpExternalProvider TriggerSource = "PreSignUp_ExternalProvider"
+
+	PostConfirmationConfirmSignUp         TriggerSource = "PostConfirmation_ConfirmSignUp"
+	PostConfirmationConfirmForgotPassword TriggerSource = "PostConfirmation_ConfirmForgotPassword"
+
+	PreAuthenticationAuthentication  TriggerSource = "PreAuthentication_Authentication"
+	PostAuthenticationAuthentication TriggerSource = "PostAuthentication_Authentication"
+
+	DefineAuthChallengeAuthentication TriggerSource = "DefineAuthChallenge_Authentication"
+	CreateAuthChallengeAuthentication TriggerSource = "CreateAuthChallenge_Authentication"
+	// VerifyAuthChallengeResponseAuthentication is the spelling Cognito sends;
+	// VerifyAuthChallengeAuthentication is accepted too because older documentation used it.
+	VerifyAuthChallengeResponseAuthentication TriggerSource = "VerifyAuthChallengeResponse_Authentication"
+	VerifyAuthChallengeAuthentication         TriggerSource = "VerifyAuthChallenge_Authentication"
+
+	TokenGenerationHostedAuth           TriggerSource = "TokenGeneration_HostedAuth"
+	TokenGenerationAuthentication       TriggerSource = "TokenGeneration_Authentication"
+	TokenGenerationNewPasswordChallenge TriggerSource = "TokenGeneration_NewPasswordChallenge"
+	TokenGenerationAuthenticateDevice   TriggerSource = "TokenGeneration_AuthenticateDevice"
+	TokenGenerationRefreshTokens        TriggerSource = "TokenGeneration_RefreshTokens"
+	TokenGenerationClientCredentials    TriggerSource = "TokenGeneration_ClientCredentials"
+
+	UserMigrationAuthentication TriggerSource = "UserMigration_Authentication"
+	UserMigrationForgotPassword TriggerSource = "UserMigration_ForgotPassword"
+
+	CustomMessageSignUp              TriggerSource = "CustomMessage_SignUp"
+	CustomMessageAdminCreateUser     TriggerSource = "CustomMessage_AdminCreateUser"
+	CustomMessageResendCode          TriggerSource = "CustomMessage_ResendCode"
+	CustomMessageForgotPassword      TriggerSource = "CustomMessage_ForgotPassword"
+	CustomMessageUpdateUserAttribute TriggerSource = "CustomMessage_UpdateUserAttribute"
+	CustomMessageVerifyUserAttribute TriggerSource = "CustomMessage_VerifyUserAttribute"
+	CustomMessageAuthentication      TriggerSource = "CustomMessage_Authentication"
+
+	CustomEmailSenderSignUp                      TriggerSource = "CustomEmailSender_SignUp"
+	CustomEmailSenderResendCode                  TriggerSource = "CustomEmailSender_ResendCode"
+	CustomEmailSenderForgotPassword              TriggerSource = "CustomEmailSender_ForgotPassword"
+	CustomEmailSenderUpdateUserAttribute         TriggerSource = "CustomEmailSender_UpdateUserAttribute"
+	CustomEmailSenderVerifyUserAttribute         TriggerSource = "CustomEmailSender_VerifyUserAttribute"
+	CustomEmailSenderAdminCreateUser             TriggerSource = "CustomEmailSender_AdminCreateUser"
+	CustomEmailSenderAccountTakeOverNotification TriggerSource = "CustomEmailSender_AccountTakeOverNotification"
+	CustomEmailSenderAuthentication              TriggerSource = "CustomEmailSender_Authentication"
+
+	CustomSMSSenderSignUp              TriggerSource = "CustomSMSSender_SignUp"
+	CustomSMSSenderResendCode          TriggerSource = "CustomSMSSender_ResendCode"
+	CustomSMSSenderForgotPassword      TriggerSource = "CustomSMSSender_ForgotPassword"
+	CustomSMSSenderUpdateUserAttribute TriggerSource = "CustomSMSSender_UpdateUserAttribute"
+	CustomSMSSenderVerifyUserAttribute TriggerSource = "CustomSMSSender_VerifyUserAttribute"
+	CustomSMSSenderAuthentication      TriggerSource = "CustomSMSSender_Authentication"
+	CustomSMSSenderAdminCreateUser     TriggerSource = "CustomSMSSender_AdminCreateUser"
+
+	InboundFederationExternalProvider TriggerSource = "InboundFederation_ExternalProvider"
+)
+
+// Trigger names one Cognito user pool trigger: the part of a trigger source before the
+// underscore, and the word Cognito uses in "<Trigger> failed with error <text>.".
+type Trigger string
+
+// The Cognito user pool triggers.
+const (
+	TriggerPreSignUp           Trigger = "PreSignUp"
+	TriggerPostConfirmation    Trigger = "PostConfirmation"
+	TriggerPreAuthentication   Trigger = "PreAuthentication"
+	TriggerPostAuthentication  Trigger = "PostAuthentication"
+	TriggerDefineAuthChallenge Trigger = "DefineAuthChallenge"
+	TriggerCreateAuthChallenge Trigger = "CreateAuthChallenge"
+	TriggerVerifyAuthChallenge Trigger = "VerifyAuthChallengeResponse"
+	TriggerPreTokenGeneration  Trigger = "PreTokenGeneration"
+	TriggerUserMigration       Trigger = "UserMigration"
+	TriggerCustomMessage       Trigger = "CustomMessage"
+	TriggerCustomEmailSender   Trigger = "CustomEmailSender"
+	TriggerCustomSMSSender     Trigger = "CustomSMSSender"
+	TriggerInboundFederation   Trigger = "InboundFederation"
+)
+
+// Triggers lists every trigger in the order Cognito runs them during a user's journey.
+var Triggers = []Trigger{
+	TriggerPreSignUp, TriggerCustomMessage, TriggerPostConfirmation, TriggerUserMigration,
+	TriggerPreAuthentication, TriggerDefineAuthChallenge, TriggerCreateAuthChallenge,
+	TriggerVerifyAuthChallenge, TriggerPostAuthentication, TriggerPreTokenGeneration,
+	TriggerCustomEmailSender, TriggerCustomSMSSender, TriggerInboundFederation,
+}
+
+// TriggerSources lists every trigger source Cognito documents, including the older
+// VerifyAuthChallenge_Authentication spelling.
+var TriggerSources = []TriggerSource{
+	PreSignUpSignUp, PreSignUpAdminCreateUser, PreSignUpExternalProvider,
+	PostConfirmationConfirmSignUp, PostConfirmationConfirmForgotPassword,
+	PreAuthenticationAuthentication, PostAuthenticationAuthentication,
+	DefineAuthChallengeAuthentication, CreateAuthChallengeAuthentication,
+	VerifyAuthChallengeResponseAuthentication, VerifyAuthChallengeAuthentication,
+	TokenGenerationHostedAuth, TokenGenerationAuthentication, TokenGenerationNewPasswordChallenge,
+	TokenGenerationAuthenticateDevice, TokenGenerationRefreshTokens, TokenGenerationClientCredentials,
+	UserMigrationAuthentication, UserMigrationForgotPassword,
+	CustomMessageSignUp, CustomMessageAdminCreateUser, CustomMessageResendCode,
+	CustomMessageForgotPassword, CustomMessageUpdateUserAttribute, CustomMessageVerifyUserAttribute,
+	CustomMessageAuthentication,
+	CustomEmailSenderSignUp, CustomEmailSenderResendCode, CustomEmailSenderForgotPassword,
+	CustomEmailSenderUpdateUserAttribute, CustomEmailSenderVerifyUserAttribute,
+	CustomEmailSenderAdminCreateUser, CustomEmailSenderAccountTakeOverNotification,
+	CustomEmailSenderAuthentication,
+	CustomSMSSenderSignUp, CustomSMSSenderResendCode, CustomSMSSenderForgotPassword,
+	CustomSMSSenderUpdateUserAttribute, CustomSMSSenderVerifyUserAttribute,
+	CustomSMSSenderAuthentication, CustomSMSSenderAdminCreateUser,
+	InboundFederationExternalProvider,
+}
+
+// Trigger returns the trigger a source belongs to, or "" for a source no trigger has.
+// Cognito adds sources within a trigger from time to time, so any source with a known
+// trigger prefix is accepted, not only the listed constants.
+func (s TriggerSource) Trigger() Trigger {
+	prefix, _, ok := strings.Cut(string(s), "_")
+	if !ok {
+		return ""
+	}
+	switch prefix {
+	case "PreSignUp":
+		return TriggerPreSignUp
+	case "PostConfirmation":
+		return TriggerPostConfirmation
+	case "PreAuthentication":
+		return TriggerPreAuthentication
+	case "PostAuthentication":
+		return TriggerPostAuthentication
+	case "DefineAuthChallenge":
+		return TriggerDefineAuthChallenge
+	case "CreateAuthChallenge":
+		return TriggerCreateAuthChallenge
+	case "VerifyAuthChallengeResponse", "VerifyAuthChallenge":
+		return TriggerVerifyAuthChallenge
+	case "TokenGeneration":
+		return TriggerPreTokenGeneration
+	case "UserMigration":
+		return TriggerUserMigration
+	case "CustomMessage":
+		return TriggerCustomMessage
+	case "CustomEmailSender":
+		return TriggerCustomEmailSender
+	case "CustomSMSSender":
+		return TriggerCustomSMSSender
+	case "InboundFederation":
+		return TriggerInboundFederation
+	}
+	return ""
+}
+
+// Action returns the part of the source after the trigger, such as "SignUp" for
+// PreSignUp_SignUp.
+func (s TriggerSource) Action() string {
+	_, action, _ := strings.Cut(string(s), "_")
+	return action
+}

@@ -1,0 +1,78 @@
+package triggers
+
+import "log/slog"
+
+// PreTokenGenerationEvent is sent before Cognito issues tokens. One type serves all three
+// event versions: version "1" carries ID token claims only and answers in
+// ClaimsOverrideDetails; versions "2" and "3" add scopes and access token claims and
+// answer in ClaimsAndScopeOverrideDetails. Version 3 also fires for machine-to-machine
+// tokens (TokenGeneration_ClientCredentials), where there is no user.
+type PreTokenGenerationEvent struct {
+	Header
+	Request  PreTokenGenerationRequest  `json:"request"`
+	Response PreTokenGenerationResponse `json:"response"`
+}
+
+// PreTokenGenerationRequest is the user, their groups and, from version 2, the scopes.
+type PreTokenGenerationRequest struct {
+	UserAttributes     Attributes         `json:"userAttributes"`
+	GroupConfiguration GroupConfiguration `json:"groupConfiguration"`
+	Scopes             []string           `json:"scopes,omitempty"`
+	ClientMetadata     Attributes         `json:"clientMetadata,omitempty"`
+}
+
+// PreTokenGenerationResponse holds the changes to the tokens. A nil field changes nothing;
+// in particular a nil GroupOverrideDetails keeps the user's groups, while an empty one
+// removes them.
+type PreTokenGenerationResponse struct {
+	// ClaimsOverrideDetails answers a version 1 event.
+	ClaimsOverrideDetails *ClaimsOverrideDetails `json:"claimsOverrideDetails,omitempty"`
+	// ClaimsAndScopeOverrideDetails answers a version 2 or 3 event.
+	ClaimsAndScopeOverrideDetails *ClaimsAndScopeOverrideDetails `json:"claimsAndScopeOverrideDetails,omitempty"`
+}
+
+// ClaimsOverrideDetails changes the ID token of a version 1 event.
+type ClaimsOverrideDetails struct {
+	ClaimsToAddOrOverride map[string]string   `json:"claimsToAddOrOverride,omitempty"`
+	ClaimsToSuppress      []string            `json:"claimsToSuppress,omitempty"`
+	GroupOverrideDetails  *GroupConfiguration `json:"groupOverrideDetails,omitempty"`
+}
+
+// ClaimsAndScopeOverrideDetails changes both tokens of a version 2 or 3 event.
+type ClaimsAndScopeOverrideDetails struct {
+	IDTokenGeneration     *IDTokenGeneration     `json:"idTokenGeneration,omitempty"`
+	AccessTokenGeneration *AccessTokenGeneration `json:"accessTokenGeneration,omitempty"`
+	GroupOverrideDetails  *GroupConfiguration    `json:"groupOverrideDetails,omitempty"`
+}
+
+// IDTokenGeneration changes the ID token. Claim values may be any JSON value: strings,
+// numbers, booleans, arrays and objects.
+type IDTokenGeneration struct {
+	ClaimsToAddOrOverride map[string]any `json:"claimsToAddOrOverride,omitempty"`
+	ClaimsToSuppress      []string       `json:"claimsToSuppress,omitempty"`
+}
+
+// AccessTokenGeneration changes the access token: claims as for the ID token, and scopes.
+type AccessTokenGeneration struct {
+	ClaimsToAddOrOverride map[string]any `json:"claimsToAddOrOverride,omitempty"`
+	ClaimsToSuppress      []string       `json:"claimsToSuppress,omitempty"`
+	ScopesToAdd           []string       `json:"scopesToAdd,omitempty"`
+	ScopesToSuppress      []string       `json:"scopesToSuppress,omitempty"`
+}
+
+// Trigger returns [TriggerPreTokenGeneration].
+func (*PreTokenGenerationEvent) Trigger() Trigger { return TriggerPreTokenGeneration }
+
+// IsV1 reports whether the event is version 1 (or carries no version), whose answer goes
+// in ClaimsOverrideDetails with string claim values.
+func (e *PreTokenGenerationEvent) IsV1() bool { return e.Version == "1" || e.Version == "" }
+
+// LogValue describes the event for logs. Claim values are left out: applications put
+// entitlements and identifiers there.
+func (e *PreTokenGenerationEvent) LogValue() slog.Value {
+	return slog.GroupValue(append(headerAttrs(&e.Header),
+		slog.Any("userAttributes", e.Request.UserAttributes),
+		slog.Any("groups", e.Request.GroupConfiguration.GroupsToOverride),
+		slog.Any("scopes", e.Request.Scopes),
+		slog.Any("clientMetadata", keysOnly(e.Request.ClientMetadata)))...)
+}
