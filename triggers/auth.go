@@ -133,10 +133,7 @@ func (e *CreateAuthChallengeEvent) LogValue() slog.Value {
 		slog.Any("session", e.Request.Session),
 		slog.Any("clientMetadata", keysOnly(e.Request.ClientMetadata)),
 		slog.Bool("userNotFound", e.Request.UserNotFound),
-		slog.Group("response",
-			slog.Any("publicChallengeParameters", e.Response.PublicChallengeParameters),
-			slog.Any("privateChallengeParameters", keysOnly(e.Response.PrivateChallengeParameters)),
-			slog.String("challengeMetadata", e.Response.ChallengeMetadata)))...)
+		slog.Any("response", e.Response))...)
 }
 
 // VerifyAuthChallengeEvent asks whether the user's answer is right.
@@ -167,9 +164,24 @@ func (*VerifyAuthChallengeEvent) Trigger() Trigger { return TriggerVerifyAuthCha
 // LogValue describes the event for logs, without the answer or private parameter values.
 func (e *VerifyAuthChallengeEvent) LogValue() slog.Value {
 	return slog.GroupValue(append(headerAttrs(&e.Header),
-		slog.Any("privateChallengeParameters", keysOnly(e.Request.PrivateChallengeParameters)),
-		slog.Any("challengeAnswer", e.Request.ChallengeAnswer),
-		slog.Any("clientMetadata", keysOnly(e.Request.ClientMetadata)),
-		slog.Bool("userNotFound", e.Request.UserNotFound),
+		slog.Any("request", e.Request),
 		slog.Bool("answerCorrect", e.Response.AnswerCorrect))...)
+}
+
+// LogValue describes the request for logs, without the answer or private parameter values.
+func (r VerifyAuthChallengeRequest) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.Any("userAttributes", r.UserAttributes),
+		slog.Any("privateChallengeParameters", keysOnly(r.PrivateChallengeParameters)),
+		slog.Any("challengeAnswer", r.ChallengeAnswer),
+		slog.Any("clientMetadata", keysOnly(r.ClientMetadata)),
+		slog.Bool("userNotFound", r.UserNotFound))
+}
+
+// LogValue describes the response for logs, with private parameters reduced to their keys.
+func (r CreateAuthChallengeResponse) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.Any("publicChallengeParameters", r.PublicChallengeParameters),
+		slog.Any("privateChallengeParameters", keysOnly(r.PrivateChallengeParameters)),
+		slog.String("challengeMetadata", r.ChallengeMetadata))
 }

@@ -55,7 +55,7 @@ func Critical(err error) error {
 
 type criticalError struct{ err error }
 
-func (c *criticalError) Error() string { return c.err.Error() }
+func (c *criticalError) Error() string   { return c.err.Error() }
 func (c *criticalError) Unwrap() []error { return []error{c.err, ErrCritical} }
 
 // DecodeError reports an event that could not be decoded: malformed JSON, a field of the

@@ -66,6 +66,10 @@ func (s Secret) GoString() string { return s.String() }
 // Format keeps every fmt verb, %x and %q included, from printing the value.
 func (s Secret) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(s.String())) }
 
+// MarshalJSON keeps encoding/json, and so log/slog's JSON handler, from printing the
+// value. The event codec writes the real value on the wire.
+func (s Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + s.String() + `"`), nil }
+
 // LogValue keeps log/slog from printing the value.
 func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
 

@@ -41,8 +41,15 @@ func (e *InboundFederationEvent) LogValue() slog.Value {
 	return slog.GroupValue(append(headerAttrs(&e.Header),
 		slog.String("providerName", e.Request.ProviderName),
 		slog.String("providerType", e.Request.ProviderType),
-		slog.Any("tokenResponse", keysOnly(e.Request.Attributes.TokenResponse)),
-		slog.Any("idToken", keysOnly(e.Request.Attributes.IDToken)),
-		slog.Any("userInfo", keysOnly(e.Request.Attributes.UserInfo)),
-		slog.Any("samlResponse", keysOnly(e.Request.Attributes.SAMLResponse)))...)
+		slog.Any("attributes", e.Request.Attributes))...)
+}
+
+// LogValue describes the attributes for logs: token names without the tokens, and claim
+// names without their values.
+func (a FederationAttributes) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.Any("tokenResponse", keysOnly(a.TokenResponse)),
+		slog.Any("idToken", keysOnly(a.IDToken)),
+		slog.Any("userInfo", keysOnly(a.UserInfo)),
+		slog.Any("samlResponse", keysOnly(a.SAMLResponse)))
 }

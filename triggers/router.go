@@ -48,7 +48,7 @@ func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l }
 // [Budget]. The default is [DefaultBudget]; zero or less turns the budget off.
 func WithBudget(d time.Duration) Option { return func(c *config) { c.budget = d } }
 
-// WithMiddleware adds middleware inside the defaults (Recover, Budget, Log), in the order
+// WithMiddleware adds middleware inside the defaults (Log, Recover, Budget), in the order
 // given, around every trigger's chain.
 func WithMiddleware(mws ...Middleware) Option {
 	return func(c *config) { c.middleware = append(c.middleware, mws...) }
@@ -64,7 +64,7 @@ func WithErrorMessage(msg string) Option { return func(c *config) { c.errorMessa
 func WithInternalErrors() Option { return func(c *config) { c.exposeErrors = true } }
 
 // NewRouter returns a router with no triggers registered. The default middleware, outermost
-// first, is Recover, Budget and Log.
+// first, is Log (so that it sees panics as errors), Recover and Budget.
 func NewRouter(opts ...Option) *Router {
 	cfg := config{budget: DefaultBudget, errorMessage: DefaultErrorMessage}
 	for _, o := range opts {
@@ -93,7 +93,7 @@ func register[E any, P interface {
 	if h == nil {
 		panic("triggers: nil handler")
 	}
-	mws := append([]Middleware{Recover(), Budget(r.cfg.budget), Log(r.cfg.logger)}, r.cfg.middleware...)
+	mws := append([]Middleware{Log(r.cfg.logger), Recover(), Budget(r.cfg.budget)}, r.cfg.middleware...)
 	trigger := P(new(E)).Trigger()
 	r.routes[trigger] = &route{
 		newEvent: func() Event { return P(new(E)) },
