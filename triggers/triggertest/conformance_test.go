@@ -1,0 +1,140 @@
+package triggertest_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/lambda-triggers/cognito/triggers"
+	"github.com/lambda-triggers/cognito/triggers/triggertest"
+)
+
+// autoConfirmSignUps acts on PreSignUp_SignUp only, as a well-behaved module does.
+func autoConfirmSignUps(_ context.Context, e *triggers.PreSignUpEvent) error {
+	if e.TriggerSource != triggers.PreSignUpSignUp {
+		return nil
+	}
+	if strings.HasSuffix(e.Request.UserAttributes["email"], "@tempmail.test") {
+		return triggers.Reject("Please sign up with a permanent email address")
+	}
+	e.Response.AutoConfirmUser = true
+	return nil
+}
+
+func TestRunModuleTestsPassesGoodModules(t *testing.T) {
+	t.Parallel()
+	triggertest.RunModuleTests(t, autoConfirmSignUps, triggertest.ActsOn(triggers.PreSignUpSignUp))
+	triggertest.RunModuleTests(t, triggers.Chain[triggers.PreTokenGenerationEvent]())
+	triggertest.RunModuleTests(t, func(ctx context.Context, e *triggers.VerifyAuthChallengeEvent) error {
+		// Logging through the router's logger is fine as long as secrets stay out.
+		triggers.Logger(ctx).Info("verifying", "user", e.UserName, "answerLength", len(e.Request.ChallengeAnswer.Reveal()))
+		e.Response.AnswerCorrect = e.Request.ChallengeAnswer.Reveal() == e.Request.PrivateChallengeParameters["answer"]
+		return nil
+	})
+	triggertest.RunModuleTests(t, func(_ context.Context, e *triggers.PreSignUpEvent) error {
+		if e.Request.ClientMetadata.Get("invitationCode") != "INV-1" {
+			return triggers.Reject("An invitation is required")
+		}
+		return nil
+	}, triggertest.WithEventOptions(triggertest.WithClientMetadata("invitationCode", "INV-1")),
+		triggertest.ActsOn(triggers.PreSignUpSignUp, triggers.PreSignUpAdminCreateUser, triggers.PreSignUpExternalProvider))
+}
+
+func TestRunModuleTestsFindsFaults(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		problem string // a substring of a reported problem
+		check   func(t *testing.T) []string
+	}{
+		{"panic", "module panicked: runtime error: index out of range", func(t *testing.T) []string {
+			return triggertest.CheckModule(t, func(_ context.Context, e *triggers.DefineAuthChallengeEvent) error {
+				_ = e.Request.Session[len(e.Request.Session)-1] // fails on an empty session
+				return nil
+			}, triggers.DefineAuthChallengeAuthentication, "", triggertest.WithEventOptions(triggertest.WithSession()))
+		}},
+		{"panic on null maps", "sparse event: module panicked: assignment to entry in nil map",
+			func(t *testing.T) []string {
+				return triggertest.CheckModule(t, func(_ context.Context, e *triggers.PostConfirmationEvent) error {
+					e.Request.ClientMetadata["seen"] = "yes"
+					return nil
+				}, triggers.PostConfirmationConfirmSignUp, "")
+			}},
+		{"password logged", "a log line reveals the password", func(t *testing.T) []string {
+			return triggertest.CheckModule(t, func(ctx context.Context, e *triggers.UserMigrationEvent) error {
+				triggers.Logger(ctx).Debug("legacy login", "password", e.Request.Password.Reveal())
+				return nil
+			}, triggers.UserMigrationAuthentication, "")
+		}},
+		{"generated code logged", "a log line reveals the private challenge parameter answer", func(t *testing.T) []string {
+			return triggertest.CheckModule(t, func(ctx context.Context, e *triggers.CreateAuthChallengeEvent) error {
+				code := "604218"
+				e.Response.PrivateChallengeParameters = map[string]string{"answer": code}
+				triggers.Logger(ctx).Info("sent code " + code)
+				return nil
+			}, triggers.CreateAuthChallengeAuthentication, "")
+		}},
+		{"token logged", "a log line reveals the provider's access_token", func(t *testing.T) []string {
+			return triggertest.CheckModule(t, func(ctx context.Context, e *triggers.InboundFederationEvent) error {
+				triggers.Logger(ctx).Warn("federated", "tokens", map[string]string(e.Request.Attributes.TokenResponse))
+				return nil
+			}, triggers.InboundFederationExternalProvider, "")
+		}},
+		{"sender code in an error", "log line reveals the code", func(t *testing.T) []string {
+			return triggertest.CheckModule(t, func(_ context.Context, e *triggers.CustomEmailSenderEvent) error {
+				return errors.New("send " + e.Request.Code.Reveal() + ": mailbox full")
+			}, triggers.CustomEmailSenderSignUp, "")
+		}},
+		{"answer in a rejection", "the error text the end user sees reveals the challenge answer", func(t *testing.T) []string {
+			return triggertest.CheckModule(t, func(_ context.Context, e *triggers.VerifyAuthChallengeEvent) error {
+				return triggers.Rejectf("wrong answer %s", e.Request.ChallengeAnswer.Reveal())
+			}, triggers.VerifyAuthChallengeResponseAuthentication, "")
+		}},
+		{"acts where it should not", "module does not act on PreSignUp_ExternalProvider but changed the response",
+			func(t *testing.T) []string {
+				return triggertest.CheckModule(t, func(_ context.Context, e *triggers.PreSignUpEvent) error {
+					e.Response.AutoConfirmUser = true
+					return nil
+				}, triggers.PreSignUpExternalProvider, "", triggertest.ActsOn(triggers.PreSignUpSignUp))
+			}},
+		{"drops groups where it should not", "claimsAndScopeOverrideDetails: sent nothing, got",
+			func(t *testing.T) []string {
+				return triggertest.CheckModule(t, func(_ context.Context, e *triggers.PreTokenGenerationEvent) error {
+					e.Response.ClaimsAndScopeOverrideDetails = &triggers.ClaimsAndScopeOverrideDetails{
+						GroupOverrideDetails: &triggers.GroupConfiguration{},
+					}
+					return nil
+				}, triggers.TokenGenerationRefreshTokens, "2", triggertest.ActsOn(triggers.TokenGenerationHostedAuth))
+			}},
+		{"fails where it should not act", "module does not act on PostConfirmation_ConfirmForgotPassword but the invocation failed",
+			func(t *testing.T) []string {
+				return triggertest.CheckModule(t, func(context.Context, *triggers.PostConfirmationEvent) error {
+					return triggers.Critical(errors.New("welcome email: throttled"))
+				}, triggers.PostConfirmationConfirmForgotPassword, "",
+					triggertest.ActsOn(triggers.PostConfirmationConfirmSignUp))
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			problems := tt.check(t)
+			for _, p := range problems {
+				if strings.Contains(p, tt.problem) {
+					return
+				}
+			}
+			t.Errorf("problems %q, want one containing %q", problems, tt.problem)
+		})
+	}
+}
+
+func TestCheckModuleQuietOnGoodModule(t *testing.T) {
+	t.Parallel()
+	for _, src := range []triggers.TriggerSource{triggers.PreSignUpSignUp, triggers.PreSignUpAdminCreateUser} {
+		if problems := triggertest.CheckModule(t, autoConfirmSignUps, src, "",
+			triggertest.ActsOn(triggers.PreSignUpSignUp)); len(problems) > 0 {
+			t.Errorf("%s: problems %q", src, problems)
+		}
+	}
+}

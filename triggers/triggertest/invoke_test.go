@@ -1,0 +1,252 @@
+package triggertest_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/lambda-triggers/cognito/triggers"
+	"github.com/lambda-triggers/cognito/triggers/triggertest"
+)
+
+// failureLog is a TB that records failures instead of failing the test, so that tests can
+// check the assertions fail when they should.
+type failureLog struct {
+	failed bool
+	msgs   []string
+}
+
+func (r *failureLog) Helper() {}
+func (r *failureLog) Errorf(format string, args ...any) {
+	r.msgs = append(r.msgs, fmt.Sprintf(format, args...))
+}
+func (r *failureLog) FailNow() { r.failed = true }
+
+type preSignUp = triggers.Handler[triggers.PreSignUpEvent]
+
+func outcome(err error) preSignUp {
+	return func(_ context.Context, e *triggers.PreSignUpEvent) error {
+		e.Response.AutoConfirmUser = true
+		return err
+	}
+}
+
+func TestAssertions(t *testing.T) {
+	t.Parallel()
+	ok := outcome(nil)
+	rejected := outcome(triggers.Reject("Email domain tempmail.test is not allowed"))
+	internal := outcome(errors.New("dynamodb: connection refused"))
+	tests := []struct {
+		name   string
+		h      preSignUp
+		event  any
+		assert func(triggertest.Result, triggertest.TB)
+		fails  bool
+	}{
+		{"RequireOK on success", ok, nil, func(r triggertest.Result, t triggertest.TB) { r.RequireOK(t) }, false},
+		{"RequireOK on rejection", rejected, nil, func(r triggertest.Result, t triggertest.TB) { r.RequireOK(t) }, true},
+		{"RequireRejected on rejection", rejected, nil,
+			func(r triggertest.Result, t triggertest.TB) { r.RequireRejected(t, "tempmail.test") }, false},
+		{"RequireRejected with other text", rejected, nil,
+			func(r triggertest.Result, t triggertest.TB) { r.RequireRejected(t, "invitation") }, true},
+		{"RequireRejected on success", ok, nil,
+			func(r triggertest.Result, t triggertest.TB) { r.RequireRejected(t, "") }, true},
+		{"RequireRejected on internal error", internal, nil,
+			func(r triggertest.Result, t triggertest.TB) { r.RequireRejected(t, "") }, true},
+		{"RequireInternalError on internal error", internal, nil,
+			func(r triggertest.Result, t triggertest.TB) { r.RequireInternalError(t) }, false},
+		{"RequireInternalError on rejection", rejected, nil,
+			func(r triggertest.Result, t triggertest.TB) { r.RequireInternalError(t) }, true},
+		{"RequireInvalidEvent on event of another trigger", ok, triggertest.Fixture(triggers.CustomMessageSignUp),
+			func(r triggertest.Result, t triggertest.TB) { r.RequireInvalidEvent(t) }, false},
+		{"RequireInvalidEvent on malformed JSON", ok, `{"triggerSource": "PreSignUp_SignUp", "request": [}`,
+			func(r triggertest.Result, t triggertest.TB) { r.RequireInvalidEvent(t) }, false},
+		{"RequireInvalidEvent on success", ok, nil,
+			func(r triggertest.Result, t triggertest.TB) { r.RequireInvalidEvent(t) }, true},
+		{"RequireNoOp when the response changed", ok, nil,
+			func(r triggertest.Result, t triggertest.TB) { r.RequireNoOp(t) }, true},
+		{"RequireNoOp when nothing changed", func(context.Context, *triggers.PreSignUpEvent) error { return nil }, nil,
+			func(r triggertest.Result, t triggertest.TB) { r.RequireNoOp(t) }, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			event := tt.event
+			if event == nil {
+				event = triggertest.Payload(triggers.PreSignUpSignUp)
+			}
+			res := triggertest.InvokeHandler(t, tt.h, event)
+			var rec failureLog
+			tt.assert(res, &rec)
+			if rec.failed != tt.fails {
+				t.Errorf("assertion failed = %v, want %v (%s)", rec.failed, tt.fails, strings.Join(rec.msgs, "; "))
+			}
+			if rec.failed && len(rec.msgs) == 0 {
+				t.Error("assertion failed without a message")
+			}
+		})
+	}
+}
+
+func TestResultOfFailures(t *testing.T) {
+	t.Parallel()
+	res := triggertest.InvokeHandler(t, outcome(triggers.Reject("Invitation code required")),
+		triggertest.PreSignUp(triggers.PreSignUpSignUp))
+	if res.OK() || res.ErrorType != triggers.ErrorTypeRejected || res.Response != nil {
+		t.Errorf("rejection gave %+v", res)
+	}
+	if got, want := res.Text(), "PreSignUp failed with error Invitation code required."; got != want {
+		t.Errorf("Text() = %q, want %q", got, want)
+	}
+
+	res = triggertest.InvokeHandler(t, outcome(errors.New("table orders: throttled")), triggertest.PreSignUp(triggers.PreSignUpSignUp))
+	if res.ErrorType != triggers.ErrorTypeInternal || res.ErrorMessage != triggers.DefaultErrorMessage {
+		t.Errorf("internal error gave %s %q, want the generic text", res.ErrorType, res.ErrorMessage)
+	}
+	if strings.Contains(res.Text(), "throttled") {
+		t.Errorf("end user would see internals: %q", res.Text())
+	}
+}
+
+// plainFunction is a Function that is not a router, failing as a hand-written Lambda
+// handler would.
+type plainFunction struct{ err error }
+
+func (p plainFunction) Invoke(context.Context, []byte) ([]byte, error) { return nil, p.err }
+
+type quotaError struct{}
+
+func (*quotaError) Error() string { return "quota exceeded" }
+
+func TestInvokeReportsErrorsAsLambdaDoes(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		err      error
+		msg, typ string
+	}{
+		{errors.New("boom"), "boom", "errorString"},
+		{&quotaError{}, "quota exceeded", "quotaError"},
+		{&triggers.InvokeError{Message: "no", Type: triggers.ErrorTypeRejected}, "no", triggers.ErrorTypeRejected},
+		{fmt.Errorf("wrapped: %w", &triggers.InvokeError{Message: "bad", Type: triggers.ErrorTypeInvalidEvent}),
+			"bad", triggers.ErrorTypeInvalidEvent},
+	}
+	for _, tt := range tests {
+		res := triggertest.Invoke(t, plainFunction{tt.err}, triggertest.Fixture(triggers.PreSignUpSignUp))
+		if res.ErrorMessage != tt.msg || res.ErrorType != tt.typ {
+			t.Errorf("%v: reported %q %q, want %q %q", tt.err, res.ErrorMessage, res.ErrorType, tt.msg, tt.typ)
+		}
+	}
+}
+
+func TestInvokeEventForms(t *testing.T) {
+	t.Parallel()
+	var seen []string
+	router := triggers.NewRouter(triggers.WithLogger(discard)).
+		UserMigration(func(_ context.Context, e *triggers.UserMigrationEvent) error {
+			seen = append(seen, e.UserName+":"+e.Request.Password.Reveal())
+			return nil
+		}).
+		PreSignUp(func(_ context.Context, e *triggers.PreSignUpEvent) error {
+			seen = append(seen, e.UserName+":"+e.Request.UserAttributes["email"])
+			return nil
+		})
+	migration := triggertest.UserMigration(triggers.UserMigrationAuthentication, triggertest.WithUserName("ptr"))
+	value := *triggertest.UserMigration(triggers.UserMigrationAuthentication, triggertest.WithUserName("value"))
+	lambda := triggertest.PreSignUp(triggers.PreSignUpSignUp, triggertest.WithUserName("lambda")).ToLambda()
+	raw := triggertest.Payload(triggers.UserMigrationAuthentication, triggertest.WithUserName("raw"))
+	for _, event := range []any{migration, value, lambda, raw, json.RawMessage(raw), string(raw)} {
+		triggertest.Invoke(t, router, event).RequireOK(t)
+	}
+	// The password must reach the function as Cognito sends it, never redacted.
+	want := []string{"ptr:correct-horse-battery-staple-7Q!", "value:correct-horse-battery-staple-7Q!",
+		"lambda:ana.silva@example.com", "raw:correct-horse-battery-staple-7Q!",
+		"raw:correct-horse-battery-staple-7Q!", "raw:correct-horse-battery-staple-7Q!"}
+	if strings.Join(seen, "\n") != strings.Join(want, "\n") {
+		t.Errorf("function saw\n%s\nwant\n%s", strings.Join(seen, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestInvokeHandlerSecretsReachTheModule(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		event any
+		get   func(triggertest.Result) string
+		want  string
+	}{
+		{triggertest.VerifyAuthChallenge(triggertest.WithChallengeAnswer("913370")),
+			func(r triggertest.Result) string { return fmt.Sprint(r.VerifyAuthChallenge().Response.AnswerCorrect) }, "true"},
+		{triggertest.CustomSMSSender(triggers.CustomSMSSenderAuthentication, triggertest.WithCode("AYADeXYZ")),
+			func(r triggertest.Result) string { return r.CustomSMSSender().UserName }, "AYADeXYZ"},
+	}
+	verify := func(_ context.Context, e *triggers.VerifyAuthChallengeEvent) error {
+		e.Response.AnswerCorrect = e.Request.ChallengeAnswer.Reveal() == "913370"
+		return nil
+	}
+	// The module copies the code where the test can read it back.
+	sms := func(_ context.Context, e *triggers.CustomSMSSenderEvent) error {
+		e.UserName = e.Request.Code.Reveal()
+		return nil
+	}
+	for i, tt := range tests {
+		var res triggertest.Result
+		switch i {
+		case 0:
+			res = triggertest.InvokeHandler(t, verify, tt.event)
+		case 1:
+			res = triggertest.InvokeHandler(t, sms, tt.event)
+		}
+		if got := tt.get(res.RequireOK(t)); got != tt.want {
+			t.Errorf("module saw %q, want %q", got, tt.want)
+		}
+	}
+}
+
+func TestTypedAccessors(t *testing.T) {
+	t.Parallel()
+	res := triggertest.InvokeHandler(t, func(_ context.Context, e *triggers.PreTokenGenerationEvent) error {
+		e.Response.ClaimsAndScopeOverrideDetails = &triggers.ClaimsAndScopeOverrideDetails{
+			AccessTokenGeneration: &triggers.AccessTokenGeneration{ScopesToAdd: []string{"orders.read"}},
+		}
+		return nil
+	}, triggertest.PreTokenGeneration(triggers.TokenGenerationAuthentication, "2"))
+	e := res.RequireOK(t).PreTokenGeneration()
+	if d := e.Response.ClaimsAndScopeOverrideDetails; d == nil || d.AccessTokenGeneration.ScopesToAdd[0] != "orders.read" ||
+		d.GroupOverrideDetails != nil {
+		t.Errorf("response %+v", e.Response)
+	}
+	if generic, ok := res.Event().(*triggers.PreTokenGenerationEvent); !ok || generic.Version != "2" {
+		t.Errorf("Event() = %T", res.Event())
+	}
+
+	var rec failureLog
+	failed := triggertest.InvokeHandler(&rec, outcome(triggers.Reject("no")), triggertest.PreSignUp(triggers.PreSignUpSignUp))
+	failed.PreSignUp()
+	if !rec.failed {
+		t.Error("reading the response of a failed invocation did not fail the test")
+	}
+}
+
+func TestInvokeHandlerRouterOptions(t *testing.T) {
+	t.Parallel()
+	res := triggertest.InvokeHandler(t, outcome(errors.New("ddb down")), triggertest.PreSignUp(triggers.PreSignUpSignUp),
+		triggers.WithInternalErrors())
+	if res.ErrorMessage != "ddb down" {
+		t.Errorf("router options not applied: %q", res.ErrorMessage)
+	}
+}
+
+func TestInvokeHandlerTakesAwsLambdaGoEvents(t *testing.T) {
+	t.Parallel()
+	var le events.CognitoEventUserPoolsPreSignup
+	if err := json.Unmarshal(triggertest.Fixture(triggers.PreSignUpAdminCreateUser), &le); err != nil {
+		t.Fatal(err)
+	}
+	res := triggertest.InvokeHandler(t, outcome(nil), le).RequireOK(t)
+	if e := res.PreSignUp(); !e.Response.AutoConfirmUser || e.UserName != "jdoe" {
+		t.Errorf("response %+v", e)
+	}
+}
