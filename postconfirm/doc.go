@@ -1,0 +1,36 @@
+// Package postconfirm holds modules for Cognito's post confirmation trigger: put the new
+// user in groups ([AddToGroup]), write a profile item ([CreateProfile]), send one welcome
+// email ([WelcomeEmail]), notify a signed webhook ([Webhook]).
+//
+// The user is confirmed before this trigger runs, so nothing here can undo it. [Chain]
+// and [Parallel] therefore run each module best-effort: a failure or a panic is logged
+// under the module's name through [triggers.Logger] and the confirmation succeeds. A
+// module wrapped in [Critical] is the exception: its failure is returned, and the router
+// fails the trigger, so that the client sees the error and Cognito may deliver the event
+// again.
+//
+// Every module acts on PostConfirmation_ConfirmSignUp and does nothing on
+// PostConfirmation_ConfirmForgotPassword, so a password reset never sends a second
+// welcome or writes anything; [Sources] opts a module in to password resets where that
+// makes sense. Every side effect is idempotent, because Cognito may deliver one event up
+// to three times.
+//
+// Constructors take required arguments positionally and options after them, and return
+// (Handler, error): a configuration mistake is reported when the chain is built, never
+// when a user confirms. A nil AWS client means the process-wide default client.
+//
+// A function that puts every new user in a group first, then does the rest at the same
+// time (error checks left out):
+//
+//	group, _ := postconfirm.AddToGroup(nil, postconfirm.GroupsByAttribute("custom:role",
+//		map[string]string{"admin": "admins"}, "members"))
+//	profile, _ := postconfirm.CreateProfile(nil, "profiles", "id", postconfirm.Columns{"email": "email"})
+//	welcome, _ := postconfirm.WelcomeEmail(nil, nil, "welcome-markers", postconfirm.Email{
+//		From: "hello@example.com", Subject: "Welcome", Text: text, HTML: html})
+//	hook, _ := postconfirm.Webhook("https://example.com/hooks/signup", secret)
+//
+//	triggers.Start(triggers.NewRouter().PostConfirmation(postconfirm.Chain(
+//		postconfirm.Critical(group),
+//		postconfirm.Parallel(profile, welcome, hook),
+//	)))
+package postconfirm

@@ -1,0 +1,226 @@
+package postconfirm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"reflect"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/lambda-triggers/cognito/triggers"
+)
+
+// Event is the post confirmation event every module here receives.
+type Event = triggers.PostConfirmationEvent
+
+// Handler is a post confirmation module, or a chain of them.
+type Handler = triggers.Handler[Event]
+
+// Chain returns a handler that runs mods in order and keeps going when one fails: a
+// module's error or panic is logged with the module's name and swallowed, because the
+// user is confirmed already and one failed side effect must not hide the others. Only
+// the failure of a module marked with [Critical] is returned, and it stops the chain, so
+// a critical module placed first is a prerequisite of the ones after it. Nil modules are
+// skipped; the chain is composed once, here.
+func Chain(mods ...Handler) Handler {
+	return triggers.Chain(bestEffortAll(mods)...)
+}
+
+// Parallel returns a handler that runs mods concurrently and waits for all of them, with
+// the same best-effort rule as [Chain]: a failure or panic is logged with the module's
+// name and swallowed, and the failures of [Critical] modules are returned together.
+// It is for modules that only do independent I/O, such as [AddToGroup], [CreateProfile]
+// and [WelcomeEmail]: the trigger then takes as long as the slowest of them instead of
+// the sum. See [triggers.Parallel].
+func Parallel(mods ...Handler) Handler {
+	return triggers.Parallel(bestEffortAll(mods)...)
+}
+
+// Critical marks m as a module whose failure must fail the trigger: its error, or its
+// panic, is returned wrapped in [triggers.Critical], and [Chain], [Parallel] and the
+// router pass it on, so Cognito reports the failure to the client and may deliver the
+// event again. Use it for a side effect the application cannot run without, and make
+// sure that side effect is idempotent. A nil m stays nil.
+func Critical(m Handler) Handler {
+	if m == nil {
+		return nil
+	}
+	name := funcName(m)
+	return func(ctx context.Context, e *Event) error {
+		return triggers.Critical(runRecovered(ctx, m, e, name))
+	}
+}
+
+// Named gives m a name that [Chain] and [Parallel] log its failures under, and that
+// [ModuleError] carries. Modules of this package are named already ("AddToGroup",
+// "WelcomeEmail"...); without a name, a module is logged under its Go function name.
+func Named(name string, m Handler) Handler {
+	if m == nil {
+		return nil
+	}
+	return func(ctx context.Context, e *Event) error {
+		err := runRecovered(ctx, m, e, name)
+		if err == nil {
+			return nil
+		}
+		var me *ModuleError
+		if errors.As(err, &me) && me.Module == name {
+			return err
+		}
+		return &ModuleError{Module: name, Err: err}
+	}
+}
+
+// ModuleError is a module's failure together with the module's name, so that a log line
+// or an [errors.As] caller can tell which side effect failed.
+type ModuleError struct {
+	Module string
+	Err    error
+}
+
+func (m *ModuleError) Error() string { return m.Module + ": " + m.Err.Error() }
+
+// Unwrap returns the module's error.
+func (m *ModuleError) Unwrap() error { return m.Err }
+
+// bestEffortAll wraps every non-nil module in [bestEffort].
+func bestEffortAll(mods []Handler) []Handler {
+	out := make([]Handler, 0, len(mods))
+	for _, m := range mods {
+		if m != nil {
+			out = append(out, bestEffort(m))
+		}
+	}
+	return out
+}
+
+// bestEffort runs m, logs its failure and returns nil, unless the failure is critical.
+func bestEffort(m Handler) Handler {
+	name := funcName(m)
+	return func(ctx context.Context, e *Event) error {
+		err := runRecovered(ctx, m, e, name)
+		if err == nil || errors.Is(err, triggers.ErrCritical) {
+			return err
+		}
+		logFailure(ctx, e, name, err)
+		return nil
+	}
+}
+
+// logFailure logs a swallowed failure at error level: nothing else will report it.
+func logFailure(ctx context.Context, e *Event, fallback string, err error) {
+	name := fallback
+	var me *ModuleError
+	if errors.As(err, &me) {
+		name = me.Module
+	}
+	attrs := []slog.Attr{
+		slog.String("module", name),
+		slog.String("triggerSource", string(e.TriggerSource)),
+		slog.String("userPoolId", e.UserPoolID),
+		slog.String("userName", e.UserName),
+		slog.String("error", err.Error()),
+	}
+	var p *triggers.PanicError
+	if errors.As(err, &p) {
+		attrs = append(attrs, slog.String("stack", string(p.Stack)))
+	}
+	triggers.Logger(ctx).LogAttrs(ctx, slog.LevelError, "post confirmation module failed", attrs...)
+}
+
+// runRecovered runs m, turning a panic into a [triggers.PanicError] named after the
+// module, so that a panic is handled like any other failure of that module.
+func runRecovered(ctx context.Context, m Handler, e *Event, name string) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &ModuleError{Module: name, Err: &triggers.PanicError{Value: v, Stack: debug.Stack()}}
+		}
+	}()
+	return m(ctx, e)
+}
+
+// funcName names a module that was not given a name: its Go function, without the
+// import path ("main.sendInvoice", "postconfirm.Critical.func1").
+func funcName(m Handler) string {
+	f := runtime.FuncForPC(reflect.ValueOf(m).Pointer())
+	if f == nil {
+		return "module"
+	}
+	name := f.Name()
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		name = name[i+1:]
+	}
+	return name
+}
+
+// sources is the set of trigger sources a module acts on.
+type sources []triggers.TriggerSource
+
+var signUpOnly = sources{triggers.PostConfirmationConfirmSignUp}
+
+func (s sources) has(src triggers.TriggerSource) bool { return slices.Contains(s, src) }
+
+// SourcesOption is the option [Sources] returns. It configures [AddToGroup],
+// [CreateProfile] and [Webhook]; [WelcomeEmail] does not take it, since a welcome is
+// for a sign-up only.
+type SourcesOption struct{ list sources }
+
+// Sources makes a module act on the given post confirmation trigger sources instead of
+// PostConfirmation_ConfirmSignUp alone. Adding PostConfirmation_ConfirmForgotPassword
+// lets a password reset backfill users who confirmed before the module was deployed, or
+// who were migrated by the user migration trigger during a password reset (they never
+// see ConfirmSignUp); the modules that take this option are idempotent, so a user who
+// has the group or the profile already is left as is. The constructor reports an empty
+// list or a source that is not a post confirmation one.
+func Sources(list ...triggers.TriggerSource) SourcesOption {
+	return SourcesOption{list: slices.Clone(list)}
+}
+
+func (o SourcesOption) validate() (sources, error) {
+	if len(o.list) == 0 {
+		return nil, errors.New("Sources: no trigger source given")
+	}
+	for _, s := range o.list {
+		if s != triggers.PostConfirmationConfirmSignUp && s != triggers.PostConfirmationConfirmForgotPassword {
+			return nil, fmt.Errorf("Sources: %q is not a post confirmation trigger source", s)
+		}
+	}
+	return o.list, nil
+}
+
+// lazy is an AWS client given by the caller, or else resolved on first use from
+// internal/awsclient, so that a module never builds a client per invocation. A failed
+// resolution is tried again on the next invocation.
+type lazy[T comparable] struct {
+	mu      sync.Mutex
+	client  T
+	resolve func(context.Context) (T, error)
+}
+
+func newLazy[T comparable](client T, resolve func(context.Context) (T, error)) *lazy[T] {
+	// A nil *Client in a non-nil interface is a nil client too.
+	if v := reflect.ValueOf(client); v.Kind() == reflect.Pointer && v.IsNil() {
+		var zero T
+		client = zero
+	}
+	return &lazy[T]{client: client, resolve: resolve}
+}
+
+func (l *lazy[T]) get(ctx context.Context) (T, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var zero T
+	if l.client == zero {
+		c, err := l.resolve(ctx)
+		if err != nil {
+			return zero, fmt.Errorf("default AWS client: %w", err)
+		}
+		l.client = c
+	}
+	return l.client, nil
+}

@@ -1,0 +1,192 @@
+package postconfirm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/lambda-triggers/cognito/internal/awsclient"
+	"github.com/lambda-triggers/cognito/triggers"
+)
+
+// ProfileClient is the part of the DynamoDB API that [CreateProfile] calls.
+// *dynamodb.Client satisfies it.
+type ProfileClient interface {
+	PutItem(ctx context.Context, in *dynamodb.PutItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
+}
+
+// ItemBuilder builds the profile item of a user. [Columns] and [ItemFunc] are the two
+// kinds.
+type ItemBuilder interface {
+	Item(e *Event) (map[string]types.AttributeValue, error)
+}
+
+// ItemFunc builds the profile item in code, for types other than strings, derived
+// values or a key of its own (such as "USER#" + sub in a single-table design).
+type ItemFunc func(e *Event) (map[string]types.AttributeValue, error)
+
+// Item calls f.
+func (f ItemFunc) Item(e *Event) (map[string]types.AttributeValue, error) { return f(e) }
+
+// Columns maps user attribute names to item attribute names ("given_name" to
+// "firstName"). Each becomes a string; an attribute the user does not have is left out
+// of the item rather than written empty.
+type Columns map[string]string
+
+// Item copies the mapped attributes of the user.
+func (c Columns) Item(e *Event) (map[string]types.AttributeValue, error) {
+	item := make(map[string]types.AttributeValue, len(c)+2)
+	for attr, column := range c {
+		if v, ok := e.Request.UserAttributes[attr]; ok {
+			item[column] = &types.AttributeValueMemberS{Value: v}
+		}
+	}
+	return item, nil
+}
+
+func (c Columns) validate(partitionKey string) error {
+	seen := make(map[string]string, len(c))
+	for _, attr := range slices.Sorted(maps.Keys(c)) {
+		column := c[attr]
+		switch {
+		case attr == "" || column == "":
+			return fmt.Errorf("Columns: empty name in %q -> %q", attr, column)
+		case column == partitionKey:
+			return fmt.Errorf("Columns: %q is mapped to the partition key %q, which holds the user's sub", attr, column)
+		case seen[column] != "":
+			return fmt.Errorf("Columns: %q and %q are both mapped to %q", seen[column], attr, column)
+		}
+		seen[column] = attr
+	}
+	return nil
+}
+
+// ProfileOption configures [CreateProfile]. [Sources] is one.
+type ProfileOption interface{ applyProfile(*profileConfig) error }
+
+type profileConfig struct {
+	sources   sources
+	createdAt string
+	now       func() time.Time
+}
+
+func (o SourcesOption) applyProfile(c *profileConfig) (err error) {
+	c.sources, err = o.validate()
+	return err
+}
+
+type profileOptionFunc func(*profileConfig) error
+
+func (f profileOptionFunc) applyProfile(c *profileConfig) error { return f(c) }
+
+// CreatedAt adds an item attribute holding the time the profile was written, as RFC 3339
+// text in UTC, which sorts by time.
+func CreatedAt(column string) ProfileOption {
+	return profileOptionFunc(func(c *profileConfig) error {
+		if column == "" {
+			return errors.New("CreatedAt: empty attribute name")
+		}
+		c.createdAt = column
+		return nil
+	})
+}
+
+// CreateProfile writes one item per user to table, built by item from the user's
+// attributes. The attribute partitionKey holds the user's sub (the stable, unique
+// identifier Cognito gives every user), unless item sets it itself. The write is
+// conditional (attribute_not_exists), so a delivered-again event never overwrites a
+// profile, not even one the user has changed since: finding the item there already
+// counts as success.
+//
+// It acts on PostConfirmation_ConfirmSignUp; [Sources] can add
+// PostConfirmation_ConfirmForgotPassword, to create the profiles of users who predate
+// the module. client may be nil for the process-wide DynamoDB client; the role needs
+// dynamodb:PutItem on the table.
+func CreateProfile(client ProfileClient, table, partitionKey string, item ItemBuilder, opts ...ProfileOption) (Handler, error) {
+	cfg := profileConfig{sources: signUpOnly, now: time.Now}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o.applyProfile(&cfg); err != nil {
+			return nil, fmt.Errorf("postconfirm.CreateProfile: %w", err)
+		}
+	}
+	switch {
+	case table == "":
+		return nil, errors.New("postconfirm.CreateProfile: empty table name")
+	case partitionKey == "":
+		return nil, errors.New("postconfirm.CreateProfile: empty partition key name")
+	case item == nil:
+		return nil, errors.New("postconfirm.CreateProfile: nil item builder")
+	case cfg.createdAt == partitionKey:
+		return nil, fmt.Errorf("postconfirm.CreateProfile: CreatedAt(%q) is the partition key", partitionKey)
+	}
+	if c, ok := item.(Columns); ok {
+		if err := c.validate(partitionKey); err != nil {
+			return nil, fmt.Errorf("postconfirm.CreateProfile: %w", err)
+		}
+	}
+	p := &profileWriter{cfg: cfg, table: table, key: partitionKey, item: item,
+		client: newLazy(client, func(ctx context.Context) (ProfileClient, error) { return awsclient.DynamoDB(ctx) })}
+	return Named("CreateProfile", p.handle), nil
+}
+
+type profileWriter struct {
+	cfg    profileConfig
+	table  string
+	key    string
+	item   ItemBuilder
+	client *lazy[ProfileClient]
+}
+
+func (p *profileWriter) handle(ctx context.Context, e *Event) error {
+	if !p.cfg.sources.has(e.TriggerSource) {
+		return nil
+	}
+	item, err := p.item.Item(e)
+	if err != nil {
+		return fmt.Errorf("build profile item: %w", err)
+	}
+	if item == nil {
+		item = make(map[string]types.AttributeValue, 2)
+	}
+	if _, ok := item[p.key]; !ok {
+		sub := e.Request.UserAttributes.Get("sub")
+		if sub == "" {
+			return errors.New("event has no sub attribute to key the profile by")
+		}
+		item[p.key] = &types.AttributeValueMemberS{Value: sub}
+	}
+	if p.cfg.createdAt != "" {
+		item[p.cfg.createdAt] = &types.AttributeValueMemberS{Value: p.cfg.now().UTC().Format(time.RFC3339)}
+	}
+	client, err := p.client.get(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = client.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName:                aws.String(p.table),
+		Item:                     item,
+		ConditionExpression:      aws.String("attribute_not_exists(#pk)"),
+		ExpressionAttributeNames: map[string]string{"#pk": p.key},
+	})
+	var exists *types.ConditionalCheckFailedException
+	switch {
+	case errors.As(err, &exists):
+		triggers.Logger(ctx).LogAttrs(ctx, slog.LevelDebug, "profile exists already",
+			slog.String("module", "CreateProfile"), slog.String("table", p.table), slog.String("userName", e.UserName))
+		return nil
+	case err != nil:
+		return fmt.Errorf("put profile in table %q: %w", p.table, err)
+	}
+	return nil
+}

@@ -1,0 +1,265 @@
+package postconfirm
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lambda-triggers/cognito/triggers"
+)
+
+// Headers of a [Webhook] delivery.
+const (
+	// SignatureHeader carries "sha256=" and the hex HMAC-SHA256, keyed with the shared
+	// secret, of the timestamp header's value, a ".", and the body.
+	SignatureHeader = "X-Signature-SHA256"
+	// TimestampHeader carries the Unix time in seconds at which the delivery was signed.
+	TimestampHeader = "X-Signature-Timestamp"
+)
+
+// DefaultWebhookTimeout bounds a [Webhook] request unless [WebhookTimeout] says
+// otherwise; the request also ends when the trigger's context does.
+const DefaultWebhookTimeout = 3 * time.Second
+
+// MinWebhookSecret is the shortest secret [Webhook] accepts, in bytes: a shorter one
+// could be guessed offline from a single signed delivery.
+const MinWebhookSecret = 16
+
+// WebhookPayload is the JSON document a [Webhook] posts. It has no client metadata,
+// which may carry secrets, and only the attributes chosen with [WebhookAttributes].
+type WebhookPayload struct {
+	TriggerSource  triggers.TriggerSource `json:"triggerSource"`
+	Region         string                 `json:"region"`
+	UserPoolID     string                 `json:"userPoolId"`
+	UserName       string                 `json:"userName"`
+	UserAttributes map[string]string      `json:"userAttributes"`
+}
+
+// WebhookOption configures [Webhook]. [Sources] is one.
+type WebhookOption interface{ applyWebhook(*webhookConfig) error }
+
+type webhookConfig struct {
+	sources    sources
+	timeout    time.Duration
+	attributes []string
+	client     *http.Client
+}
+
+func (o SourcesOption) applyWebhook(c *webhookConfig) (err error) {
+	c.sources, err = o.validate()
+	return err
+}
+
+type webhookOptionFunc func(*webhookConfig) error
+
+func (f webhookOptionFunc) applyWebhook(c *webhookConfig) error { return f(c) }
+
+// WebhookTimeout replaces [DefaultWebhookTimeout]. The request still ends when the
+// trigger's context does, whichever comes first.
+func WebhookTimeout(d time.Duration) WebhookOption {
+	return webhookOptionFunc(func(c *webhookConfig) error {
+		if d <= 0 {
+			return fmt.Errorf("WebhookTimeout: %s is not positive", d)
+		}
+		c.timeout = d
+		return nil
+	})
+}
+
+// WebhookAttributes chooses the user attributes the payload carries; the default is
+// "sub" and "email". An attribute the user does not have is left out.
+func WebhookAttributes(names ...string) WebhookOption {
+	return webhookOptionFunc(func(c *webhookConfig) error {
+		if slices.Contains(names, "") {
+			return errors.New("WebhookAttributes: empty attribute name")
+		}
+		c.attributes = slices.Clone(names)
+		return nil
+	})
+}
+
+// WebhookClient sends with client instead of the default, which does not follow
+// redirects (a redirect would carry the signed document to another address, so it
+// counts as a failure).
+func WebhookClient(client *http.Client) WebhookOption {
+	return webhookOptionFunc(func(c *webhookConfig) error {
+		if client == nil {
+			return errors.New("WebhookClient: nil client")
+		}
+		c.client = client
+		return nil
+	})
+}
+
+var noRedirects = &http.Client{
+	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+}
+
+// Webhook posts a [WebhookPayload] as JSON to endpoint, signed with secret so the
+// receiver can tell it came from this function and is fresh (see [VerifySignature]).
+// A response outside 2xx, a redirect included, is an error. endpoint must be https,
+// or http to a loopback host for local development. Neither the secret nor the path
+// and query of endpoint, which some services use as a credential, appear in any error
+// or log line.
+//
+// The receiver checks a delivery like this:
+//  1. read TimestampHeader and reject it when it is further from now than a few minutes;
+//  2. compute hex(HMAC-SHA256(secret, timestamp + "." + raw body));
+//  3. compare "sha256=" + that with SignatureHeader in constant time.
+//
+// Cognito may deliver an event again, so receivers should treat a second document with
+// the same userPoolId, userAttributes.sub and triggerSource as a repeat.
+//
+// It acts on PostConfirmation_ConfirmSignUp; [Sources] can add
+// PostConfirmation_ConfirmForgotPassword.
+func Webhook(endpoint string, secret triggers.Secret, opts ...WebhookOption) (Handler, error) {
+	cfg := webhookConfig{sources: signUpOnly, timeout: DefaultWebhookTimeout,
+		attributes: []string{"sub", "email"}, client: noRedirects}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o.applyWebhook(&cfg); err != nil {
+			return nil, fmt.Errorf("postconfirm.Webhook: %w", err)
+		}
+	}
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		// url.Parse's error quotes the whole URL, credentials included.
+		return nil, errors.New("postconfirm.Webhook: endpoint is not a valid URL")
+	}
+	switch {
+	case u.Host == "":
+		return nil, errors.New("postconfirm.Webhook: endpoint has no host")
+	case u.Scheme == "http" && isLoopback(u.Hostname()):
+	case u.Scheme != "https":
+		return nil, fmt.Errorf("postconfirm.Webhook: endpoint scheme %q: use https (http only to a loopback host)", u.Scheme)
+	}
+	if len(secret) < MinWebhookSecret {
+		return nil, fmt.Errorf("postconfirm.Webhook: secret shorter than %d bytes", MinWebhookSecret)
+	}
+	w := &webhook{cfg: cfg, endpoint: endpoint, target: u.Scheme + "://" + u.Host, key: []byte(secret.Reveal())}
+	return Named("Webhook", w.handle), nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+type webhook struct {
+	cfg      webhookConfig
+	endpoint string
+	target   string // scheme and host only: what errors may show
+	key      []byte
+}
+
+func (w *webhook) handle(ctx context.Context, e *Event) error {
+	if !w.cfg.sources.has(e.TriggerSource) {
+		return nil
+	}
+	payload := WebhookPayload{
+		TriggerSource:  e.TriggerSource,
+		Region:         e.Region,
+		UserPoolID:     e.UserPoolID,
+		UserName:       e.UserName,
+		UserAttributes: make(map[string]string, len(w.cfg.attributes)),
+	}
+	for _, name := range w.cfg.attributes {
+		if v, ok := e.Request.UserAttributes[name]; ok {
+			payload.UserAttributes[name] = v
+		}
+	}
+	body, err := json.Marshal(payload)
+	if err != nil {
+		return fmt.Errorf("encode payload: %w", err)
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, w.cfg.timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.endpoint, bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("POST %s: build request", w.target)
+	}
+	timestamp := strconv.FormatInt(time.Now().Unix(), 10)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "lambda-triggers-cognito-postconfirm")
+	req.Header.Set(TimestampHeader, timestamp)
+	req.Header.Set(SignatureHeader, sign(w.key, timestamp, body))
+
+	resp, err := w.cfg.client.Do(req)
+	if err != nil {
+		// *url.Error quotes the full URL; keep only its cause.
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			err = uerr.Err
+		}
+		return fmt.Errorf("POST %s: %w", w.target, err)
+	}
+	// Drain a little so the connection can be reused by the next invocation.
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return fmt.Errorf("POST %s: %s", w.target, resp.Status)
+	}
+	return nil
+}
+
+func sign(key []byte, timestamp string, body []byte) string {
+	return "sha256=" + hex.EncodeToString(mac(key, timestamp, body))
+}
+
+func mac(key []byte, timestamp string, body []byte) []byte {
+	h := hmac.New(sha256.New, key)
+	h.Write([]byte(timestamp))
+	h.Write([]byte{'.'})
+	h.Write(body)
+	return h.Sum(nil)
+}
+
+// Errors of [VerifySignature].
+var (
+	ErrSignatureMismatch = errors.New("webhook signature does not match")
+	ErrSignatureExpired  = errors.New("webhook timestamp outside the accepted window")
+)
+
+// VerifySignature checks a [Webhook] delivery on the receiving side: signature and
+// timestamp are the values of [SignatureHeader] and [TimestampHeader], body the raw
+// request body, and maxAge how far from now the timestamp may be (a few minutes is
+// usual), which stops an old delivery from being replayed. It returns nil, or an error
+// wrapping [ErrSignatureExpired] or [ErrSignatureMismatch]. Decode body only after it
+// returns nil.
+func VerifySignature(secret triggers.Secret, timestamp, signature string, body []byte, maxAge time.Duration) error {
+	ts, err := strconv.ParseInt(timestamp, 10, 64)
+	if err != nil {
+		return fmt.Errorf("%w: timestamp is not a Unix time", ErrSignatureExpired)
+	}
+	if age := time.Since(time.Unix(ts, 0)); age > maxAge || age < -maxAge {
+		return fmt.Errorf("%w: signed %s ago", ErrSignatureExpired, age.Round(time.Second))
+	}
+	got, ok := strings.CutPrefix(signature, "sha256=")
+	if !ok {
+		return fmt.Errorf("%w: no sha256= prefix", ErrSignatureMismatch)
+	}
+	sum, err := hex.DecodeString(got)
+	if err != nil || !hmac.Equal(sum, mac([]byte(secret.Reveal()), timestamp, body)) {
+		return ErrSignatureMismatch
+	}
+	return nil
+}
