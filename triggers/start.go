@@ -26,13 +26,17 @@ type Function interface {
 // Start runs f. Inside Lambda (AWS_LAMBDA_RUNTIME_API is set) it hands f to the Lambda
 // runtime and never returns. Outside Lambda it reads the command line (see [Run]) and
 // exits with Run's status.
+//
+// A binary built with -tags lambda.norpc, the Lambda build, leaves the command line out
+// (it is never used there, and the local server would only add to the binary and its
+// cold start): outside Lambda it says how to build for local use and exits 2.
 func Start(f Function) {
 	if os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" {
 		lambda.Start(f)
 		return
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := Run(ctx, f, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	code := runOutsideLambda(ctx, f)
 	stop()
 	os.Exit(code)
 }

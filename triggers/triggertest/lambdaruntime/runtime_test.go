@@ -3,7 +3,9 @@ package lambdaruntime_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -70,6 +72,18 @@ func TestColdStart(t *testing.T) {
 			}
 			t.Logf("%s: exec to first response %v", tt.name, res.Elapsed)
 		})
+	}
+}
+
+func TestLambdaBuildOutsideLambda(t *testing.T) {
+	t.Parallel()
+	bin := build(t, "bootstrap", "github.com/lambda-triggers/cognito/examples/passthrough")
+	cmd := exec.Command(bin, "-event", "-")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 2 || !strings.Contains(string(out), "build without that tag") {
+		t.Fatalf("a Lambda build run locally: %v %s", err, out)
 	}
 }
 
