@@ -1,0 +1,159 @@
+package custommessage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"net"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/lambda-triggers/cognito/triggers"
+)
+
+// Query parameters of a confirmation link, as [ConfirmLink] writes them and
+// [ConfirmHandler] reads them. A front end that builds its own links uses the same names.
+const (
+	ParamClientID = "client_id"
+	ParamUsername = "username"
+	ParamCode     = "code"
+	ParamRedirect = "redirect_uri"
+)
+
+// ConfirmLink builds the links that [ConfirmHandler] answers: its address with the app
+// client ID, the user name, the redirect target and Cognito's code placeholder in the
+// query. Create it with [NewConfirmLink]; it is safe for concurrent use.
+type ConfirmLink struct {
+	prefix   string     // scheme, host and path of the handler
+	query    url.Values // the handler address's own query, kept in every link
+	redirect string
+}
+
+// NewConfirmLink returns the link builder for a [ConfirmHandler] served at confirmURL,
+// which sends users to redirectURL once they are confirmed. Both must be absolute https
+// URLs without user info; plain http is accepted only for localhost, for development.
+// confirmURL may have a query, which every link keeps, but no fragment; redirectURL may
+// have both (for apps that route by fragment), and must be on the handler's allow list,
+// or the handler refuses the link.
+func NewConfirmLink(confirmURL, redirectURL string) (*ConfirmLink, error) {
+	base, err := parseWebURL(confirmURL, false)
+	if err != nil {
+		return nil, fmt.Errorf("confirm URL: %w", err)
+	}
+	if _, err := parseWebURL(redirectURL, true); err != nil {
+		return nil, fmt.Errorf("redirect URL: %w", err)
+	}
+	query := base.Query()
+	base.RawQuery, base.ForceQuery = "", false
+	return &ConfirmLink{prefix: base.String(), query: query, redirect: redirectURL}, nil
+}
+
+// parseWebURL parses an address the library sends users to or links them at: absolute,
+// https (http only for a loopback host), no user info, and a fragment only if allowed.
+func parseWebURL(raw string, fragment bool) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case u.Scheme != "https" && u.Scheme != "http":
+		return nil, fmt.Errorf("%q is not an https URL", raw)
+	case u.Opaque != "" || u.Host == "":
+		return nil, fmt.Errorf("%q has no host", raw)
+	case u.Scheme == "http" && !isLoopback(u.Hostname()):
+		return nil, fmt.Errorf("%q must use https (http is accepted only for localhost)", raw)
+	case u.User != nil:
+		return nil, fmt.Errorf("%q must not contain user info", raw)
+	case !fragment && strings.Contains(raw, "#"):
+		return nil, fmt.Errorf("%q must not contain a fragment", raw)
+	}
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// URL returns the confirmation link for e. The client ID, user name and redirect target
+// are query-escaped; Cognito's code placeholder (such as "{####}") is appended as the
+// last parameter exactly as Cognito sent it, because Cognito finds it by its literal
+// text and puts the code (digits) in its place after the trigger returns.
+func (l *ConfirmLink) URL(e *Event) (string, error) {
+	switch {
+	case e.CallerContext.ClientID == "":
+		return "", errors.New("confirmation link: the event has no app client ID")
+	case e.UserName == "":
+		return "", errors.New("confirmation link: the event has no user name")
+	case e.Request.CodeParameter == "":
+		return "", errors.New("confirmation link: the event has no code placeholder")
+	}
+	return l.build(e.CallerContext.ClientID, e.UserName, e.Request.CodeParameter), nil
+}
+
+func (l *ConfirmLink) build(clientID, username, code string) string {
+	q := make(url.Values, len(l.query)+3)
+	for k, v := range l.query {
+		q[k] = v
+	}
+	q.Del(ParamCode)
+	q.Set(ParamClientID, clientID)
+	q.Set(ParamUsername, username)
+	q.Set(ParamRedirect, l.redirect)
+	return l.prefix + "?" + q.Encode() + "&" + ParamCode + "=" + code
+}
+
+// VerificationLink returns a module that replaces the code in the sign-up email with a
+// link to a [ConfirmHandler]: one click confirms the account and lands the user on the
+// redirect target of link. It is the counterpart of Amplify's "email verification link
+// with redirect"; [WithSubject], [WithMessage] and [WithLinkText] set the texts
+// (Amplify's EMAILSUBJECT and EMAILMESSAGE) and [FailOnInvalid] how an invalid message
+// is handled.
+//
+// It acts on CustomMessage_SignUp and CustomMessage_ResendCode, so that a user who asks
+// for a new code gets a working link again, and is a no-op on other sources. It sets
+// only the email subject and body: an SMS keeps Cognito's message, since a link would
+// not fit 140 characters. The pool must send email through Amazon SES (email sending
+// account DEVELOPER), as for any custom email, and verify by code (verification message
+// style CONFIRM_WITH_CODE): in a pool that verifies by link, Cognito puts its own link
+// where the code placeholder is. The event cannot tell the two apart (Cognito sends a
+// linkParameter either way), so this is a deployment setting to get right.
+func VerificationLink(link *ConfirmLink, opts ...Option) (Handler, error) {
+	if link == nil {
+		return nil, errors.New("verification link: nil ConfirmLink")
+	}
+	s := newSettings(opts)
+	if n := utf8.RuneCountInString(s.subject); n > MaxEmailSubject {
+		return nil, fmt.Errorf("verification link: subject has %d characters, at most %d", n, MaxEmailSubject)
+	}
+	if strings.TrimSpace(s.linkText) == "" {
+		return nil, errors.New("verification link: empty link text")
+	}
+	var intro string
+	if s.message != "" {
+		intro = "<p>" + strings.ReplaceAll(html.EscapeString(s.message), "\n", "<br>") + "</p>"
+	}
+	anchorText := html.EscapeString(s.linkText)
+	return func(ctx context.Context, e *Event) error {
+		if e.TriggerSource != triggers.CustomMessageSignUp && e.TriggerSource != triggers.CustomMessageResendCode {
+			return nil
+		}
+		u, err := link.URL(e)
+		if err != nil {
+			return invalid(ctx, &s, "VerificationLink",
+				&MessageError{Source: e.TriggerSource, Field: FieldEmailMessage, Err: err})
+		}
+		body := intro + `<p><a href="` + html.EscapeString(u) + `">` + anchorText + "</a></p>"
+		if err := validate(e, "", s.subject, body, ""); err != nil {
+			return invalid(ctx, &s, "VerificationLink", err)
+		}
+		e.Response.EmailSubject = s.subject
+		e.Response.EmailMessage = body
+		return nil
+	}, nil
+}
