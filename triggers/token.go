@@ -63,9 +63,12 @@ type AccessTokenGeneration struct {
 // Trigger returns [TriggerPreTokenGeneration].
 func (*PreTokenGenerationEvent) Trigger() Trigger { return TriggerPreTokenGeneration }
 
-// IsV1 reports whether the event is version 1 (or carries no version), whose answer goes
-// in ClaimsOverrideDetails with string claim values.
-func (e *PreTokenGenerationEvent) IsV1() bool { return e.Version == "1" || e.Version == "" }
+// IsV1 reports whether the event is version 1, whose answer goes in ClaimsOverrideDetails
+// with string claim values. An event with no version, or version "0" as local Cognito
+// emulators send, is version 1 too: only versions 2 and 3 have the newer shape.
+func (e *PreTokenGenerationEvent) IsV1() bool {
+	return e.Version == "1" || e.Version == "" || e.Version == "0"
+}
 
 // LogValue describes the event for logs. Claim values are left out: applications put
 // entitlements and identifiers there.
