@@ -1,0 +1,249 @@
+package presignup
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/lambda-triggers/cognito/internal/awsclient"
+	"github.com/lambda-triggers/cognito/triggers"
+)
+
+// LinkClient is the part of the Cognito user pools API that [LinkFederatedUser] calls.
+// *cognitoidentityprovider.Client satisfies it.
+type LinkClient interface {
+	ListUsers(ctx context.Context, in *cip.ListUsersInput, optFns ...func(*cip.Options)) (*cip.ListUsersOutput, error)
+	AdminLinkProviderForUser(ctx context.Context, in *cip.AdminLinkProviderForUserInput, optFns ...func(*cip.Options)) (*cip.AdminLinkProviderForUserOutput, error)
+}
+
+// LinkOption configures [LinkFederatedUser]. [LinkProviders] is one.
+type LinkOption interface{ applyLink(*linkConfig) error }
+
+type linkConfig struct {
+	providers  []string // spellings to recognise, longest first
+	restricted bool     // only providers are linked
+}
+
+type linkProviders []string
+
+func (p linkProviders) applyLink(c *linkConfig) error {
+	if len(p) == 0 {
+		return errors.New("LinkProviders: no provider names")
+	}
+	for _, name := range p {
+		if strings.TrimSpace(name) == "" || strings.TrimSpace(name) != name {
+			return fmt.Errorf("LinkProviders: invalid provider name %q", name)
+		}
+	}
+	c.providers = append(c.providers[:0], p...)
+	c.restricted = true
+	return nil
+}
+
+// LinkProviders is an option that links users of the named identity providers only,
+// spelled exactly as they are named in the user pool ("Google", "MyOktaSAML"). Use it
+// to leave out a provider that does not verify email addresses: a link gives whoever
+// controls the provider account access to the native user's.
+func LinkProviders(names ...string) LinkOption { return linkProviders(slices.Clone(names)) }
+
+// builtinProviders are the provider names Cognito gives social identity providers.
+var builtinProviders = []string{"Google", "Facebook", "LoginWithAmazon", "SignInWithApple"}
+
+// LinkFederatedUser links a first-time federated user to the native user who already
+// has the same, verified, email address, so that signing in with the identity provider
+// opens the existing account instead of creating a second one.
+//
+// It acts on PreSignUp_ExternalProvider only. Cognito names the new user
+// "<ProviderName>_<subject>" ("Google_1234"; pools also send "google_1234"): the
+// provider is recognised without regard to case, among the social providers' names
+// and those given to [LinkProviders], and spelled as the pool names it; another prefix
+// is taken up to the first underscore. The native user is found with ListUsers
+// (filter email = "<address>"): a user whose status is not EXTERNAL_PROVIDER, who is
+// enabled and whose email_verified is true. It then calls AdminLinkProviderForUser with
+// the native user as destination and the provider's Cognito_Subject as source.
+//
+// No link is made, and the sign-up goes on as a separate user, when the userName does
+// not parse, the event has no email, the identity provider reports email_verified
+// false, the address cannot be put in a ListUsers filter, no native user or more than
+// one matches, or the provider is not one of [LinkProviders]. A native user whose
+// identities attribute already holds the provider's subject counts as linked, which
+// makes a delivered-again event a no-op; an AdminLinkProviderForUser error is
+// re-checked the same way, so a link that a concurrent delivery just made is success.
+// Any other failure fails the sign-up with the generic error: a retried sign-in can
+// still link, while a separate user, once created, blocks linking for good.
+//
+// client may be nil for the process-wide Cognito client; the function's role needs
+// cognito-idp:ListUsers and cognito-idp:AdminLinkProviderForUser.
+func LinkFederatedUser(client LinkClient, opts ...LinkOption) (Handler, error) {
+	var cfg linkConfig
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o.applyLink(&cfg); err != nil {
+			return nil, fmt.Errorf("presignup.LinkFederatedUser: %w", err)
+		}
+	}
+	if !cfg.restricted {
+		cfg.providers = slices.Clone(builtinProviders)
+	}
+	slices.SortStableFunc(cfg.providers, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
+	l := &linker{cfg: cfg,
+		client: newLazy(client, func(ctx context.Context) (LinkClient, error) { return awsclient.Cognito(ctx) })}
+	return l.handle, nil
+}
+
+type linker struct {
+	cfg    linkConfig
+	client *lazy[LinkClient]
+}
+
+// parseUserName splits "<ProviderName>_<subject>".
+func (l *linker) parseUserName(userName string) (provider, subject string, ok bool) {
+	for _, p := range l.cfg.providers {
+		if len(userName) > len(p)+1 && strings.EqualFold(userName[:len(p)], p) && userName[len(p)] == '_' {
+			return p, userName[len(p)+1:], true
+		}
+	}
+	if l.cfg.restricted {
+		return "", "", false
+	}
+	provider, subject, ok = strings.Cut(userName, "_")
+	return provider, subject, ok && provider != "" && subject != ""
+}
+
+func (l *linker) handle(ctx context.Context, e *Event) error {
+	if e.TriggerSource != ExternalProvider {
+		return nil
+	}
+	log := triggers.Logger(ctx)
+	provider, subject, ok := l.parseUserName(e.UserName)
+	if !ok {
+		log.LogAttrs(ctx, slog.LevelDebug, "not linking: userName names no linkable provider",
+			slog.String("module", "LinkFederatedUser"), slog.String("userName", e.UserName))
+		return nil
+	}
+	email := strings.TrimSpace(e.Request.UserAttributes["email"])
+	if email == "" || strings.EqualFold(strings.TrimSpace(e.Request.UserAttributes["email_verified"]), "false") ||
+		strings.ContainsFunc(email, func(r rune) bool { return r == '"' || r == '\\' || r < ' ' || r == 0x7f }) {
+		log.LogAttrs(ctx, slog.LevelDebug, "not linking: no verified, filterable email address",
+			slog.String("module", "LinkFederatedUser"), slog.String("userName", e.UserName))
+		return nil
+	}
+	client, err := l.client.get(ctx)
+	if err != nil {
+		return fmt.Errorf("presignup.LinkFederatedUser: %w", err)
+	}
+	target, linked, err := findNativeUser(ctx, client, e.UserPoolID, email, provider, subject)
+	if err != nil || target == "" || linked {
+		return err
+	}
+	_, err = client.AdminLinkProviderForUser(ctx, &cip.AdminLinkProviderForUserInput{
+		UserPoolId: aws.String(e.UserPoolID),
+		DestinationUser: &ciptypes.ProviderUserIdentifierType{
+			ProviderName:           aws.String("Cognito"),
+			ProviderAttributeValue: aws.String(target),
+		},
+		SourceUser: &ciptypes.ProviderUserIdentifierType{
+			ProviderName:           aws.String(provider),
+			ProviderAttributeName:  aws.String("Cognito_Subject"),
+			ProviderAttributeValue: aws.String(subject),
+		},
+	})
+	if err != nil {
+		var invalid *ciptypes.InvalidParameterException
+		var alias *ciptypes.AliasExistsException
+		if errors.As(err, &invalid) || errors.As(err, &alias) {
+			// Cognito words "already linked" in several ways; the user's identities
+			// attribute says it plainly.
+			if _, linked, rerr := findNativeUser(ctx, client, e.UserPoolID, email, provider, subject); rerr == nil && linked {
+				return nil
+			}
+		}
+		return fmt.Errorf("presignup.LinkFederatedUser: link %s user %q to %q: %w", provider, e.UserName, target, err)
+	}
+	log.LogAttrs(ctx, slog.LevelInfo, "linked federated user",
+		slog.String("module", "LinkFederatedUser"), slog.String("userName", e.UserName),
+		slog.String("provider", provider), slog.String("destination", target))
+	return nil
+}
+
+// findNativeUser returns the user name of the one enabled, non-federated user with a
+// verified email equal to email, and whether that user is linked to provider and
+// subject already. It returns "" when there is no such user, or more than one.
+func findNativeUser(ctx context.Context, client LinkClient, pool, email, provider, subject string) (string, bool, error) {
+	candidates := []string{email}
+	if lower := strings.ToLower(email); lower != email {
+		// Addresses are stored as typed, and the filter compares exactly.
+		candidates = append(candidates, lower)
+	}
+	for _, addr := range candidates {
+		out, err := client.ListUsers(ctx, &cip.ListUsersInput{
+			UserPoolId: aws.String(pool),
+			Filter:     aws.String(`email = "` + addr + `"`),
+		})
+		if err != nil {
+			return "", false, fmt.Errorf("presignup.LinkFederatedUser: list users by email: %w", err)
+		}
+		var matches []ciptypes.UserType
+		for _, u := range out.Users {
+			if u.UserStatus == ciptypes.UserStatusTypeExternalProvider || !u.Enabled {
+				continue
+			}
+			attrs := attributeMap(u.Attributes)
+			if strings.EqualFold(attrs["email_verified"], "true") && strings.EqualFold(attrs["email"], email) {
+				matches = append(matches, u)
+			}
+		}
+		switch len(matches) {
+		case 0:
+			continue
+		case 1:
+			u := matches[0]
+			return aws.ToString(u.Username), hasIdentity(attributeMap(u.Attributes)["identities"], provider, subject), nil
+		default:
+			triggers.Logger(ctx).LogAttrs(ctx, slog.LevelWarn, "not linking: several native users have the email address",
+				slog.String("module", "LinkFederatedUser"), slog.Int("users", len(matches)))
+			return "", false, nil
+		}
+	}
+	return "", false, nil
+}
+
+func attributeMap(attrs []ciptypes.AttributeType) map[string]string {
+	m := make(map[string]string, len(attrs))
+	for _, a := range attrs {
+		m[aws.ToString(a.Name)] = aws.ToString(a.Value)
+	}
+	return m
+}
+
+// identity is one entry of the identities attribute Cognito keeps on linked users.
+type identity struct {
+	UserID       string `json:"userId"`
+	ProviderName string `json:"providerName"`
+}
+
+// hasIdentity reports whether a user's identities attribute (a JSON array) holds
+// provider and subject.
+func hasIdentity(identities, provider, subject string) bool {
+	if identities == "" {
+		return false
+	}
+	var list []identity
+	if json.Unmarshal([]byte(identities), &list) != nil {
+		return false
+	}
+	return slices.ContainsFunc(list, func(id identity) bool {
+		return strings.EqualFold(id.ProviderName, provider) && id.UserID == subject
+	})
+}
