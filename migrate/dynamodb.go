@@ -1,0 +1,278 @@
+package migrate
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"maps"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/lambda-triggers/cognito/internal/awsclient"
+	"github.com/lambda-triggers/cognito/triggers"
+)
+
+// GetItemAPI is the part of the DynamoDB client that [DynamoDBStore] uses;
+// *dynamodb.Client satisfies it as is.
+type GetItemAPI interface {
+	GetItem(ctx context.Context, in *dynamodb.GetItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
+}
+
+// PasswordHasher checks a password against a stored hash. Compare returns nil when
+// they match, an error wrapping [ErrWrongPassword] (or bcrypt's
+// ErrMismatchedHashAndPassword) when they do not, and any other error for a hash it
+// cannot read. It must take the same time whatever the password, and its errors must
+// not contain the password.
+type PasswordHasher interface {
+	Compare(hash, password []byte) error
+}
+
+// Bcrypt checks bcrypt hashes ($2a$, $2b$, $2y$), the usual format of legacy stores.
+var Bcrypt PasswordHasher = bcryptHasher{}
+
+type bcryptHasher struct{}
+
+func (bcryptHasher) Compare(hash, password []byte) error {
+	return bcrypt.CompareHashAndPassword(hash, password)
+}
+
+// defaultDummyHash is a bcrypt hash, at bcrypt's default cost of 10, of a random
+// password nobody knows. An unknown user's password is compared with it so that the
+// answer takes as long as for a known user with a wrong password.
+var defaultDummyHash = []byte("$2a$10$qhGQT2qrMgO5s9K6uY2CR.tAFJcbPHbUA6FEDqvBBdNyrxkAoPZDO")
+
+// DynamoDBOption configures [NewDynamoDBStore].
+type DynamoDBOption func(*dynamoConfig) error
+
+type dynamoConfig struct {
+	hashAttribute string
+	hasher        PasswordHasher
+	dummy         []byte
+	consistent    bool
+}
+
+// WithHashAttribute names the item attribute that holds the password hash; the
+// default is "passwordHash".
+func WithHashAttribute(name string) DynamoDBOption {
+	return func(c *dynamoConfig) error {
+		if name == "" {
+			return errors.New("WithHashAttribute: empty name")
+		}
+		c.hashAttribute = name
+		return nil
+	}
+}
+
+// WithHasher replaces [Bcrypt], for stores that hash passwords another way. dummy is a
+// hash in the same format, and of the same cost, as the stored ones, of a password
+// nobody knows: an unknown user's password is compared with it, so that an unknown
+// username costs the same time as a wrong password. For bcrypt hashes of a cost other
+// than 10, pass [Bcrypt] and a dummy from [DummyBcryptHash].
+func WithHasher(h PasswordHasher, dummy []byte) DynamoDBOption {
+	return func(c *dynamoConfig) error {
+		if h == nil || len(dummy) == 0 {
+			return errors.New("WithHasher: nil hasher or empty dummy hash")
+		}
+		c.hasher, c.dummy = h, slices.Clone(dummy)
+		return nil
+	}
+}
+
+// ConsistentRead makes lookups strongly consistent reads, for a legacy table
+// that is still being written to.
+func ConsistentRead() DynamoDBOption {
+	return func(c *dynamoConfig) error { c.consistent = true; return nil }
+}
+
+// DummyBcryptHash returns a bcrypt hash of the given cost of a random password, for
+// [WithHasher] when the stored hashes are not of cost 10. It takes as long as one
+// bcrypt hash of that cost; call it once, at start.
+func DummyBcryptHash(cost int) ([]byte, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte(rand.Text()), cost)
+	if err != nil {
+		return nil, fmt.Errorf("migrate: DummyBcryptHash: %w", err)
+	}
+	return h, nil
+}
+
+// DynamoDBStore is a [Store] over a DynamoDB table of legacy users, one item per user,
+// keyed by username, holding a password hash and attributes.
+type DynamoDBStore struct {
+	client     *lazyClient
+	table      string
+	keyAttr    string
+	attributes map[string]string // item attribute -> user attribute
+	cfg        dynamoConfig
+	projection string
+	names      map[string]string
+}
+
+// NewDynamoDBStore returns a store that reads the item whose string key attribute
+// keyAttribute is the username, and checks the password against its bcrypt hash (see
+// [WithHashAttribute], [WithHasher]). attributes maps item attributes to the Cognito
+// user attributes they become, such as {"mail": "email", "mailVerified":
+// "email_verified"}; string, number and boolean item values are taken, as their text.
+// A nil client means the process-wide default client.
+//
+// An unknown username costs one comparison with a dummy hash, so that it takes as long
+// as a wrong password; a user whose item has no usable hash is a wrong password.
+func NewDynamoDBStore(client GetItemAPI, table, keyAttribute string, attributes map[string]string, opts ...DynamoDBOption) (*DynamoDBStore, error) {
+	fail := func(err error) (*DynamoDBStore, error) {
+		return nil, fmt.Errorf("migrate: NewDynamoDBStore: %w", err)
+	}
+	cfg := dynamoConfig{hashAttribute: "passwordHash", hasher: Bcrypt, dummy: defaultDummyHash}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(&cfg); err != nil {
+			return fail(err)
+		}
+	}
+	switch {
+	case table == "":
+		return fail(errors.New("empty table name"))
+	case keyAttribute == "":
+		return fail(errors.New("empty key attribute name"))
+	case len(attributes) == 0:
+		return fail(errors.New("no item attribute to map to a user attribute"))
+	}
+	s := &DynamoDBStore{
+		client:     newLazyClient(client),
+		table:      table,
+		keyAttr:    keyAttribute,
+		attributes: maps.Clone(attributes),
+		cfg:        cfg,
+		names:      map[string]string{"#h": cfg.hashAttribute},
+	}
+	projection := []string{"#h"}
+	for i, attr := range slices.Sorted(maps.Keys(attributes)) {
+		switch {
+		case attr == "" || attributes[attr] == "":
+			return fail(fmt.Errorf("empty attribute name in %q: %q", attr, attributes[attr]))
+		case attr == cfg.hashAttribute:
+			return fail(fmt.Errorf("attribute %q holds the password hash; it must never become a user attribute", attr))
+		case attributes[attr] == "sub":
+			return fail(fmt.Errorf("attribute %q: Cognito assigns sub itself", attr))
+		}
+		ph := "#a" + strconv.Itoa(i)
+		s.names[ph] = attr
+		projection = append(projection, ph)
+	}
+	s.projection = strings.Join(projection, ", ")
+	return s, nil
+}
+
+// Authenticate implements [Store].
+func (s *DynamoDBStore) Authenticate(ctx context.Context, username string, password triggers.Secret) (*User, error) {
+	item, err := s.get(ctx, username)
+	if err != nil {
+		return nil, err
+	}
+	if item == nil {
+		_ = s.cfg.hasher.Compare(s.cfg.dummy, []byte(password.Reveal()))
+		return nil, ErrUnknownUser
+	}
+	hash, ok := item[s.cfg.hashAttribute].(*types.AttributeValueMemberS)
+	if !ok || hash.Value == "" {
+		_ = s.cfg.hasher.Compare(s.cfg.dummy, []byte(password.Reveal()))
+		return nil, fmt.Errorf("%w: the item has no %s", ErrWrongPassword, s.cfg.hashAttribute)
+	}
+	if err := s.cfg.hasher.Compare([]byte(hash.Value), []byte(password.Reveal())); err != nil {
+		if errors.Is(err, bcrypt.ErrMismatchedHashAndPassword) || errors.Is(err, ErrWrongPassword) {
+			return nil, ErrWrongPassword
+		}
+		// A hash the hasher cannot read is the operator's problem, but the user must see
+		// the same answer as for any wrong password.
+		return nil, fmt.Errorf("%w: stored hash not usable: %v", ErrWrongPassword, err)
+	}
+	return s.user(item), nil
+}
+
+// Lookup implements [Store].
+func (s *DynamoDBStore) Lookup(ctx context.Context, username string) (*User, error) {
+	item, err := s.get(ctx, username)
+	if err != nil {
+		return nil, err
+	}
+	if item == nil {
+		return nil, ErrUnknownUser
+	}
+	return s.user(item), nil
+}
+
+func (s *DynamoDBStore) get(ctx context.Context, username string) (map[string]types.AttributeValue, error) {
+	if username == "" {
+		return nil, nil
+	}
+	client, err := s.client.get(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("migrate: default DynamoDB client: %w", err)
+	}
+	out, err := client.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName:                aws.String(s.table),
+		Key:                      map[string]types.AttributeValue{s.keyAttr: &types.AttributeValueMemberS{Value: username}},
+		ProjectionExpression:     aws.String(s.projection),
+		ExpressionAttributeNames: s.names,
+		ConsistentRead:           aws.Bool(s.cfg.consistent),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("migrate: get user from table %q: %w", s.table, err)
+	}
+	if len(out.Item) == 0 {
+		return nil, nil
+	}
+	return out.Item, nil
+}
+
+func (s *DynamoDBStore) user(item map[string]types.AttributeValue) *User {
+	attrs := make(triggers.Attributes, len(s.attributes))
+	for from, to := range s.attributes {
+		switch v := item[from].(type) {
+		case *types.AttributeValueMemberS:
+			attrs[to] = v.Value
+		case *types.AttributeValueMemberN:
+			attrs[to] = v.Value
+		case *types.AttributeValueMemberBOOL:
+			attrs[to] = strconv.FormatBool(v.Value)
+		}
+	}
+	return &User{Attributes: attrs}
+}
+
+// lazyClient is the DynamoDB client given by the caller, or else the process-wide one,
+// resolved on first use and then kept. A failed resolution is tried again next time.
+type lazyClient struct {
+	mu     sync.Mutex
+	client GetItemAPI
+}
+
+func newLazyClient(c GetItemAPI) *lazyClient {
+	// A nil *dynamodb.Client inside a non-nil interface means "no client" too.
+	if v := reflect.ValueOf(c); c != nil && v.Kind() == reflect.Pointer && v.IsNil() {
+		c = nil
+	}
+	return &lazyClient{client: c}
+}
+
+func (l *lazyClient) get(ctx context.Context) (GetItemAPI, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.client == nil {
+		c, err := awsclient.DynamoDB(ctx)
+		if err != nil {
+			return nil, err
+		}
+		l.client = c
+	}
+	return l.client, nil
+}

@@ -1,0 +1,36 @@
+// Package pretoken holds modules for Cognito's pre token generation trigger: static
+// claims, claims from user attributes, claims looked up in DynamoDB, scopes, and group
+// and role overrides, for event versions 1, 2 and 3 alike.
+//
+// One set of calls writes every version's response. Modules and the helpers they share
+// ([AddClaim], [SuppressClaim], [AddScope], [SuppressScope], [SetGroups], [AddGroups],
+// [RemoveGroups], [SetIAMRoles], [SetPreferredRole]) merge into what earlier modules
+// wrote and allocate the response only when they write, so a chain that changes nothing
+// answers exactly as Cognito asked. As in Cognito, a suppressed claim or scope stays
+// suppressed whatever a later module adds. The user's groups are sent back only when a
+// module changes them on purpose: Cognito reads an empty group override as "no groups".
+//
+// A version 1 event can change the ID token only, and its claim values are strings: a
+// value that is not a string goes there as its JSON text (true as "true"). Versions 2
+// and 3 also change the access token and its scopes, and take any JSON value. The
+// machine-to-machine event (TokenGeneration_ClientCredentials, version 3) has no user
+// and no ID token: modules that need a user do nothing there, and claims go to the
+// access token. [Tokens] tells which tokens an event can change.
+//
+// Constructors take required arguments positionally and options after them, and return
+// (Handler, error): a claim Cognito would refuse to change (sub, iss, aud in the ID
+// token, cognito:username, dev: claims other than suppressing them...) or a scope with
+// white space is reported when the chain is built, never at sign-in. [Must] turns the
+// error into a panic for package-level chains. A nil AWS client means the process-wide
+// default client.
+//
+//	static, err := pretoken.OverrideClaims(map[string]any{"plan": "pro"}, []string{"email"})
+//	tenant, err := pretoken.ClaimsFromAttributes(map[string]string{"custom:tenant": "tenant"})
+//	perms, err := pretoken.ClaimsFromDynamoDB(nil, "entitlements", "userId",
+//		map[string]string{"permissions": "permissions"},
+//		pretoken.InTokens(pretoken.AccessToken), pretoken.OnMissingDefault(map[string]any{"permissions": []string{}}))
+//	scopes, err := pretoken.OverrideScopes([]string{"api/read"}, nil)
+//
+//	router := triggers.NewRouter().PreTokenGeneration(pretoken.Chain(static, tenant, perms, scopes))
+//	triggers.Start(router)
+package pretoken
