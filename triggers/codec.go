@@ -1,95 +1,409 @@
 package triggers
 
 import (
-	"bytes"
-	"encoding/json"
+	"errors"
 	"fmt"
 )
 
 // The wire codec. decodeEvent and appendEvent are the only places that read and write
-// event JSON; the router, Invoke helpers and the events' JSON methods all go through them.
+// event JSON; the router, the Invoke helpers and the events' JSON methods all go through
+// them. Both are written by hand for the event types, without reflection: decoding an
+// event allocates its maps and one copy of the payload that backs all of its strings, and
+// encoding appends to the caller's buffer.
+//
+// Decoding is lenient, because Cognito's payloads vary more than its documentation says:
+//   - unknown members are ignored at any depth, and a key that appears twice takes its
+//     last value;
+//   - null where an object, array, string or boolean is expected is that type's zero value;
+//   - attribute maps (user attributes, validation data, client metadata, the provider's
+//     claims, challenge parameters, version 1 claims) accept booleans and numbers as their
+//     JSON text ("true", "42", "1.5e3"), nested objects and arrays as their compact JSON
+//     text, and drop null values;
+//   - version may be a string or a number ("1" or 1 reads as "1");
+//   - string escapes are decoded as encoding/json does, surrogate pairs included, and bytes
+//     that are not UTF-8 become U+FFFD;
+//   - claim values of version 2 and 3 pre token events decode to string, bool, nil,
+//     json.Number (so that the number's text survives the round trip exactly), []any or
+//     map[string]any.
+//
+// Encoding is faithful: a response member nobody set is left out (see the omitempty tags
+// on the response types), so that a chain with no modules answers what Cognito sent. A
+// pre token event answers in the override details of its own version only, and inbound
+// federation's nil userAttributesToMap is sent as {}. Request and header members are
+// echoed, nil maps as null. Secrets are written with their real value.
+//
+// Bad input is a *DecodeError that names the member path and byte offset of the fault.
+// It quotes no value from the input: only member names, and an unknown triggerSource when
+// it has the shape of a trigger source name. Nesting is bounded by maxDepth.
 
-// peekHeader reads the trigger source and version of an event without decoding it.
+// peekHeader reads the trigger source and version of an event without decoding the rest.
+// It stops once it has both, so a triggerSource given twice is checked again by
+// decodeEvent, which keeps the last one.
 func peekHeader(data []byte) (TriggerSource, string, error) {
-	var h struct {
-		TriggerSource *string         `json:"triggerSource"`
-		Version       json.RawMessage `json:"version"`
+	d := decoder{data: data}
+	if d.peek() != '{' {
+		return "", "", decodeFailure("", d.mismatch("a JSON object"))
 	}
-	if err := json.Unmarshal(data, &h); err != nil {
-		return "", "", &DecodeError{Reason: describeJSONError(err)}
+	var (
+		src, version         string
+		haveSrc, haveVersion bool
+	)
+	_, err := d.object(func(key []byte) error {
+		switch string(key) {
+		case "triggerSource":
+			b, err := d.peekString()
+			if err != nil {
+				return err
+			}
+			src, haveSrc = internSource(b), b != nil
+		case "version":
+			switch d.peek() {
+			case '"', 'n':
+				b, err := d.peekString()
+				if err != nil {
+					return err
+				}
+				version = internVersion(b)
+			default:
+				if kind(d.peek()) != "number" {
+					return d.mismatch("string or number")
+				}
+				s, e, err := d.number()
+				if err != nil {
+					return err
+				}
+				version = internVersion(d.data[s:e])
+			}
+			haveVersion = true
+		default:
+			return d.skipValue()
+		}
+		if haveSrc && haveVersion {
+			return errPeekDone
+		}
+		return nil
+	})
+	if err != nil && err != errPeekDone {
+		return "", "", decodeFailure("", err)
 	}
-	if h.TriggerSource == nil || *h.TriggerSource == "" {
+	if err == nil {
+		if err := d.end(); err != nil {
+			return "", "", decodeFailure("", err)
+		}
+	}
+	if src == "" {
 		return "", "", &DecodeError{Reason: "missing triggerSource"}
 	}
-	src := TriggerSource(*h.TriggerSource)
-	if src.Trigger() == "" {
-		return "", "", &DecodeError{Reason: fmt.Sprintf("unknown triggerSource %q", truncate(string(src), 64))}
+	ts := TriggerSource(src)
+	if ts.Trigger() == "" {
+		return "", "", &DecodeError{Reason: unknownSource(ts)}
 	}
-	return src, string(bytes.Trim(h.Version, `"`)), nil
+	return ts, version, nil
 }
 
-// decodeEvent decodes data into e leniently: unknown fields are ignored, null is accepted
-// where an object or list is expected, and attribute values may be booleans or numbers.
+// errPeekDone stops peekHeader's walk once it has what it needs.
+var errPeekDone = errors.New("header read")
+
+// peekString reads a string or null (nil) and returns its value as bytes valid until the
+// next read.
+func (d *decoder) peekString() ([]byte, error) {
+	switch d.peek() {
+	case '"':
+		start, end, flags, err := d.scanString()
+		if err != nil {
+			return nil, err
+		}
+		if flags != 0 {
+			return unquote([]byte{}, d.data[start:end]), nil
+		}
+		return d.data[start:end], nil
+	case 'n':
+		return nil, d.null()
+	}
+	return nil, d.mismatch("string")
+}
+
+// internSource returns a documented trigger source without allocating.
+func internSource(b []byte) string {
+	for _, s := range TriggerSources {
+		if string(s) == string(b) {
+			return string(s)
+		}
+	}
+	return string(b)
+}
+
+func internVersion(b []byte) string {
+	switch string(b) {
+	case "1":
+		return "1"
+	case "2":
+		return "2"
+	case "3":
+		return "3"
+	}
+	return string(b)
+}
+
+// unknownSource words an unknown trigger source. It is quoted only when it looks like a
+// trigger source name, since a field holding something else may hold anything.
+func unknownSource(src TriggerSource) string {
+	s := string(src)
+	ok := len(s) <= 64
+	for i := 0; i < len(s) && ok; i++ {
+		c := s[i]
+		ok = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_'
+	}
+	if ok {
+		return fmt.Sprintf("unknown triggerSource %q", s)
+	}
+	return "unknown triggerSource (not a trigger source name)"
+}
+
+func decodeFailure(trigger Trigger, err error) *DecodeError {
+	if w, ok := err.(*wireError); ok {
+		return &DecodeError{Trigger: trigger, Reason: w.reason()}
+	}
+	return &DecodeError{Trigger: trigger, Reason: err.Error()}
+}
+
+// decodeEvent decodes data into e, replacing all of e, and checks that the event's
+// triggerSource belongs to e's trigger.
 func decodeEvent(data []byte, e Event) error {
-	if err := json.Unmarshal(data, e); err != nil {
-		return &DecodeError{Trigger: e.Trigger(), Reason: describeJSONError(err)}
+	d := newDecoder(data)
+	var err error
+	switch e := e.(type) {
+	case *PreSignUpEvent:
+		*e = PreSignUpEvent{}
+		err = d.preSignUp(e)
+	case *PostConfirmationEvent:
+		*e = PostConfirmationEvent{}
+		err = d.postConfirmation(e)
+	case *PreAuthenticationEvent:
+		*e = PreAuthenticationEvent{}
+		err = d.preAuthentication(e)
+	case *PostAuthenticationEvent:
+		*e = PostAuthenticationEvent{}
+		err = d.postAuthentication(e)
+	case *DefineAuthChallengeEvent:
+		*e = DefineAuthChallengeEvent{}
+		err = d.defineAuthChallenge(e)
+	case *CreateAuthChallengeEvent:
+		*e = CreateAuthChallengeEvent{}
+		err = d.createAuthChallenge(e)
+	case *VerifyAuthChallengeEvent:
+		*e = VerifyAuthChallengeEvent{}
+		err = d.verifyAuthChallenge(e)
+	case *PreTokenGenerationEvent:
+		*e = PreTokenGenerationEvent{}
+		err = d.preTokenGeneration(e)
+	case *UserMigrationEvent:
+		*e = UserMigrationEvent{}
+		err = d.userMigration(e)
+	case *CustomMessageEvent:
+		*e = CustomMessageEvent{}
+		err = d.customMessage(e)
+	case *CustomEmailSenderEvent:
+		*e = CustomEmailSenderEvent{}
+		err = d.customSender(&e.Header, &e.Request)
+	case *CustomSMSSenderEvent:
+		*e = CustomSMSSenderEvent{}
+		err = d.customSender(&e.Header, &e.Request)
+	case *InboundFederationEvent:
+		*e = InboundFederationEvent{}
+		err = d.inboundFederation(e)
+	default:
+		return &DecodeError{Reason: fmt.Sprintf("no decoder for event type %T", e)}
+	}
+	trigger := e.Trigger()
+	if err != nil {
+		return decodeFailure(trigger, err)
+	}
+	src := e.EventHeader().TriggerSource
+	switch {
+	case src == "":
+		return &DecodeError{Trigger: trigger, Reason: "missing triggerSource"}
+	case src.Trigger() == "":
+		return &DecodeError{Trigger: trigger, Reason: unknownSource(src)}
+	case src.Trigger() != trigger:
+		return &DecodeError{Trigger: trigger,
+			Reason: fmt.Sprintf("triggerSource of trigger %s where %s was expected", src.Trigger(), trigger)}
 	}
 	return nil
 }
 
-// appendEvent appends the JSON of e to dst. Response fields nobody set are left out, so
-// that Cognito reads them as it would have read the event it sent.
+// appendEvent appends the JSON of e to dst. On error dst is returned as it was, so that
+// no half-written response can reach Cognito.
 func appendEvent(dst []byte, e Event) ([]byte, error) {
-	b, err := json.Marshal(e)
+	start := len(dst)
+	var err error
+	switch e := e.(type) {
+	case *PreSignUpEvent:
+		dst = appendPreSignUp(dst, e)
+	case *PostConfirmationEvent:
+		dst = appendPostConfirmation(dst, e)
+	case *PreAuthenticationEvent:
+		dst = appendPreAuthentication(dst, e)
+	case *PostAuthenticationEvent:
+		dst = appendPostAuthentication(dst, e)
+	case *DefineAuthChallengeEvent:
+		dst = appendDefineAuthChallenge(dst, e)
+	case *CreateAuthChallengeEvent:
+		dst = appendCreateAuthChallenge(dst, e)
+	case *VerifyAuthChallengeEvent:
+		dst = appendVerifyAuthChallenge(dst, e)
+	case *PreTokenGenerationEvent:
+		dst, err = appendPreTokenGeneration(dst, e)
+	case *UserMigrationEvent:
+		dst = appendUserMigration(dst, e)
+	case *CustomMessageEvent:
+		dst = appendCustomMessage(dst, e)
+	case *CustomEmailSenderEvent:
+		dst = appendCustomSender(dst, &e.Header, &e.Request)
+	case *CustomSMSSenderEvent:
+		dst = appendCustomSender(dst, &e.Header, &e.Request)
+	case *InboundFederationEvent:
+		dst = appendInboundFederation(dst, e)
+	default:
+		return dst, fmt.Errorf("triggers: no encoder for event type %T", e)
+	}
 	if err != nil {
-		return dst, err
+		return dst[:start], fmt.Errorf("triggers: %s event: %w", e.Trigger(), err)
 	}
-	return append(dst, b...), nil
+	return dst, nil
 }
 
-func describeJSONError(err error) string {
-	switch e := err.(type) {
-	case *json.SyntaxError:
-		return fmt.Sprintf("malformed JSON at byte %d", e.Offset)
-	case *json.UnmarshalTypeError:
-		return fmt.Sprintf("field %s: expected %s, got JSON %s", e.Field, e.Type, e.Value)
-	}
-	return "malformed JSON"
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "..."
-}
-
-// UnmarshalJSON decodes a JSON object whose values may be strings, booleans, numbers or
-// null; non-string values are kept as their JSON text, null values are dropped.
+// UnmarshalJSON decodes a JSON object whose values may be strings, booleans, numbers,
+// nested objects or arrays, or null, as the event decoder does: booleans and numbers are
+// kept as their JSON text, objects and arrays as their compact JSON text, and null values
+// are dropped. null as a whole leaves a nil map.
 func (a *Attributes) UnmarshalJSON(data []byte) error {
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(data, &raw); err != nil {
-		return err
+	d := newDecoder(data)
+	m, err := d.attributes()
+	if err == nil {
+		err = d.end()
 	}
-	if raw == nil {
-		*a = nil
-		return nil
-	}
-	m := make(Attributes, len(raw))
-	for k, v := range raw {
-		switch {
-		case len(v) == 0 || string(v) == "null":
-			continue
-		case v[0] == '"':
-			var s string
-			if err := json.Unmarshal(v, &s); err != nil {
-				return err
-			}
-			m[k] = s
-		default:
-			m[k] = string(v)
-		}
+	if err != nil {
+		return decodeFailure("", err)
 	}
 	*a = m
 	return nil
+}
+
+// isNull reports whether data is the JSON literal null, which encoding/json hands to
+// UnmarshalJSON for a null member; by convention that leaves the value unchanged.
+func isNull(data []byte) bool {
+	d := decoder{data: data}
+	if d.peek() != 'n' || d.null() != nil {
+		return false
+	}
+	return d.end() == nil
+}
+
+func unmarshalEvent(data []byte, e Event) error {
+	if isNull(data) {
+		return nil
+	}
+	return decodeEvent(data, e)
+}
+
+// The JSON methods below make encoding/json use the codec, so that json.Marshal and
+// json.Unmarshal on an event behave exactly as the router does. UnmarshalJSON replaces
+// the whole event and fails without a known triggerSource of the event's trigger.
+
+// MarshalJSON encodes the event as the router sends it to Cognito.
+func (e PreSignUpEvent) MarshalJSON() ([]byte, error) { return appendEvent(nil, &e) }
+
+// UnmarshalJSON decodes the event as the router does.
+func (e *PreSignUpEvent) UnmarshalJSON(data []byte) error { return unmarshalEvent(data, e) }
+
+// MarshalJSON encodes the event as the router sends it to Cognito.
+func (e PostConfirmationEvent) MarshalJSON() ([]byte, error) { return appendEvent(nil, &e) }
+
+// UnmarshalJSON decodes the event as the router does.
+func (e *PostConfirmationEvent) UnmarshalJSON(data []byte) error { return unmarshalEvent(data, e) }
+
+// MarshalJSON encodes the event as the router sends it to Cognito.
+func (e PreAuthenticationEvent) MarshalJSON() ([]byte, error) { return appendEvent(nil, &e) }
+
+// UnmarshalJSON decodes the event as the router does.
+func (e *PreAuthenticationEvent) UnmarshalJSON(data []byte) error { return unmarshalEvent(data, e) }
+
+// MarshalJSON encodes the event as the router sends it to Cognito.
+func (e PostAuthenticationEvent) MarshalJSON() ([]byte, error) { return appendEvent(nil, &e) }
+
+// UnmarshalJSON decodes the event as the router does.
+func (e *PostAuthenticationEvent) UnmarshalJSON(data []byte) error {
+	return unmarshalEvent(data, e)
+}
+
+// MarshalJSON encodes the event as the router sends it to Cognito.
+func (e DefineAuthChallengeEvent) MarshalJSON() ([]byte, error) { return appendEvent(nil, &e) }
+
+// UnmarshalJSON decodes the event as the router does.
+func (e *DefineAuthChallengeEvent) UnmarshalJSON(data []byte) error {
+	return unmarshalEvent(data, e)
+}
+
+// MarshalJSON encodes the event as the router sends it to Cognito.
+func (e CreateAuthChallengeEvent) MarshalJSON() ([]byte, error) { return appendEvent(nil, &e) }
+
+// UnmarshalJSON decodes the event as the router does.
+func (e *CreateAuthChallengeEvent) UnmarshalJSON(data []byte) error {
+	return unmarshalEvent(data, e)
+}
+
+// MarshalJSON encodes the event as the router sends it to Cognito.
+func (e VerifyAuthChallengeEvent) MarshalJSON() ([]byte, error) { return appendEvent(nil, &e) }
+
+// UnmarshalJSON decodes the event as the router does.
+func (e *VerifyAuthChallengeEvent) UnmarshalJSON(data []byte) error {
+	return unmarshalEvent(data, e)
+}
+
+// MarshalJSON encodes the event as the router sends it to Cognito: a version 1 event
+// answers in claimsOverrideDetails only, a version 2 or 3 event in
+// claimsAndScopeOverrideDetails only. A claim value of a type the codec does not write
+// itself goes through encoding/json; one that cannot be encoded is an error.
+func (e PreTokenGenerationEvent) MarshalJSON() ([]byte, error) { return appendEvent(nil, &e) }
+
+// UnmarshalJSON decodes the event as the router does. Claim values of version 2 and 3
+// decode to string, bool, nil, json.Number, []any or map[string]any.
+func (e *PreTokenGenerationEvent) UnmarshalJSON(data []byte) error {
+	return unmarshalEvent(data, e)
+}
+
+// MarshalJSON encodes the event as the router sends it to Cognito, password included.
+func (e UserMigrationEvent) MarshalJSON() ([]byte, error) { return appendEvent(nil, &e) }
+
+// UnmarshalJSON decodes the event as the router does.
+func (e *UserMigrationEvent) UnmarshalJSON(data []byte) error { return unmarshalEvent(data, e) }
+
+// MarshalJSON encodes the event as the router sends it to Cognito.
+func (e CustomMessageEvent) MarshalJSON() ([]byte, error) { return appendEvent(nil, &e) }
+
+// UnmarshalJSON decodes the event as the router does.
+func (e *CustomMessageEvent) UnmarshalJSON(data []byte) error { return unmarshalEvent(data, e) }
+
+// MarshalJSON encodes the event as the router sends it to Cognito, code included.
+func (e CustomEmailSenderEvent) MarshalJSON() ([]byte, error) { return appendEvent(nil, &e) }
+
+// UnmarshalJSON decodes the event as the router does.
+func (e *CustomEmailSenderEvent) UnmarshalJSON(data []byte) error {
+	return unmarshalEvent(data, e)
+}
+
+// MarshalJSON encodes the event as the router sends it to Cognito, code included.
+func (e CustomSMSSenderEvent) MarshalJSON() ([]byte, error) { return appendEvent(nil, &e) }
+
+// UnmarshalJSON decodes the event as the router does.
+func (e *CustomSMSSenderEvent) UnmarshalJSON(data []byte) error { return unmarshalEvent(data, e) }
+
+// MarshalJSON encodes the event as the router sends it to Cognito: a nil
+// userAttributesToMap is sent as {}.
+func (e InboundFederationEvent) MarshalJSON() ([]byte, error) { return appendEvent(nil, &e) }
+
+// UnmarshalJSON decodes the event as the router does.
+func (e *InboundFederationEvent) UnmarshalJSON(data []byte) error {
+	return unmarshalEvent(data, e)
 }
