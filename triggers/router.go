@@ -44,11 +44,13 @@ type config struct {
 // LOG_LEVEL environment variable (debug, info, warn, error; info when unset).
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
 
-// WithBudget sets how long a trigger may run before its context is cancelled; see
-// [Budget]. The default is [DefaultBudget]; zero or less turns the budget off.
+// WithBudget sets how long a trigger may run. The chain's context is cancelled when the
+// budget is spent, and a chain that has not returned [BudgetGrace] later is abandoned:
+// the invocation answers without it (see [Router.Handle]). The default is
+// [DefaultBudget]; zero or less turns the budget off.
 func WithBudget(d time.Duration) Option { return func(c *config) { c.budget = d } }
 
-// WithMiddleware adds middleware inside the defaults (Log, Recover, Budget), in the order
+// WithMiddleware adds middleware inside the defaults (Log, Recover), in the order
 // given, around every trigger's chain.
 func WithMiddleware(mws ...Middleware) Option {
 	return func(c *config) { c.middleware = append(c.middleware, mws...) }
@@ -64,7 +66,8 @@ func WithErrorMessage(msg string) Option { return func(c *config) { c.errorMessa
 func WithInternalErrors() Option { return func(c *config) { c.exposeErrors = true } }
 
 // NewRouter returns a router with no triggers registered. The default middleware, outermost
-// first, is Log (so that it sees panics as errors), Recover and Budget.
+// first, is Log (so that it sees panics as errors) and Recover; the router enforces the
+// budget itself, around both.
 func NewRouter(opts ...Option) *Router {
 	cfg := config{budget: DefaultBudget, errorMessage: DefaultErrorMessage}
 	for _, o := range opts {
@@ -93,7 +96,7 @@ func register[E any, P interface {
 	if h == nil {
 		panic("triggers: nil handler")
 	}
-	mws := append([]Middleware{Log(r.cfg.logger), Recover(), Budget(r.cfg.budget)}, r.cfg.middleware...)
+	mws := append([]Middleware{Log(r.cfg.logger), Recover()}, r.cfg.middleware...)
 	trigger := P(new(E)).Trigger()
 	r.routes[trigger] = &route{
 		newEvent: func() Event { return P(new(E)) },
@@ -230,7 +233,18 @@ func (r *Router) Handle(ctx context.Context, payload []byte) ([]byte, *InvokeErr
 	if err := decodeEvent(payload, e); err != nil {
 		return nil, r.invalid(trigger, err)
 	}
-	if err := rt.next(ctx, e); err != nil {
+	err, finished := r.run(ctx, rt, e)
+	if !finished {
+		r.cfg.logger.LogAttrs(ctx, slog.LevelError, "trigger abandoned: the chain ignored its context past the budget",
+			slog.String("triggerSource", string(src)), slog.Duration("budget", r.cfg.budget))
+		if trigger == TriggerPostConfirmation {
+			// The user is confirmed already; the chain still holds the event, so answer
+			// with Cognito's own request, which leaves everything as it was.
+			return payload, nil
+		}
+		return nil, &InvokeError{Trigger: trigger, Message: r.cfg.errorMessage, Type: ErrorTypeInternal}
+	}
+	if err != nil {
 		if ierr := r.publicError(trigger, err); ierr != nil {
 			return nil, ierr
 		}
@@ -241,6 +255,35 @@ func (r *Router) Handle(ctx context.Context, payload []byte) ([]byte, *InvokeErr
 		return nil, &InvokeError{Trigger: trigger, Message: r.cfg.errorMessage, Type: ErrorTypeInternal}
 	}
 	return out, nil
+}
+
+// BudgetGrace is how long the router waits, after the budget is spent and the chain's
+// context cancelled, for the chain to return before it answers without it.
+const BudgetGrace = 20 * time.Millisecond
+
+// run runs the route's chain within the budget. A chain that honours its context returns
+// in time; one that does not is left running, and run reports it unfinished.
+func (r *Router) run(ctx context.Context, rt *route, e Event) (err error, finished bool) {
+	if r.cfg.budget <= 0 {
+		return rt.next(ctx, e), true
+	}
+	ctx, cancel := context.WithTimeout(ctx, r.cfg.budget)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- rt.next(ctx, e) }()
+	select {
+	case err := <-done:
+		return err, true
+	case <-ctx.Done():
+	}
+	grace := time.NewTimer(BudgetGrace)
+	defer grace.Stop()
+	select {
+	case err := <-done:
+		return err, true
+	case <-grace.C:
+		return nil, false
+	}
 }
 
 func (r *Router) invalid(trigger Trigger, err error) *InvokeError {

@@ -1,0 +1,118 @@
+package triggers_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/lambda-triggers/cognito/triggers"
+)
+
+// hang returns a module that ignores its context and blocks until release is closed, as a
+// module calling a library without context support would.
+func hang[E any](release <-chan struct{}) triggers.Handler[E] {
+	return func(context.Context, *E) error {
+		<-release
+		return nil
+	}
+}
+
+// waitForCtx returns a module that honours its context and never finishes on its own.
+func waitForCtx[E any]() triggers.Handler[E] {
+	return func(ctx context.Context, _ *E) error {
+		<-ctx.Done()
+		return ctx.Err()
+	}
+}
+
+func TestBudgetOutcomes(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	const budget = 50 * time.Millisecond
+	tests := []struct {
+		name     string
+		router   *triggers.Router
+		payload  string
+		wantType string // "" when the trigger must succeed
+	}{
+		{"pre sign-up module ignores ctx", quietRouter(triggers.WithBudget(budget)).PreSignUp(hang[triggers.PreSignUpEvent](release)),
+			preSignUp, triggers.ErrorTypeInternal},
+		{"pre sign-up module honours ctx", quietRouter(triggers.WithBudget(budget)).PreSignUp(waitForCtx[triggers.PreSignUpEvent]()),
+			preSignUp, triggers.ErrorTypeInternal},
+		{"post confirmation module ignores ctx", quietRouter(triggers.WithBudget(budget)).PostConfirmation(hang[triggers.PostConfirmationEvent](release)),
+			postConfirmation, ""},
+		{"post confirmation module honours ctx", quietRouter(triggers.WithBudget(budget)).PostConfirmation(waitForCtx[triggers.PostConfirmationEvent]()),
+			postConfirmation, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			start := time.Now()
+			out, ierr := tt.router.Handle(context.Background(), []byte(tt.payload))
+			// The exact figure is a benchmark's business (BenchmarkBudget); this bound only
+			// proves the invocation did not wait for the hanging module.
+			if elapsed := time.Since(start); elapsed > 2*time.Second {
+				t.Fatalf("returned after %v, budget %v", elapsed, budget)
+			}
+			if tt.wantType != "" {
+				if ierr == nil || ierr.Type != tt.wantType || ierr.Message != triggers.DefaultErrorMessage {
+					t.Fatalf("got %v %s, want %s with the generic text", ierr, out, tt.wantType)
+				}
+				return
+			}
+			if ierr != nil {
+				t.Fatalf("post confirmation failed a confirmed user: %v", ierr.Message)
+			}
+			var resp struct{ Response json.RawMessage }
+			if err := json.Unmarshal(out, &resp); err != nil || string(resp.Response) != "{}" {
+				t.Fatalf("response %s (%v), want Cognito's own empty response", out, err)
+			}
+		})
+	}
+}
+
+func TestBudgetOffRunsToTheEnd(t *testing.T) {
+	t.Parallel()
+	r := quietRouter(triggers.WithBudget(0)).PreSignUp(func(ctx context.Context, e *triggers.PreSignUpEvent) error {
+		if _, ok := ctx.Deadline(); ok {
+			t.Error("a zero budget still set a deadline")
+		}
+		time.Sleep(10 * time.Millisecond)
+		e.Response.AutoConfirmUser = true
+		return nil
+	})
+	if _, ierr := r.Handle(context.Background(), []byte(preSignUp)); ierr != nil {
+		t.Fatal(ierr.Message)
+	}
+}
+
+// BenchmarkBudget reports how long an invocation whose module hangs takes to answer:
+// the budget plus at most the grace period (target: budget + 50 ms).
+//
+//	go test -run '^$' -bench BenchmarkBudget -benchtime 10x ./triggers/
+func BenchmarkBudget(b *testing.B) {
+	const budget = 200 * time.Millisecond
+	release := make(chan struct{})
+	defer close(release)
+	for _, bm := range []struct {
+		name    string
+		router  *triggers.Router
+		payload string
+	}{
+		{"ignores-ctx", quietRouter(triggers.WithBudget(budget)).PreSignUp(hang[triggers.PreSignUpEvent](release)), preSignUp},
+		{"honours-ctx", quietRouter(triggers.WithBudget(budget)).PreSignUp(waitForCtx[triggers.PreSignUpEvent]()), preSignUp},
+		{"postconfirm-ignores-ctx", quietRouter(triggers.WithBudget(budget)).PostConfirmation(hang[triggers.PostConfirmationEvent](release)), postConfirmation},
+	} {
+		b.Run(bm.name, func(b *testing.B) {
+			var worst time.Duration
+			for b.Loop() {
+				start := time.Now()
+				bm.router.Handle(context.Background(), []byte(bm.payload))
+				worst = max(worst, time.Since(start))
+			}
+			b.ReportMetric(float64(worst-budget)/float64(time.Millisecond), "ms-over-budget-max")
+		})
+	}
+}
