@@ -1,0 +1,33 @@
+// Package fakeaws holds in-memory fakes of the AWS clients the trigger modules take:
+// [DynamoDB], [SES] (v2) and [Cognito] user pools. Each has the method signatures of the
+// aws-sdk-go-v2 client it stands for, so it satisfies the narrow client interfaces of
+// presignup, postconfirm, pretoken, customauth and migrate as the real client does, and
+// answers in the same way: the same outputs, the SDK's typed errors (such as
+// *types.ConditionalCheckFailedException) wrapped as the SDK wraps them, and the same
+// ValidationException for a request DynamoDB would refuse.
+//
+// They are fakes for tests and demos, not a database, a mail server or a user
+// directory: everything lives in one process and goes when it ends. Use them for fast
+// unit tests and examples; run the same code against the local servers of package
+// awslocal, or a real account, before trusting it. The integration tests of this package
+// run the same calls, and real modules, against the DynamoDB fake and against dynalite
+// and assert the same outcomes.
+//
+// What a fake does not implement fails loudly, with an error wrapping [ErrUnsupported],
+// instead of answering as if it had succeeded.
+//
+//	func TestSignUpLimit(t *testing.T) {
+//		db := fakeaws.NewDynamoDB()
+//		db.AddTable("signup-limits", "pk", "")
+//		limit := presignup.Must(presignup.RateLimit(db, "signup-limits", 1, time.Hour))
+//
+//		event := triggertest.PreSignUp(triggers.PreSignUpSignUp, triggertest.WithClientMetadata("ipAddress", "192.0.2.1"))
+//		triggertest.InvokeHandler(t, limit, event).RequireOK(t)
+//		triggertest.InvokeHandler(t, limit, triggertest.PreSignUp(triggers.PreSignUpSignUp,
+//			triggertest.WithClientMetadata("ipAddress", "192.0.2.1"),
+//			triggertest.WithAttribute("email", "second@example.com"))).RequireRejected(t, "")
+//	}
+//
+// Every fake is safe for concurrent use and honours the context of each call. Calls,
+// FailNext and SetHook let a test count calls, inject a failure or add latency.
+package fakeaws
