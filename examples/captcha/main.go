@@ -1,0 +1,62 @@
+// Command captcha guards sign-in with a CAPTCHA after the password: the define, create
+// and verify auth challenge triggers of customauth.PasswordThenCaptcha, in one function.
+// The client signs in with SRP as usual; once the password is right, Cognito asks for a
+// custom challenge whose answer is a reCAPTCHA token, which Verify checks with the
+// verify endpoint. hCaptcha and Cloudflare Turnstile speak the same protocol.
+//
+//	RECAPTCHASECRET=... go run ./examples/captcha -event event.json
+//	RECAPTCHASECRET=... go run ./examples/captcha -serve 127.0.0.1:9300
+//
+// Environment:
+//
+//	RECAPTCHASECRET       the site's secret key (required)
+//	RECAPTCHA_VERIFY_URL  the verify endpoint (default Google's reCAPTCHA siteverify)
+//	RECAPTCHA_SITE_KEY    the site key, returned to the client in the challenge parameter siteKey
+//
+// The app client must allow ALLOW_CUSTOM_AUTH, and the client starts the sign-in with
+// CUSTOM_AUTH and SRP_A.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/lambda-triggers/cognito/customauth"
+	"github.com/lambda-triggers/cognito/triggers"
+)
+
+func main() {
+	router, err := newRouter(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "captcha:", err)
+		os.Exit(1)
+	}
+	triggers.Start(router)
+}
+
+func newRouter(env func(string) string) (*triggers.Router, error) {
+	cfg, ok := captchaConfig(env)
+	if !ok {
+		return nil, errors.New("missing environment variable RECAPTCHASECRET (the CAPTCHA site's secret key)")
+	}
+	flow, err := customauth.PasswordThenCaptcha(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("RECAPTCHASECRET, RECAPTCHA_VERIFY_URL: %w", err)
+	}
+	return flow.Register(triggers.NewRouter()), nil
+}
+
+// captchaConfig returns the configuration of the CAPTCHA step, and false when
+// RECAPTCHASECRET is not set.
+func captchaConfig(env func(string) string) (customauth.CaptchaConfig, bool) {
+	secret := env("RECAPTCHASECRET")
+	if secret == "" {
+		return customauth.CaptchaConfig{}, false
+	}
+	return customauth.CaptchaConfig{
+		Secret:    secret,
+		VerifyURL: env("RECAPTCHA_VERIFY_URL"),
+		SiteKey:   env("RECAPTCHA_SITE_KEY"),
+	}, true
+}

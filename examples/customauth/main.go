@@ -1,0 +1,96 @@
+// Command customauth is a passwordless sign-in by email: the define, create and verify
+// auth challenge triggers of one custom authentication flow (customauth.EmailOTP), in one
+// function. Create emails a one-time code through SES; Verify checks the answer against
+// its keyed hash; Define issues tokens once the code is right, and ends the sign-in after
+// three wrong answers.
+//
+//	OTP_FROM=sign-in@example.com OTP_HMAC_KEY=... go run ./examples/customauth -event event.json
+//	OTP_FROM=sign-in@example.com OTP_HMAC_KEY=... go run ./examples/customauth -serve 127.0.0.1:9300
+//
+// Environment:
+//
+//	OTP_FROM              sender of the code, an address verified in SES (required)
+//	OTP_HMAC_KEY          secret key of at least 32 bytes that hashes codes (required), such as
+//	                      the output of "openssl rand -base64 48"
+//	OTP_TABLE             DynamoDB table of codes (partition key pk (S), TTL on ttl): with it, a
+//	                      new sign-in within a minute reuses the code already sent, a code signs
+//	                      in once, and wrong answers count across sign-in attempts
+//	CUSTOM_AUTH_PASSWORD  true: ask for the password (SRP) before the code
+//
+// Codes go only to users whose email address is verified. The app client must allow
+// ALLOW_CUSTOM_AUTH. AWS clients come from the default configuration on first use.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+
+	"github.com/lambda-triggers/cognito/customauth"
+	"github.com/lambda-triggers/cognito/triggers"
+)
+
+func main() {
+	router, err := newRouter(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "customauth:", err)
+		os.Exit(1)
+	}
+	triggers.Start(router)
+}
+
+func newRouter(env func(string) string) (*triggers.Router, error) {
+	cfg, ok, err := emailOTPConfig(env)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errors.New("missing environment variable OTP_FROM (the sender of sign-in codes, verified in SES)")
+	}
+	var opts []customauth.FlowOption
+	password, err := boolVar(env, "CUSTOM_AUTH_PASSWORD")
+	if err != nil {
+		return nil, err
+	}
+	if password {
+		opts = append(opts, customauth.WithPassword())
+	}
+	flow, err := customauth.EmailOTP(cfg, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("OTP_FROM, OTP_HMAC_KEY: %w", err)
+	}
+	return flow.Register(triggers.NewRouter()), nil
+}
+
+// emailOTPConfig returns the configuration of the email one-time code step, and false
+// when OTP_FROM is not set.
+func emailOTPConfig(env func(string) string) (customauth.EmailOTPConfig, bool, error) {
+	from := env("OTP_FROM")
+	if from == "" {
+		return customauth.EmailOTPConfig{}, false, nil
+	}
+	key := env("OTP_HMAC_KEY")
+	if key == "" {
+		return customauth.EmailOTPConfig{}, false, errors.New(
+			"missing environment variable OTP_HMAC_KEY (a secret of at least 32 bytes that hashes sign-in codes), required with OTP_FROM")
+	}
+	cfg := customauth.EmailOTPConfig{From: from, Key: []byte(key), RequireVerifiedEmail: true}
+	if table := env("OTP_TABLE"); table != "" {
+		cfg.Store = &customauth.DynamoDBStore{Table: table}
+	}
+	return cfg, true, nil
+}
+
+// boolVar reads a true/false variable; unset is false.
+func boolVar(env func(string) string, name string) (bool, error) {
+	s := env(name)
+	if s == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return false, fmt.Errorf("%s: want true or false, got %q", name, s)
+	}
+	return b, nil
+}

@@ -1,0 +1,789 @@
+// Package deploy holds the AWS SAM template that deploys examples/allinone, and this test,
+// which checks that the template parses and agrees with the function: every reference
+// resolves, resources do not depend on each other in a circle, the function gets every
+// environment variable it reads and is attached to every trigger it serves, each table a
+// module uses exists with the key, time to live and permissions the module needs, and
+// the build command builds what CodeUri deploys.
+package deploy
+
+import (
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/lambda-triggers/cognito/triggers"
+	"github.com/lambda-triggers/cognito/triggers/triggertest/lambdaruntime"
+)
+
+const (
+	templatePath = "template.yaml"
+	functionDir  = "../allinone"
+	function     = "TriggerFunction"
+)
+
+// A node is a value of the template: a scalar, a list or a map, with the CloudFormation
+// tag (!Ref, !GetAtt, ...) it carries, if any.
+type node struct {
+	Tag    string
+	Scalar string
+	List   []*node
+	Map    map[string]*node
+	Keys   []string // Map's keys in template order
+	Line   int
+	kind   byte // 's', 'l' or 'm'
+}
+
+func (n *node) get(keys ...string) *node {
+	for _, k := range keys {
+		if n == nil || n.kind != 'm' {
+			return nil
+		}
+		n = n.Map[k]
+	}
+	return n
+}
+
+func (n *node) str() string {
+	if n == nil || n.kind != 's' {
+		return ""
+	}
+	return n.Scalar
+}
+
+func (n *node) walk(f func(*node)) {
+	if n == nil {
+		return
+	}
+	f(n)
+	for _, c := range n.List {
+		c.walk(f)
+	}
+	for _, k := range n.Keys {
+		n.Map[k].walk(f)
+	}
+}
+
+type yamlLine struct {
+	num, indent int
+	text        string
+}
+
+// parseTemplate reads the subset of YAML the template is written in: block maps and
+// lists, flow lists, plain and quoted scalars, comments and CloudFormation's short-form
+// tags. Anything else (flow maps, block scalars, anchors, tabs) is an error, so that the
+// template stays within what this test can check.
+func parseTemplate(src string) (*node, error) {
+	var lines []yamlLine
+	for i, raw := range strings.Split(src, "\n") {
+		if strings.Contains(raw, "\t") {
+			return nil, fmt.Errorf("line %d: tab", i+1)
+		}
+		text := strings.TrimRight(stripComment(raw), " ")
+		if strings.TrimSpace(text) == "" {
+			continue
+		}
+		trimmed := strings.TrimLeft(text, " ")
+		lines = append(lines, yamlLine{i + 1, len(text) - len(trimmed), trimmed})
+	}
+	p := &yamlParser{lines: lines}
+	if len(lines) == 0 || lines[0].indent != 0 {
+		return nil, errors.New("template does not start at column 0")
+	}
+	root, err := p.block(0)
+	if err == nil && p.i < len(lines) {
+		err = fmt.Errorf("line %d: unexpected indentation", lines[p.i].num)
+	}
+	return root, err
+}
+
+// stripComment removes a # comment that is outside quotes.
+func stripComment(s string) string {
+	var quote rune
+	for i, r := range s {
+		switch {
+		case quote != 0:
+			if r == quote {
+				quote = 0
+			}
+		case r == '"' || r == '\'':
+			quote = r
+		case r == '#' && (i == 0 || s[i-1] == ' '):
+			return s[:i]
+		}
+	}
+	return s
+}
+
+type yamlParser struct {
+	lines []yamlLine
+	i     int
+}
+
+// block parses the map or list whose lines start at column indent.
+func (p *yamlParser) block(indent int) (*node, error) {
+	first := p.lines[p.i]
+	if first.text == "-" || strings.HasPrefix(first.text, "- ") {
+		n := &node{kind: 'l', Line: first.num}
+		for p.i < len(p.lines) && p.lines[p.i].indent == indent && (p.lines[p.i].text == "-" || strings.HasPrefix(p.lines[p.i].text, "- ")) {
+			l := p.lines[p.i]
+			rest := strings.TrimLeft(l.text[1:], " ")
+			var item *node
+			var err error
+			if rest != "" && isMapEntry(rest) {
+				// "- key: value" starts a map whose keys line up with key.
+				p.lines[p.i] = yamlLine{l.num, l.indent + len(l.text) - len(rest), rest}
+				item, err = p.block(p.lines[p.i].indent)
+			} else {
+				p.i++
+				item, err = p.value(rest, indent, l.num)
+			}
+			if err != nil {
+				return nil, err
+			}
+			n.List = append(n.List, item)
+		}
+		return n, nil
+	}
+	n := &node{kind: 'm', Map: map[string]*node{}, Line: first.num}
+	for p.i < len(p.lines) && p.lines[p.i].indent == indent {
+		l := p.lines[p.i]
+		if !isMapEntry(l.text) {
+			return nil, fmt.Errorf("line %d: want key: value, got %q", l.num, l.text)
+		}
+		key, rest, _ := strings.Cut(l.text, ":")
+		if _, dup := n.Map[key]; dup {
+			return nil, fmt.Errorf("line %d: key %s repeated", l.num, key)
+		}
+		p.i++
+		v, err := p.value(strings.TrimSpace(rest), indent, l.num)
+		if err != nil {
+			return nil, err
+		}
+		n.Map[key] = v
+		n.Keys = append(n.Keys, key)
+	}
+	return n, nil
+}
+
+var mapEntry = regexp.MustCompile(`^[A-Za-z0-9_.:-]+:( |$)`)
+
+func isMapEntry(s string) bool { return mapEntry.MatchString(s) && !strings.HasPrefix(s, "!") }
+
+// value parses what follows "key:" or "- " on line num: an inline value, or a nested
+// block on the lines after it, indented more than parent. A tag alone ("!If") applies to
+// the nested block.
+func (p *yamlParser) value(inline string, parent, num int) (*node, error) {
+	tag := ""
+	if strings.HasPrefix(inline, "!") && !strings.Contains(inline, " ") {
+		tag, inline = inline, ""
+	}
+	if inline != "" {
+		return parseInline(inline, num)
+	}
+	if p.i >= len(p.lines) || p.lines[p.i].indent <= parent {
+		if tag != "" {
+			return nil, fmt.Errorf("line %d: tag %s without a value", num, tag)
+		}
+		return &node{kind: 's', Line: num}, nil // null
+	}
+	n, err := p.block(p.lines[p.i].indent)
+	if err != nil {
+		return nil, err
+	}
+	n.Tag = tag
+	return n, nil
+}
+
+// parseInline parses a scalar, a quoted string or a flow list, with an optional tag.
+func parseInline(s string, num int) (*node, error) {
+	s = strings.TrimSpace(s)
+	switch {
+	case strings.HasPrefix(s, "!"):
+		tag, rest, _ := strings.Cut(s, " ")
+		n, err := parseInline(rest, num)
+		if err != nil {
+			return nil, err
+		}
+		if n.Tag != "" {
+			return nil, fmt.Errorf("line %d: two tags", num)
+		}
+		n.Tag = tag
+		return n, nil
+	case strings.HasPrefix(s, "["):
+		if !strings.HasSuffix(s, "]") {
+			return nil, fmt.Errorf("line %d: unterminated list %q", num, s)
+		}
+		n := &node{kind: 'l', Line: num}
+		items, err := splitFlow(s[1:len(s)-1], num)
+		if err != nil {
+			return nil, err
+		}
+		for _, item := range items {
+			c, err := parseInline(item, num)
+			if err != nil {
+				return nil, err
+			}
+			n.List = append(n.List, c)
+		}
+		return n, nil
+	case strings.HasPrefix(s, `"`):
+		v, err := strconv.Unquote(s)
+		if err != nil {
+			return nil, fmt.Errorf("line %d: bad double-quoted string %s", num, s)
+		}
+		return &node{kind: 's', Scalar: v, Line: num}, nil
+	case strings.HasPrefix(s, "'"):
+		if len(s) < 2 || !strings.HasSuffix(s, "'") || strings.Contains(strings.ReplaceAll(s[1:len(s)-1], "''", ""), "'") {
+			return nil, fmt.Errorf("line %d: bad single-quoted string %s", num, s)
+		}
+		return &node{kind: 's', Scalar: strings.ReplaceAll(s[1:len(s)-1], "''", "'"), Line: num}, nil
+	case strings.ContainsAny(s[:1], "{&*|>%@`"):
+		return nil, fmt.Errorf("line %d: %q is outside the YAML this test reads", num, s)
+	case strings.Contains(s, ": "):
+		return nil, fmt.Errorf("line %d: plain scalar %q holds \": \"", num, s)
+	}
+	return &node{kind: 's', Scalar: s, Line: num}, nil
+}
+
+// splitFlow splits the inside of a flow list at its top-level commas.
+func splitFlow(s string, num int) ([]string, error) {
+	var items []string
+	depth, start := 0, 0
+	var quote rune
+	for i, r := range s {
+		switch {
+		case quote != 0:
+			if r == quote {
+				quote = 0
+			}
+		case r == '"' || r == '\'':
+			quote = r
+		case r == '[':
+			depth++
+		case r == ']':
+			depth--
+		case r == ',' && depth == 0:
+			items = append(items, s[start:i])
+			start = i + 1
+		}
+	}
+	if depth != 0 || quote != 0 {
+		return nil, fmt.Errorf("line %d: unbalanced list", num)
+	}
+	if strings.TrimSpace(s[start:]) != "" || len(items) > 0 {
+		items = append(items, s[start:])
+	}
+	return items, nil
+}
+
+func loadTemplate(t *testing.T) (*node, string) {
+	t.Helper()
+	src, err := os.ReadFile(templatePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := parseTemplate(string(src))
+	if err != nil {
+		t.Fatalf("%s: %v", templatePath, err)
+	}
+	return tmpl, string(src)
+}
+
+func TestParser(t *testing.T) {
+	t.Parallel()
+	good := "A:\n  B: !If [C, !Ref D, \"\"] # note\n  E:\n    - F: 1\n      G: 'it''s'\n    - !Sub\n      - x${Y}\n      - Y: !GetAtt Z.Arn\n"
+	n, err := parseTemplate(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := n.get("A", "B"); b.Tag != "!If" || len(b.List) != 3 || b.List[1].Tag != "!Ref" || b.List[1].Scalar != "D" || b.List[2].Scalar != "" {
+		t.Errorf("B = %+v", b)
+	}
+	e := n.get("A", "E")
+	if e.kind != 'l' || len(e.List) != 2 || e.List[0].get("G").str() != "it's" || e.List[1].Tag != "!Sub" ||
+		e.List[1].List[1].get("Y").Scalar != "Z.Arn" {
+		t.Errorf("E = %+v", e)
+	}
+	for _, bad := range []string{"A: {b: c}\n", "A:\n\tB: c\n", "A: |\n  text\n", "A: b: c\n", "A:\n  B: c\n   D: e\n", "A: [b, c\n",
+		"A: x\nA: y\n", "A: !If\n"} {
+		if _, err := parseTemplate(bad); err == nil {
+			t.Errorf("parsed %q, want an error", bad)
+		}
+	}
+}
+
+// pseudo reports whether name is a pseudo parameter such as AWS::Region.
+func pseudo(name string) bool { return strings.HasPrefix(name, "AWS::") }
+
+var subVar = regexp.MustCompile(`\$\{([^}!]+)\}`)
+
+// references returns the resources, parameters and conditions n refers to, and the
+// references to names the template does not define.
+func references(tmpl, n *node) (refs, problems []string) {
+	params, resources, conditions := tmpl.get("Parameters"), tmpl.get("Resources"), tmpl.get("Conditions")
+	check := func(name, how string, line int, local map[string]bool) {
+		if name == "" || pseudo(name) || local[name] {
+			return
+		}
+		ok := resources.get(name) != nil || (how != "!GetAtt" && params.get(name) != nil) || (how == "condition" && conditions.get(name) != nil)
+		if !ok {
+			problems = append(problems, fmt.Sprintf("line %d: %s %s names nothing the template defines", line, how, name))
+		}
+		if !slices.Contains(refs, name) {
+			refs = append(refs, name)
+		}
+	}
+	n.walk(func(c *node) {
+		switch c.Tag {
+		case "!Ref":
+			check(c.str(), "!Ref", c.Line, nil)
+		case "!GetAtt":
+			res, attr, ok := strings.Cut(c.str(), ".")
+			if !ok || attr == "" {
+				problems = append(problems, fmt.Sprintf("line %d: !GetAtt %q lacks an attribute", c.Line, c.str()))
+			}
+			check(res, "!GetAtt", c.Line, nil)
+		case "!If":
+			if len(c.List) != 3 {
+				problems = append(problems, fmt.Sprintf("line %d: !If takes 3 arguments", c.Line))
+			} else {
+				check(c.List[0].str(), "condition", c.Line, nil)
+			}
+		case "!Sub":
+			s, local := c.str(), map[string]bool{}
+			if c.kind == 'l' && len(c.List) == 2 {
+				s = c.List[0].str()
+				for _, k := range c.List[1].Keys {
+					local[k] = true
+				}
+			}
+			for _, m := range subVar.FindAllStringSubmatch(s, -1) {
+				name, _, _ := strings.Cut(m[1], ".")
+				check(name, "!Sub", c.Line, local)
+			}
+		case "", "!Not", "!Equals", "!Select", "!Split":
+		default:
+			problems = append(problems, fmt.Sprintf("line %d: unexpected tag %s", c.Line, c.Tag))
+		}
+	})
+	return refs, problems
+}
+
+func TestReferences(t *testing.T) {
+	t.Parallel()
+	tmpl, _ := loadTemplate(t)
+	for _, section := range []string{"Parameters", "Conditions", "Resources", "Outputs"} {
+		if tmpl.get(section) == nil || tmpl.get(section).kind != 'm' {
+			t.Fatalf("no %s section", section)
+		}
+	}
+	if tmpl.get("Transform").str() != "AWS::Serverless-2016-10-31" {
+		t.Errorf("Transform %q, want the SAM transform", tmpl.get("Transform").str())
+	}
+	used := map[string]bool{}
+	for _, section := range []string{"Conditions", "Resources", "Outputs"} {
+		for _, name := range tmpl.get(section).Keys {
+			n := tmpl.get(section, name)
+			refs, problems := references(tmpl, n)
+			for _, p := range problems {
+				t.Errorf("%s.%s: %s", section, name, p)
+			}
+			for _, r := range refs {
+				used[r] = true
+			}
+			if cond := n.get("Condition").str(); cond != "" && tmpl.get("Conditions", cond) == nil {
+				t.Errorf("%s.%s: condition %s is not defined", section, name, cond)
+			}
+		}
+	}
+	// Every parameter is used; an unused one is a setting that does nothing.
+	for _, p := range tmpl.get("Parameters").Keys {
+		if !used[p] {
+			t.Errorf("parameter %s is never used", p)
+		}
+	}
+}
+
+// TestNoCycle checks that no resource depends on itself through references, which
+// CloudFormation refuses: the pool names the function, so the function's role must not
+// name the pool.
+func TestNoCycle(t *testing.T) {
+	t.Parallel()
+	tmpl, _ := loadTemplate(t)
+	resources := tmpl.get("Resources")
+	deps := map[string][]string{}
+	for _, name := range resources.Keys {
+		refs, _ := references(tmpl, resources.get(name))
+		for _, ref := range refs {
+			if resources.get(ref) != nil {
+				deps[name] = append(deps[name], ref)
+			}
+		}
+	}
+	state := map[string]int{} // 1 visiting, 2 done
+	var visit func(name string, path []string)
+	visit = func(name string, path []string) {
+		switch state[name] {
+		case 1:
+			t.Errorf("circular dependency: %s", strings.Join(append(path, name), " -> "))
+			return
+		case 2:
+			return
+		}
+		state[name] = 1
+		for _, d := range deps[name] {
+			visit(d, append(path, name))
+		}
+		state[name] = 2
+	}
+	for _, name := range resources.Keys {
+		visit(name, nil)
+	}
+}
+
+// allinone is what examples/allinone's source says about the function: the environment
+// variables it reads and the triggers it registers.
+type allinone struct {
+	env      []string
+	triggers []triggers.Trigger
+}
+
+// readAllinone collects the string literals the function passes to env (env("NAME")
+// or a helper called with env and "NAME"), and the triggers of the Router methods it
+// calls.
+func readAllinone(t *testing.T) allinone {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(functionDir, "*.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	router := reflect.TypeFor[*triggers.Router]()
+	var out allinone
+	fset := token.NewFileSet()
+	for _, path := range files {
+		if strings.HasSuffix(path, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			isEnv := func(e ast.Expr) bool { id, ok := e.(*ast.Ident); return ok && id.Name == "env" }
+			if isEnv(call.Fun) || slices.ContainsFunc(call.Args, isEnv) {
+				for _, a := range call.Args {
+					if lit, ok := a.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+						name, _ := strconv.Unquote(lit.Value)
+						out.env = append(out.env, name)
+					}
+				}
+			}
+			if sel, ok := call.Fun.(*ast.SelectorExpr); ok {
+				if m, ok := router.MethodByName(sel.Sel.Name); ok && m.Type.NumIn() == 2 && m.Type.NumOut() == 1 && m.Type.Out(0) == router {
+					out.triggers = append(out.triggers, registers(t, m))
+				}
+			}
+			return true
+		})
+	}
+	slices.Sort(out.env)
+	out.env = slices.Compact(out.env)
+	if len(out.env) < 10 || len(out.triggers) < 5 {
+		t.Fatalf("read %d variables and %d triggers from %s; has its source changed shape?", len(out.env), len(out.triggers), functionDir)
+	}
+	return out
+}
+
+// registers returns the trigger that the Router method m registers.
+func registers(t *testing.T, m reflect.Method) triggers.Trigger {
+	t.Helper()
+	h := m.Type.In(1)
+	noop := reflect.MakeFunc(h, func([]reflect.Value) []reflect.Value { return []reflect.Value{reflect.Zero(h.Out(0))} })
+	r := triggers.NewRouter()
+	m.Func.Call([]reflect.Value{reflect.ValueOf(r), noop})
+	got := r.Registered()
+	if len(got) != 1 {
+		t.Fatalf("Router.%s registered %v", m.Name, got)
+	}
+	return got[0]
+}
+
+func resourceOfType(t *testing.T, tmpl *node, typ string) (string, *node) {
+	t.Helper()
+	resources := tmpl.get("Resources")
+	for _, name := range resources.Keys {
+		if r := resources.get(name); r.get("Type").str() == typ {
+			return name, r
+		}
+	}
+	t.Fatalf("no resource of type %s", typ)
+	return "", nil
+}
+
+func TestFunction(t *testing.T) {
+	t.Parallel()
+	tmpl, _ := loadTemplate(t)
+	fn := tmpl.get("Resources", function)
+	if fn.get("Type").str() != "AWS::Serverless::Function" {
+		t.Fatalf("%s is not a SAM function", function)
+	}
+	props := fn.get("Properties")
+	for key, want := range map[string]string{"Runtime": "provided.al2023", "Handler": "bootstrap", "CodeUri": "build/"} {
+		if got := props.get(key).str(); got != want {
+			t.Errorf("%s %q, want %q", key, got, want)
+		}
+	}
+	if a := props.get("Architectures"); a == nil || len(a.List) != 1 || a.List[0].str() != "arm64" {
+		t.Errorf("Architectures %+v, want [arm64]", a)
+	}
+
+	fact := readAllinone(t)
+	vars := props.get("Environment", "Variables")
+	for _, name := range fact.env {
+		if vars.get(name) == nil {
+			t.Errorf("the function reads %s, which the template does not set", name)
+		}
+	}
+	for _, name := range vars.Keys {
+		if !slices.Contains(fact.env, name) {
+			t.Errorf("the template sets %s, which the function never reads", name)
+		}
+	}
+
+	_, pool := resourceOfType(t, tmpl, "AWS::Cognito::UserPool")
+	config := pool.get("Properties", "LambdaConfig")
+	attached := map[string]bool{}
+	for _, key := range config.Keys {
+		target := config.get(key)
+		if key == "PreTokenGenerationConfig" {
+			key, target = string(triggers.TriggerPreTokenGeneration), target.get("LambdaArn")
+		}
+		attached[key] = true
+		if target.Tag != "!GetAtt" || target.str() != function+".Arn" {
+			t.Errorf("LambdaConfig.%s is not the function", key)
+		}
+	}
+	for _, trigger := range fact.triggers {
+		if !attached[string(trigger)] {
+			t.Errorf("the function serves %s, which LambdaConfig does not attach", trigger)
+		}
+		delete(attached, string(trigger))
+	}
+	for key := range attached {
+		t.Errorf("LambdaConfig attaches %s, which the function does not serve", key)
+	}
+
+	_, perm := resourceOfType(t, tmpl, "AWS::Lambda::Permission")
+	p := perm.get("Properties")
+	if p.get("Principal").str() != "cognito-idp.amazonaws.com" || p.get("Action").str() != "lambda:InvokeFunction" ||
+		p.get("FunctionName").str() != function+".Arn" || p.get("SourceArn").Tag != "!GetAtt" || p.get("SourceArn").str() != "UserPool.Arn" {
+		t.Errorf("the invoke permission is not Cognito's (%s %s), for the pool (%s) and the function (%s)",
+			p.get("Principal").str(), p.get("Action").str(), p.get("SourceArn").str(), p.get("FunctionName").str())
+	}
+}
+
+// tables says, for each variable that names a table, the key and time-to-live
+// attributes the module that reads it expects, and the DynamoDB actions it calls.
+var tables = map[string]struct {
+	key, ttl string
+	actions  []string
+}{
+	"RATE_LIMIT_TABLE":   {"pk", "expiresAt", []string{"GetItem", "UpdateItem"}},
+	"INVITATIONS_TABLE":  {"code", "", []string{"GetItem", "UpdateItem"}},
+	"PROFILES_TABLE":     {"id", "", []string{"PutItem"}},
+	"WELCOME_TABLE":      {"pk", "", []string{"PutItem", "UpdateItem", "DeleteItem"}},
+	"ENTITLEMENTS_TABLE": {"userId", "", []string{"GetItem"}},
+	"OTP_TABLE":          {"pk", "ttl", []string{"GetItem", "PutItem", "UpdateItem", "DeleteItem"}},
+	"LEGACY_USERS_TABLE": {"username", "", []string{"GetItem"}},
+}
+
+// statements returns the role's policy statements with !If resolved to the statement
+// it adds when its condition holds.
+func statements(role *node) []*node {
+	var out []*node
+	for _, policy := range role.get("Properties", "Policies").List {
+		for _, s := range policy.get("PolicyDocument", "Statement").List {
+			if s.Tag == "!If" {
+				s = s.List[1]
+			}
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func TestTablesAndPermissions(t *testing.T) {
+	t.Parallel()
+	tmpl, _ := loadTemplate(t)
+	vars := tmpl.get("Resources", function, "Properties", "Environment", "Variables")
+	roleName, _ := strings.CutSuffix(tmpl.get("Resources", function, "Properties", "Role").str(), ".Arn")
+	role := tmpl.get("Resources", roleName)
+	if role.get("Type").str() != "AWS::IAM::Role" {
+		t.Fatalf("the function's role %s is not an AWS::IAM::Role", roleName)
+	}
+	stmts := statements(role)
+	for _, s := range stmts {
+		for _, a := range s.get("Action").List {
+			if strings.Contains(a.str(), "*") {
+				t.Errorf("statement %s allows %s", s.get("Sid").str(), a.str())
+			}
+		}
+		s.get("Resource").walk(func(n *node) {
+			if n.kind == 's' && strings.TrimSpace(n.Scalar) == "*" {
+				t.Errorf("statement %s applies to every resource", s.get("Sid").str())
+			}
+		})
+	}
+	for v, want := range tables {
+		value := vars.get(v)
+		if value == nil {
+			t.Errorf("%s is not set", v)
+			continue
+		}
+		if value.Tag == "!If" {
+			value = value.List[1]
+		}
+		// The statement that grants access to the table: by its ARN for a table of the
+		// template, by the parameter in its ARN for a table named by a parameter.
+		var grant *node
+		for _, s := range stmts {
+			res := s.get("Resource")
+			if value.Tag == "!Ref" && tmpl.get("Resources", value.str()) != nil {
+				if res.Tag == "!GetAtt" && res.str() == value.str()+".Arn" {
+					grant = s
+				}
+			} else if res.Tag == "!Sub" && strings.Contains(res.str(), ":table/${"+value.str()+"}") {
+				grant = s
+			}
+		}
+		if grant == nil {
+			t.Errorf("%s: no statement grants access to %s", v, value.str())
+			continue
+		}
+		var actions []string
+		for _, a := range grant.get("Action").List {
+			actions = append(actions, strings.TrimPrefix(a.str(), "dynamodb:"))
+		}
+		slices.Sort(actions)
+		wantActions := slices.Sorted(slices.Values(want.actions))
+		if !slices.Equal(actions, wantActions) {
+			t.Errorf("%s: actions %v, want exactly %v", v, actions, wantActions)
+		}
+		table := tmpl.get("Resources", value.str())
+		if table == nil {
+			continue // a table that exists already, named by a parameter
+		}
+		if table.get("Type").str() != "AWS::DynamoDB::Table" {
+			t.Errorf("%s names %s, not a table", v, value.str())
+			continue
+		}
+		props := table.get("Properties")
+		if ks := props.get("KeySchema"); ks == nil || len(ks.List) != 1 || ks.List[0].get("AttributeName").str() != want.key {
+			t.Errorf("%s: table %s's key is not %s alone", v, value.str(), want.key)
+		}
+		ttl := props.get("TimeToLiveSpecification")
+		if got := ttl.get("AttributeName").str(); got != want.ttl || (want.ttl != "" && ttl.get("Enabled").str() != "true") {
+			t.Errorf("%s: table %s's time to live is on %q, want %q", v, value.str(), got, want.ttl)
+		}
+		if table.get("Condition").str() != "" && vars.get(v).Tag != "!If" {
+			t.Errorf("%s names %s, which exists only under a condition, without one", v, value.str())
+		}
+	}
+
+	// SES: the sender's identity; Cognito: the pool, from a policy of its own.
+	var ses bool
+	for _, s := range stmts {
+		if slices.ContainsFunc(s.get("Action").List, func(a *node) bool { return a.str() == "ses:SendEmail" }) {
+			ses = strings.Contains(s.get("Resource").List[0].str(), ":identity/${SenderEmail}")
+		}
+	}
+	if !ses {
+		t.Error("no statement lets the function send email as the sender")
+	}
+	_, groups := resourceOfType(t, tmpl, "AWS::IAM::Policy")
+	gp := groups.get("Properties")
+	var actions []string
+	for _, a := range gp.get("PolicyDocument", "Statement").List[0].get("Action").List {
+		actions = append(actions, a.str())
+	}
+	if !slices.Equal(actions, []string{"cognito-idp:GetGroup", "cognito-idp:CreateGroup", "cognito-idp:AdminAddUserToGroup"}) ||
+		gp.get("PolicyDocument", "Statement").List[0].get("Resource").str() != "UserPool.Arn" ||
+		gp.get("Roles").List[0].str() != roleName {
+		t.Errorf("the add-to-group policy is not the three group actions on the pool for the function's role: %v", actions)
+	}
+}
+
+// shellWords splits a command line at spaces, honouring single quotes.
+func shellWords(s string) []string {
+	var words []string
+	var cur strings.Builder
+	inWord, quoted := false, false
+	for _, r := range s {
+		switch {
+		case r == '\'':
+			quoted, inWord = !quoted, true
+		case r == ' ' && !quoted:
+			if inWord {
+				words = append(words, cur.String())
+				cur.Reset()
+				inWord = false
+			}
+		default:
+			cur.WriteRune(r)
+			inWord = true
+		}
+	}
+	if inWord {
+		words = append(words, cur.String())
+	}
+	return words
+}
+
+// TestBuildCommand checks that the build command in the template's header builds the
+// function for Lambda (linux/arm64, the flags lambdaruntime.Build uses) into the
+// directory CodeUri deploys, and that the README, where it documents a build of the
+// function, gives the same command.
+func TestBuildCommand(t *testing.T) {
+	t.Parallel()
+	tmpl, src := loadTemplate(t)
+	var command string
+	for line := range strings.SplitSeq(src, "\n") {
+		if c, ok := strings.CutPrefix(strings.TrimSpace(line), "#"); ok && strings.Contains(c, " go build ") {
+			command = strings.TrimSpace(c)
+		}
+	}
+	if command == "" {
+		t.Fatal("the template's header has no go build command")
+	}
+	codeURI := tmpl.get("Resources", function, "Properties", "CodeUri").str()
+	want := append(append([]string{"GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0", "go", "build"}, lambdaruntime.BuildFlags...),
+		"-o", path.Join("examples/deploy", codeURI, "bootstrap"), "./examples/allinone")
+	if got := shellWords(command); !slices.Equal(got, want) {
+		t.Errorf("build command\n%q\nwant\n%q", got, want)
+	}
+
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for line := range strings.SplitSeq(string(readme), "\n") {
+		if strings.Contains(line, "go build") && strings.Contains(line, "./examples/allinone") && strings.TrimSpace(line) != command {
+			t.Errorf("README.md builds the function with\n%s\nthe template with\n%s", strings.TrimSpace(line), command)
+		}
+	}
+}
