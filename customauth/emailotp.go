@@ -21,7 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	sestypes "github.com/aws/aws-sdk-go-v2/service/sesv2/types"
 
-	"github.com/lambda-triggers/cognito/internal/awsclient"
+	"github.com/lambda-triggers/cognito/internal/awsclient/lazyses"
 	"github.com/lambda-triggers/cognito/triggers"
 )
 
@@ -505,7 +505,7 @@ func (o *emailOTP) send(ctx context.Context, addr, code string) error {
 	}
 	client := o.cfg.SES
 	if client == nil {
-		c, err := awsclient.SES(ctx)
+		c, err := lazyses.Default(ctx)
 		if err != nil {
 			return err
 		}

@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/lambda-triggers/cognito/internal/awsclient"
+	"github.com/lambda-triggers/cognito/internal/awsclient/lazydynamodb"
 )
 
 // CodeRecord is the state [EmailOTPStep] keeps per user in a [CodeStore]: the latest
@@ -85,7 +85,7 @@ func (s *DynamoDBStore) client(ctx context.Context) (DynamoDBAPI, error) {
 	if s.Client != nil {
 		return s.Client, nil
 	}
-	return awsclient.DynamoDB(ctx)
+	return lazydynamodb.Default(ctx)
 }
 
 func (s *DynamoDBStore) keyName() string {

@@ -18,7 +18,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
-	"github.com/lambda-triggers/cognito/internal/awsclient"
+	"github.com/lambda-triggers/cognito/internal/awsclient/lazycognito"
 )
 
 // ConfirmClient is the part of the Cognito user pools API that [ConfirmHandler] calls.
@@ -206,7 +206,7 @@ func (h *confirmHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	client := h.client
 	if client == nil {
-		c, err := awsclient.Cognito(ctx)
+		c, err := lazycognito.Default(ctx)
 		if err != nil {
 			log.LogAttrs(ctx, slog.LevelError, "confirmation failed", slog.String("error", err.Error()))
 			h.page(ctx, w, http.StatusInternalServerError, OutcomeUnavailable)

@@ -17,7 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/lambda-triggers/cognito/internal/awsclient"
+	"github.com/lambda-triggers/cognito/internal/awsclient/lazydynamodb"
 	"github.com/lambda-triggers/cognito/triggers"
 )
 
@@ -268,7 +268,7 @@ func (l *lazyClient) get(ctx context.Context) (GetItemAPI, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.client == nil {
-		c, err := awsclient.DynamoDB(ctx)
+		c, err := lazydynamodb.Default(ctx)
 		if err != nil {
 			return nil, err
 		}

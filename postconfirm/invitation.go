@@ -9,7 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"github.com/lambda-triggers/cognito/internal/awsclient"
+	"github.com/lambda-triggers/cognito/internal/awsclient/lazydynamodb"
 	"github.com/lambda-triggers/cognito/internal/invitation"
 	"github.com/lambda-triggers/cognito/triggers"
 )
@@ -107,7 +107,7 @@ func MarkInvitationUsed(client InvitationClient, table string, opts ...Invitatio
 	if strings.TrimSpace(table) == "" {
 		return nil, errors.New("postconfirm.MarkInvitationUsed: no table name")
 	}
-	lc := newLazy(client, func(ctx context.Context) (InvitationClient, error) { return awsclient.DynamoDB(ctx) })
+	lc := newLazy(client, func(ctx context.Context) (InvitationClient, error) { return lazydynamodb.Default(ctx) })
 	return Named("MarkInvitationUsed", func(ctx context.Context, e *Event) error {
 		if e.TriggerSource != triggers.PostConfirmationConfirmSignUp {
 			return nil

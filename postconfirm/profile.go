@@ -13,7 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/lambda-triggers/cognito/internal/awsclient"
+	"github.com/lambda-triggers/cognito/internal/awsclient/lazydynamodb"
 	"github.com/lambda-triggers/cognito/triggers"
 )
 
@@ -136,7 +136,7 @@ func CreateProfile(client ProfileClient, table, partitionKey string, item ItemBu
 		}
 	}
 	p := &profileWriter{cfg: cfg, table: table, key: partitionKey, item: item,
-		client: newLazy(client, func(ctx context.Context) (ProfileClient, error) { return awsclient.DynamoDB(ctx) })}
+		client: newLazy(client, func(ctx context.Context) (ProfileClient, error) { return lazydynamodb.Default(ctx) })}
 	return Named("CreateProfile", p.handle), nil
 }
 

@@ -21,7 +21,8 @@ import (
 	sestypes "github.com/aws/aws-sdk-go-v2/service/sesv2/types"
 	"github.com/aws/smithy-go"
 
-	"github.com/lambda-triggers/cognito/internal/awsclient"
+	"github.com/lambda-triggers/cognito/internal/awsclient/lazydynamodb"
+	"github.com/lambda-triggers/cognito/internal/awsclient/lazyses"
 	"github.com/lambda-triggers/cognito/triggers"
 )
 
@@ -166,8 +167,8 @@ func WelcomeEmail(sender EmailClient, markers MarkerClient, table string, email 
 		return nil, fmt.Errorf("postconfirm.WelcomeEmail: %w", err)
 	}
 	w.cfg = cfg
-	w.sender = newLazy(sender, func(ctx context.Context) (EmailClient, error) { return awsclient.SES(ctx) })
-	w.markers = newLazy(markers, func(ctx context.Context) (MarkerClient, error) { return awsclient.DynamoDB(ctx) })
+	w.sender = newLazy(sender, func(ctx context.Context) (EmailClient, error) { return lazyses.Default(ctx) })
+	w.markers = newLazy(markers, func(ctx context.Context) (MarkerClient, error) { return lazydynamodb.Default(ctx) })
 	return Named("WelcomeEmail", w.handle), nil
 }
 

@@ -9,7 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"github.com/lambda-triggers/cognito/internal/awsclient"
+	"github.com/lambda-triggers/cognito/internal/awsclient/lazydynamodb"
 	"github.com/lambda-triggers/cognito/internal/invitation"
 	"github.com/lambda-triggers/cognito/triggers"
 )
@@ -128,7 +128,7 @@ func RequireInvitation(client InvitationClient, table string, opts ...Invitation
 	if strings.TrimSpace(table) == "" {
 		return nil, errors.New("presignup.RequireInvitation: no table name")
 	}
-	lc := newLazy(client, func(ctx context.Context) (InvitationClient, error) { return awsclient.DynamoDB(ctx) })
+	lc := newLazy(client, func(ctx context.Context) (InvitationClient, error) { return lazydynamodb.Default(ctx) })
 	return func(ctx context.Context, e *Event) error {
 		if !cfg.sources.has(e.TriggerSource) {
 			return nil

@@ -14,7 +14,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
-	"github.com/lambda-triggers/cognito/internal/awsclient"
+	"github.com/lambda-triggers/cognito/internal/awsclient/lazycognito"
 	"github.com/lambda-triggers/cognito/triggers"
 )
 
@@ -98,7 +98,7 @@ func LinkFederatedUser(client LinkClient, opts ...LinkOption) (Handler, error) {
 	}
 	slices.SortStableFunc(cfg.providers, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
 	l := &linker{cfg: cfg,
-		client: newLazy(client, func(ctx context.Context) (LinkClient, error) { return awsclient.Cognito(ctx) })}
+		client: newLazy(client, func(ctx context.Context) (LinkClient, error) { return lazycognito.Default(ctx) })}
 	return l.handle, nil
 }
 

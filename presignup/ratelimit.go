@@ -16,7 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/lambda-triggers/cognito/internal/awsclient"
+	"github.com/lambda-triggers/cognito/internal/awsclient/lazydynamodb"
 	"github.com/lambda-triggers/cognito/triggers"
 )
 
@@ -166,7 +166,7 @@ func RateLimit(client RateLimitClient, table string, limit int, window time.Dura
 		return nil, fmt.Errorf("presignup.RateLimit: window %s, want at least 1s", window)
 	}
 	r := &rateLimiter{cfg: cfg, table: table, limit: limit, window: int64(window / time.Second),
-		client: newLazy(client, func(ctx context.Context) (RateLimitClient, error) { return awsclient.DynamoDB(ctx) })}
+		client: newLazy(client, func(ctx context.Context) (RateLimitClient, error) { return lazydynamodb.Default(ctx) })}
 	return r.handle, nil
 }
 

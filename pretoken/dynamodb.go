@@ -15,7 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/lambda-triggers/cognito/internal/awsclient"
+	"github.com/lambda-triggers/cognito/internal/awsclient/lazydynamodb"
 	"github.com/lambda-triggers/cognito/triggers"
 )
 
@@ -260,7 +260,7 @@ func ClaimsFromDynamoDB(client GetItemAPI, table, keyAttribute string, claims ma
 	}
 	m := &dynamoClaims{
 		client: newLazyClient(client, func(ctx context.Context) (GetItemAPI, error) {
-			return awsclient.DynamoDB(ctx)
+			return lazydynamodb.Default(ctx)
 		}),
 		table:   table,
 		keyAttr: keyAttribute,
