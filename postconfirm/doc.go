@@ -12,8 +12,9 @@
 // Every module acts on PostConfirmation_ConfirmSignUp and does nothing on
 // PostConfirmation_ConfirmForgotPassword, so a password reset never sends a second
 // welcome or writes anything; [Sources] opts a module in to password resets where that
-// makes sense. Every side effect is idempotent, because Cognito may deliver one event up
-// to three times.
+// makes sense. Cognito may deliver one event up to three times, so every AWS side effect
+// is idempotent; a webhook may be delivered more than once, and its receivers drop
+// repeats by the signed timestamp and user (see [Webhook]).
 //
 // Constructors take required arguments positionally and options after them, and return
 // (Handler, error): a configuration mistake is reported when the chain is built, never

@@ -1,7 +1,5 @@
 package triggers
 
-import "log/slog"
-
 // PreAuthenticationEvent is sent when a user tries to sign in, before Cognito checks the
 // password. Rejecting it denies the sign-in.
 type PreAuthenticationEvent struct {
@@ -24,16 +22,6 @@ type PreAuthenticationResponse struct{}
 // Trigger returns [TriggerPreAuthentication].
 func (*PreAuthenticationEvent) Trigger() Trigger { return TriggerPreAuthentication }
 
-// LogValue describes the event for logs, with validation data and client metadata
-// reduced to their keys.
-func (e *PreAuthenticationEvent) LogValue() slog.Value {
-	return slog.GroupValue(append(headerAttrs(&e.Header),
-		slog.Any("userAttributes", e.Request.UserAttributes),
-		slog.Any("validationData", keysOnly(e.Request.ValidationData)),
-		slog.Any("clientMetadata", keysOnly(e.Request.ClientMetadata)),
-		slog.Bool("userNotFound", e.Request.UserNotFound))...)
-}
-
 // PostAuthenticationEvent is sent after a successful sign-in.
 type PostAuthenticationEvent struct {
 	Header
@@ -53,14 +41,6 @@ type PostAuthenticationResponse struct{}
 
 // Trigger returns [TriggerPostAuthentication].
 func (*PostAuthenticationEvent) Trigger() Trigger { return TriggerPostAuthentication }
-
-// LogValue describes the event for logs, with client metadata reduced to its keys.
-func (e *PostAuthenticationEvent) LogValue() slog.Value {
-	return slog.GroupValue(append(headerAttrs(&e.Header),
-		slog.Bool("newDeviceUsed", e.Request.NewDeviceUsed),
-		slog.Any("userAttributes", e.Request.UserAttributes),
-		slog.Any("clientMetadata", keysOnly(e.Request.ClientMetadata)))...)
-}
 
 // DefineAuthChallengeEvent asks which challenge comes next in a custom authentication
 // flow, or whether to issue tokens or fail.
@@ -87,15 +67,6 @@ type DefineAuthChallengeResponse struct {
 
 // Trigger returns [TriggerDefineAuthChallenge].
 func (*DefineAuthChallengeEvent) Trigger() Trigger { return TriggerDefineAuthChallenge }
-
-// LogValue describes the event for logs, with client metadata reduced to its keys.
-func (e *DefineAuthChallengeEvent) LogValue() slog.Value {
-	return slog.GroupValue(append(headerAttrs(&e.Header),
-		slog.Any("session", e.Request.Session),
-		slog.Any("clientMetadata", keysOnly(e.Request.ClientMetadata)),
-		slog.Bool("userNotFound", e.Request.UserNotFound),
-		slog.Any("response", e.Response))...)
-}
 
 // CreateAuthChallengeEvent asks for the challenge that Define chose: what the client is
 // shown (public parameters) and what Verify will check (private parameters).
@@ -125,17 +96,6 @@ type CreateAuthChallengeResponse struct {
 // Trigger returns [TriggerCreateAuthChallenge].
 func (*CreateAuthChallengeEvent) Trigger() Trigger { return TriggerCreateAuthChallenge }
 
-// LogValue describes the event for logs. Private challenge parameters are reduced to
-// their keys.
-func (e *CreateAuthChallengeEvent) LogValue() slog.Value {
-	return slog.GroupValue(append(headerAttrs(&e.Header),
-		slog.String("challengeName", e.Request.ChallengeName),
-		slog.Any("session", e.Request.Session),
-		slog.Any("clientMetadata", keysOnly(e.Request.ClientMetadata)),
-		slog.Bool("userNotFound", e.Request.UserNotFound),
-		slog.Any("response", e.Response))...)
-}
-
 // VerifyAuthChallengeEvent asks whether the user's answer is right.
 type VerifyAuthChallengeEvent struct {
 	Header
@@ -160,28 +120,3 @@ type VerifyAuthChallengeResponse struct {
 
 // Trigger returns [TriggerVerifyAuthChallenge].
 func (*VerifyAuthChallengeEvent) Trigger() Trigger { return TriggerVerifyAuthChallenge }
-
-// LogValue describes the event for logs, without the answer or private parameter values.
-func (e *VerifyAuthChallengeEvent) LogValue() slog.Value {
-	return slog.GroupValue(append(headerAttrs(&e.Header),
-		slog.Any("request", e.Request),
-		slog.Bool("answerCorrect", e.Response.AnswerCorrect))...)
-}
-
-// LogValue describes the request for logs, without the answer or private parameter values.
-func (r VerifyAuthChallengeRequest) LogValue() slog.Value {
-	return slog.GroupValue(
-		slog.Any("userAttributes", r.UserAttributes),
-		slog.Any("privateChallengeParameters", keysOnly(r.PrivateChallengeParameters)),
-		slog.Any("challengeAnswer", r.ChallengeAnswer),
-		slog.Any("clientMetadata", keysOnly(r.ClientMetadata)),
-		slog.Bool("userNotFound", r.UserNotFound))
-}
-
-// LogValue describes the response for logs, with private parameters reduced to their keys.
-func (r CreateAuthChallengeResponse) LogValue() slog.Value {
-	return slog.GroupValue(
-		slog.Any("publicChallengeParameters", r.PublicChallengeParameters),
-		slog.Any("privateChallengeParameters", keysOnly(r.PrivateChallengeParameters)),
-		slog.String("challengeMetadata", r.ChallengeMetadata))
-}

@@ -1,7 +1,5 @@
 package triggers
 
-import "log/slog"
-
 // InboundFederationEvent is sent when a user signs in through an external identity
 // provider, so that the function can choose the attributes Cognito stores.
 type InboundFederationEvent struct {
@@ -35,21 +33,3 @@ type InboundFederationResponse struct {
 
 // Trigger returns [TriggerInboundFederation].
 func (*InboundFederationEvent) Trigger() Trigger { return TriggerInboundFederation }
-
-// LogValue describes the event for logs: provider, and claim names without the tokens.
-func (e *InboundFederationEvent) LogValue() slog.Value {
-	return slog.GroupValue(append(headerAttrs(&e.Header),
-		slog.String("providerName", e.Request.ProviderName),
-		slog.String("providerType", e.Request.ProviderType),
-		slog.Any("attributes", e.Request.Attributes))...)
-}
-
-// LogValue describes the attributes for logs: token names without the tokens, and claim
-// names without their values.
-func (a FederationAttributes) LogValue() slog.Value {
-	return slog.GroupValue(
-		slog.Any("tokenResponse", keysOnly(a.TokenResponse)),
-		slog.Any("idToken", keysOnly(a.IDToken)),
-		slog.Any("userInfo", keysOnly(a.UserInfo)),
-		slog.Any("samlResponse", keysOnly(a.SAMLResponse)))
-}

@@ -1,7 +1,5 @@
 package triggers
 
-import "log/slog"
-
 // CustomMessageEvent asks for the text of a message Cognito is about to send: a sign-up
 // code, an invitation, a password reset code, an MFA code.
 type CustomMessageEvent struct {
@@ -30,16 +28,6 @@ type CustomMessageResponse struct {
 
 // Trigger returns [TriggerCustomMessage].
 func (*CustomMessageEvent) Trigger() Trigger { return TriggerCustomMessage }
-
-// LogValue describes the event for logs; message bodies are left out because they
-// contain codes once Cognito fills the placeholders.
-func (e *CustomMessageEvent) LogValue() slog.Value {
-	return slog.GroupValue(append(headerAttrs(&e.Header),
-		slog.Any("userAttributes", e.Request.UserAttributes),
-		slog.Any("clientMetadata", keysOnly(e.Request.ClientMetadata)),
-		slog.Bool("emailSet", e.Response.EmailMessage != ""),
-		slog.Bool("smsSet", e.Response.SMSMessage != ""))...)
-}
 
 // Request types of the custom sender triggers. Cognito's documentation spells the SMS one
 // both customSMSSenderRequestV1 and customSmsSenderRequestV1; both are accepted.
@@ -70,9 +58,6 @@ type CustomEmailSenderEvent struct {
 // Trigger returns [TriggerCustomEmailSender].
 func (*CustomEmailSenderEvent) Trigger() Trigger { return TriggerCustomEmailSender }
 
-// LogValue describes the event for logs, without the code.
-func (e *CustomEmailSenderEvent) LogValue() slog.Value { return senderLogValue(&e.Header, &e.Request) }
-
 // CustomSMSSenderEvent hands an SMS to the function to send through its own provider.
 type CustomSMSSenderEvent struct {
 	Header
@@ -82,14 +67,3 @@ type CustomSMSSenderEvent struct {
 
 // Trigger returns [TriggerCustomSMSSender].
 func (*CustomSMSSenderEvent) Trigger() Trigger { return TriggerCustomSMSSender }
-
-// LogValue describes the event for logs, without the code.
-func (e *CustomSMSSenderEvent) LogValue() slog.Value { return senderLogValue(&e.Header, &e.Request) }
-
-func senderLogValue(h *Header, r *CustomSenderRequest) slog.Value {
-	return slog.GroupValue(append(headerAttrs(h),
-		slog.String("type", r.Type),
-		slog.Any("code", r.Code),
-		slog.Any("userAttributes", r.UserAttributes),
-		slog.Any("clientMetadata", keysOnly(r.ClientMetadata)))...)
-}

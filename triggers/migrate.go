@@ -1,7 +1,5 @@
 package triggers
 
-import "log/slog"
-
 // UserMigrationEvent is sent when a user who does not exist in the pool signs in or asks
 // to reset a password, so that the function can bring the user over from a legacy store.
 type UserMigrationEvent struct {
@@ -33,14 +31,3 @@ type UserMigrationResponse struct {
 
 // Trigger returns [TriggerUserMigration].
 func (*UserMigrationEvent) Trigger() Trigger { return TriggerUserMigration }
-
-// LogValue describes the event for logs, without the password, validation data values or
-// the migrated attributes' values.
-func (e *UserMigrationEvent) LogValue() slog.Value {
-	return slog.GroupValue(append(headerAttrs(&e.Header),
-		slog.Any("password", e.Request.Password),
-		slog.Any("validationData", keysOnly(e.Request.ValidationData)),
-		slog.Any("clientMetadata", keysOnly(e.Request.ClientMetadata)),
-		slog.String("finalUserStatus", e.Response.FinalUserStatus),
-		slog.String("messageAction", e.Response.MessageAction))...)
-}

@@ -1,7 +1,5 @@
 package triggers
 
-import "log/slog"
-
 // PreSignUpEvent is sent before Cognito creates a user: on sign-up, on AdminCreateUser,
 // and on a first federated sign-in.
 type PreSignUpEvent struct {
@@ -29,16 +27,6 @@ type PreSignUpResponse struct {
 // Trigger returns [TriggerPreSignUp].
 func (*PreSignUpEvent) Trigger() Trigger { return TriggerPreSignUp }
 
-// LogValue describes the event for logs. Validation data and client metadata are left
-// out: applications pass secrets such as captcha tokens and invitation codes there.
-func (e *PreSignUpEvent) LogValue() slog.Value {
-	return slog.GroupValue(append(headerAttrs(&e.Header),
-		slog.Any("userAttributes", e.Request.UserAttributes),
-		slog.Any("validationData", keysOnly(e.Request.ValidationData)),
-		slog.Any("clientMetadata", keysOnly(e.Request.ClientMetadata)),
-		slog.Any("response", e.Response))...)
-}
-
 // PostConfirmationEvent is sent after a user confirms sign-up or a forgotten password.
 // The user is confirmed already: this trigger cannot undo it.
 type PostConfirmationEvent struct {
@@ -58,33 +46,3 @@ type PostConfirmationResponse struct{}
 
 // Trigger returns [TriggerPostConfirmation].
 func (*PostConfirmationEvent) Trigger() Trigger { return TriggerPostConfirmation }
-
-// LogValue describes the event for logs, with client metadata reduced to its keys.
-func (e *PostConfirmationEvent) LogValue() slog.Value {
-	return slog.GroupValue(append(headerAttrs(&e.Header),
-		slog.Any("userAttributes", e.Request.UserAttributes),
-		slog.Any("clientMetadata", keysOnly(e.Request.ClientMetadata)))...)
-}
-
-func headerAttrs(h *Header) []slog.Attr {
-	return []slog.Attr{
-		slog.String("triggerSource", string(h.TriggerSource)),
-		slog.String("version", h.Version),
-		slog.String("userPoolId", h.UserPoolID),
-		slog.String("userName", h.UserName),
-		slog.String("clientId", h.CallerContext.ClientID),
-	}
-}
-
-// keysOnly lists a map's keys with every value redacted, so that logs show what was sent
-// without showing values that may be secret.
-func keysOnly(m map[string]string) map[string]string {
-	if m == nil {
-		return nil
-	}
-	out := make(map[string]string, len(m))
-	for k := range m {
-		out[k] = redacted
-	}
-	return out
-}

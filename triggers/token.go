@@ -1,7 +1,5 @@
 package triggers
 
-import "log/slog"
-
 // PreTokenGenerationEvent is sent before Cognito issues tokens. One type serves all three
 // event versions: version "1" carries ID token claims only and answers in
 // ClaimsOverrideDetails; versions "2" and "3" add scopes and access token claims and
@@ -68,14 +66,4 @@ func (*PreTokenGenerationEvent) Trigger() Trigger { return TriggerPreTokenGenera
 // emulators send, is version 1 too: only versions 2 and 3 have the newer shape.
 func (e *PreTokenGenerationEvent) IsV1() bool {
 	return e.Version == "1" || e.Version == "" || e.Version == "0"
-}
-
-// LogValue describes the event for logs. Claim values are left out: applications put
-// entitlements and identifiers there.
-func (e *PreTokenGenerationEvent) LogValue() slog.Value {
-	return slog.GroupValue(append(headerAttrs(&e.Header),
-		slog.Any("userAttributes", e.Request.UserAttributes),
-		slog.Any("groups", e.Request.GroupConfiguration.GroupsToOverride),
-		slog.Any("scopes", e.Request.Scopes),
-		slog.Any("clientMetadata", keysOnly(e.Request.ClientMetadata)))...)
 }
