@@ -1,19 +1,11 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"net"
-	"os"
-	"os/exec"
 	"slices"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -24,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/lambda-triggers/cognito/examples/internal/exampletest"
 	"github.com/lambda-triggers/cognito/triggers/triggertest/awslocal"
 )
 
@@ -34,11 +27,11 @@ import (
 // email_verified false on confirmation, so the welcome email, which goes to verified
 // addresses only, is tested by the postconfirm example instead.)
 func TestIntegrationUserJourney(t *testing.T) {
-	srv, lambdaAddr := localAWS(t)
+	srv := localAWS.Servers(t)
 	ctx := t.Context()
 	profiles := srv.CreateTable(t, "", "id", "")
 	legacy := srv.CreateTable(t, "", "username", "")
-	serve(t, lambdaAddr, append(srv.Env(), "DOMAINDENYLIST=tempmail.test", "GROUP=members", "PROFILES_TABLE="+profiles,
+	exampletest.ServeAt(t, lambdaAddr, append(srv.Env(), "DOMAINDENYLIST=tempmail.test", "GROUP=members", "PROFILES_TABLE="+profiles,
 		`CLAIMS_TO_ADD_OR_OVERRIDE={"plan":"free"}`,
 		"CONFIRM_URL=https://confirm.example.com/", "REDIRECTURL=https://app.example.com/welcome",
 		"LEGACY_USERS_TABLE="+legacy))
@@ -156,76 +149,23 @@ func waitForLog(t *testing.T, srv *awslocal.Servers, want ...string) {
 	t.Errorf("cognito-local printed no line with %q; last lines:\n%s", want, strings.Join(srv.Log(awslocal.CognitoServer), "\n"))
 }
 
-// serve runs the program with -serve on addr until t ends.
-func serve(t *testing.T, addr string, env []string) {
-	t.Helper()
-	cmd := exec.Command(os.Args[0], "-serve", addr)
-	cmd.Env = append(baseEnv(t), env...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		if err := cmd.Wait(); err != nil {
-			t.Errorf("server: %v\n%s", err, stderr.String())
-		}
-		if t.Failed() {
-			t.Logf("function log:\n%s", stderr.String())
-		}
-	})
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		if c, err := net.Dial("tcp", addr); err == nil {
-			c.Close()
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("server on %s did not start: %s", addr, stderr.String())
-		}
-	}
-}
+// lambdaAddr is where cognito-local calls the function, set when localAWS starts.
+var lambdaAddr string
 
-var (
-	localAWSOnce    sync.Once
-	localAWSServers *awslocal.Servers
-	localAWSLambda  string
-	localAWSErr     error
-)
-
-// localAWS returns the package's local AWS servers, started on first use and stopped by
-// TestMain, with cognito-local calling the Lambda Invoke API at the returned address for
-// every trigger it supports. Each function is named after its trigger, so that errors
-// read as Cognito words them.
-func localAWS(t *testing.T) (*awslocal.Servers, string) {
-	t.Helper()
-	localAWSOnce.Do(func() {
-		var ln net.Listener
-		if ln, localAWSErr = net.Listen("tcp", "127.0.0.1:0"); localAWSErr != nil {
-			return
-		}
-		localAWSLambda = ln.Addr().String()
-		ln.Close()
-		names := map[string]string{}
-		for _, trigger := range []string{"PreSignUp", "PostConfirmation", "PostAuthentication", "PreTokenGeneration", "CustomMessage", "UserMigration"} {
-			names[trigger] = trigger
-		}
-		localAWSServers, localAWSErr = awslocal.StartServers(context.Background(), awslocal.WithDynamoDB(), awslocal.WithSES(),
-			awslocal.WithCognito(awslocal.CognitoConfig{LambdaEndpoint: "http://" + localAWSLambda, Triggers: names}))
-	})
-	if errors.Is(localAWSErr, awslocal.ErrUnavailable) && !awslocal.RequireCI() {
-		t.Skipf("awslocal: %v", localAWSErr)
+// localAWS is the package's local AWS servers, with cognito-local calling the Lambda
+// Invoke API at lambdaAddr for every trigger it supports. Each function is named after
+// its trigger, so that errors read as Cognito words them.
+var localAWS = exampletest.NewLocalAWSFunc(func() ([]awslocal.Option, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
 	}
-	if localAWSErr != nil {
-		t.Fatalf("awslocal: %v", localAWSErr)
+	lambdaAddr = ln.Addr().String()
+	ln.Close()
+	names := map[string]string{}
+	for _, trigger := range []string{"PreSignUp", "PostConfirmation", "PostAuthentication", "PreTokenGeneration", "CustomMessage", "UserMigration"} {
+		names[trigger] = trigger
 	}
-	return localAWSServers, localAWSLambda
-}
-
-func stopLocalAWS() {
-	if localAWSServers != nil {
-		if err := localAWSServers.Close(); err != nil {
-			fmt.Fprintln(os.Stderr, "awslocal:", err)
-		}
-	}
-}
+	return []awslocal.Option{awslocal.WithDynamoDB(), awslocal.WithSES(),
+		awslocal.WithCognito(awslocal.CognitoConfig{LambdaEndpoint: "http://" + lambdaAddr, Triggers: names})}, nil
+})

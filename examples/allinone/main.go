@@ -1,7 +1,8 @@
 // Command allinone is one Lambda function for every trigger of a user pool, and the
 // function that examples/deploy/template.yaml deploys. It combines the chains of the
 // per-trigger examples (presignup, postconfirm, pretoken, customauth, captcha,
-// custommessage, migrate), each configured by the same environment variables as there.
+// custommessage, migrate), built by the same code (examples/internal/chains) and so
+// configured by the same environment variables as there.
 // A trigger whose variables are all unset is still registered, as a pass-through that
 // answers Cognito exactly as it asked, so the function can be attached to every trigger
 // and features turned on by configuration alone.
@@ -31,8 +32,13 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/lambda-triggers/cognito/customauth"
 	"github.com/lambda-triggers/cognito/custommessage"
+	"github.com/lambda-triggers/cognito/examples/internal/chains/customauthchain"
+	"github.com/lambda-triggers/cognito/examples/internal/chains/custommessagechain"
+	"github.com/lambda-triggers/cognito/examples/internal/chains/migratechain"
+	"github.com/lambda-triggers/cognito/examples/internal/chains/postconfirmchain"
+	"github.com/lambda-triggers/cognito/examples/internal/chains/presignupchain"
+	"github.com/lambda-triggers/cognito/examples/internal/chains/pretokenchain"
 	"github.com/lambda-triggers/cognito/migrate"
 	"github.com/lambda-triggers/cognito/postconfirm"
 	"github.com/lambda-triggers/cognito/presignup"
@@ -49,13 +55,18 @@ func main() {
 	triggers.Start(router)
 }
 
+// newRouter serves each trigger family with the chain that the family's package in
+// examples/internal/chains builds from env, the chain its per-trigger example serves
+// alone; a package each, so that a per-trigger example links only its own family's
+// modules. Every family is built even when another fails, so that every configuration
+// error is reported at once.
 func newRouter(env func(string) string) (*triggers.Router, error) {
-	signUp, err1 := preSignUp(env)
-	confirmation, err2 := postConfirmation(env)
-	tokens, err3 := preTokenGeneration(env)
-	messages, err4 := customMessage(env)
-	migration, err5 := userMigration(env)
-	flow, err6 := customAuth(env)
+	signUp, err1 := presignupchain.FromEnv(env)
+	confirmation, err2 := postconfirmchain.FromEnv(env)
+	tokens, err3 := pretokenchain.FromEnv(env)
+	messages, err4 := custommessagechain.FromEnv(env)
+	migration, err5 := migratechain.FromEnv(env)
+	flow, err6 := customauthchain.FromEnv(env)
 	if err := errors.Join(err1, err2, err3, err4, err5, err6); err != nil {
 		return nil, err
 	}
@@ -76,44 +87,4 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 		PreTokenGeneration(pretoken.Chain(tokens...)).
 		UserMigration(migrate.Chain(migration...)).
 		CustomMessage(custommessage.Chain(messages...)), nil
-}
-
-// customAuth returns the custom authentication flow the environment configures: a CAPTCHA,
-// then an emailed code, each when configured, optionally after the password; nil when
-// neither step is configured.
-func customAuth(env func(string) string) (*customauth.Flow, error) {
-	var steps []customauth.Step
-	if cfg, ok := captchaConfig(env); ok {
-		step, err := customauth.CaptchaStep(cfg)
-		if err != nil {
-			return nil, fmt.Errorf("RECAPTCHASECRET, RECAPTCHA_VERIFY_URL: %w", err)
-		}
-		steps = append(steps, step)
-	}
-	cfg, ok, err := emailOTPConfig(env)
-	if err != nil {
-		return nil, err
-	}
-	if ok {
-		step, err := customauth.EmailOTPStep(cfg)
-		if err != nil {
-			return nil, fmt.Errorf("OTP_FROM, OTP_HMAC_KEY: %w", err)
-		}
-		steps = append(steps, step)
-	}
-	password, err := boolVar(env, "CUSTOM_AUTH_PASSWORD")
-	if err != nil {
-		return nil, err
-	}
-	if len(steps) == 0 {
-		if password {
-			return nil, errors.New("CUSTOM_AUTH_PASSWORD needs a custom step: set RECAPTCHASECRET or OTP_FROM")
-		}
-		return nil, nil
-	}
-	var opts []customauth.FlowOption
-	if password {
-		opts = append(opts, customauth.WithPassword())
-	}
-	return customauth.NewFlow(steps, opts...)
 }

@@ -36,7 +36,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -45,6 +44,8 @@ import (
 
 	"github.com/lambda-triggers/cognito/customauth"
 	"github.com/lambda-triggers/cognito/custommessage"
+	"github.com/lambda-triggers/cognito/examples/internal/chains/pretokenchain"
+	"github.com/lambda-triggers/cognito/examples/internal/envvar"
 	"github.com/lambda-triggers/cognito/postconfirm"
 	"github.com/lambda-triggers/cognito/presignup"
 	"github.com/lambda-triggers/cognito/pretoken"
@@ -69,24 +70,8 @@ type module struct {
 
 // modules maps Amplify's module names to their Go counterparts.
 var modules = map[string]module{
-	"email-filter-allowlist": {triggers.TriggerPreSignUp, func(f *function) error {
-		domains, err := f.list("DOMAINALLOWLIST")
-		if err != nil {
-			return err
-		}
-		h, err := presignup.AllowDomains(domains, allSignUps)
-		f.preSignUp = append(f.preSignUp, h)
-		return err
-	}},
-	"email-filter-denylist": {triggers.TriggerPreSignUp, func(f *function) error {
-		domains, err := f.list("DOMAINDENYLIST")
-		if err != nil {
-			return err
-		}
-		h, err := presignup.DenyDomains(domains, allSignUps)
-		f.preSignUp = append(f.preSignUp, h)
-		return err
-	}},
+	"email-filter-allowlist": domainFilter("DOMAINALLOWLIST", presignup.AllowDomains),
+	"email-filter-denylist":  domainFilter("DOMAINDENYLIST", presignup.DenyDomains),
 	"add-to-group": {triggers.TriggerPostConfirmation, func(f *function) error {
 		group, err := f.required("GROUP", "the group every confirmed user joins")
 		if err != nil {
@@ -130,13 +115,12 @@ var modules = map[string]module{
 		}
 		var claims map[string]any
 		if add != "" {
-			dec := json.NewDecoder(strings.NewReader(add))
-			dec.UseNumber()
-			if err := dec.Decode(&claims); err != nil || claims == nil || dec.More() {
-				return fmt.Errorf(`CLAIMS_TO_ADD_OR_OVERRIDE: want a JSON object such as {"plan":"free"}, got %q`, add)
+			var err error
+			if claims, err = pretokenchain.ParseClaims(add); err != nil {
+				return err
 			}
 		}
-		h, err := pretoken.OverrideClaims(claims, commaList(suppress))
+		h, err := pretoken.OverrideClaims(claims, envvar.List(suppress))
 		f.preToken = append(f.preToken, h)
 		return err
 	}},
@@ -162,6 +146,20 @@ var modules = map[string]module{
 		f.verify = step.Verify
 		return err
 	}},
+}
+
+// domainFilter is the module of one of Amplify's email filter templates: filter, with the
+// domains that the variable name lists, on every kind of sign-up.
+func domainFilter(name string, filter func([]string, ...presignup.DomainOption) (presignup.Handler, error)) module {
+	return module{triggers.TriggerPreSignUp, func(f *function) error {
+		domains, err := f.list(name)
+		if err != nil {
+			return err
+		}
+		h, err := filter(domains, allSignUps)
+		f.preSignUp = append(f.preSignUp, h)
+		return err
+	}}
 }
 
 // allSignUps makes the domain filters act on every pre sign-up, as Amplify's do, users
@@ -199,7 +197,7 @@ func (f *function) list(name string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if l := commaList(v); len(l) > 0 {
+	if l := envvar.List(v); len(l) > 0 {
 		return l, nil
 	}
 	return nil, fmt.Errorf("%s holds no domain", name)
@@ -207,7 +205,7 @@ func (f *function) list(name string) ([]string, error) {
 
 // build assembles the function that the MODULES variable of env names.
 func build(env func(string) string) (*triggers.Router, error) {
-	names := commaList(env("MODULES"))
+	names := envvar.List(env("MODULES"))
 	if len(names) == 0 {
 		return nil, errors.New("missing environment variable MODULES (comma-separated Amplify module names, such as email-filter-denylist,add-to-group)")
 	}
@@ -304,15 +302,4 @@ func moduleNames() []string {
 	}
 	slices.Sort(names)
 	return names
-}
-
-// commaList splits a comma-separated value and drops blank entries.
-func commaList(s string) []string {
-	var out []string
-	for item := range strings.SplitSeq(s, ",") {
-		if item = strings.TrimSpace(item); item != "" {
-			out = append(out, item)
-		}
-	}
-	return out
 }

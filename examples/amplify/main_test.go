@@ -4,27 +4,20 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
+	"github.com/lambda-triggers/cognito/examples/internal/exampletest"
 	"github.com/lambda-triggers/cognito/triggers"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
 	"github.com/lambda-triggers/cognito/triggers/triggertest/awslocal"
@@ -89,8 +82,8 @@ func TestEmailFilters(t *testing.T) {
 func TestEvent(t *testing.T) {
 	t.Parallel()
 	env := []string{"MODULES=email-filter-denylist", "DOMAINDENYLIST=example.com"}
-	runEvent(t, env, triggertest.Payload(triggers.PreSignUpSignUp)).
-		requireFailure(t, "PreSignUp failed with error Invalid email domain: example.com.")
+	exampletest.RunEvent(t, env, triggertest.Payload(triggers.PreSignUpSignUp)).
+		RequireFailure(t, "PreSignUp failed with error Invalid email domain: example.com.")
 }
 
 func TestAlterClaims(t *testing.T) {
@@ -259,8 +252,8 @@ func TestStartupErrors(t *testing.T) {
 	}
 	t.Run("program", func(t *testing.T) {
 		t.Parallel()
-		runEvent(t, []string{"MODULES=add-to-group"}, triggertest.Payload(triggers.PostConfirmationConfirmSignUp)).
-			requireFailure(t, "amplify: add-to-group: missing environment variable GROUP")
+		exampletest.RunEvent(t, []string{"MODULES=add-to-group"}, triggertest.Payload(triggers.PostConfirmationConfirmSignUp)).
+			RequireFailure(t, "amplify: add-to-group: missing environment variable GROUP")
 	})
 }
 
@@ -268,7 +261,7 @@ func TestStartupErrors(t *testing.T) {
 // Invoke API, as a local Cognito would call it.
 func TestServe(t *testing.T) {
 	t.Parallel()
-	base := serve(t, []string{
+	base := exampletest.Serve(t, []string{
 		"MODULES=email-filter-denylist,alter-claims,boilerplate-define-challenge,boilerplate-create-challenge,boilerplate-verify",
 		"DOMAINDENYLIST=tempmail.test", `CLAIMS_TO_ADD_OR_OVERRIDE={"plan":"free"}`, "CHALLENGEANSWER=open-sesame"})
 	invoke := func(event []byte) (body map[string]any, functionError string) {
@@ -313,7 +306,7 @@ func TestServe(t *testing.T) {
 // is created on first use, and each confirmed user joins it, also after a password reset,
 // as with Amplify's template.
 func TestIntegrationAddToGroup(t *testing.T) {
-	srv := localAWS(t)
+	srv := localAWS.Servers(t)
 	ctx := t.Context()
 	pool := srv.CreateUserPool(t)
 	group := awslocal.UniqueName("members")
@@ -334,8 +327,8 @@ func TestIntegrationAddToGroup(t *testing.T) {
 		}
 		event := triggertest.Payload(src, triggertest.Set("userPoolId", pool.ID), triggertest.WithUserName(aws.ToString(user.Username)),
 			triggertest.WithAttribute("email", email))
-		if res := runEvent(t, env, event); res.code != 0 {
-			t.Fatalf("%s: exit %d: %s", src, res.code, res.stderr)
+		if res := exampletest.RunEvent(t, env, event); res.Code != 0 {
+			t.Fatalf("%s: exit %d: %s", src, res.Code, res.Stderr)
 		}
 		groups, err := srv.Cognito.AdminListGroupsForUser(ctx, &cip.AdminListGroupsForUserInput{UserPoolId: aws.String(pool.ID), Username: user.Username})
 		if err != nil {
@@ -348,141 +341,9 @@ func TestIntegrationAddToGroup(t *testing.T) {
 	// As in Amplify, a failure to add the user fails the trigger.
 	event := triggertest.Payload(triggers.PostConfirmationConfirmSignUp, triggertest.Set("userPoolId", pool.ID),
 		triggertest.WithUserName("nobody"))
-	runEvent(t, env, event).requireFailure(t, "PostConfirmation failed with error ")
+	exampletest.RunEvent(t, env, event).RequireFailure(t, "PostConfirmation failed with error ")
 }
 
-// serve runs the program with -serve on a free port until t ends, and returns its base URL.
-func serve(t *testing.T, env []string) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	cmd := exec.Command(os.Args[0], "-serve", addr)
-	cmd.Env = append(baseEnv(t), env...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		if err := cmd.Wait(); err != nil {
-			t.Errorf("server: %v\n%s", err, stderr.String())
-		}
-	})
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		if c, err := net.Dial("tcp", addr); err == nil {
-			c.Close()
-			return "http://" + addr
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("server on %s did not start: %s", addr, stderr.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
+var localAWS = exampletest.NewLocalAWS(awslocal.WithCognito(awslocal.CognitoConfig{}))
 
-// The tests run the example as a program: started with runMainEnv set, the test binary
-// runs main instead of the tests, so the program needs no second build.
-const runMainEnv = "EXAMPLE_RUN_MAIN"
-
-func TestMain(m *testing.M) {
-	if os.Getenv(runMainEnv) == "1" {
-		main()
-		os.Exit(0)
-	}
-	code := m.Run()
-	stopLocalAWS()
-	os.Exit(code)
-}
-
-// result is the outcome of one run of the program.
-type result struct {
-	code           int
-	stdout, stderr string
-}
-
-// runMain runs the program with args. Its environment is env and what a process needs to
-// start, nothing else of the test's: no AWS settings or credentials leak in.
-func runMain(t *testing.T, env []string, args ...string) result {
-	t.Helper()
-	cmd := exec.CommandContext(t.Context(), os.Args[0], args...)
-	cmd.Env = append(baseEnv(t), env...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		if _, ok := err.(*exec.ExitError); !ok {
-			t.Fatalf("run %v: %v", args, err)
-		}
-	}
-	return result{cmd.ProcessState.ExitCode(), stdout.String(), stderr.String()}
-}
-
-// baseEnv is what the program needs to start, and nothing else of the test's
-// environment: no AWS settings or credentials leak in.
-func baseEnv(t *testing.T) []string {
-	env := []string{runMainEnv + "=1", "PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(),
-		"AWS_CONFIG_FILE=" + os.DevNull, "AWS_SHARED_CREDENTIALS_FILE=" + os.DevNull, "AWS_EC2_METADATA_DISABLED=true"}
-	for _, name := range []string{"GOCOVERDIR", "TMPDIR"} {
-		if v, ok := os.LookupEnv(name); ok {
-			env = append(env, name+"="+v)
-		}
-	}
-	// A race-enabled program otherwise waits a second before it exits.
-	env = append(env, "GORACE=atexit_sleep_ms=0 "+os.Getenv("GORACE"))
-	return env
-}
-
-// runEvent runs the program once on event, written to a file for -event.
-func runEvent(t *testing.T, env []string, event []byte) result {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "event.json")
-	if err := os.WriteFile(path, event, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return runMain(t, env, "-event", path)
-}
-
-// requireFailure fails t unless the run exited with 1 and said want on stderr.
-func (r result) requireFailure(t *testing.T, want string) {
-	t.Helper()
-	if r.code != 1 || !strings.Contains(r.stderr, want) {
-		t.Fatalf("exit %d, stderr:\n%s\nwant exit 1 and %q", r.code, r.stderr, want)
-	}
-	if r.stdout != "" {
-		t.Errorf("stdout %q on failure, want nothing", r.stdout)
-	}
-}
-
-var (
-	localAWSOnce    sync.Once
-	localAWSServers *awslocal.Servers
-	localAWSErr     error
-)
-
-// localAWS returns the package's local AWS servers, started on first use and stopped by
-// TestMain, so that the integration tests share them.
-func localAWS(t *testing.T) *awslocal.Servers {
-	t.Helper()
-	localAWSOnce.Do(func() {
-		localAWSServers, localAWSErr = awslocal.StartServers(context.Background(), awslocal.WithCognito(awslocal.CognitoConfig{}))
-	})
-	if errors.Is(localAWSErr, awslocal.ErrUnavailable) && !awslocal.RequireCI() {
-		t.Skipf("awslocal: %v", localAWSErr)
-	}
-	if localAWSErr != nil {
-		t.Fatalf("awslocal: %v", localAWSErr)
-	}
-	return localAWSServers
-}
-
-func stopLocalAWS() {
-	if localAWSServers != nil {
-		if err := localAWSServers.Close(); err != nil {
-			fmt.Fprintln(os.Stderr, "awslocal:", err)
-		}
-	}
-}
+func TestMain(m *testing.M) { exampletest.Main(m, main, localAWS) }

@@ -23,6 +23,7 @@ import (
 	"os"
 
 	"github.com/lambda-triggers/cognito/customauth"
+	"github.com/lambda-triggers/cognito/examples/internal/chains/customauthchain"
 	"github.com/lambda-triggers/cognito/triggers"
 )
 
@@ -35,8 +36,10 @@ func main() {
 	triggers.Start(router)
 }
 
+// newRouter serves the password, then the CAPTCHA step that customauthchain.CaptchaConfig
+// (examples/internal/chains/customauthchain, shared with examples/allinone) reads from env.
 func newRouter(env func(string) string) (*triggers.Router, error) {
-	cfg, ok := captchaConfig(env)
+	cfg, ok := customauthchain.CaptchaConfig(env)
 	if !ok {
 		return nil, errors.New("missing environment variable RECAPTCHASECRET (the CAPTCHA site's secret key)")
 	}
@@ -45,18 +48,4 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 		return nil, fmt.Errorf("RECAPTCHASECRET, RECAPTCHA_VERIFY_URL: %w", err)
 	}
 	return flow.Register(triggers.NewRouter()), nil
-}
-
-// captchaConfig returns the configuration of the CAPTCHA step, and false when
-// RECAPTCHASECRET is not set.
-func captchaConfig(env func(string) string) (customauth.CaptchaConfig, bool) {
-	secret := env("RECAPTCHASECRET")
-	if secret == "" {
-		return customauth.CaptchaConfig{}, false
-	}
-	return customauth.CaptchaConfig{
-		Secret:    secret,
-		VerifyURL: env("RECAPTCHA_VERIFY_URL"),
-		SiteKey:   env("RECAPTCHA_SITE_KEY"),
-	}, true
 }

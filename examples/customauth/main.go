@@ -25,9 +25,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strconv"
 
 	"github.com/lambda-triggers/cognito/customauth"
+	"github.com/lambda-triggers/cognito/examples/internal/chains/customauthchain"
+	"github.com/lambda-triggers/cognito/examples/internal/envvar"
 	"github.com/lambda-triggers/cognito/triggers"
 )
 
@@ -40,8 +41,11 @@ func main() {
 	triggers.Start(router)
 }
 
+// newRouter serves the email code step that customauthchain.EmailOTPConfig
+// (examples/internal/chains/customauthchain, shared with examples/allinone) reads from env,
+// after the password when CUSTOM_AUTH_PASSWORD is true.
 func newRouter(env func(string) string) (*triggers.Router, error) {
-	cfg, ok, err := emailOTPConfig(env)
+	cfg, ok, err := customauthchain.EmailOTPConfig(env)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +53,7 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 		return nil, errors.New("missing environment variable OTP_FROM (the sender of sign-in codes, verified in SES)")
 	}
 	var opts []customauth.FlowOption
-	password, err := boolVar(env, "CUSTOM_AUTH_PASSWORD")
+	password, err := envvar.Bool(env, "CUSTOM_AUTH_PASSWORD")
 	if err != nil {
 		return nil, err
 	}
@@ -61,36 +65,4 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 		return nil, fmt.Errorf("OTP_FROM, OTP_HMAC_KEY: %w", err)
 	}
 	return flow.Register(triggers.NewRouter()), nil
-}
-
-// emailOTPConfig returns the configuration of the email one-time code step, and false
-// when OTP_FROM is not set.
-func emailOTPConfig(env func(string) string) (customauth.EmailOTPConfig, bool, error) {
-	from := env("OTP_FROM")
-	if from == "" {
-		return customauth.EmailOTPConfig{}, false, nil
-	}
-	key := env("OTP_HMAC_KEY")
-	if key == "" {
-		return customauth.EmailOTPConfig{}, false, errors.New(
-			"missing environment variable OTP_HMAC_KEY (a secret of at least 32 bytes that hashes sign-in codes), required with OTP_FROM")
-	}
-	cfg := customauth.EmailOTPConfig{From: from, Key: []byte(key), RequireVerifiedEmail: true}
-	if table := env("OTP_TABLE"); table != "" {
-		cfg.Store = &customauth.DynamoDBStore{Table: table}
-	}
-	return cfg, true, nil
-}
-
-// boolVar reads a true/false variable; unset is false.
-func boolVar(env func(string) string, name string) (bool, error) {
-	s := env(name)
-	if s == "" {
-		return false, nil
-	}
-	b, err := strconv.ParseBool(s)
-	if err != nil {
-		return false, fmt.Errorf("%s: want true or false, got %q", name, s)
-	}
-	return b, nil
 }

@@ -1,15 +1,11 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/lambda-triggers/cognito/examples/internal/exampletest"
 	"github.com/lambda-triggers/cognito/triggers"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
 )
@@ -42,7 +38,7 @@ func TestEvent(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var e triggers.CustomMessageEvent
-			runEvent(t, env, tt.event).requireOK(t, &e)
+			exampletest.RunEvent(t, env, tt.event).RequireOK(t, &e)
 			r := e.Response
 			if r.EmailSubject != tt.subject {
 				t.Errorf("subject %q, want %q", r.EmailSubject, tt.subject)
@@ -70,7 +66,7 @@ func TestLink(t *testing.T) {
 	t.Parallel()
 	env := []string{"CONFIRM_URL=https://confirm.example.com/", "REDIRECTURL=https://app.example.com/welcome"}
 	var e triggers.CustomMessageEvent
-	runEvent(t, env, triggertest.Payload(triggers.CustomMessageSignUp)).requireOK(t, &e)
+	exampletest.RunEvent(t, env, triggertest.Payload(triggers.CustomMessageSignUp)).RequireOK(t, &e)
 	msg := e.Response.EmailMessage
 	start := strings.Index(msg, `href="`)
 	if start < 0 {
@@ -107,86 +103,9 @@ func TestStartupErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			runEvent(t, tt.env, triggertest.Payload(triggers.CustomMessageSignUp)).requireFailure(t, "custommessage: "+tt.want)
+			exampletest.RunEvent(t, tt.env, triggertest.Payload(triggers.CustomMessageSignUp)).RequireFailure(t, "custommessage: "+tt.want)
 		})
 	}
 }
 
-// The tests run the example as a program: started with runMainEnv set, the test binary
-// runs main instead of the tests, so the program needs no second build.
-const runMainEnv = "EXAMPLE_RUN_MAIN"
-
-func TestMain(m *testing.M) {
-	if os.Getenv(runMainEnv) == "1" {
-		main()
-		os.Exit(0)
-	}
-	code := m.Run()
-	stopLocalAWS()
-	os.Exit(code)
-}
-
-// result is the outcome of one run of the program.
-type result struct {
-	code           int
-	stdout, stderr string
-}
-
-// runMain runs the program with args. Its environment is env and what a process needs to
-// start, nothing else of the test's: no AWS settings or credentials leak in.
-func runMain(t *testing.T, env []string, args ...string) result {
-	t.Helper()
-	cmd := exec.CommandContext(t.Context(), os.Args[0], args...)
-	cmd.Env = []string{runMainEnv + "=1", "PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(),
-		"AWS_CONFIG_FILE=" + os.DevNull, "AWS_SHARED_CREDENTIALS_FILE=" + os.DevNull, "AWS_EC2_METADATA_DISABLED=true"}
-	for _, name := range []string{"GOCOVERDIR", "TMPDIR"} {
-		if v, ok := os.LookupEnv(name); ok {
-			cmd.Env = append(cmd.Env, name+"="+v)
-		}
-	}
-	// A race-enabled program otherwise waits a second before it exits.
-	cmd.Env = append(cmd.Env, "GORACE=atexit_sleep_ms=0 "+os.Getenv("GORACE"))
-	cmd.Env = append(cmd.Env, env...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		if _, ok := err.(*exec.ExitError); !ok {
-			t.Fatalf("run %v: %v", args, err)
-		}
-	}
-	return result{cmd.ProcessState.ExitCode(), stdout.String(), stderr.String()}
-}
-
-// runEvent runs the program once on event, written to a file for -event.
-func runEvent(t *testing.T, env []string, event []byte) result {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "event.json")
-	if err := os.WriteFile(path, event, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return runMain(t, env, "-event", path)
-}
-
-// requireOK fails t unless the run succeeded, and decodes its response into e.
-func (r result) requireOK(t *testing.T, e any) {
-	t.Helper()
-	if r.code != 0 {
-		t.Fatalf("exit %d, want 0; stderr:\n%s", r.code, r.stderr)
-	}
-	if err := json.Unmarshal([]byte(r.stdout), e); err != nil {
-		t.Fatalf("response %q: %v", r.stdout, err)
-	}
-}
-
-// requireFailure fails t unless the run exited with 1 and said want on stderr.
-func (r result) requireFailure(t *testing.T, want string) {
-	t.Helper()
-	if r.code != 1 || !strings.Contains(r.stderr, want) {
-		t.Fatalf("exit %d, stderr:\n%s\nwant exit 1 and %q", r.code, r.stderr, want)
-	}
-	if r.stdout != "" {
-		t.Errorf("stdout %q on failure, want nothing", r.stdout)
-	}
-}
-
-func stopLocalAWS() {}
+func TestMain(m *testing.M) { exampletest.Main(m, main) }

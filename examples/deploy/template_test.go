@@ -29,6 +29,8 @@ import (
 const (
 	templatePath = "template.yaml"
 	functionDir  = "../allinone"
+	chainsDir    = "../internal/chains" // a package per trigger family, which builds its chain
+	chainsPkg    = "github.com/lambda-triggers/cognito/examples/internal/chains/"
 	function     = "TriggerFunction"
 )
 
@@ -459,19 +461,108 @@ type allinone struct {
 	triggers []triggers.Trigger
 }
 
-// readAllinone collects the string literals the function passes to env (env("NAME")
-// or a helper called with env and "NAME"), and the triggers of the Router methods it
-// calls.
+// readAllinone collects the string literals that the function passes to env (env("NAME")
+// or a helper called with env and "NAME"), in its own source and in the functions of the
+// packages of examples/internal/chains that it uses, directly or through another, and the
+// triggers of the Router methods it calls.
 func readAllinone(t *testing.T) allinone {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(functionDir, "*.go"))
+	fset := token.NewFileSet()
+	type chainFunc struct {
+		decl    *ast.FuncDecl
+		pkg     string            // import path
+		imports map[string]string // of its file
+	}
+	funcs := map[string]chainFunc{} // by import path and name
+	loaded := map[string]bool{}
+	used := map[string]bool{}
+	var queue []chainFunc
+	use := func(pkg, name string) {
+		if !loaded[pkg] {
+			loaded[pkg] = true
+			for _, f := range parseDir(t, fset, filepath.Join(chainsDir, strings.TrimPrefix(pkg, chainsPkg))) {
+				for _, d := range f.Decls {
+					if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv == nil {
+						funcs[pkg+"."+fn.Name.Name] = chainFunc{fn, pkg, imports(f)}
+					}
+				}
+			}
+		}
+		if fn, ok := funcs[pkg+"."+name]; ok && !used[pkg+"."+name] {
+			used[pkg+"."+name] = true
+			queue = append(queue, fn)
+		}
+	}
+
+	var out allinone
+	router := reflect.TypeFor[*triggers.Router]()
+	isEnv := func(e ast.Expr) bool { id, ok := e.(*ast.Ident); return ok && id.Name == "env" }
+	// visitor returns the ast.Inspect function for source of the package pkg ("" for the
+	// function's own) that refers to imports: in a package of chains, a bare name may be
+	// one of its functions.
+	visitor := func(pkg string, imports map[string]string) func(ast.Node) bool {
+		var visit func(ast.Node) bool
+		visit = func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.Ident:
+				if pkg != "" {
+					use(pkg, n.Name)
+				}
+			case *ast.SelectorExpr:
+				if x, ok := n.X.(*ast.Ident); ok && strings.HasPrefix(imports[x.Name], chainsPkg) {
+					use(imports[x.Name], n.Sel.Name)
+				}
+				ast.Inspect(n.X, visit)
+				return false // Sel names a field, a method or another package's member
+			case *ast.CallExpr:
+				if isEnv(n.Fun) || slices.ContainsFunc(n.Args, isEnv) {
+					for _, a := range n.Args {
+						if lit, ok := a.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+							name, _ := strconv.Unquote(lit.Value)
+							out.env = append(out.env, name)
+						}
+					}
+				}
+				// A Router method, not a package's function such as presignup.Chain.
+				if sel, ok := n.Fun.(*ast.SelectorExpr); ok {
+					if x, ok := sel.X.(*ast.Ident); ok && imports[x.Name] != "" {
+						break
+					}
+					if m, ok := router.MethodByName(sel.Sel.Name); ok && m.Type.NumIn() == 2 && m.Type.NumOut() == 1 && m.Type.Out(0) == router {
+						out.triggers = append(out.triggers, registers(t, m))
+					}
+				}
+			}
+			return true
+		}
+		return visit
+	}
+	for _, f := range parseDir(t, fset, functionDir) {
+		ast.Inspect(f, visitor("", imports(f)))
+	}
+	for len(queue) > 0 {
+		fn := queue[0]
+		queue = queue[1:]
+		ast.Inspect(fn.decl.Body, visitor(fn.pkg, fn.imports))
+	}
+	slices.Sort(out.env)
+	out.env = slices.Compact(out.env)
+	if len(out.env) < 10 || len(out.triggers) < 5 || len(used) < 6 {
+		t.Fatalf("read %d variables and %d triggers from %s and %d functions of %s; has its source changed shape?",
+			len(out.env), len(out.triggers), functionDir, len(used), chainsDir)
+	}
+	return out
+}
+
+// parseDir parses the Go files of dir, without its tests.
+func parseDir(t *testing.T, fset *token.FileSet, dir string) []*ast.File {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	router := reflect.TypeFor[*triggers.Router]()
-	var out allinone
-	fset := token.NewFileSet()
-	for _, path := range files {
+	var files []*ast.File
+	for _, path := range paths {
 		if strings.HasSuffix(path, "_test.go") {
 			continue
 		}
@@ -479,32 +570,24 @@ func readAllinone(t *testing.T) allinone {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			call, ok := n.(*ast.CallExpr)
-			if !ok {
-				return true
-			}
-			isEnv := func(e ast.Expr) bool { id, ok := e.(*ast.Ident); return ok && id.Name == "env" }
-			if isEnv(call.Fun) || slices.ContainsFunc(call.Args, isEnv) {
-				for _, a := range call.Args {
-					if lit, ok := a.(*ast.BasicLit); ok && lit.Kind == token.STRING {
-						name, _ := strconv.Unquote(lit.Value)
-						out.env = append(out.env, name)
-					}
-				}
-			}
-			if sel, ok := call.Fun.(*ast.SelectorExpr); ok {
-				if m, ok := router.MethodByName(sel.Sel.Name); ok && m.Type.NumIn() == 2 && m.Type.NumOut() == 1 && m.Type.Out(0) == router {
-					out.triggers = append(out.triggers, registers(t, m))
-				}
-			}
-			return true
-		})
+		files = append(files, f)
 	}
-	slices.Sort(out.env)
-	out.env = slices.Compact(out.env)
-	if len(out.env) < 10 || len(out.triggers) < 5 {
-		t.Fatalf("read %d variables and %d triggers from %s; has its source changed shape?", len(out.env), len(out.triggers), functionDir)
+	if len(files) == 0 {
+		t.Fatalf("no Go files in %s", dir)
+	}
+	return files
+}
+
+// imports maps the names under which f refers to its imports to their paths.
+func imports(f *ast.File) map[string]string {
+	out := map[string]string{}
+	for _, spec := range f.Imports {
+		p, _ := strconv.Unquote(spec.Path.Value)
+		name := path.Base(p)
+		if spec.Name != nil {
+			name = spec.Name.Name
+		}
+		out[name] = p
 	}
 	return out
 }

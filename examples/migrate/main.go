@@ -22,8 +22,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 
+	"github.com/lambda-triggers/cognito/examples/internal/chains/migratechain"
 	"github.com/lambda-triggers/cognito/migrate"
 	"github.com/lambda-triggers/cognito/triggers"
 )
@@ -37,8 +37,10 @@ func main() {
 	triggers.Start(router)
 }
 
+// newRouter serves the user migration module that migratechain.FromEnv
+// (examples/internal/chains/migratechain, shared with examples/allinone) builds from env.
 func newRouter(env func(string) string) (*triggers.Router, error) {
-	mods, err := userMigration(env)
+	mods, err := migratechain.FromEnv(env)
 	if err != nil {
 		return nil, err
 	}
@@ -46,54 +48,4 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 		return nil, errors.New("missing environment variable LEGACY_USERS_TABLE (the DynamoDB table of legacy users)")
 	}
 	return triggers.NewRouter().UserMigration(migrate.Chain(mods...)), nil
-}
-
-// userMigration returns the user migration modules the environment configures.
-func userMigration(env func(string) string) ([]migrate.Handler, error) {
-	table := env("LEGACY_USERS_TABLE")
-	if table == "" {
-		return nil, nil
-	}
-	pairs := env("LEGACY_ATTRIBUTES")
-	if pairs == "" {
-		pairs = "email=email,email_verified=email_verified"
-	}
-	attributes, err := pairList("LEGACY_ATTRIBUTES", pairs)
-	if err != nil {
-		return nil, err
-	}
-	store, err := migrate.NewDynamoDBStore(nil, table, "username", attributes)
-	if err != nil {
-		return nil, fmt.Errorf("LEGACY_USERS_TABLE, LEGACY_ATTRIBUTES: %w", err)
-	}
-	h, err := migrate.Migrate(store, migrate.NormalizeEmail())
-	if err != nil {
-		return nil, fmt.Errorf("LEGACY_USERS_TABLE: %w", err)
-	}
-	return []migrate.Handler{h}, nil
-}
-
-// commaList splits a comma-separated value and drops blank entries.
-func commaList(s string) []string {
-	var out []string
-	for item := range strings.SplitSeq(s, ",") {
-		if item = strings.TrimSpace(item); item != "" {
-			out = append(out, item)
-		}
-	}
-	return out
-}
-
-// pairList reads comma-separated key=value pairs.
-func pairList(name, s string) (map[string]string, error) {
-	out := map[string]string{}
-	for _, item := range commaList(s) {
-		k, v, ok := strings.Cut(item, "=")
-		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
-		if !ok || k == "" || v == "" {
-			return nil, fmt.Errorf("%s: want comma-separated name=value pairs, got %q", name, item)
-		}
-		out[k] = v
-	}
-	return out, nil
 }

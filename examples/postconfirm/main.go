@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/lambda-triggers/cognito/examples/internal/chains/postconfirmchain"
 	"github.com/lambda-triggers/cognito/postconfirm"
 	"github.com/lambda-triggers/cognito/triggers"
 )
@@ -38,8 +39,11 @@ func main() {
 	triggers.Start(router)
 }
 
+// newRouter serves, all at the same time, the post confirmation modules that
+// postconfirmchain.FromEnv (examples/internal/chains/postconfirmchain, shared with
+// examples/allinone) builds from env.
 func newRouter(env func(string) string) (*triggers.Router, error) {
-	mods, err := postConfirmation(env)
+	mods, err := postconfirmchain.FromEnv(env)
 	if err != nil {
 		return nil, err
 	}
@@ -47,55 +51,4 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 		return nil, errors.New("no module configured: set GROUP, PROFILES_TABLE, WELCOME_FROM or INVITATIONS_TABLE")
 	}
 	return triggers.NewRouter().PostConfirmation(postconfirm.Parallel(mods...)), nil
-}
-
-// Welcome email templates: Subject and Text are text/template, HTML is html/template,
-// each executed with postconfirm.EmailData.
-const (
-	welcomeSubject = "Welcome{{with .Attributes.given_name}}, {{.}}{{end}}!"
-	welcomeText    = "Hello{{with .Attributes.given_name}} {{.}}{{end}},\n\n" +
-		"your account is ready. Sign in with {{.Attributes.email}}.\n"
-	welcomeHTML = "<p>Hello{{with .Attributes.given_name}} {{.}}{{end}},</p>" +
-		"<p>your account is ready. Sign in with {{.Attributes.email}}.</p>"
-)
-
-// postConfirmation returns the post confirmation modules the environment configures.
-// They only do independent I/O, so the caller runs them in parallel.
-func postConfirmation(env func(string) string) ([]postconfirm.Handler, error) {
-	var mods []postconfirm.Handler
-	if group := env("GROUP"); group != "" {
-		h, err := postconfirm.AddToGroup(nil, postconfirm.StaticGroups(group))
-		if err != nil {
-			return nil, fmt.Errorf("GROUP: %w", err)
-		}
-		mods = append(mods, h)
-	}
-	if table := env("PROFILES_TABLE"); table != "" {
-		columns := postconfirm.Columns{"email": "email", "given_name": "givenName", "family_name": "familyName", "locale": "locale"}
-		h, err := postconfirm.CreateProfile(nil, table, "id", columns, postconfirm.CreatedAt("createdAt"))
-		if err != nil {
-			return nil, fmt.Errorf("PROFILES_TABLE: %w", err)
-		}
-		mods = append(mods, h)
-	}
-	if from := env("WELCOME_FROM"); from != "" {
-		table := env("WELCOME_TABLE")
-		if table == "" {
-			return nil, errors.New("missing environment variable WELCOME_TABLE (the DynamoDB table that records sent welcome emails), required with WELCOME_FROM")
-		}
-		h, err := postconfirm.WelcomeEmail(nil, nil, table, postconfirm.Email{
-			From: from, Subject: welcomeSubject, Text: welcomeText, HTML: welcomeHTML})
-		if err != nil {
-			return nil, fmt.Errorf("WELCOME_FROM, WELCOME_TABLE: %w", err)
-		}
-		mods = append(mods, h)
-	}
-	if table := env("INVITATIONS_TABLE"); table != "" {
-		h, err := postconfirm.MarkInvitationUsed(nil, table)
-		if err != nil {
-			return nil, fmt.Errorf("INVITATIONS_TABLE: %w", err)
-		}
-		mods = append(mods, h)
-	}
-	return mods, nil
 }

@@ -1,16 +1,8 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"errors"
-	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -19,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/lambda-triggers/cognito/examples/internal/exampletest"
 	"github.com/lambda-triggers/cognito/triggers"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
 	"github.com/lambda-triggers/cognito/triggers/triggertest/awslocal"
@@ -31,13 +24,7 @@ func TestEvent(t *testing.T) {
 	event := triggertest.Payload(triggers.PostConfirmationConfirmForgotPassword)
 	env := []string{"GROUP=members", "PROFILES_TABLE=profiles", "WELCOME_FROM=hello@example.com",
 		"WELCOME_TABLE=welcome", "INVITATIONS_TABLE=invitations"}
-	res := runEvent(t, env, event)
-	if res.code != 0 {
-		t.Fatalf("exit %d: %s", res.code, res.stderr)
-	}
-	if diff := triggertest.ResponseDiff(event, []byte(res.stdout)); diff != "" {
-		t.Errorf("response differs from the event:\n%s", diff)
-	}
+	exampletest.RunEvent(t, env, event).RequireNoOp(t, event)
 }
 
 func TestStartupErrors(t *testing.T) {
@@ -55,7 +42,7 @@ func TestStartupErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			runEvent(t, tt.env, triggertest.Payload(triggers.PostConfirmationConfirmSignUp)).requireFailure(t, "postconfirm: "+tt.want)
+			exampletest.RunEvent(t, tt.env, triggertest.Payload(triggers.PostConfirmationConfirmSignUp)).RequireFailure(t, "postconfirm: "+tt.want)
 		})
 	}
 }
@@ -64,7 +51,7 @@ func TestStartupErrors(t *testing.T) {
 // times as Cognito may deliver the event: the user is in the group, which the program
 // created, has a profile, and got one welcome email.
 func TestIntegrationConfirmation(t *testing.T) {
-	srv := localAWS(t)
+	srv := localAWS.Servers(t)
 	ctx := t.Context()
 	pool := srv.CreateUserPool(t)
 	profiles := srv.CreateTable(t, "", "id", "")
@@ -95,9 +82,9 @@ func TestIntegrationConfirmation(t *testing.T) {
 	env := append(srv.Env(), "GROUP=members", "PROFILES_TABLE="+profiles, "WELCOME_FROM=hello@example.com", "WELCOME_TABLE="+markers)
 
 	for i := range 3 {
-		res := runEvent(t, env, event)
-		if res.code != 0 || strings.Contains(res.stderr, `"level":"ERROR"`) {
-			t.Fatalf("delivery %d: exit %d, stderr:\n%s", i+1, res.code, res.stderr)
+		res := exampletest.RunEvent(t, env, event)
+		if res.Code != 0 || strings.Contains(res.Stderr, `"level":"ERROR"`) {
+			t.Fatalf("delivery %d: exit %d, stderr:\n%s", i+1, res.Code, res.Stderr)
 		}
 	}
 
@@ -134,98 +121,6 @@ func TestIntegrationConfirmation(t *testing.T) {
 	}
 }
 
-// The tests run the example as a program: started with runMainEnv set, the test binary
-// runs main instead of the tests, so the program needs no second build.
-const runMainEnv = "EXAMPLE_RUN_MAIN"
+var localAWS = exampletest.NewLocalAWS(awslocal.WithDynamoDB(), awslocal.WithSES(), awslocal.WithCognito(awslocal.CognitoConfig{}))
 
-func TestMain(m *testing.M) {
-	if os.Getenv(runMainEnv) == "1" {
-		main()
-		os.Exit(0)
-	}
-	code := m.Run()
-	stopLocalAWS()
-	os.Exit(code)
-}
-
-// result is the outcome of one run of the program.
-type result struct {
-	code           int
-	stdout, stderr string
-}
-
-// runMain runs the program with args. Its environment is env and what a process needs to
-// start, nothing else of the test's: no AWS settings or credentials leak in.
-func runMain(t *testing.T, env []string, args ...string) result {
-	t.Helper()
-	cmd := exec.CommandContext(t.Context(), os.Args[0], args...)
-	cmd.Env = []string{runMainEnv + "=1", "PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(),
-		"AWS_CONFIG_FILE=" + os.DevNull, "AWS_SHARED_CREDENTIALS_FILE=" + os.DevNull, "AWS_EC2_METADATA_DISABLED=true"}
-	for _, name := range []string{"GOCOVERDIR", "TMPDIR"} {
-		if v, ok := os.LookupEnv(name); ok {
-			cmd.Env = append(cmd.Env, name+"="+v)
-		}
-	}
-	// A race-enabled program otherwise waits a second before it exits.
-	cmd.Env = append(cmd.Env, "GORACE=atexit_sleep_ms=0 "+os.Getenv("GORACE"))
-	cmd.Env = append(cmd.Env, env...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		if _, ok := err.(*exec.ExitError); !ok {
-			t.Fatalf("run %v: %v", args, err)
-		}
-	}
-	return result{cmd.ProcessState.ExitCode(), stdout.String(), stderr.String()}
-}
-
-// runEvent runs the program once on event, written to a file for -event.
-func runEvent(t *testing.T, env []string, event []byte) result {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "event.json")
-	if err := os.WriteFile(path, event, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return runMain(t, env, "-event", path)
-}
-
-// requireFailure fails t unless the run exited with 1 and said want on stderr.
-func (r result) requireFailure(t *testing.T, want string) {
-	t.Helper()
-	if r.code != 1 || !strings.Contains(r.stderr, want) {
-		t.Fatalf("exit %d, stderr:\n%s\nwant exit 1 and %q", r.code, r.stderr, want)
-	}
-	if r.stdout != "" {
-		t.Errorf("stdout %q on failure, want nothing", r.stdout)
-	}
-}
-
-var (
-	localAWSOnce    sync.Once
-	localAWSServers *awslocal.Servers
-	localAWSErr     error
-)
-
-// localAWS returns the package's local AWS servers, started on first use and stopped by
-// TestMain, so that the integration tests share them.
-func localAWS(t *testing.T) *awslocal.Servers {
-	t.Helper()
-	localAWSOnce.Do(func() {
-		localAWSServers, localAWSErr = awslocal.StartServers(context.Background(), awslocal.WithDynamoDB(), awslocal.WithSES(), awslocal.WithCognito(awslocal.CognitoConfig{}))
-	})
-	if errors.Is(localAWSErr, awslocal.ErrUnavailable) && !awslocal.RequireCI() {
-		t.Skipf("awslocal: %v", localAWSErr)
-	}
-	if localAWSErr != nil {
-		t.Fatalf("awslocal: %v", localAWSErr)
-	}
-	return localAWSServers
-}
-
-func stopLocalAWS() {
-	if localAWSServers != nil {
-		if err := localAWSServers.Close(); err != nil {
-			fmt.Fprintln(os.Stderr, "awslocal:", err)
-		}
-	}
-}
+func TestMain(m *testing.M) { exampletest.Main(m, main, localAWS) }

@@ -20,12 +20,11 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 
+	"github.com/lambda-triggers/cognito/examples/internal/chains/pretokenchain"
 	"github.com/lambda-triggers/cognito/pretoken"
 	"github.com/lambda-triggers/cognito/triggers"
 )
@@ -39,8 +38,11 @@ func main() {
 	triggers.Start(router)
 }
 
+// newRouter serves, in one chain, the pre token generation modules that
+// pretokenchain.FromEnv (examples/internal/chains/pretokenchain, shared with
+// examples/allinone) builds from env.
 func newRouter(env func(string) string) (*triggers.Router, error) {
-	mods, err := preTokenGeneration(env)
+	mods, err := pretokenchain.FromEnv(env)
 	if err != nil {
 		return nil, err
 	}
@@ -49,69 +51,4 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 			"CLAIMS_FROM_ATTRIBUTES or ENTITLEMENTS_TABLE")
 	}
 	return triggers.NewRouter().PreTokenGeneration(pretoken.Chain(mods...)), nil
-}
-
-// preTokenGeneration returns the pre token generation modules the environment configures.
-func preTokenGeneration(env func(string) string) ([]pretoken.Handler, error) {
-	var mods []pretoken.Handler
-	if add, suppress := env("CLAIMS_TO_ADD_OR_OVERRIDE"), env("CLAIMS_TO_SUPPRESS"); add != "" || suppress != "" {
-		var claims map[string]any
-		if add != "" {
-			dec := json.NewDecoder(strings.NewReader(add))
-			dec.UseNumber()
-			if err := dec.Decode(&claims); err != nil || claims == nil || dec.More() {
-				return nil, fmt.Errorf(`CLAIMS_TO_ADD_OR_OVERRIDE: want a JSON object such as {"plan":"free"}, got %q`, add)
-			}
-		}
-		h, err := pretoken.OverrideClaims(claims, commaList(suppress))
-		if err != nil {
-			return nil, fmt.Errorf("CLAIMS_TO_ADD_OR_OVERRIDE, CLAIMS_TO_SUPPRESS: %w", err)
-		}
-		mods = append(mods, h)
-	}
-	if pairs := env("CLAIMS_FROM_ATTRIBUTES"); pairs != "" {
-		mapping, err := pairList("CLAIMS_FROM_ATTRIBUTES", pairs)
-		if err != nil {
-			return nil, err
-		}
-		h, err := pretoken.ClaimsFromAttributes(mapping)
-		if err != nil {
-			return nil, fmt.Errorf("CLAIMS_FROM_ATTRIBUTES: %w", err)
-		}
-		mods = append(mods, h)
-	}
-	if table := env("ENTITLEMENTS_TABLE"); table != "" {
-		h, err := pretoken.ClaimsFromDynamoDB(nil, table, "userId",
-			map[string]string{"plan": "plan", "permissions": "permissions"})
-		if err != nil {
-			return nil, fmt.Errorf("ENTITLEMENTS_TABLE: %w", err)
-		}
-		mods = append(mods, h)
-	}
-	return mods, nil
-}
-
-// commaList splits a comma-separated value and drops blank entries.
-func commaList(s string) []string {
-	var out []string
-	for item := range strings.SplitSeq(s, ",") {
-		if item = strings.TrimSpace(item); item != "" {
-			out = append(out, item)
-		}
-	}
-	return out
-}
-
-// pairList reads comma-separated key=value pairs.
-func pairList(name, s string) (map[string]string, error) {
-	out := map[string]string{}
-	for _, item := range commaList(s) {
-		k, v, ok := strings.Cut(item, "=")
-		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
-		if !ok || k == "" || v == "" {
-			return nil, fmt.Errorf("%s: want comma-separated name=value pairs, got %q", name, item)
-		}
-		out[k] = v
-	}
-	return out, nil
 }

@@ -1,4 +1,7 @@
-package main
+// Package custommessagechain builds the custom message chain of examples/custommessage and
+// examples/allinone from environment variables, so that a variable means the same and a
+// bad value gets the same start-up error in both.
+package custommessagechain
 
 import (
 	"errors"
@@ -37,8 +40,12 @@ var messages = custommessage.Catalog{
 	},
 }
 
-// customMessage returns the custom message modules the environment configures.
-func customMessage(env func(string) string) ([]custommessage.Handler, error) {
+// FromEnv returns the custom message modules the environment configures, each of which
+// writes the messages of its own trigger sources:
+//
+//	CONFIRM_URL, REDIRECTURL, EMAILSUBJECT, EMAILMESSAGE  custommessage.VerificationLink: sign-up and resent codes
+//	APP_NAME                                              custommessage.Templates of messages: password reset, invitation
+func FromEnv(env func(string) string) ([]custommessage.Handler, error) {
 	var mods []custommessage.Handler
 	if confirmURL := env("CONFIRM_URL"); confirmURL != "" {
 		redirect := env("REDIRECTURL")

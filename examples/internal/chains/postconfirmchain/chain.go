@@ -1,4 +1,7 @@
-package main
+// Package postconfirmchain builds the post confirmation modules of examples/postconfirm
+// and examples/allinone from environment variables, so that a variable means the same and
+// a bad value gets the same start-up error in both.
+package postconfirmchain
 
 import (
 	"errors"
@@ -17,9 +20,14 @@ const (
 		"<p>your account is ready. Sign in with {{.Attributes.email}}.</p>"
 )
 
-// postConfirmation returns the post confirmation modules the environment configures.
-// They only do independent I/O, so the caller runs them in parallel.
-func postConfirmation(env func(string) string) ([]postconfirm.Handler, error) {
+// FromEnv returns the post confirmation modules the environment configures.
+// They only do independent I/O, so the caller runs them in parallel (postconfirm.Parallel):
+//
+//	GROUP                        postconfirm.AddToGroup, creating the group when missing
+//	PROFILES_TABLE               postconfirm.CreateProfile, keyed by the user's sub
+//	WELCOME_FROM, WELCOME_TABLE  postconfirm.WelcomeEmail, at most once per user
+//	INVITATIONS_TABLE            postconfirm.MarkInvitationUsed
+func FromEnv(env func(string) string) ([]postconfirm.Handler, error) {
 	var mods []postconfirm.Handler
 	if group := env("GROUP"); group != "" {
 		h, err := postconfirm.AddToGroup(nil, postconfirm.StaticGroups(group))
