@@ -276,6 +276,23 @@ func conditionFailed(old item, ret types.ReturnValuesOnConditionCheckFailure) er
 	return e
 }
 
+// checkWrite checks what PutItem and DeleteItem share: a table name, no legacy condition
+// parameters, and return values they support.
+func checkWrite(op string, table *string, legacy bool, rv types.ReturnValue, onFailure types.ReturnValuesOnConditionCheckFailure) error {
+	if err := requireTableName(table); err != nil {
+		return err
+	}
+	if legacy {
+		return unsupportedf("%s: the legacy parameters Expected and ConditionalOperator; use ConditionExpression", op)
+	}
+	switch rv {
+	case "", types.ReturnValueNone, types.ReturnValueAllOld:
+	default:
+		return validationf("ReturnValues can only be ALL_OLD or NONE")
+	}
+	return checkReturnOnFailure(onFailure)
+}
+
 func checkReturnOnFailure(r types.ReturnValuesOnConditionCheckFailure) error {
 	switch r {
 	case "", types.ReturnValuesOnConditionCheckFailureNone, types.ReturnValuesOnConditionCheckFailureAllOld:
@@ -352,18 +369,8 @@ func (d *DynamoDB) putItem(ctx context.Context, in *dynamodb.PutItemInput) (*dyn
 	if err := d.calls.begin(ctx, "PutItem"); err != nil {
 		return nil, err
 	}
-	if err := requireTableName(in.TableName); err != nil {
-		return nil, err
-	}
-	if in.Expected != nil || in.ConditionalOperator != "" {
-		return nil, unsupportedf("PutItem: the legacy parameters Expected and ConditionalOperator; use ConditionExpression")
-	}
-	switch in.ReturnValues {
-	case "", types.ReturnValueNone, types.ReturnValueAllOld:
-	default:
-		return nil, validationf("ReturnValues can only be ALL_OLD or NONE")
-	}
-	if err := checkReturnOnFailure(in.ReturnValuesOnConditionCheckFailure); err != nil {
+	if err := checkWrite("PutItem", in.TableName, in.Expected != nil || in.ConditionalOperator != "",
+		in.ReturnValues, in.ReturnValuesOnConditionCheckFailure); err != nil {
 		return nil, err
 	}
 	ex, err := compile(exprInput{condition: in.ConditionExpression,
@@ -494,18 +501,8 @@ func (d *DynamoDB) deleteItem(ctx context.Context, in *dynamodb.DeleteItemInput)
 	if err := d.calls.begin(ctx, "DeleteItem"); err != nil {
 		return nil, err
 	}
-	if err := requireTableName(in.TableName); err != nil {
-		return nil, err
-	}
-	if in.Expected != nil || in.ConditionalOperator != "" {
-		return nil, unsupportedf("DeleteItem: the legacy parameters Expected and ConditionalOperator; use ConditionExpression")
-	}
-	switch in.ReturnValues {
-	case "", types.ReturnValueNone, types.ReturnValueAllOld:
-	default:
-		return nil, validationf("ReturnValues can only be ALL_OLD or NONE")
-	}
-	if err := checkReturnOnFailure(in.ReturnValuesOnConditionCheckFailure); err != nil {
+	if err := checkWrite("DeleteItem", in.TableName, in.Expected != nil || in.ConditionalOperator != "",
+		in.ReturnValues, in.ReturnValuesOnConditionCheckFailure); err != nil {
 		return nil, err
 	}
 	ex, err := compile(exprInput{condition: in.ConditionExpression,
