@@ -147,63 +147,10 @@ func payloadOf(event any) ([]byte, error) {
 		return v, nil
 	case string:
 		return []byte(v), nil
-	case triggers.Event:
-		return encodeEvent(v)
 	}
-	// An event passed by value: its methods, and so its faithful encoding, are on the
-	// pointer.
-	if rv := reflect.ValueOf(event); rv.IsValid() && rv.Kind() == reflect.Struct {
-		p := reflect.New(rv.Type())
-		p.Elem().Set(rv)
-		if e, ok := p.Interface().(triggers.Event); ok {
-			return encodeEvent(e)
-		}
-	}
+	// Events, by pointer or by value, encode through their own MarshalJSON: exactly what
+	// Cognito sends, secrets included.
 	return json.Marshal(event)
-}
-
-// encodeEvent encodes e as Cognito would send it. A [triggers.Secret] on its own
-// encodes as "[REDACTED]" through encoding/json, so that it never leaks into JSON logs;
-// the events' own encoding writes the real value. Putting the real value back here keeps
-// the kit faithful for any encoding of e: a function under test must see the password,
-// answer or code that Cognito would send.
-func encodeEvent(e triggers.Event) ([]byte, error) {
-	data, err := json.Marshal(e)
-	if err != nil {
-		return nil, err
-	}
-	var field string
-	var secret triggers.Secret
-	switch e := e.(type) {
-	case *triggers.UserMigrationEvent:
-		field, secret = "password", e.Request.Password
-	case *triggers.VerifyAuthChallengeEvent:
-		field, secret = "challengeAnswer", e.Request.ChallengeAnswer
-	case *triggers.CustomEmailSenderEvent:
-		field, secret = "code", e.Request.Code
-	case *triggers.CustomSMSSenderEvent:
-		field, secret = "code", e.Request.Code
-	default:
-		return data, nil
-	}
-	var doc map[string]json.RawMessage
-	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, err
-	}
-	var req map[string]json.RawMessage
-	if err := json.Unmarshal(doc["request"], &req); err != nil {
-		return nil, err
-	}
-	if req == nil {
-		req = map[string]json.RawMessage{}
-	}
-	if req[field], err = json.Marshal(secret.Reveal()); err != nil {
-		return nil, err
-	}
-	if doc["request"], err = json.Marshal(req); err != nil {
-		return nil, err
-	}
-	return json.Marshal(doc)
 }
 
 func triggerOf(payload []byte) triggers.Trigger {
