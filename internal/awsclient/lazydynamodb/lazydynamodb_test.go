@@ -2,62 +2,23 @@ package lazydynamodb_test
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
-	"path/filepath"
-	"sync"
+	"slices"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/lambda-triggers/cognito/internal/awsclient/awsclienttest"
 	"github.com/lambda-triggers/cognito/internal/awsclient/lazydynamodb"
 )
 
-// server is a stand-in for DynamoDB that records which operation each request asks for.
-type server struct {
-	*httptest.Server
-	mu  sync.Mutex
-	ops []string
+func newServer(t *testing.T) *awsclienttest.Server {
+	return awsclienttest.NewServer(t, awsclienttest.Target, `{}`)
 }
 
-func newServer(t *testing.T) *server {
-	s := &server{}
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
-		s.ops = append(s.ops, r.Header.Get("X-Amz-Target"))
-		s.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(`{}`))
-	}))
-	t.Cleanup(s.Close)
-	return s
-}
-
-func (s *server) requests() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.ops...)
-}
-
-// setEnv makes the configuration fail to load (endpoint "") or load with the endpoint,
-// in this build and in the lambda.norpc one.
 func setEnv(t *testing.T, endpoint string) {
-	none := filepath.Join(t.TempDir(), "none")
-	t.Setenv("AWS_CONFIG_FILE", none)
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", none)
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "example-secret-access-key")
-	t.Setenv("AWS_REGION", "eu-west-1")
-	t.Setenv("AWS_ENDPOINT_URL_DYNAMODB", endpoint)
-	if endpoint == "" {
-		t.Setenv("AWS_PROFILE", "no-such-profile")
-		t.Setenv("AWS_ACCESS_KEY_ID", "")
-		return
-	}
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLEKEY")
+	awsclienttest.SetEnv(t, "AWS_ENDPOINT_URL_DYNAMODB", endpoint)
 }
 
 // TestClient checks that each method of the adapter calls its operation on the
@@ -115,22 +76,10 @@ func TestClient(t *testing.T) {
 			t.Errorf("%s: %v", op, err)
 		}
 	}
-	if got := first.requests(); !equal(got, want) {
+	if got := first.Requests(); !slices.Equal(got, want) {
 		t.Errorf("requests %q, want %q", got, want)
 	}
-	if got := second.requests(); len(got) > 0 {
+	if got := second.Requests(); len(got) > 0 {
 		t.Errorf("requests %q to the endpoint set after the client was created", got)
 	}
-}
-
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
