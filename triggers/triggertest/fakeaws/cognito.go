@@ -249,14 +249,7 @@ func (c *Cognito) DeleteGroup(ctx context.Context, in *cip.DeleteGroupInput, _ .
 // AdminAddUserToGroup puts a user in a group; adding a member again succeeds.
 func (c *Cognito) AdminAddUserToGroup(ctx context.Context, in *cip.AdminAddUserToGroupInput, _ ...func(*cip.Options)) (*cip.AdminAddUserToGroupOutput, error) {
 	return do(c, ctx, "AdminAddUserToGroup", func() (*cip.AdminAddUserToGroupOutput, error) {
-		p, err := c.pool(in.UserPoolId)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := p.group(in.GroupName); err != nil {
-			return nil, err
-		}
-		u, err := p.user(in.Username)
+		u, err := c.groupAndUser(in.UserPoolId, in.GroupName, in.Username)
 		if err != nil {
 			return nil, err
 		}
@@ -268,20 +261,26 @@ func (c *Cognito) AdminAddUserToGroup(ctx context.Context, in *cip.AdminAddUserT
 // AdminRemoveUserFromGroup takes a user out of a group; removing a non-member succeeds.
 func (c *Cognito) AdminRemoveUserFromGroup(ctx context.Context, in *cip.AdminRemoveUserFromGroupInput, _ ...func(*cip.Options)) (*cip.AdminRemoveUserFromGroupOutput, error) {
 	return do(c, ctx, "AdminRemoveUserFromGroup", func() (*cip.AdminRemoveUserFromGroupOutput, error) {
-		p, err := c.pool(in.UserPoolId)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := p.group(in.GroupName); err != nil {
-			return nil, err
-		}
-		u, err := p.user(in.Username)
+		u, err := c.groupAndUser(in.UserPoolId, in.GroupName, in.Username)
 		if err != nil {
 			return nil, err
 		}
 		delete(u.groups, aws.ToString(in.GroupName))
 		return &cip.AdminRemoveUserFromGroupOutput{}, nil
 	})
+}
+
+// groupAndUser finds a user for a change of group membership: the pool, the group and
+// the user must all exist, as Cognito requires.
+func (c *Cognito) groupAndUser(poolID, group, user *string) (*poolUser, error) {
+	p, err := c.pool(poolID)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := p.group(group); err != nil {
+		return nil, err
+	}
+	return p.user(user)
 }
 
 // page returns the part of names that Limit and a NextToken select, and the next token.
