@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -95,7 +96,10 @@ var pageTexts = map[Outcome][2]string{
 		"Your account could not be confirmed right now. Please try again later."},
 }
 
-var defaultPage = htemplate.Must(htemplate.New("page").Parse(`<!doctype html>
+// defaultPage is parsed on first use rather than at start-up, so that functions that
+// import this package for its trigger modules do not pay for the confirmation page.
+var defaultPage = sync.OnceValue(func() *htemplate.Template {
+	return htemplate.Must(htemplate.New("page").Parse(`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -110,6 +114,7 @@ var defaultPage = htemplate.Must(htemplate.New("page").Parse(`<!doctype html>
 </body>
 </html>
 `))
+})
 
 // defaultPageCSP allows the default page's inline style and nothing else.
 const defaultPageCSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
@@ -290,7 +295,7 @@ func (h *confirmHandler) page(ctx context.Context, w http.ResponseWriter, status
 	texts := pageTexts[outcome]
 	data := Page{Status: status, Outcome: outcome, Title: texts[0], Message: texts[1]}
 	var buf bytes.Buffer
-	tmpl, custom := defaultPage, h.cfg.page != nil
+	tmpl, custom := defaultPage(), h.cfg.page != nil
 	if custom {
 		tmpl = h.cfg.page
 	}
@@ -298,7 +303,7 @@ func (h *confirmHandler) page(ctx context.Context, w http.ResponseWriter, status
 		h.cfg.logger.LogAttrs(ctx, slog.LevelError, "confirmation page template failed", slog.String("error", err.Error()))
 		buf.Reset()
 		custom = false
-		_ = defaultPage.Execute(&buf, data)
+		_ = defaultPage().Execute(&buf, data)
 	}
 	hdr := w.Header()
 	hdr.Set("Content-Type", "text/html; charset=utf-8")
