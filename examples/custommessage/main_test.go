@@ -89,23 +89,13 @@ func TestLink(t *testing.T) {
 
 func TestStartupErrors(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name string
-		env  []string
-		want string
-	}{
-		{"nothing configured", nil, "no module configured: set CONFIRM_URL and REDIRECTURL, or APP_NAME"},
-		{"no redirect", []string{"CONFIRM_URL=https://confirm.example.com/"}, "missing environment variable REDIRECTURL"},
-		{"bad confirm URL", []string{"CONFIRM_URL=ftp://confirm.example.com/", "REDIRECTURL=https://app.example.com/"}, "CONFIRM_URL, REDIRECTURL:"},
-		{"long subject", []string{"CONFIRM_URL=https://confirm.example.com/", "REDIRECTURL=https://app.example.com/",
-			"EMAILSUBJECT=" + strings.Repeat("s", 200)}, "EMAILSUBJECT, EMAILMESSAGE:"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			exampletest.RunEvent(t, tt.env, triggertest.Payload(triggers.CustomMessageSignUp)).RequireFailure(t, "custommessage: "+tt.want)
-		})
-	}
+	exampletest.RequireStartupErrors(t, "custommessage: ", triggertest.Payload(triggers.CustomMessageSignUp), []exampletest.StartupError{
+		{Name: "nothing configured", Want: "no module configured: set CONFIRM_URL and REDIRECTURL, or APP_NAME"},
+		{Name: "no redirect", Env: []string{"CONFIRM_URL=https://confirm.example.com/"}, Want: "missing environment variable REDIRECTURL"},
+		{Name: "bad confirm URL", Env: []string{"CONFIRM_URL=ftp://confirm.example.com/", "REDIRECTURL=https://app.example.com/"}, Want: "CONFIRM_URL, REDIRECTURL:"},
+		{Name: "long subject", Env: []string{"CONFIRM_URL=https://confirm.example.com/", "REDIRECTURL=https://app.example.com/",
+			"EMAILSUBJECT=" + strings.Repeat("s", 200)}, Want: "EMAILSUBJECT, EMAILMESSAGE:"},
+	})
 }
 
 func TestMain(m *testing.M) { exampletest.Main(m, main) }

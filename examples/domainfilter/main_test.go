@@ -43,22 +43,11 @@ func TestEvent(t *testing.T) {
 
 func TestStartupErrors(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name string
-		env  []string
-		want string
-	}{
-		{"nothing configured", nil, "neither DOMAINALLOWLIST nor DOMAINDENYLIST is set"},
-		{"bad domain", []string{"DOMAINDENYLIST=not a domain"}, "deny list:"},
-		{"bad allowed domain", []string{"DOMAINALLOWLIST=exa mple.com"}, "allow list:"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			res := exampletest.RunEvent(t, tt.env, triggertest.Payload(triggers.PreSignUpSignUp))
-			res.RequireFailure(t, "domainfilter: presignup.DomainsFromEnv: "+tt.want)
-		})
-	}
+	exampletest.RequireStartupErrors(t, "domainfilter: presignup.DomainsFromEnv: ", triggertest.Payload(triggers.PreSignUpSignUp), []exampletest.StartupError{
+		{Name: "nothing configured", Want: "neither DOMAINALLOWLIST nor DOMAINDENYLIST is set"},
+		{Name: "bad domain", Env: []string{"DOMAINDENYLIST=not a domain"}, Want: "deny list:"},
+		{Name: "bad allowed domain", Env: []string{"DOMAINALLOWLIST=exa mple.com"}, Want: "allow list:"},
+	})
 }
 
 func TestMain(m *testing.M) { exampletest.Main(m, main) }

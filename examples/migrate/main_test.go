@@ -18,20 +18,10 @@ import (
 
 func TestStartupErrors(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name string
-		env  []string
-		want string
-	}{
-		{"no table", nil, "missing environment variable LEGACY_USERS_TABLE"},
-		{"bad attributes", []string{"LEGACY_USERS_TABLE=legacy", "LEGACY_ATTRIBUTES=email"}, `LEGACY_ATTRIBUTES: want comma-separated name=value pairs, got "email"`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			exampletest.RunEvent(t, tt.env, triggertest.Payload(triggers.UserMigrationAuthentication)).RequireFailure(t, "migrate: "+tt.want)
-		})
-	}
+	exampletest.RequireStartupErrors(t, "migrate: ", triggertest.Payload(triggers.UserMigrationAuthentication), []exampletest.StartupError{
+		{Name: "no table", Want: "missing environment variable LEGACY_USERS_TABLE"},
+		{Name: "bad attributes", Env: []string{"LEGACY_USERS_TABLE=legacy", "LEGACY_ATTRIBUTES=email"}, Want: `LEGACY_ATTRIBUTES: want comma-separated name=value pairs, got "email"`},
+	})
 }
 
 // TestIntegrationMigration migrates a user from a local DynamoDB table through the

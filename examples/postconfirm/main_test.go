@@ -29,22 +29,12 @@ func TestEvent(t *testing.T) {
 
 func TestStartupErrors(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name string
-		env  []string
-		want string
-	}{
-		{"nothing configured", nil, "no module configured: set GROUP"},
-		{"welcome without table", []string{"WELCOME_FROM=hello@example.com"}, "missing environment variable WELCOME_TABLE"},
-		{"bad sender", []string{"WELCOME_FROM=not an address", "WELCOME_TABLE=welcome"}, "WELCOME_FROM, WELCOME_TABLE:"},
-		{"bad group", []string{"GROUP=" + strings.Repeat("g", 200)}, "GROUP:"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			exampletest.RunEvent(t, tt.env, triggertest.Payload(triggers.PostConfirmationConfirmSignUp)).RequireFailure(t, "postconfirm: "+tt.want)
-		})
-	}
+	exampletest.RequireStartupErrors(t, "postconfirm: ", triggertest.Payload(triggers.PostConfirmationConfirmSignUp), []exampletest.StartupError{
+		{Name: "nothing configured", Want: "no module configured: set GROUP"},
+		{Name: "welcome without table", Env: []string{"WELCOME_FROM=hello@example.com"}, Want: "missing environment variable WELCOME_TABLE"},
+		{Name: "bad sender", Env: []string{"WELCOME_FROM=not an address", "WELCOME_TABLE=welcome"}, Want: "WELCOME_FROM, WELCOME_TABLE:"},
+		{Name: "bad group", Env: []string{"GROUP=" + strings.Repeat("g", 200)}, Want: "GROUP:"},
+	})
 }
 
 // TestIntegrationConfirmation confirms a user of a local pool through the program, three

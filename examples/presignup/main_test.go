@@ -55,27 +55,16 @@ func TestEvent(t *testing.T) {
 
 func TestStartupErrors(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name string
-		env  []string
-		want string
-	}{
-		{"nothing configured", nil, "no module configured: set DOMAINALLOWLIST"},
-		{"bad domain", []string{"DOMAINDENYLIST=not a domain"}, "DOMAINALLOWLIST, DOMAINDENYLIST:"},
-		{"bad limit", []string{"RATE_LIMIT_TABLE=limits", "RATE_LIMIT=many"}, `RATE_LIMIT: want a whole number, got "many"`},
-		{"limit out of range", []string{"RATE_LIMIT_TABLE=limits", "RATE_LIMIT=0"}, "RATE_LIMIT_TABLE, RATE_LIMIT, RATE_LIMIT_WINDOW:"},
-		{"bad window", []string{"RATE_LIMIT_TABLE=limits", "RATE_LIMIT_WINDOW=daily"}, `RATE_LIMIT_WINDOW: want a duration`},
-		{"bad flag", []string{"AUTO_CONFIRM=yes please"}, `AUTO_CONFIRM: want true or false, got "yes please"`},
-		{"both confirm settings", []string{"AUTO_CONFIRM=true", "AUTO_CONFIRM_DOMAINS=example.com"}, "AUTO_CONFIRM and AUTO_CONFIRM_DOMAINS: set one, not both"},
-		{"verify without confirm", []string{"AUTO_VERIFY_EMAIL=true"}, "AUTO_VERIFY_EMAIL needs AUTO_CONFIRM"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			res := exampletest.RunEvent(t, tt.env, triggertest.Payload(triggers.PreSignUpSignUp))
-			res.RequireFailure(t, "presignup: "+tt.want)
-		})
-	}
+	exampletest.RequireStartupErrors(t, "presignup: ", triggertest.Payload(triggers.PreSignUpSignUp), []exampletest.StartupError{
+		{Name: "nothing configured", Want: "no module configured: set DOMAINALLOWLIST"},
+		{Name: "bad domain", Env: []string{"DOMAINDENYLIST=not a domain"}, Want: "DOMAINALLOWLIST, DOMAINDENYLIST:"},
+		{Name: "bad limit", Env: []string{"RATE_LIMIT_TABLE=limits", "RATE_LIMIT=many"}, Want: `RATE_LIMIT: want a whole number, got "many"`},
+		{Name: "limit out of range", Env: []string{"RATE_LIMIT_TABLE=limits", "RATE_LIMIT=0"}, Want: "RATE_LIMIT_TABLE, RATE_LIMIT, RATE_LIMIT_WINDOW:"},
+		{Name: "bad window", Env: []string{"RATE_LIMIT_TABLE=limits", "RATE_LIMIT_WINDOW=daily"}, Want: `RATE_LIMIT_WINDOW: want a duration`},
+		{Name: "bad flag", Env: []string{"AUTO_CONFIRM=yes please"}, Want: `AUTO_CONFIRM: want true or false, got "yes please"`},
+		{Name: "both confirm settings", Env: []string{"AUTO_CONFIRM=true", "AUTO_CONFIRM_DOMAINS=example.com"}, Want: "AUTO_CONFIRM and AUTO_CONFIRM_DOMAINS: set one, not both"},
+		{Name: "verify without confirm", Env: []string{"AUTO_VERIFY_EMAIL=true"}, Want: "AUTO_VERIFY_EMAIL needs AUTO_CONFIRM"},
+	})
 }
 
 // TestIntegrationInvitationAndRateLimit signs up through the program against DynamoDB:

@@ -70,23 +70,13 @@ func TestEvent(t *testing.T) {
 
 func TestStartupErrors(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name string
-		env  []string
-		want string
-	}{
-		{"nothing configured", nil, "no module configured: set CLAIMS_TO_ADD_OR_OVERRIDE"},
-		{"not an object", []string{`CLAIMS_TO_ADD_OR_OVERRIDE=["plan"]`}, "CLAIMS_TO_ADD_OR_OVERRIDE: want a JSON object"},
-		{"trailing data", []string{`CLAIMS_TO_ADD_OR_OVERRIDE={"a":"b"} {}`}, "CLAIMS_TO_ADD_OR_OVERRIDE: want a JSON object"},
-		{"reserved claim", []string{`CLAIMS_TO_ADD_OR_OVERRIDE={"sub":"x"}`}, "CLAIMS_TO_ADD_OR_OVERRIDE, CLAIMS_TO_SUPPRESS:"},
-		{"bad pair", []string{"CLAIMS_FROM_ATTRIBUTES=custom:tenant"}, `CLAIMS_FROM_ATTRIBUTES: want comma-separated name=value pairs, got "custom:tenant"`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			exampletest.RunEvent(t, tt.env, triggertest.Payload(triggers.TokenGenerationAuthentication)).RequireFailure(t, "pretoken: "+tt.want)
-		})
-	}
+	exampletest.RequireStartupErrors(t, "pretoken: ", triggertest.Payload(triggers.TokenGenerationAuthentication), []exampletest.StartupError{
+		{Name: "nothing configured", Want: "no module configured: set CLAIMS_TO_ADD_OR_OVERRIDE"},
+		{Name: "not an object", Env: []string{`CLAIMS_TO_ADD_OR_OVERRIDE=["plan"]`}, Want: "CLAIMS_TO_ADD_OR_OVERRIDE: want a JSON object"},
+		{Name: "trailing data", Env: []string{`CLAIMS_TO_ADD_OR_OVERRIDE={"a":"b"} {}`}, Want: "CLAIMS_TO_ADD_OR_OVERRIDE: want a JSON object"},
+		{Name: "reserved claim", Env: []string{`CLAIMS_TO_ADD_OR_OVERRIDE={"sub":"x"}`}, Want: "CLAIMS_TO_ADD_OR_OVERRIDE, CLAIMS_TO_SUPPRESS:"},
+		{Name: "bad pair", Env: []string{"CLAIMS_FROM_ATTRIBUTES=custom:tenant"}, Want: `CLAIMS_FROM_ATTRIBUTES: want comma-separated name=value pairs, got "custom:tenant"`},
+	})
 }
 
 // TestIntegrationEntitlements adds claims from a DynamoDB item keyed by the user's sub,

@@ -134,6 +134,33 @@ func (r Result) RequireFailure(t testing.TB, want string) {
 	}
 }
 
+// StartupError is a misconfiguration of a program: run with Env, it must refuse to start,
+// exit 1 and say Want on stderr.
+type StartupError struct {
+	Name string
+	Env  []string
+	Want string
+}
+
+// RequireStartupErrors runs the program on event once per case, each in a parallel
+// subtest, and requires every run to fail with prefix and the case's Want. A run that
+// prints one of secrets fails as well: a start-up error names a variable, never its value.
+func RequireStartupErrors(t *testing.T, prefix string, event []byte, cases []StartupError, secrets ...string) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) {
+			t.Parallel()
+			res := RunEvent(t, c.Env, event)
+			res.RequireFailure(t, prefix+c.Want)
+			for _, s := range secrets {
+				if strings.Contains(res.Stderr, s) {
+					t.Errorf("a secret value appears in the error: %s", res.Stderr)
+				}
+			}
+		})
+	}
+}
+
 // RequireNoOp fails t unless the run succeeded and answered event exactly as Cognito
 // sent it.
 func (r Result) RequireNoOp(t testing.TB, event []byte) {
