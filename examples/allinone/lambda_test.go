@@ -137,7 +137,7 @@ func TestLambdaColdStart(t *testing.T) {
 // machine falls on all of them alike. It reports each function's median in ms and the
 // ratios of the medians; ns/op is the whole round, teardown included.
 //
-//	go test -run '^$' -bench ColdStart -benchtime 100x ./examples/allinone
+//	go test -run '^$' -bench ColdStart -benchtime 150x ./examples/allinone
 func BenchmarkColdStart(b *testing.B) {
 	event := triggertest.Payload(triggers.PreSignUpSignUp, triggertest.WithAttribute("email", "jane@example.com"))
 	functions := []struct {
