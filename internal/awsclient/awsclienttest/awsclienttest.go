@@ -1,12 +1,15 @@
 // Package awsclienttest holds what the lazy client packages' tests share: a stand-in AWS
-// endpoint that records the operations it is asked for, and an environment in which the
-// process-wide configuration either fails to load or loads with that endpoint.
+// endpoint that records the operations it is asked for, an environment in which the
+// process-wide configuration either fails to load or loads with that endpoint, and
+// [RequireLazy], the check of the lifecycle every lazy client promises.
 package awsclienttest
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 )
@@ -65,4 +68,60 @@ func SetEnv(t *testing.T, endpointVar, endpoint string) {
 	}
 	t.Setenv("AWS_PROFILE", "")
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLEKEY")
+}
+
+// Service describes a lazy client package to [RequireLazy].
+type Service struct {
+	EndpointVar string                      // the endpoint variable, such as AWS_ENDPOINT_URL_DYNAMODB
+	Name        func(*http.Request) string  // how a request names its operation: Target or MethodAndPath
+	Body        string                      // what the stand-in answers every request with
+	Default     func(context.Context) error // the package's Default, its client dropped
+}
+
+// Call is one method of a lazy client: Do calls it, and Request is the operation it asks
+// the service for, as Service.Name names it.
+type Call struct {
+	Request string
+	Do      func(context.Context) error
+}
+
+// RequireLazy checks the lifecycle of a lazy client package: without a usable
+// configuration, Default and every call fail; the first use that finds one creates the
+// process-wide client, and every call then asks that client's endpoint for its operation,
+// even once the endpoint variable names another. It changes the process environment, so
+// the test that calls it must not run in parallel.
+func RequireLazy(t *testing.T, s Service, calls []Call) {
+	t.Helper()
+	ctx := t.Context()
+	SetEnv(t, s.EndpointVar, "")
+	if err := s.Default(ctx); err == nil {
+		t.Fatal("Default: no error without a usable configuration")
+	}
+	for _, c := range calls {
+		if err := c.Do(ctx); err == nil {
+			t.Errorf("%s: no error without a usable configuration", c.Request)
+		}
+	}
+
+	first := NewServer(t, s.Name, s.Body)
+	SetEnv(t, s.EndpointVar, first.URL)
+	if err := s.Default(ctx); err != nil {
+		t.Fatalf("Default: %v", err)
+	}
+	// The client exists now: a later change of endpoint does not make another one.
+	second := NewServer(t, s.Name, s.Body)
+	SetEnv(t, s.EndpointVar, second.URL)
+	var want []string
+	for _, c := range calls {
+		want = append(want, c.Request)
+		if err := c.Do(ctx); err != nil {
+			t.Errorf("%s: %v", c.Request, err)
+		}
+	}
+	if got := first.Requests(); !slices.Equal(got, want) {
+		t.Errorf("requests %q, want %q", got, want)
+	}
+	if got := second.Requests(); len(got) > 0 {
+		t.Errorf("requests %q to the endpoint set after the client was created", got)
+	}
 }

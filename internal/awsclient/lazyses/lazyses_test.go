@@ -2,7 +2,6 @@ package lazyses_test
 
 import (
 	"context"
-	"slices"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -13,61 +12,19 @@ import (
 	"github.com/lambda-triggers/cognito/internal/awsclient/lazyses"
 )
 
-func newServer(t *testing.T) *awsclienttest.Server {
-	return awsclienttest.NewServer(t, awsclienttest.MethodAndPath, `{"MessageId":"m-1"}`)
-}
-
-func setEnv(t *testing.T, endpoint string) {
-	awsclienttest.SetEnv(t, "AWS_ENDPOINT_URL_SESV2", endpoint)
-}
-
 // TestClient checks that each method of the adapter calls its operation on the
 // process-wide client, which is created once, on the first use that finds a usable
 // configuration. It changes the process environment, so it does not run in parallel.
 func TestClient(t *testing.T) {
-	ctx := t.Context()
 	var c lazyses.Client
-	calls := []struct {
-		op   string
-		call func(context.Context) error
-	}{
-		{"SendEmail", func(ctx context.Context) error {
+	awsclienttest.RequireLazy(t, awsclienttest.Service{
+		EndpointVar: "AWS_ENDPOINT_URL_SESV2", Name: awsclienttest.MethodAndPath, Body: `{"MessageId":"m-1"}`,
+		Default: func(ctx context.Context) error { _, err := lazyses.Default(ctx); return err },
+	}, []awsclienttest.Call{
+		{Request: "POST /v2/email/outbound-emails", Do: func(ctx context.Context) error {
 			_, err := c.SendEmail(ctx, &sesv2.SendEmailInput{FromEmailAddress: aws.String("a@example.com"),
 				Content: &types.EmailContent{}})
 			return err
 		}},
-	}
-
-	setEnv(t, "")
-	if _, err := lazyses.Default(ctx); err == nil {
-		t.Fatal("Default: no error without a usable configuration")
-	}
-	for _, tt := range calls {
-		if err := tt.call(ctx); err == nil {
-			t.Errorf("%s: no error without a usable configuration", tt.op)
-		}
-	}
-
-	first := newServer(t)
-	setEnv(t, first.URL)
-	if _, err := lazyses.Default(ctx); err != nil {
-		t.Fatalf("Default: %v", err)
-	}
-	// The client exists now: a later change of endpoint does not make another one.
-	second := newServer(t)
-	setEnv(t, second.URL)
-	var want []string
-	for _, tt := range calls {
-		op := tt.op
-		want = append(want, "POST /v2/email/outbound-emails")
-		if err := tt.call(ctx); err != nil {
-			t.Errorf("%s: %v", op, err)
-		}
-	}
-	if got := first.Requests(); !slices.Equal(got, want) {
-		t.Errorf("requests %q, want %q", got, want)
-	}
-	if got := second.Requests(); len(got) > 0 {
-		t.Errorf("requests %q to the endpoint set after the client was created", got)
-	}
+	})
 }
