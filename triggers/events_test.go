@@ -41,35 +41,8 @@ func decodeFixtureEvent(t *testing.T, data []byte) triggers.Event {
 	if err := json.Unmarshal(data, &head); err != nil {
 		t.Fatalf("event is not JSON: %v", err)
 	}
-	var e triggers.Event
-	switch head.TriggerSource.Trigger() {
-	case triggers.TriggerPreSignUp:
-		e = new(triggers.PreSignUpEvent)
-	case triggers.TriggerPostConfirmation:
-		e = new(triggers.PostConfirmationEvent)
-	case triggers.TriggerPreAuthentication:
-		e = new(triggers.PreAuthenticationEvent)
-	case triggers.TriggerPostAuthentication:
-		e = new(triggers.PostAuthenticationEvent)
-	case triggers.TriggerDefineAuthChallenge:
-		e = new(triggers.DefineAuthChallengeEvent)
-	case triggers.TriggerCreateAuthChallenge:
-		e = new(triggers.CreateAuthChallengeEvent)
-	case triggers.TriggerVerifyAuthChallenge:
-		e = new(triggers.VerifyAuthChallengeEvent)
-	case triggers.TriggerPreTokenGeneration:
-		e = new(triggers.PreTokenGenerationEvent)
-	case triggers.TriggerUserMigration:
-		e = new(triggers.UserMigrationEvent)
-	case triggers.TriggerCustomMessage:
-		e = new(triggers.CustomMessageEvent)
-	case triggers.TriggerCustomEmailSender:
-		e = new(triggers.CustomEmailSenderEvent)
-	case triggers.TriggerCustomSMSSender:
-		e = new(triggers.CustomSMSSenderEvent)
-	case triggers.TriggerInboundFederation:
-		e = new(triggers.InboundFederationEvent)
-	default:
+	e := triggers.NewEvent(head.TriggerSource.Trigger())
+	if e == nil {
 		t.Fatalf("no event type for triggerSource %q", head.TriggerSource)
 	}
 	if err := json.Unmarshal(data, e); err != nil {
@@ -427,6 +400,27 @@ func TestSecretsCrossTheWireUnchanged(t *testing.T) {
 		}
 		if !bytes.Equal(in.Request[tt.field], out.Request[tt.field]) {
 			t.Errorf("%s: request.%s sent %s, returned %s", tt.src, tt.field, in.Request[tt.field], out.Request[tt.field])
+		}
+	}
+}
+
+// TestNewEvent checks that every trigger has an event type that reports that trigger,
+// and that an unknown trigger has none.
+func TestNewEvent(t *testing.T) {
+	t.Parallel()
+	for _, trigger := range triggers.Triggers {
+		e := triggers.NewEvent(trigger)
+		if e == nil {
+			t.Errorf("NewEvent(%q) = nil", trigger)
+			continue
+		}
+		if got := e.Trigger(); got != trigger {
+			t.Errorf("NewEvent(%q) is a %T, whose trigger is %q", trigger, e, got)
+		}
+	}
+	for _, trigger := range []triggers.Trigger{"", "Nope", "VerifyAuthChallenge"} {
+		if e := triggers.NewEvent(trigger); e != nil {
+			t.Errorf("NewEvent(%q) = %T, want nil", trigger, e)
 		}
 	}
 }

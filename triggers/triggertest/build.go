@@ -245,7 +245,7 @@ func Payload(src triggers.TriggerSource, opts ...Option) []byte {
 // NewEvent returns the fixture event for src with opts applied, decoded into the event
 // type of its trigger: a *triggers.PreSignUpEvent for a PreSignUp_ source, and so on.
 func NewEvent(src triggers.TriggerSource, opts ...Option) triggers.Event {
-	e := newEventFor(src.Trigger())
+	e := triggers.NewEvent(src.Trigger())
 	if e == nil {
 		panic(fmt.Sprintf("triggertest: unknown triggerSource %q", src))
 	}
@@ -257,40 +257,6 @@ func decode(src triggers.TriggerSource, data []byte, e triggers.Event) {
 	if err := json.Unmarshal(data, e); err != nil {
 		panic(fmt.Sprintf("triggertest: decode %s event: %v", src, err))
 	}
-}
-
-// newEventFor returns a new, empty event of the trigger's type, or nil for an unknown
-// trigger.
-func newEventFor(t triggers.Trigger) triggers.Event {
-	switch t {
-	case triggers.TriggerPreSignUp:
-		return new(triggers.PreSignUpEvent)
-	case triggers.TriggerPostConfirmation:
-		return new(triggers.PostConfirmationEvent)
-	case triggers.TriggerPreAuthentication:
-		return new(triggers.PreAuthenticationEvent)
-	case triggers.TriggerPostAuthentication:
-		return new(triggers.PostAuthenticationEvent)
-	case triggers.TriggerDefineAuthChallenge:
-		return new(triggers.DefineAuthChallengeEvent)
-	case triggers.TriggerCreateAuthChallenge:
-		return new(triggers.CreateAuthChallengeEvent)
-	case triggers.TriggerVerifyAuthChallenge:
-		return new(triggers.VerifyAuthChallengeEvent)
-	case triggers.TriggerPreTokenGeneration:
-		return new(triggers.PreTokenGenerationEvent)
-	case triggers.TriggerUserMigration:
-		return new(triggers.UserMigrationEvent)
-	case triggers.TriggerCustomMessage:
-		return new(triggers.CustomMessageEvent)
-	case triggers.TriggerCustomEmailSender:
-		return new(triggers.CustomEmailSenderEvent)
-	case triggers.TriggerCustomSMSSender:
-		return new(triggers.CustomSMSSenderEvent)
-	case triggers.TriggerInboundFederation:
-		return new(triggers.InboundFederationEvent)
-	}
-	return nil
 }
 
 // build is the body of every typed builder: it checks that src belongs to the builder's

@@ -272,7 +272,7 @@ func (r Result) RequireNoOp(t TB) Result {
 // now when the invocation failed or the response does not decode.
 func (r Result) Event() triggers.Event {
 	r.t.Helper()
-	e := newEventFor(r.Trigger)
+	e := triggers.NewEvent(r.Trigger)
 	if e == nil {
 		r.t.Errorf("invocation %s for an event of no known trigger", r.describe())
 		r.t.FailNow()
