@@ -6,17 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/lambda-triggers/cognito/internal/awsclient"
 	"github.com/lambda-triggers/cognito/internal/awsclient/lazydynamodb"
 	"github.com/lambda-triggers/cognito/triggers"
 )
@@ -107,7 +106,7 @@ func DummyBcryptHash(cost int) ([]byte, error) {
 // DynamoDBStore is a [Store] over a DynamoDB table of legacy users, one item per user,
 // keyed by username, holding a password hash and attributes.
 type DynamoDBStore struct {
-	client     *lazyClient
+	client     *awsclient.Lazy[GetItemAPI]
 	table      string
 	keyAttr    string
 	attributes map[string]string // item attribute -> user attribute
@@ -147,7 +146,7 @@ func NewDynamoDBStore(client GetItemAPI, table, keyAttribute string, attributes 
 		return fail(errors.New("no item attribute to map to a user attribute"))
 	}
 	s := &DynamoDBStore{
-		client:     newLazyClient(client),
+		client:     awsclient.NewLazy(client, func(ctx context.Context) (GetItemAPI, error) { return lazydynamodb.Default(ctx) }),
 		table:      table,
 		keyAttr:    keyAttribute,
 		attributes: maps.Clone(attributes),
@@ -214,7 +213,7 @@ func (s *DynamoDBStore) get(ctx context.Context, username string) (map[string]ty
 	if username == "" {
 		return nil, nil
 	}
-	client, err := s.client.get(ctx)
+	client, err := s.client.Get(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("migrate: default DynamoDB client: %w", err)
 	}
@@ -247,32 +246,4 @@ func (s *DynamoDBStore) user(item map[string]types.AttributeValue) *User {
 		}
 	}
 	return &User{Attributes: attrs}
-}
-
-// lazyClient is the DynamoDB client given by the caller, or else the process-wide one,
-// resolved on first use and then kept. A failed resolution is tried again next time.
-type lazyClient struct {
-	mu     sync.Mutex
-	client GetItemAPI
-}
-
-func newLazyClient(c GetItemAPI) *lazyClient {
-	// A nil *dynamodb.Client inside a non-nil interface means "no client" too.
-	if v := reflect.ValueOf(c); c != nil && v.Kind() == reflect.Pointer && v.IsNil() {
-		c = nil
-	}
-	return &lazyClient{client: c}
-}
-
-func (l *lazyClient) get(ctx context.Context) (GetItemAPI, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.client == nil {
-		c, err := lazydynamodb.Default(ctx)
-		if err != nil {
-			return nil, err
-		}
-		l.client = c
-	}
-	return l.client, nil
 }

@@ -16,6 +16,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
+	"github.com/lambda-triggers/cognito/internal/awsclient"
 	"github.com/lambda-triggers/cognito/internal/awsclient/lazycognito"
 	"github.com/lambda-triggers/cognito/triggers"
 )
@@ -162,14 +163,14 @@ func AddToGroup(client GroupClient, groups Groups, opts ...GroupOption) (Handler
 		}
 	}
 	a := &groupAdder{cfg: cfg, choose: groups.choose,
-		client: newLazy(client, func(ctx context.Context) (GroupClient, error) { return lazycognito.Default(ctx) })}
+		client: awsclient.NewLazy(client, func(ctx context.Context) (GroupClient, error) { return lazycognito.Default(ctx) })}
 	return Named("AddToGroup", a.handle), nil
 }
 
 type groupAdder struct {
 	cfg    groupConfig
 	choose func(*Event) ([]string, error)
-	client *lazy[GroupClient]
+	client *awsclient.Lazy[GroupClient]
 
 	// known holds "pool\x00group" for groups seen to exist, so that warm invocations
 	// skip the lookup.
@@ -192,7 +193,7 @@ func (a *groupAdder) handle(ctx context.Context, e *Event) error {
 	if e.UserPoolID == "" || e.UserName == "" {
 		return errors.New("event has no userPoolId or userName")
 	}
-	client, err := a.client.get(ctx)
+	client, err := a.client.Get(ctx)
 	if err != nil {
 		return err
 	}

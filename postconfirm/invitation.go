@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"github.com/lambda-triggers/cognito/internal/awsclient"
 	"github.com/lambda-triggers/cognito/internal/awsclient/lazydynamodb"
 	"github.com/lambda-triggers/cognito/internal/invitation"
 	"github.com/lambda-triggers/cognito/triggers"
@@ -107,7 +108,7 @@ func MarkInvitationUsed(client InvitationClient, table string, opts ...Invitatio
 	if strings.TrimSpace(table) == "" {
 		return nil, errors.New("postconfirm.MarkInvitationUsed: no table name")
 	}
-	lc := newLazy(client, func(ctx context.Context) (InvitationClient, error) { return lazydynamodb.Default(ctx) })
+	lc := awsclient.NewLazy(client, func(ctx context.Context) (InvitationClient, error) { return lazydynamodb.Default(ctx) })
 	return Named("MarkInvitationUsed", func(ctx context.Context, e *Event) error {
 		if e.TriggerSource != triggers.PostConfirmationConfirmSignUp {
 			return nil
@@ -116,7 +117,7 @@ func MarkInvitationUsed(client InvitationClient, table string, opts ...Invitatio
 		if code == "" {
 			return fmt.Errorf("user %q: %w under key %q", e.UserName, ErrNoInvitationCode, cfg.key)
 		}
-		c, err := lc.get(ctx)
+		c, err := lc.Get(ctx)
 		if err != nil {
 			return err
 		}

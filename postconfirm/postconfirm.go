@@ -10,7 +10,6 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/lambda-triggers/cognito/triggers"
 )
@@ -191,36 +190,4 @@ func (o SourcesOption) validate() (sources, error) {
 		}
 	}
 	return o.list, nil
-}
-
-// lazy is an AWS client given by the caller, or else resolved on first use from
-// internal/awsclient, so that a module never builds a client per invocation. A failed
-// resolution is tried again on the next invocation.
-type lazy[T comparable] struct {
-	mu      sync.Mutex
-	client  T
-	resolve func(context.Context) (T, error)
-}
-
-func newLazy[T comparable](client T, resolve func(context.Context) (T, error)) *lazy[T] {
-	// A nil *Client in a non-nil interface is a nil client too.
-	if v := reflect.ValueOf(client); v.Kind() == reflect.Pointer && v.IsNil() {
-		var zero T
-		client = zero
-	}
-	return &lazy[T]{client: client, resolve: resolve}
-}
-
-func (l *lazy[T]) get(ctx context.Context) (T, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var zero T
-	if l.client == zero {
-		c, err := l.resolve(ctx)
-		if err != nil {
-			return zero, fmt.Errorf("default AWS client: %w", err)
-		}
-		l.client = c
-	}
-	return l.client, nil
 }

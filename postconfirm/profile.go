@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/lambda-triggers/cognito/internal/awsclient"
 	"github.com/lambda-triggers/cognito/internal/awsclient/lazydynamodb"
 	"github.com/lambda-triggers/cognito/triggers"
 )
@@ -136,7 +137,7 @@ func CreateProfile(client ProfileClient, table, partitionKey string, item ItemBu
 		}
 	}
 	p := &profileWriter{cfg: cfg, table: table, key: partitionKey, item: item,
-		client: newLazy(client, func(ctx context.Context) (ProfileClient, error) { return lazydynamodb.Default(ctx) })}
+		client: awsclient.NewLazy(client, func(ctx context.Context) (ProfileClient, error) { return lazydynamodb.Default(ctx) })}
 	return Named("CreateProfile", p.handle), nil
 }
 
@@ -145,7 +146,7 @@ type profileWriter struct {
 	table  string
 	key    string
 	item   ItemBuilder
-	client *lazy[ProfileClient]
+	client *awsclient.Lazy[ProfileClient]
 }
 
 func (p *profileWriter) handle(ctx context.Context, e *Event) error {
@@ -169,7 +170,7 @@ func (p *profileWriter) handle(ctx context.Context, e *Event) error {
 	if p.cfg.createdAt != "" {
 		item[p.cfg.createdAt] = &types.AttributeValueMemberS{Value: p.cfg.now().UTC().Format(time.RFC3339)}
 	}
-	client, err := p.client.get(ctx)
+	client, err := p.client.Get(ctx)
 	if err != nil {
 		return err
 	}

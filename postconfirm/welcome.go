@@ -21,6 +21,7 @@ import (
 	sestypes "github.com/aws/aws-sdk-go-v2/service/sesv2/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/lambda-triggers/cognito/internal/awsclient"
 	"github.com/lambda-triggers/cognito/internal/awsclient/lazydynamodb"
 	"github.com/lambda-triggers/cognito/internal/awsclient/lazyses"
 	"github.com/lambda-triggers/cognito/triggers"
@@ -167,8 +168,8 @@ func WelcomeEmail(sender EmailClient, markers MarkerClient, table string, email 
 		return nil, fmt.Errorf("postconfirm.WelcomeEmail: %w", err)
 	}
 	w.cfg = cfg
-	w.sender = newLazy(sender, func(ctx context.Context) (EmailClient, error) { return lazyses.Default(ctx) })
-	w.markers = newLazy(markers, func(ctx context.Context) (MarkerClient, error) { return lazydynamodb.Default(ctx) })
+	w.sender = awsclient.NewLazy(sender, func(ctx context.Context) (EmailClient, error) { return lazyses.Default(ctx) })
+	w.markers = awsclient.NewLazy(markers, func(ctx context.Context) (MarkerClient, error) { return lazydynamodb.Default(ctx) })
 	return Named("WelcomeEmail", w.handle), nil
 }
 
@@ -179,8 +180,8 @@ type welcome struct {
 	subject *texttemplate.Template
 	text    *texttemplate.Template
 	html    *htmltemplate.Template
-	sender  *lazy[EmailClient]
-	markers *lazy[MarkerClient]
+	sender  *awsclient.Lazy[EmailClient]
+	markers *awsclient.Lazy[MarkerClient]
 }
 
 func newWelcome(email Email, table string) (*welcome, error) {
@@ -278,11 +279,11 @@ func (w *welcome) handle(ctx context.Context, e *Event) error {
 	if err != nil {
 		return fmt.Errorf("render: %w", err)
 	}
-	markers, err := w.markers.get(ctx)
+	markers, err := w.markers.Get(ctx)
 	if err != nil {
 		return err
 	}
-	sender, err := w.sender.get(ctx)
+	sender, err := w.sender.Get(ctx)
 	if err != nil {
 		return err
 	}

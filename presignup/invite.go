@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"github.com/lambda-triggers/cognito/internal/awsclient"
 	"github.com/lambda-triggers/cognito/internal/awsclient/lazydynamodb"
 	"github.com/lambda-triggers/cognito/internal/invitation"
 	"github.com/lambda-triggers/cognito/triggers"
@@ -128,7 +129,7 @@ func RequireInvitation(client InvitationClient, table string, opts ...Invitation
 	if strings.TrimSpace(table) == "" {
 		return nil, errors.New("presignup.RequireInvitation: no table name")
 	}
-	lc := newLazy(client, func(ctx context.Context) (InvitationClient, error) { return lazydynamodb.Default(ctx) })
+	lc := awsclient.NewLazy(client, func(ctx context.Context) (InvitationClient, error) { return lazydynamodb.Default(ctx) })
 	return func(ctx context.Context, e *Event) error {
 		if !cfg.sources.has(e.TriggerSource) {
 			return nil
@@ -137,7 +138,7 @@ func RequireInvitation(client InvitationClient, table string, opts ...Invitation
 		if code == "" {
 			return triggers.Reject(cfg.messages.Missing)
 		}
-		c, err := lc.get(ctx)
+		c, err := lc.Get(ctx)
 		if err != nil {
 			return fmt.Errorf("presignup.RequireInvitation: %w", err)
 		}

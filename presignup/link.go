@@ -14,6 +14,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
+	"github.com/lambda-triggers/cognito/internal/awsclient"
 	"github.com/lambda-triggers/cognito/internal/awsclient/lazycognito"
 	"github.com/lambda-triggers/cognito/triggers"
 )
@@ -98,13 +99,13 @@ func LinkFederatedUser(client LinkClient, opts ...LinkOption) (Handler, error) {
 	}
 	slices.SortStableFunc(cfg.providers, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
 	l := &linker{cfg: cfg,
-		client: newLazy(client, func(ctx context.Context) (LinkClient, error) { return lazycognito.Default(ctx) })}
+		client: awsclient.NewLazy(client, func(ctx context.Context) (LinkClient, error) { return lazycognito.Default(ctx) })}
 	return l.handle, nil
 }
 
 type linker struct {
 	cfg    linkConfig
-	client *lazy[LinkClient]
+	client *awsclient.Lazy[LinkClient]
 }
 
 // parseUserName splits "<ProviderName>_<subject>".
@@ -139,7 +140,7 @@ func (l *linker) handle(ctx context.Context, e *Event) error {
 			slog.String("module", "LinkFederatedUser"), slog.String("userName", e.UserName))
 		return nil
 	}
-	client, err := l.client.get(ctx)
+	client, err := l.client.Get(ctx)
 	if err != nil {
 		return fmt.Errorf("presignup.LinkFederatedUser: %w", err)
 	}

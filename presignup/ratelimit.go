@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/lambda-triggers/cognito/internal/awsclient"
 	"github.com/lambda-triggers/cognito/internal/awsclient/lazydynamodb"
 	"github.com/lambda-triggers/cognito/triggers"
 )
@@ -166,7 +167,7 @@ func RateLimit(client RateLimitClient, table string, limit int, window time.Dura
 		return nil, fmt.Errorf("presignup.RateLimit: window %s, want at least 1s", window)
 	}
 	r := &rateLimiter{cfg: cfg, table: table, limit: limit, window: int64(window / time.Second),
-		client: newLazy(client, func(ctx context.Context) (RateLimitClient, error) { return lazydynamodb.Default(ctx) })}
+		client: awsclient.NewLazy(client, func(ctx context.Context) (RateLimitClient, error) { return lazydynamodb.Default(ctx) })}
 	return r.handle, nil
 }
 
@@ -175,7 +176,7 @@ type rateLimiter struct {
 	table  string
 	limit  int
 	window int64 // seconds
-	client *lazy[RateLimitClient]
+	client *awsclient.Lazy[RateLimitClient]
 }
 
 func (r *rateLimiter) handle(ctx context.Context, e *Event) error {
@@ -189,7 +190,7 @@ func (r *rateLimiter) handle(ctx context.Context, e *Event) error {
 		}
 		return triggers.Reject(r.cfg.messages.MissingKey)
 	}
-	client, err := r.client.get(ctx)
+	client, err := r.client.Get(ctx)
 	if err != nil {
 		return fmt.Errorf("presignup.RateLimit: %w", err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/lambda-triggers/cognito/internal/awsclient"
 	"github.com/lambda-triggers/cognito/internal/awsclient/lazydynamodb"
 	"github.com/lambda-triggers/cognito/triggers"
 )
@@ -200,7 +201,7 @@ type lookup struct {
 }
 
 type dynamoClaims struct {
-	client    *lazyClient[GetItemAPI]
+	client    *awsclient.Lazy[GetItemAPI]
 	table     string
 	keyAttr   string
 	mapping   map[string]string // item attribute -> claim
@@ -259,7 +260,7 @@ func ClaimsFromDynamoDB(client GetItemAPI, table, keyAttribute string, claims ma
 		return fail(fmt.Errorf("the sort key attribute is the partition key attribute %q", keyAttribute))
 	}
 	m := &dynamoClaims{
-		client: newLazyClient(client, func(ctx context.Context) (GetItemAPI, error) {
+		client: awsclient.NewLazy(client, func(ctx context.Context) (GetItemAPI, error) {
 			return lazydynamodb.Default(ctx)
 		}),
 		table:   table,
@@ -338,7 +339,7 @@ func (m *dynamoClaims) lookup(ctx context.Context, key string) (lookup, error) {
 			return res, nil
 		}
 	}
-	client, err := m.client.get(ctx)
+	client, err := m.client.Get(ctx)
 	if err != nil {
 		return lookup{}, fmt.Errorf("pretoken: ClaimsFromDynamoDB: default DynamoDB client: %w", err)
 	}

@@ -1,10 +1,6 @@
 package pretoken
 
 import (
-	"context"
-	"reflect"
-	"sync"
-
 	"github.com/lambda-triggers/cognito/triggers"
 )
 
@@ -79,36 +75,4 @@ func Tokens(e *Event) Token {
 // do nothing then.
 func HasUser(e *Event) bool {
 	return e.TriggerSource != triggers.TokenGenerationClientCredentials
-}
-
-// lazyClient is an AWS client given by the caller, or else resolved on first use from the
-// process-wide default, so that a module never builds a client per invocation. A failed
-// resolution is tried again on the next invocation.
-type lazyClient[T comparable] struct {
-	mu      sync.Mutex
-	client  T
-	resolve func(context.Context) (T, error)
-}
-
-func newLazyClient[T comparable](client T, resolve func(context.Context) (T, error)) *lazyClient[T] {
-	// A nil *Client inside a non-nil interface means "no client" too.
-	if v := reflect.ValueOf(client); v.Kind() == reflect.Pointer && v.IsNil() {
-		var zero T
-		client = zero
-	}
-	return &lazyClient[T]{client: client, resolve: resolve}
-}
-
-func (l *lazyClient[T]) get(ctx context.Context) (T, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var zero T
-	if l.client == zero {
-		c, err := l.resolve(ctx)
-		if err != nil {
-			return zero, err
-		}
-		l.client = c
-	}
-	return l.client, nil
 }
