@@ -84,7 +84,7 @@ func (s *siteverify) calls() []verifyRequest {
 // reports answerCorrect.
 func verifyCaptcha(t *testing.T, cfg customauth.CaptchaConfig, token string, opts ...triggers.Option) bool {
 	t.Helper()
-	r := router(customauth.Must(customauth.Captcha(cfg)), &logBuffer{}, opts...)
+	r := router(customauth.Must(customauth.Captcha(cfg)), &triggertest.Logs{}, opts...)
 	res := triggertest.Invoke(t, r, triggertest.VerifyAuthChallenge(
 		triggertest.WithChallengeAnswer(token), triggertest.WithPrivateChallengeParameter("step", "CAPTCHA")))
 	res.RequireOK(t)
@@ -134,7 +134,7 @@ func TestCaptchaVerify(t *testing.T) {
 func TestCaptchaRequest(t *testing.T) {
 	t.Parallel()
 	srv := newSiteverify(t)
-	logs := &logBuffer{}
+	logs := &triggertest.Logs{}
 	cfg := customauth.CaptchaConfig{Secret: captchaSecret, VerifyURL: srv.URL + "/siteverify?v=1"}
 	r := router(customauth.Must(customauth.Captcha(cfg)), logs)
 	for _, token := range []string{"good", "bad", "token-never-seen"} {
@@ -239,7 +239,7 @@ func TestAuthFlowPasswordThenCaptcha(t *testing.T) {
 	srv := newSiteverify(t)
 	flow := customauth.Must(customauth.PasswordThenCaptcha(customauth.CaptchaConfig{
 		Secret: captchaSecret, VerifyURL: srv.URL, SiteKey: "6Lc-site-key"}))
-	r := router(flow, &logBuffer{})
+	r := router(flow, &triggertest.Logs{})
 
 	sim := triggertest.NewAuthFlow(t, r, alice)
 	step := sim.StartWithPassword(true)
@@ -279,7 +279,7 @@ func TestAuthFlowCaptchaAlone(t *testing.T) {
 	t.Parallel()
 	srv := newSiteverify(t)
 	flow := customauth.Must(customauth.Captcha(customauth.CaptchaConfig{Secret: captchaSecret, VerifyURL: srv.URL}))
-	r := router(flow, &logBuffer{})
+	r := router(flow, &triggertest.Logs{})
 
 	sim := triggertest.NewAuthFlow(t, r, alice)
 	if step := sim.Start(); step.Public["step"] != "CAPTCHA" {
@@ -314,7 +314,7 @@ func TestAuthFlowCaptchaThenOTPUserNotFound(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := router(customauth.Must(customauth.NewFlow([]customauth.Step{captcha, otp})), &logBuffer{})
+	r := router(customauth.Must(customauth.NewFlow([]customauth.Step{captcha, otp})), &triggertest.Logs{})
 	play := func(user triggertest.AuthUser) []string {
 		sim := triggertest.NewAuthFlow(t, r, user)
 		sim.Start()

@@ -19,13 +19,13 @@ type otpEnv struct {
 	clock  *clock
 	mail   *mailbox
 	store  *memStore
-	logs   *logBuffer
+	logs   *triggertest.Logs
 	router *triggers.Router
 }
 
 func newOTP(t *testing.T, cfg customauth.EmailOTPConfig, withStore bool, opts ...customauth.FlowOption) *otpEnv {
 	t.Helper()
-	env := &otpEnv{clock: newClock(), mail: &mailbox{}, logs: &logBuffer{}}
+	env := &otpEnv{clock: newClock(), mail: &mailbox{}, logs: &triggertest.Logs{}}
 	if cfg.From == "" {
 		cfg.From = "sign-in@example.com"
 	}
@@ -588,7 +588,7 @@ func TestNewCodeUniform(t *testing.T) {
 // Define through the JSON boundary, with in-memory SES and store): the CPU cost of the
 // flow itself, without network.
 func BenchmarkAuthFlowEmailOTP(b *testing.B) {
-	env := &otpEnv{clock: newClock(), mail: &mailbox{}, store: newMemStore(), logs: &logBuffer{}}
+	env := &otpEnv{clock: newClock(), mail: &mailbox{}, store: newMemStore(), logs: &triggertest.Logs{}}
 	flow := customauth.Must(customauth.EmailOTP(customauth.EmailOTPConfig{
 		From: "sign-in@example.com", Key: testKey, SES: env.mail, Store: env.store, Now: env.clock.Now, Cooldown: -1}))
 	r := flow.Register(triggers.NewRouter(quietLogger()))

@@ -109,7 +109,7 @@ func define(t *testing.T, r *triggers.Router, session []triggers.ChallengeResult
 
 func TestFlowDefine(t *testing.T) {
 	t.Parallel()
-	logs := &logBuffer{}
+	logs := &triggertest.Logs{}
 	passwordless := router(customauth.Must(customauth.NewFlow([]customauth.Step{fixedStep("S")})), logs)
 	twoSteps := router(customauth.Must(customauth.NewFlow(
 		[]customauth.Step{fixedStep("A"), fixedStep("B")}, customauth.WithPassword())), logs)
@@ -183,7 +183,7 @@ func TestAuthFlowGuardTokens(t *testing.T) {
 	t.Parallel()
 	flow := customauth.Must(customauth.StaticAnswer("open sesame"))
 	build := func(d customauth.DefineHandler) *triggers.Router {
-		return router(flow, &logBuffer{}).DefineAuthChallenge(d)
+		return router(flow, &triggertest.Logs{}).DefineAuthChallenge(d)
 	}
 	// Started with SRP, the session's first entry is SRP_A with result true.
 	if out := triggertest.NewAuthFlow(t, build(naiveDefine), alice).StartWithPassword(false); !out.Tokens {
@@ -226,7 +226,7 @@ func TestAuthFlowTwoSteps(t *testing.T) {
 	t.Parallel()
 	flow := customauth.Must(customauth.NewFlow([]customauth.Step{fixedStep("A"), fixedStep("B")},
 		customauth.WithPassword(), customauth.WithMaxWrongAnswers(2)))
-	sim := triggertest.NewAuthFlow(t, router(flow, &logBuffer{}), alice)
+	sim := triggertest.NewAuthFlow(t, router(flow, &triggertest.Logs{}), alice)
 	steps := []triggertest.AuthStep{sim.StartWithPassword(true)}
 	steps = append(steps, sim.Answer("a"), sim.Answer("nope"), sim.Answer("b"))
 	wantSteps := []string{"A", "B", "B", ""}
@@ -260,7 +260,7 @@ func TestFlowCreateAndVerifyErrors(t *testing.T) {
 	}
 	t.Run("reserved public parameter", func(t *testing.T) {
 		t.Parallel()
-		r := router(customauth.Must(customauth.NewFlow([]customauth.Step{reserved})), &logBuffer{})
+		r := router(customauth.Must(customauth.NewFlow([]customauth.Step{reserved})), &triggertest.Logs{})
 		out := triggertest.NewAuthFlow(t, r, alice).Start()
 		if !out.Failed || out.Err.Code != triggertest.AuthUserLambdaValidation {
 			t.Fatalf("%+v, want Create to fail", out)
@@ -268,7 +268,7 @@ func TestFlowCreateAndVerifyErrors(t *testing.T) {
 	})
 	t.Run("verify error", func(t *testing.T) {
 		t.Parallel()
-		logs := &logBuffer{}
+		logs := &triggertest.Logs{}
 		r := router(customauth.Must(customauth.NewFlow([]customauth.Step{broken})), logs)
 		sim := triggertest.NewAuthFlow(t, r, alice)
 		sim.Start()
@@ -282,7 +282,7 @@ func TestFlowCreateAndVerifyErrors(t *testing.T) {
 	})
 	t.Run("answer for an unknown step", func(t *testing.T) {
 		t.Parallel()
-		r := router(customauth.Must(customauth.NewFlow([]customauth.Step{fixedStep("A")})), &logBuffer{})
+		r := router(customauth.Must(customauth.NewFlow([]customauth.Step{fixedStep("A")})), &triggertest.Logs{})
 		res := triggertest.Invoke(t, r, triggertest.VerifyAuthChallenge(
 			triggertest.WithChallengeAnswer("a"), triggertest.WithPrivateChallengeParameter("step", "Z")))
 		if !res.OK() || res.VerifyAuthChallenge().Response.AnswerCorrect {
@@ -291,7 +291,7 @@ func TestFlowCreateAndVerifyErrors(t *testing.T) {
 	})
 	t.Run("create for another challenge is a no-op", func(t *testing.T) {
 		t.Parallel()
-		r := router(customauth.Must(customauth.NewFlow([]customauth.Step{fixedStep("A")})), &logBuffer{})
+		r := router(customauth.Must(customauth.NewFlow([]customauth.Step{fixedStep("A")})), &triggertest.Logs{})
 		res := triggertest.Invoke(t, r, triggertest.CreateAuthChallenge(triggertest.Set("request.challengeName", "SMS_MFA")))
 		if !res.OK() || len(res.CreateAuthChallenge().Response.PublicChallengeParameters) != 0 {
 			t.Fatalf("Create for SMS_MFA: %s, want no challenge", res.Text())
@@ -299,7 +299,7 @@ func TestFlowCreateAndVerifyErrors(t *testing.T) {
 	})
 	t.Run("create out of sequence", func(t *testing.T) {
 		t.Parallel()
-		r := router(customauth.Must(customauth.NewFlow([]customauth.Step{fixedStep("A")})), &logBuffer{})
+		r := router(customauth.Must(customauth.NewFlow([]customauth.Step{fixedStep("A")})), &triggertest.Logs{})
 		res := triggertest.Invoke(t, r, triggertest.CreateAuthChallenge(triggertest.Set("request.challengeName", "CUSTOM_CHALLENGE"),
 			triggertest.WithSession(custom(true, "A"))))
 		if res.OK() {

@@ -1,7 +1,6 @@
 package customauth_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -147,27 +146,9 @@ func (s *memStore) Fail(_ context.Context, key, codeID, nonce string) error {
 	return nil
 }
 
-// logBuffer is a concurrency-safe log sink.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // router returns a router with flow registered, logging JSON at debug level to logs.
-func router(flow *customauth.Flow, logs *logBuffer, opts ...triggers.Option) *triggers.Router {
-	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+func router(flow *customauth.Flow, logs *triggertest.Logs, opts ...triggers.Option) *triggers.Router {
+	logger := logs.Logger()
 	return flow.Register(triggers.NewRouter(append([]triggers.Option{triggers.WithLogger(logger)}, opts...)...))
 }
 

@@ -26,7 +26,7 @@ func TestIntegrationEmailOTP(t *testing.T) {
 		clk.now = time.Now() // the SES server stamps mail with the real time
 		cfg.From, cfg.Key, cfg.SES, cfg.Now = "sign-in@example.com", testKey, srv.SES, clk.Now
 		cfg.Store = &customauth.DynamoDBStore{Client: srv.DynamoDB, Table: table}
-		r := router(customauth.Must(customauth.EmailOTP(cfg)), &logBuffer{})
+		r := router(customauth.Must(customauth.EmailOTP(cfg)), &triggertest.Logs{})
 		name := awslocal.UniqueName("user")
 		addr := name + "@example.com"
 		sim := triggertest.NewAuthFlow(t, r, triggertest.AuthUser{UserName: name,

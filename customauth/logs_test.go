@@ -12,7 +12,7 @@ import (
 // each event and response, and checks that no code, answer, token, secret or key shows.
 func TestAuthFlowNoSecretsInDebugLogs(t *testing.T) {
 	t.Parallel()
-	logs := &logBuffer{}
+	logs := &triggertest.Logs{}
 
 	// Email OTP, with wrong answers, a right one, a retry and a missing user.
 	otp := newOTP(t, customauth.EmailOTPConfig{}, true)

@@ -11,7 +11,7 @@ import (
 func TestAuthFlowStaticAnswer(t *testing.T) {
 	t.Parallel()
 	flow := customauth.Must(customauth.StaticAnswer("correct horse"))
-	r := router(flow, &logBuffer{})
+	r := router(flow, &triggertest.Logs{})
 	tests := []struct {
 		name    string
 		answers []string
@@ -46,7 +46,7 @@ func TestAuthFlowStaticAnswer(t *testing.T) {
 
 func TestStaticAnswerFromEnv(t *testing.T) {
 	t.Setenv(customauth.StaticAnswerEnv, "from-env")
-	r := router(customauth.Must(customauth.StaticAnswer("")), &logBuffer{})
+	r := router(customauth.Must(customauth.StaticAnswer("")), &triggertest.Logs{})
 	sim := triggertest.NewAuthFlow(t, r, alice)
 	sim.Start()
 	if out := sim.Answer("from-env"); !out.Tokens {

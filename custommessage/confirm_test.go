@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/lambda-triggers/cognito/custommessage"
+	"github.com/lambda-triggers/cognito/triggers/triggertest"
 )
 
 // fakeConfirm records ConfirmSignUp calls and answers with err.
@@ -306,7 +307,7 @@ func TestConfirmHandlerCognitoErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			logs := &logBuffer{}
+			logs := &triggertest.Logs{}
 			client := &fakeConfirm{err: tt.err}
 			h := must(custommessage.ConfirmHandler(client, testClientID, testAllowed,
 				custommessage.WithLogger(slog.New(slog.NewJSONHandler(logs, nil)))))(t)

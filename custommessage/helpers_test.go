@@ -1,17 +1,16 @@
 package custommessage_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 
 	"github.com/lambda-triggers/cognito/custommessage"
 	"github.com/lambda-triggers/cognito/triggers"
+	"github.com/lambda-triggers/cognito/triggers/triggertest"
 )
 
 // fixture reads testdata/name and applies edits to its decoded JSON, so that variants
@@ -47,29 +46,11 @@ func clientID(id string) func(map[string]any) {
 	return func(m map[string]any) { m["callerContext"].(map[string]any)["clientId"] = id }
 }
 
-// logBuffer is a concurrency-safe buffer for a test's JSON logs.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
 // invoke runs h through a router, as Cognito's invocation would, and returns the
 // response object of the event JSON it answers with.
-func invoke(t *testing.T, h custommessage.Handler, payload []byte) (map[string]any, *triggers.InvokeError, *logBuffer) {
+func invoke(t *testing.T, h custommessage.Handler, payload []byte) (map[string]any, *triggers.InvokeError, *triggertest.Logs) {
 	t.Helper()
-	logs := &logBuffer{}
+	logs := &triggertest.Logs{}
 	router := triggers.NewRouter(triggers.WithLogger(slog.New(slog.NewJSONHandler(logs, nil)))).CustomMessage(h)
 	out, ierr := router.Handle(context.Background(), payload)
 	if ierr != nil {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/lambda-triggers/cognito/custommessage"
 	"github.com/lambda-triggers/cognito/triggers"
+	"github.com/lambda-triggers/cognito/triggers/triggertest"
 	"github.com/lambda-triggers/cognito/triggers/triggertest/awslocal"
 )
 
@@ -31,7 +32,7 @@ import (
 // default AWS configuration, pointed at cognito-local by the standard environment
 // variables: the setup of a deployed function. Setting them rules out t.Parallel.
 func TestIntegrationConfirmationLink(t *testing.T) {
-	logs := &logBuffer{}
+	logs := &triggertest.Logs{}
 	logger := slog.New(slog.NewJSONHandler(logs, nil))
 	defer func() {
 		if t.Failed() {

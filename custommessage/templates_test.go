@@ -9,6 +9,7 @@ import (
 
 	"github.com/lambda-triggers/cognito/custommessage"
 	"github.com/lambda-triggers/cognito/triggers"
+	"github.com/lambda-triggers/cognito/triggers/triggertest"
 )
 
 var allSources = []triggers.TriggerSource{
@@ -352,7 +353,7 @@ func TestTemplatesInvalidAtRunTime(t *testing.T) {
 				h := custommessage.Chain(earlier, must(custommessage.Templates(catalog))(t))
 				e := newEvent(tt.src)
 				tt.edit(e)
-				logs := &logBuffer{}
+				logs := &triggertest.Logs{}
 				ctx := triggers.ContextWithLogger(context.Background(), slog.New(slog.NewJSONHandler(logs, nil)))
 				if err := h(ctx, e); err != nil {
 					t.Fatal(err)

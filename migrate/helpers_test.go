@@ -1,14 +1,12 @@
 package migrate_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 
 	"github.com/lambda-triggers/cognito/migrate"
@@ -44,24 +42,6 @@ func signIn(t testing.TB, username, password string) []byte {
 
 func forgotPassword(t testing.TB, username string) []byte {
 	return event(t, "forgot_password.json", username, "")
-}
-
-// syncBuffer collects log output written from several goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // router serves h; logs go to w (discarded when nil) at debug level.

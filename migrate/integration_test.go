@@ -17,6 +17,7 @@ import (
 
 	"github.com/lambda-triggers/cognito/migrate"
 	"github.com/lambda-triggers/cognito/triggers"
+	"github.com/lambda-triggers/cognito/triggers/triggertest"
 	"github.com/lambda-triggers/cognito/triggers/triggertest/awslocal"
 )
 
@@ -59,7 +60,7 @@ func TestIntegrationMigrateFromDynamoDB(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var logs syncBuffer
+	var logs triggertest.Logs
 	r := router(migration, &logs)
 
 	right := invoke(t, r, signIn(t, "Ada@Example.com", password))
@@ -149,7 +150,7 @@ func TestIntegrationMigrateThroughCognito(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var logs syncBuffer
+	var logs triggertest.Logs
 	handler := triggers.InvokeServer(router(migration, &logs))
 	trigger.Store(&handler)
 

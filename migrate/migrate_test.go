@@ -9,6 +9,7 @@ import (
 
 	"github.com/lambda-triggers/cognito/migrate"
 	"github.com/lambda-triggers/cognito/triggers"
+	"github.com/lambda-triggers/cognito/triggers/triggertest"
 )
 
 // fakeStore knows users by username, with a plain-text password for the test's sake,
@@ -217,7 +218,7 @@ func TestForgotPasswordWithoutVerifiedContactWarns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var logs syncBuffer
+	var logs triggertest.Logs
 	res := invoke(t, router(h, &logs), forgotPassword(t, "phoneless@example.com"))
 	if res.err != nil {
 		t.Fatal(res.err.Text())

@@ -1,12 +1,10 @@
 package postconfirm_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"strconv"
 	"strings"
@@ -23,6 +21,7 @@ import (
 
 	"github.com/lambda-triggers/cognito/postconfirm"
 	"github.com/lambda-triggers/cognito/triggers"
+	"github.com/lambda-triggers/cognito/triggers/triggertest"
 )
 
 // The real clients satisfy the narrow interfaces as they are.
@@ -305,62 +304,18 @@ func (f *fakeSES) Sent() []*sesv2.SendEmailInput {
 	return append([]*sesv2.SendEmailInput(nil), f.sent...)
 }
 
-// logBuffer collects JSON log lines, safe for concurrent writers.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
-// Lines decodes every log line.
-func (l *logBuffer) Lines(t *testing.T) []map[string]any {
-	t.Helper()
-	var out []map[string]any
-	for line := range strings.Lines(l.String()) {
-		var m map[string]any
-		if err := json.Unmarshal([]byte(line), &m); err != nil {
-			t.Fatalf("log line %q: %v", line, err)
-		}
-		out = append(out, m)
-	}
-	return out
-}
-
-// Find returns the log lines with message msg.
-func (l *logBuffer) Find(t *testing.T, msg string) []map[string]any {
-	t.Helper()
-	var out []map[string]any
-	for _, m := range l.Lines(t) {
-		if m["msg"] == msg {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
 // newRouter returns a router running h, logging at debug level into the returned buffer.
-func newRouter(h postconfirm.Handler, opts ...triggers.Option) (*triggers.Router, *logBuffer) {
-	logs := &logBuffer{}
-	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+func newRouter(h postconfirm.Handler, opts ...triggers.Option) (*triggers.Router, *triggertest.Logs) {
+	logs := &triggertest.Logs{}
+	logger := logs.Logger()
 	opts = append([]triggers.Option{triggers.WithLogger(logger)}, opts...)
 	return triggers.NewRouter(opts...).PostConfirmation(h), logs
 }
 
 // loggerContext returns a context whose triggers.Logger writes into the returned buffer.
-func loggerContext(t *testing.T) (context.Context, *logBuffer) {
-	logs := &logBuffer{}
-	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+func loggerContext(t *testing.T) (context.Context, *triggertest.Logs) {
+	logs := &triggertest.Logs{}
+	logger := logs.Logger()
 	return triggers.ContextWithLogger(t.Context(), logger), logs
 }
 

@@ -1,19 +1,15 @@
 package presignup_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
-	"sync"
 	"testing"
 
 	"github.com/lambda-triggers/cognito/presignup"
 	"github.com/lambda-triggers/cognito/triggers"
+	"github.com/lambda-triggers/cognito/triggers/triggertest"
 )
 
 // event returns a pre sign-up event of src with the given user attributes.
@@ -75,43 +71,11 @@ func fixture(t testing.TB, name string) []byte {
 	return b
 }
 
-// logBuffer collects JSON log lines written concurrently.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
-func (l *logBuffer) messages(t testing.TB) []string {
-	t.Helper()
-	var out []string
-	for line := range strings.Lines(l.String()) {
-		var m map[string]any
-		if err := json.Unmarshal([]byte(line), &m); err != nil {
-			t.Fatalf("log line %q: %v", line, err)
-		}
-		msg, _ := m["msg"].(string)
-		out = append(out, msg)
-	}
-	return out
-}
-
 // logged returns a context whose triggers.Logger writes JSON at debug level to the
 // returned buffer.
-func logged(t testing.TB) (context.Context, *logBuffer) {
-	var buf logBuffer
-	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+func logged(t testing.TB) (context.Context, *triggertest.Logs) {
+	var buf triggertest.Logs
+	logger := buf.Logger()
 	return triggers.ContextWithLogger(t.Context(), logger), &buf
 }
 

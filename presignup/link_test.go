@@ -323,7 +323,7 @@ func TestLinkFederatedUserLogs(t *testing.T) {
 	if err := h(ctx, federated("Google_1", map[string]string{"email": "ada@example.com"})); err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Contains(logs.messages(t), "not linking: several native users have the email address") {
+	if !slices.Contains(logs.Messages(t), "not linking: several native users have the email address") {
 		t.Errorf("logs %s do not explain the skipped link", logs)
 	}
 
@@ -332,7 +332,7 @@ func TestLinkFederatedUserLogs(t *testing.T) {
 	if err := h(ctx, federated("Google_1", map[string]string{"email": "ada@example.com"})); err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Contains(logs.messages(t), "linked federated user") {
+	if !slices.Contains(logs.Messages(t), "linked federated user") {
 		t.Errorf("logs %s do not record the link", logs)
 	}
 }

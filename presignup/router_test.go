@@ -8,10 +8,11 @@ import (
 
 	"github.com/lambda-triggers/cognito/presignup"
 	"github.com/lambda-triggers/cognito/triggers"
+	"github.com/lambda-triggers/cognito/triggers/triggertest"
 )
 
-func newRouter(h presignup.Handler) (*triggers.Router, *logBuffer) {
-	var logs logBuffer
+func newRouter(h presignup.Handler) (*triggers.Router, *triggertest.Logs) {
+	var logs triggertest.Logs
 	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	return triggers.NewRouter(triggers.WithLogger(logger)).PreSignUp(h), &logs
 }
