@@ -56,8 +56,9 @@ type Result struct {
 }
 
 // Invoke sends event to f through the JSON boundary, as Lambda does: event may be raw
-// JSON ([]byte, json.RawMessage or string), an event of this library (pointer or value),
-// or any other value encoding/json encodes, such as an aws-lambda-go event. f is usually
+// JSON ([]byte, json.RawMessage or string), a trigger source for its fixture, an event of
+// this library (pointer or value), or any other value encoding/json encodes, such as an
+// aws-lambda-go event. f is usually
 // a [*triggers.Router]. Invoke fails the test only when event cannot be encoded; check
 // the outcome with the Result's Require methods.
 func Invoke(t TB, f triggers.Function, event any) Result {
@@ -147,6 +148,11 @@ func payloadOf(event any) ([]byte, error) {
 		return v, nil
 	case string:
 		return []byte(v), nil
+	case triggers.TriggerSource:
+		if _, ok := lookup(v, ""); !ok {
+			return nil, fmt.Errorf("no fixture for triggerSource %q", v)
+		}
+		return Fixture(v), nil
 	}
 	// Events, by pointer or by value, encode through their own MarshalJSON: exactly what
 	// Cognito sends, secrets included.

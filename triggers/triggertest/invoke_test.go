@@ -158,13 +158,20 @@ func TestInvokeEventForms(t *testing.T) {
 	value := *triggertest.UserMigration(triggers.UserMigrationAuthentication, triggertest.WithUserName("value"))
 	lambda := triggertest.PreSignUp(triggers.PreSignUpSignUp, triggertest.WithUserName("lambda")).ToLambda()
 	raw := triggertest.Payload(triggers.UserMigrationAuthentication, triggertest.WithUserName("raw"))
-	for _, event := range []any{migration, value, lambda, raw, json.RawMessage(raw), string(raw)} {
+	for _, event := range []any{migration, value, lambda, raw, json.RawMessage(raw), string(raw),
+		triggers.PreSignUpSignUp} {
 		triggertest.Invoke(t, router, event).RequireOK(t)
+	}
+	var f failureLog
+	triggertest.Invoke(&f, router, triggers.TriggerSource("Nope_X"))
+	if !f.failed || !strings.Contains(strings.Join(f.msgs, "\n"), `no fixture for triggerSource "Nope_X"`) {
+		t.Errorf("an unknown trigger source: failed %v, %q", f.failed, f.msgs)
 	}
 	// The password must reach the function as Cognito sends it, never redacted.
 	want := []string{"ptr:correct-horse-battery-staple-7Q!", "value:correct-horse-battery-staple-7Q!",
 		"lambda:ana.silva@example.com", "raw:correct-horse-battery-staple-7Q!",
-		"raw:correct-horse-battery-staple-7Q!", "raw:correct-horse-battery-staple-7Q!"}
+		"raw:correct-horse-battery-staple-7Q!", "raw:correct-horse-battery-staple-7Q!",
+		"5c1e3f80-9a71-4c0e-8d0a-2b5d7f4e6a11:ana.silva@example.com"}
 	if strings.Join(seen, "\n") != strings.Join(want, "\n") {
 		t.Errorf("function saw\n%s\nwant\n%s", strings.Join(seen, "\n"), strings.Join(want, "\n"))
 	}
