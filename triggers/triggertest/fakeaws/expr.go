@@ -352,34 +352,23 @@ func parseCondition(expr string, r *refs) (*cond, error) {
 	return c, nil
 }
 
-func (p *parser) or() (*cond, error) {
-	left, err := p.and()
-	if err != nil {
-		return nil, err
-	}
-	for p.peek().keyword("OR") {
-		p.next()
-		right, err := p.and()
-		if err != nil {
-			return nil, err
-		}
-		left = &cond{kind: condOr, sub: []*cond{left, right}}
-	}
-	return left, nil
-}
+func (p *parser) or() (*cond, error)  { return p.leftAssoc("OR", condOr, p.and) }
+func (p *parser) and() (*cond, error) { return p.leftAssoc("AND", condAnd, p.not) }
 
-func (p *parser) and() (*cond, error) {
-	left, err := p.not()
+// leftAssoc parses operand (keyword operand)*, grouping from the left: a OR b OR c is
+// (a OR b) OR c.
+func (p *parser) leftAssoc(keyword string, kind condKind, operand func() (*cond, error)) (*cond, error) {
+	left, err := operand()
 	if err != nil {
 		return nil, err
 	}
-	for p.peek().keyword("AND") {
+	for p.peek().keyword(keyword) {
 		p.next()
-		right, err := p.not()
+		right, err := operand()
 		if err != nil {
 			return nil, err
 		}
-		left = &cond{kind: condAnd, sub: []*cond{left, right}}
+		left = &cond{kind: kind, sub: []*cond{left, right}}
 	}
 	return left, nil
 }
