@@ -243,19 +243,22 @@ func (r Result) RequireRejected(t TB, contains string) Result {
 // that is not a rejection (errorType InternalError): the end user sees the generic text.
 func (r Result) RequireInternalError(t TB) Result {
 	t.Helper()
-	if r.ErrorType != triggers.ErrorTypeInternal {
-		t.Errorf("invocation %s, want an internal error (errorType %s)", r.describe(), triggers.ErrorTypeInternal)
-		t.FailNow()
-	}
-	return r
+	return r.requireErrorType(t, triggers.ErrorTypeInternal, "an internal error")
 }
 
 // RequireInvalidEvent fails the test now unless the function refused the event as
 // malformed or not for it (errorType InvalidEvent).
 func (r Result) RequireInvalidEvent(t TB) Result {
 	t.Helper()
-	if r.ErrorType != triggers.ErrorTypeInvalidEvent {
-		t.Errorf("invocation %s, want an invalid event error (errorType %s)", r.describe(), triggers.ErrorTypeInvalidEvent)
+	return r.requireErrorType(t, triggers.ErrorTypeInvalidEvent, "an invalid event error")
+}
+
+// requireErrorType fails the test now unless the invocation failed with errorType typ,
+// which what describes.
+func (r Result) requireErrorType(t TB, typ, what string) Result {
+	t.Helper()
+	if r.ErrorType != typ {
+		t.Errorf("invocation %s, want %s (errorType %s)", r.describe(), what, typ)
 		t.FailNow()
 	}
 	return r
