@@ -1,7 +1,7 @@
 // Command allinone is one Lambda function for every trigger of a user pool, and the
 // function that examples/deploy/template.yaml deploys. It combines the chains of the
-// per-trigger examples (presignup, postconfirm, pretoken, customauth, captcha,
-// custommessage, migrate), built by the same code (examples/internal/chains) and so
+// per-trigger examples (presignup, postconfirm, postauth, federation, pretoken,
+// customauth, captcha, custommessage, migrate), built by the same code (examples/internal/chains) and so
 // configured by the same environment variables as there.
 // A trigger whose variables are all unset is still registered, as a pass-through that
 // answers Cognito exactly as it asked, so the function can be attached to every trigger
@@ -15,6 +15,9 @@
 //	PreSignUp            DOMAINALLOWLIST, DOMAINDENYLIST, RATE_LIMIT_TABLE, RATE_LIMIT, RATE_LIMIT_WINDOW,
 //	                     INVITATIONS_TABLE, AUTO_CONFIRM, AUTO_CONFIRM_DOMAINS, AUTO_VERIFY_EMAIL
 //	PostConfirmation     GROUP, PROFILES_TABLE, WELCOME_FROM, WELCOME_TABLE, INVITATIONS_TABLE
+//	PostAuthentication   SIGNIN_TABLE, AUDIT_TABLE, AUDIT_RETENTION, NEW_DEVICE_FROM, NEW_DEVICE_TABLE
+//	InboundFederation    FEDERATION_PROVIDERS, FEDERATION_REQUIRE_VERIFIED_EMAIL, FEDERATION_POOL_MAPPING,
+//	                     FEDERATION_MAPPING, FEDERATION_OVER_LIMIT
 //	PreTokenGeneration   CLAIMS_TO_ADD_OR_OVERRIDE, CLAIMS_TO_SUPPRESS, CLAIMS_FROM_ATTRIBUTES, ENTITLEMENTS_TABLE
 //	CustomMessage        CONFIRM_URL, REDIRECTURL, EMAILSUBJECT, EMAILMESSAGE, APP_NAME
 //	UserMigration        LEGACY_USERS_TABLE, LEGACY_ATTRIBUTES
@@ -22,8 +25,7 @@
 //	                     OTP_FROM, OTP_HMAC_KEY, OTP_TABLE (an email code step, after the CAPTCHA),
 //	                     CUSTOM_AUTH_PASSWORD (the password first)
 //
-// PreAuthentication and PostAuthentication are pass-throughs, registered as places to add
-// modules. Every configuration error is reported at start-up, all at once. AWS clients
+// PreAuthentication is a pass-through, registered as a place to add modules. Every configuration error is reported at start-up, all at once. AWS clients
 // come from the default configuration on first use, so a cold start creates none.
 package main
 
@@ -35,11 +37,15 @@ import (
 	"github.com/lambda-triggers/cognito/custommessage"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/customauthchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/custommessagechain"
+	"github.com/lambda-triggers/cognito/examples/internal/chains/federationchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/migratechain"
+	"github.com/lambda-triggers/cognito/examples/internal/chains/postauthchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/postconfirmchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/presignupchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/pretokenchain"
+	"github.com/lambda-triggers/cognito/federation"
 	"github.com/lambda-triggers/cognito/migrate"
+	"github.com/lambda-triggers/cognito/postauth"
 	"github.com/lambda-triggers/cognito/postconfirm"
 	"github.com/lambda-triggers/cognito/presignup"
 	"github.com/lambda-triggers/cognito/pretoken"
@@ -67,7 +73,9 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 	messages, err4 := custommessagechain.FromEnv(env)
 	migration, err5 := migratechain.FromEnv(env)
 	flow, err6 := customauthchain.FromEnv(env)
-	if err := errors.Join(err1, err2, err3, err4, err5, err6); err != nil {
+	signIn, err7 := postauthchain.FromEnv(env)
+	federated, err8 := federationchain.FromEnv(env)
+	if err := errors.Join(err1, err2, err3, err4, err5, err6, err7, err8); err != nil {
 		return nil, err
 	}
 	define := triggers.Chain[triggers.DefineAuthChallengeEvent]()
@@ -80,11 +88,12 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 		PreSignUp(presignup.Chain(signUp...)).
 		PostConfirmation(postconfirm.Parallel(confirmation...)).
 		PreAuthentication(triggers.Chain[triggers.PreAuthenticationEvent]()).
-		PostAuthentication(triggers.Chain[triggers.PostAuthenticationEvent]()).
+		PostAuthentication(postauth.Parallel(signIn...)).
 		DefineAuthChallenge(define).
 		CreateAuthChallenge(create).
 		VerifyAuthChallenge(verify).
 		PreTokenGeneration(pretoken.Chain(tokens...)).
 		UserMigration(migrate.Chain(migration...)).
-		CustomMessage(custommessage.Chain(messages...)), nil
+		CustomMessage(custommessage.Chain(messages...)).
+		InboundFederation(federation.Chain(federated...)), nil
 }
