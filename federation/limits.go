@@ -36,7 +36,7 @@ func CheckAttributeName(name string) error {
 		return fmt.Errorf("attribute %q is neither a standard attribute nor custom:<name>", name)
 	}
 	if n := utf8.RuneCountInString(rest); n < 1 || n > 20 {
-		return fmt.Errorf("attribute %q: a custom attribute name has 1 to 20 characters after custom:", name)
+		return fmt.Errorf("attribute %q: want 1 to 20 characters after the custom: prefix", name)
 	}
 	for _, r := range rest {
 		if unicode.IsSpace(r) || unicode.IsControl(r) || r == utf8.RuneError {

@@ -25,7 +25,6 @@ type config struct {
 	sortKey      string
 	markerKey    string
 	unverified   bool
-	reclaimAfter time.Duration
 }
 
 // Defaults of the options.
