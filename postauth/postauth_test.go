@@ -337,6 +337,15 @@ func TestBestEffortAndCritical(t *testing.T) {
 		t.Error("the chain went on after a critical failure")
 	}
 
+	// A panic is a failure like another: logged with its module's name, the sign-in goes on.
+	var panicLogs triggertest.Logs
+	boom := postauth.Named("boom", func(context.Context, *postauth.Event) error { panic("boom") })
+	triggertest.InvokeHandler(t, postauth.Parallel(boom, count), signIn(), triggers.WithLogger(panicLogs.Logger())).RequireOK(t)
+	if failed := panicLogs.Find(t, "post authentication module failed"); len(failed) != 1 || failed[0]["module"] != "boom" ||
+		failed[0]["stack"] == nil {
+		t.Errorf("panic logged as %v", failed)
+	}
+
 	// An event without sub is a module failure, not a refused sign-in.
 	triggertest.InvokeHandler(t, postauth.Parallel(record, count), signIn(triggertest.WithoutAttribute("sub"))).RequireOK(t)
 }
