@@ -56,17 +56,19 @@ func FromEnv(env func(string) string) ([]preauth.Handler, error) {
 	if key := env("ADDRESS_KEY"); key != "" {
 		address = append(address, preauth.AddressKey(key))
 	}
-	for _, n := range []struct {
-		name string
-		new  func([]string, ...preauth.Option) (preauth.Handler, error)
-	}{{"ALLOWED_NETWORKS", preauth.AllowNetworks}, {"DENIED_NETWORKS", preauth.DenyNetworks}} {
-		if list := envvar.List(env(n.name)); len(list) > 0 {
-			h, err := n.new(list, address...)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", n.name, err)
-			}
-			mods = append(mods, h)
+	if list := envvar.List(env("ALLOWED_NETWORKS")); len(list) > 0 {
+		h, err := preauth.AllowNetworks(list, address...)
+		if err != nil {
+			return nil, fmt.Errorf("ALLOWED_NETWORKS: %w", err)
 		}
+		mods = append(mods, h)
+	}
+	if list := envvar.List(env("DENIED_NETWORKS")); len(list) > 0 {
+		h, err := preauth.DenyNetworks(list, address...)
+		if err != nil {
+			return nil, fmt.Errorf("DENIED_NETWORKS: %w", err)
+		}
+		mods = append(mods, h)
 	}
 	if v := env("REQUIRE_VERIFIED"); v != "" {
 		var h preauth.Handler
