@@ -82,8 +82,11 @@ const (
 )
 
 // KeyByUserName is an option of [BlockList] that looks users up by the event's
-// userName instead of their sub. User names are unique only within a pool: give each
-// pool its own table.
+// userName instead of their sub. That is the user name Cognito stores, which in a pool
+// whose users sign in with an email address or phone number (UsernameAttributes) is an
+// identifier Cognito chose, not what the user types; an unknown user's event carries
+// what was typed. User names are unique only within a pool: give each pool its own
+// table.
 func KeyByUserName() Option {
 	return Option{name: "KeyByUserName", apply: func(o *options) error {
 		o.key = keyByUserName
