@@ -26,7 +26,8 @@ type LinkClient interface {
 	AdminLinkProviderForUser(ctx context.Context, in *cip.AdminLinkProviderForUserInput, optFns ...func(*cip.Options)) (*cip.AdminLinkProviderForUserOutput, error)
 }
 
-// LinkOption configures [LinkFederatedUser]. [LinkProviders] is one.
+// LinkOption configures [LinkFederatedUser]. [LinkProviders], [RefuseAfterFederated]
+// and [LinkedMessage] are link options.
 type LinkOption interface{ applyLink(*linkConfig) error }
 
 type linkConfig struct {
