@@ -135,7 +135,8 @@ var builtinProviders = []string{"Google", "Facebook", "LoginWithAmazon", "SignIn
 // identities attribute already holds the provider's subject counts as linked, which
 // makes a delivered-again event a no-op; an AdminLinkProviderForUser error is
 // re-checked the same way, so a link that a concurrent delivery just made is success.
-// Any other failure fails the sign-up with the generic error: a retried sign-in can
+// With [LinkedMessage], that success, and a delivery of the same event again, answer
+// with its text instead, since Cognito fails that sign-in anyway. Any other failure fails the sign-up with the generic error: a retried sign-in can
 // still link, while a separate user, once created, blocks linking for good.
 //
 // client may be nil for the process-wide Cognito client; the function's role needs
