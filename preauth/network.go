@@ -19,7 +19,7 @@ const DefaultAddressKey = "ipAddress"
 // AddressKey is an option of [AllowNetworks] and [DenyNetworks] that reads the client's
 // address from name in the validation data, or else the client metadata.
 func AddressKey(name string) Option {
-	return Option{name: "Address", apply: func(o *options) error {
+	return Option{name: "AddressKey", apply: func(o *options) error {
 		if strings.TrimSpace(name) == "" {
 			return errors.New("AddressKey: empty key")
 		}
@@ -31,7 +31,7 @@ func AddressKey(name string) Option {
 // AddressFunc is an option of [AllowNetworks] and [DenyNetworks] that takes the
 // client's address from f; an empty result means the event carries none.
 func AddressFunc(f func(e *Event) string) Option {
-	return Option{name: "Address", apply: func(o *options) error {
+	return Option{name: "AddressFunc", apply: func(o *options) error {
 		if f == nil {
 			return errors.New("AddressFunc: nil function")
 		}
@@ -69,7 +69,7 @@ func DenyNetworks(networks []string, opts ...Option) (Handler, error) {
 
 func newNetworks(module string, networks []string, allow bool, opts []Option) (Handler, error) {
 	cfg, err := build("preauth."+module, options{message: DefaultNetworkMessage,
-		address: func(e *Event) string { return requestValue(e, DefaultAddressKey) }}, opts, "Address")
+		address: func(e *Event) string { return requestValue(e, DefaultAddressKey) }}, opts, "AddressKey", "AddressFunc")
 	if err != nil {
 		return nil, err
 	}
@@ -85,8 +85,7 @@ func newNetworks(module string, networks []string, allow bool, opts []Option) (H
 			return nil
 		}
 		addr, ok := parseAddr(cfg.address(e))
-		inList := ok && contains(prefixes, addr)
-		if allow == inList || (!allow && !ok) {
+		if inList := ok && contains(prefixes, addr); inList == allow {
 			return nil
 		}
 		triggers.Logger(ctx).LogAttrs(ctx, slog.LevelInfo, "sign-in refused from this network",

@@ -335,7 +335,7 @@ func TestConfigErrors(t *testing.T) {
 		{"option not taken", second(preauth.Block(yes, preauth.Clock(time.Now))), "option Clock does not apply"},
 		{"BlockList no table", second(preauth.BlockList(fakeaws.NewDynamoDB(), "")), "no table name"},
 		{"BlockList nil clock", second(preauth.BlockList(nil, "t", preauth.Clock(nil))), "Clock: nil function"},
-		{"BlockList address option", second(preauth.BlockList(nil, "t", preauth.AddressKey("ip"))), "option Address does not apply"},
+		{"BlockList address option", second(preauth.BlockList(nil, "t", preauth.AddressKey("ip"))), "option AddressKey does not apply"},
 		{"RestrictClients nil", second(preauth.RestrictClients(nil, []string{"c"})), "nil predicate"},
 		{"RestrictClients no ids", second(preauth.RestrictClients(yes, nil)), "no app client IDs"},
 		{"RestrictClients blank id", second(preauth.RestrictClients(yes, []string{"c", " c2"})), `invalid app client ID " c2"`},
