@@ -93,6 +93,7 @@ var coldStartEnv = []string{
 	"CONFIRM_URL=https://confirm.example.com/", "REDIRECTURL=https://app.example.com/", "APP_NAME=Example",
 	"OTP_FROM=sign-in@example.com", "OTP_HMAC_KEY=test-key-of-at-least-thirty-two-bytes-0123456789",
 	"RECAPTCHASECRET=site-secret", "LEGACY_USERS_TABLE=legacy",
+	"BLOCKED_STATUSES=suspended", "DENIED_NETWORKS=203.0.113.0/24", "BLOCK_LIST_TABLE=blocked-users",
 }
 
 // TestLambdaColdStart runs the deployed build of the function (-tags lambda.norpc) under

@@ -1,6 +1,6 @@
 // Command allinone is one Lambda function for every trigger of a user pool, and the
 // function that examples/deploy/template.yaml deploys. It combines the chains of the
-// per-trigger examples (presignup, postconfirm, pretoken, customauth, captcha,
+// per-trigger examples (presignup, preauth, postconfirm, pretoken, customauth, captcha,
 // custommessage, migrate), built by the same code (examples/internal/chains) and so
 // configured by the same environment variables as there.
 // A trigger whose variables are all unset is still registered, as a pass-through that
@@ -14,6 +14,9 @@
 //
 //	PreSignUp            DOMAINALLOWLIST, DOMAINDENYLIST, RATE_LIMIT_TABLE, RATE_LIMIT, RATE_LIMIT_WINDOW,
 //	                     INVITATIONS_TABLE, AUTO_CONFIRM, AUTO_CONFIRM_DOMAINS, AUTO_VERIFY_EMAIL
+//	PreAuthentication    BLOCKED_STATUSES, STATUS_ATTRIBUTE, RESTRICTED_ROLES, ROLE_ATTRIBUTE, RESTRICTED_CLIENT_IDS,
+//	                     ALLOWED_NETWORKS, DENIED_NETWORKS, ADDRESS_KEY, REQUIRE_VERIFIED, BLOCK_LIST_TABLE,
+//	                     BLOCK_LIST_KEY, BLOCKED_MESSAGE
 //	PostConfirmation     GROUP, PROFILES_TABLE, WELCOME_FROM, WELCOME_TABLE, INVITATIONS_TABLE
 //	PreTokenGeneration   CLAIMS_TO_ADD_OR_OVERRIDE, CLAIMS_TO_SUPPRESS, CLAIMS_FROM_ATTRIBUTES, ENTITLEMENTS_TABLE
 //	CustomMessage        CONFIRM_URL, REDIRECTURL, EMAILSUBJECT, EMAILMESSAGE, APP_NAME
@@ -22,9 +25,9 @@
 //	                     OTP_FROM, OTP_HMAC_KEY, OTP_TABLE (an email code step, after the CAPTCHA),
 //	                     CUSTOM_AUTH_PASSWORD (the password first)
 //
-// PreAuthentication and PostAuthentication are pass-throughs, registered as places to add
-// modules. Every configuration error is reported at start-up, all at once. AWS clients
-// come from the default configuration on first use, so a cold start creates none.
+// PostAuthentication is a pass-through, registered as a place to add modules. Every
+// configuration error is reported at start-up, all at once. AWS clients come from the
+// default configuration on first use, so a cold start creates none.
 package main
 
 import (
@@ -37,10 +40,12 @@ import (
 	"github.com/lambda-triggers/cognito/examples/internal/chains/custommessagechain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/migratechain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/postconfirmchain"
+	"github.com/lambda-triggers/cognito/examples/internal/chains/preauthchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/presignupchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/pretokenchain"
 	"github.com/lambda-triggers/cognito/migrate"
 	"github.com/lambda-triggers/cognito/postconfirm"
+	"github.com/lambda-triggers/cognito/preauth"
 	"github.com/lambda-triggers/cognito/presignup"
 	"github.com/lambda-triggers/cognito/pretoken"
 	"github.com/lambda-triggers/cognito/triggers"
@@ -67,7 +72,8 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 	messages, err4 := custommessagechain.FromEnv(env)
 	migration, err5 := migratechain.FromEnv(env)
 	flow, err6 := customauthchain.FromEnv(env)
-	if err := errors.Join(err1, err2, err3, err4, err5, err6); err != nil {
+	signIn, err7 := preauthchain.FromEnv(env)
+	if err := errors.Join(err1, err2, err3, err4, err5, err6, err7); err != nil {
 		return nil, err
 	}
 	define := triggers.Chain[triggers.DefineAuthChallengeEvent]()
@@ -79,7 +85,7 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 	return triggers.NewRouter().
 		PreSignUp(presignup.Chain(signUp...)).
 		PostConfirmation(postconfirm.Parallel(confirmation...)).
-		PreAuthentication(triggers.Chain[triggers.PreAuthenticationEvent]()).
+		PreAuthentication(preauth.Chain(signIn...)).
 		PostAuthentication(triggers.Chain[triggers.PostAuthenticationEvent]()).
 		DefineAuthChallenge(define).
 		CreateAuthChallenge(create).

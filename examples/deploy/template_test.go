@@ -693,6 +693,7 @@ var tables = map[string]struct {
 	"ENTITLEMENTS_TABLE": {"userId", "", []string{"GetItem"}},
 	"OTP_TABLE":          {"pk", "ttl", []string{"GetItem", "PutItem", "UpdateItem", "DeleteItem"}},
 	"LEGACY_USERS_TABLE": {"username", "", []string{"GetItem"}},
+	"BLOCK_LIST_TABLE":   {"pk", "expiresAt", []string{"GetItem"}},
 }
 
 // statements returns the role's policy statements with !If resolved to the statement
