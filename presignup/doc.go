@@ -1,6 +1,7 @@
 // Package presignup holds modules for Cognito's pre sign-up trigger: email domain allow
-// and deny lists, invitation codes, rate limits, attribute rules, automatic
-// confirmation and verification, and linking a federated sign-in to an existing user.
+// and deny lists, invitation codes, rate limits, attribute rules, one account per email
+// address, automatic confirmation and verification, and linking a federated sign-in to
+// an existing user.
 //
 // A module that turns a user away returns a [triggers.RejectError], whose text the user
 // sees as "PreSignUp failed with error <text>."; [Chain] stops at the first one, so put

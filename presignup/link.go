@@ -26,12 +26,16 @@ type LinkClient interface {
 	AdminLinkProviderForUser(ctx context.Context, in *cip.AdminLinkProviderForUserInput, optFns ...func(*cip.Options)) (*cip.AdminLinkProviderForUserOutput, error)
 }
 
-// LinkOption configures [LinkFederatedUser]. [LinkProviders] is one.
+// LinkOption configures [LinkFederatedUser]. [LinkProviders], [RefuseAfterFederated]
+// and [LinkedMessage] are link options.
 type LinkOption interface{ applyLink(*linkConfig) error }
 
 type linkConfig struct {
-	providers  []string // spellings to recognise, longest first
-	restricted bool     // only providers are linked
+	providers     []string // spellings to recognise, longest first
+	restricted    bool     // only providers are linked
+	refuseNative  bool     // refuse a native sign-up after a federated one
+	nativeMessage string
+	linkedMessage string // refuse the sign-in that made a link, when set
 }
 
 type linkProviders []string
@@ -56,6 +60,57 @@ func (p linkProviders) applyLink(c *linkConfig) error {
 // controls the provider account access to the native user's.
 func LinkProviders(names ...string) LinkOption { return linkProviders(slices.Clone(names)) }
 
+// DefaultFederatedEmailMessage is the text [RefuseAfterFederated] refuses a native
+// sign-up with, "{provider}" replaced by the identity provider's name.
+const DefaultFederatedEmailMessage = "This email address already signs in with {provider}. Please sign in with {provider}"
+
+type refuseAfterFederated string
+
+func (m refuseAfterFederated) applyLink(c *linkConfig) error {
+	c.refuseNative = true
+	c.nativeMessage = cmp.Or(string(m), DefaultFederatedEmailMessage)
+	return nil
+}
+
+// RefuseAfterFederated is an option that makes [LinkFederatedUser] act on
+// PreSignUp_SignUp too, for the other order of events: a user signed in with an
+// identity provider first and now signs up with a password, using the same email
+// address. Cognito cannot link in that direction: AdminLinkProviderForUser links only
+// a provider identity that has not signed in yet, and the native user does not exist
+// until the sign-up succeeds. So the sign-up is refused with message ("" for
+// [DefaultFederatedEmailMessage]; "{provider}" in it becomes the provider's name as the
+// pool names it), telling the user to sign in with the provider instead.
+//
+// The federated user is found with ListUsers by email, as for linking (quotes and
+// backslashes escaped): a user in status EXTERNAL_PROVIDER, enabled, whose
+// email_verified is not false, of a provider that [LinkFederatedUser] would link
+// ([LinkProviders] restricts it). The text tells whoever types the address that it
+// belongs to a user of that provider. To merge the two anyway, an administrator can
+// delete the federated user and, once the native user exists, link the provider
+// identity to it; that federated user's sub, groups and attributes are lost.
+func RefuseAfterFederated(message string) LinkOption { return refuseAfterFederated(message) }
+
+// DefaultLinkedMessage is the text [LinkedMessage] refuses the linking sign-in with
+// when given an empty text.
+const DefaultLinkedMessage = "Your sign-in is now linked to your existing account. Please sign in again"
+
+type linkedMessage string
+
+func (m linkedMessage) applyLink(c *linkConfig) error {
+	c.linkedMessage = cmp.Or(string(m), DefaultLinkedMessage)
+	return nil
+}
+
+// LinkedMessage is an option that makes [LinkFederatedUser] refuse the federated
+// sign-in that it just linked, with text ("" for [DefaultLinkedMessage]). Cognito fails
+// that first sign-in anyway, after the trigger has linked the identity, with an error
+// such as "Already found an entry for username Google_1234"; with this option the user
+// sees a text that says what happened, and the app's redirect handler a text it can
+// recognise. Either way the next sign-in with the provider opens the existing account:
+// have the app start the sign-in again once (see the README), since no trigger can
+// turn the failed attempt into a success.
+func LinkedMessage(text string) LinkOption { return linkedMessage(text) }
+
 // builtinProviders are the provider names Cognito gives social identity providers.
 var builtinProviders = []string{"Google", "Facebook", "LoginWithAmazon", "SignInWithApple"}
 
@@ -63,7 +118,8 @@ var builtinProviders = []string{"Google", "Facebook", "LoginWithAmazon", "SignIn
 // has the same, verified, email address, so that signing in with the identity provider
 // opens the existing account instead of creating a second one.
 //
-// It acts on PreSignUp_ExternalProvider only. Cognito names the new user
+// It acts on PreSignUp_ExternalProvider, and on PreSignUp_SignUp with
+// [RefuseAfterFederated]. Cognito names the new user
 // "<ProviderName>_<subject>" ("Google_1234"; pools also send "google_1234"): the
 // provider is recognised without regard to case, among the social providers' names
 // and those given to [LinkProviders], and spelled as the pool names it; another prefix
@@ -79,7 +135,8 @@ var builtinProviders = []string{"Google", "Facebook", "LoginWithAmazon", "SignIn
 // identities attribute already holds the provider's subject counts as linked, which
 // makes a delivered-again event a no-op; an AdminLinkProviderForUser error is
 // re-checked the same way, so a link that a concurrent delivery just made is success.
-// Any other failure fails the sign-up with the generic error: a retried sign-in can
+// With [LinkedMessage], that success, and a delivery of the same event again, answer
+// with its text instead, since Cognito fails that sign-in anyway. Any other failure fails the sign-up with the generic error: a retried sign-in can
 // still link, while a separate user, once created, blocks linking for good.
 //
 // client may be nil for the process-wide Cognito client; the function's role needs
@@ -123,9 +180,24 @@ func (l *linker) parseUserName(userName string) (provider, subject string, ok bo
 }
 
 func (l *linker) handle(ctx context.Context, e *Event) error {
-	if e.TriggerSource != ExternalProvider {
-		return nil
+	switch {
+	case e.TriggerSource == ExternalProvider:
+		return l.link(ctx, e)
+	case e.TriggerSource == SignUp && l.cfg.refuseNative:
+		return l.refuseNative(ctx, e)
 	}
+	return nil
+}
+
+// done is the answer to a federated sign-in whose identity is linked now.
+func (l *linker) done() error {
+	if l.cfg.linkedMessage != "" {
+		return triggers.Reject(l.cfg.linkedMessage)
+	}
+	return nil
+}
+
+func (l *linker) link(ctx context.Context, e *Event) error {
 	log := triggers.Logger(ctx)
 	provider, subject, ok := l.parseUserName(e.UserName)
 	if !ok {
@@ -145,8 +217,13 @@ func (l *linker) handle(ctx context.Context, e *Event) error {
 		return fmt.Errorf("presignup.LinkFederatedUser: %w", err)
 	}
 	target, linked, err := findNativeUser(ctx, client, e.UserPoolID, email, provider, subject)
-	if err != nil || target == "" || linked {
+	switch {
+	case err != nil:
 		return err
+	case target == "":
+		return nil
+	case linked:
+		return l.done()
 	}
 	_, err = client.AdminLinkProviderForUser(ctx, &cip.AdminLinkProviderForUserInput{
 		UserPoolId: aws.String(e.UserPoolID),
@@ -167,7 +244,7 @@ func (l *linker) handle(ctx context.Context, e *Event) error {
 			// Cognito words "already linked" in several ways; the user's identities
 			// attribute says it plainly.
 			if _, linked, rerr := findNativeUser(ctx, client, e.UserPoolID, email, provider, subject); rerr == nil && linked {
-				return nil
+				return l.done()
 			}
 		}
 		return fmt.Errorf("presignup.LinkFederatedUser: link %s user %q to %q: %w", provider, e.UserName, target, err)
@@ -175,7 +252,42 @@ func (l *linker) handle(ctx context.Context, e *Event) error {
 	log.LogAttrs(ctx, slog.LevelInfo, "linked federated user",
 		slog.String("module", "LinkFederatedUser"), slog.String("userName", e.UserName),
 		slog.String("provider", provider), slog.String("destination", target))
-	return nil
+	return l.done()
+}
+
+// refuseNative refuses a native sign-up whose email address belongs to a federated user
+// of a linkable provider.
+func (l *linker) refuseNative(ctx context.Context, e *Event) error {
+	email := strings.TrimSpace(e.Request.UserAttributes["email"])
+	if _, ok := emailFilter(email); email == "" || !ok {
+		return nil
+	}
+	client, err := l.client.Get(ctx)
+	if err != nil {
+		return fmt.Errorf("presignup.LinkFederatedUser: %w", err)
+	}
+	var provider, holder string
+	err = listUsersByEmail(ctx, client, e.UserPoolID, email, func(u ciptypes.UserType) bool {
+		if u.UserStatus != ciptypes.UserStatusTypeExternalProvider || !u.Enabled ||
+			strings.EqualFold(attributeMap(u.Attributes)["email_verified"], "false") {
+			return false
+		}
+		p, _, ok := l.parseUserName(aws.ToString(u.Username))
+		if ok {
+			provider, holder = p, aws.ToString(u.Username)
+		}
+		return ok
+	})
+	if err != nil {
+		return fmt.Errorf("presignup.LinkFederatedUser: %w", err)
+	}
+	if provider == "" {
+		return nil
+	}
+	triggers.Logger(ctx).LogAttrs(ctx, slog.LevelInfo, "sign-up refused: email address belongs to a federated user",
+		slog.String("module", "LinkFederatedUser"), slog.String("userName", e.UserName),
+		slog.String("provider", provider), slog.String("holder", holder))
+	return triggers.Reject(strings.ReplaceAll(l.cfg.nativeMessage, "{provider}", provider))
 }
 
 // findNativeUser returns the user name of the one enabled, non-federated user with a

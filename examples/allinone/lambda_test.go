@@ -98,6 +98,7 @@ var coldStartEnv = []string{
 	"SIGNIN_TABLE=sign-ins", "AUDIT_TABLE=audit", "NEW_DEVICE_FROM=security@example.com", "NEW_DEVICE_TABLE=markers",
 	"FEDERATION_PROVIDERS=Okta", "FEDERATION_REQUIRE_VERIFIED_EMAIL=true", "FEDERATION_POOL_MAPPING=email=email",
 	"FEDERATION_MAPPING=custom:groups=groups",
+	"BLOCKED_STATUSES=suspended", "DENIED_NETWORKS=203.0.113.0/24", "BLOCK_LIST_TABLE=blocked-users",
 }
 
 // TestLambdaColdStart runs the deployed build of the function (-tags lambda.norpc) under

@@ -7,6 +7,7 @@ import (
 
 	"github.com/lambda-triggers/cognito/examples/internal/chains/customauthchain"
 	"github.com/lambda-triggers/cognito/examples/internal/exampletest"
+	"github.com/lambda-triggers/cognito/preauth"
 	"github.com/lambda-triggers/cognito/triggers"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
 )
@@ -49,7 +50,8 @@ func TestPassThrough(t *testing.T) {
 
 func TestEvent(t *testing.T) {
 	t.Parallel()
-	env := []string{"DOMAINDENYLIST=tempmail.test", "AUTO_CONFIRM=true", `CLAIMS_TO_ADD_OR_OVERRIDE={"plan":"free"}`}
+	env := []string{"DOMAINDENYLIST=tempmail.test", "AUTO_CONFIRM=true", `CLAIMS_TO_ADD_OR_OVERRIDE={"plan":"free"}`,
+		"BLOCKED_STATUSES=suspended"}
 	t.Run("denied", func(t *testing.T) {
 		t.Parallel()
 		exampletest.RunEvent(t, env, triggertest.Payload(triggers.PreSignUpSignUp, triggertest.WithAttribute("email", "eve@tempmail.test"))).
@@ -71,6 +73,14 @@ func TestEvent(t *testing.T) {
 			t.Errorf("claims %+v, want plan=free and the groups left alone", d)
 		}
 	})
+	t.Run("suspended user", func(t *testing.T) {
+		t.Parallel()
+		exampletest.RunEvent(t, env, triggertest.Payload(triggers.PreAuthenticationAuthentication,
+			triggertest.WithAttribute("custom:status", "suspended"))).
+			RequireFailure(t, "PreAuthentication failed with error "+preauth.DefaultBlockedMessage+".")
+		event := triggertest.Payload(triggers.PreAuthenticationAuthentication)
+		exampletest.RunEvent(t, env, event).RequireNoOp(t, event)
+	})
 	t.Run("pass-through", func(t *testing.T) {
 		t.Parallel()
 		event := triggertest.Payload(triggers.CustomMessageSignUp)
@@ -83,13 +93,14 @@ func TestStartupErrors(t *testing.T) {
 	t.Parallel()
 	res := exampletest.RunEvent(t, []string{"RATE_LIMIT_TABLE=limits", "RATE_LIMIT=many", "WELCOME_FROM=hello@example.com",
 		`CLAIMS_TO_ADD_OR_OVERRIDE=[]`, "CONFIRM_URL=https://confirm.example.com/", "OTP_FROM=sign-in@example.com",
-		"CUSTOM_AUTH_PASSWORD=true", "LEGACY_USERS_TABLE=legacy", "LEGACY_ATTRIBUTES=email",
+		"CUSTOM_AUTH_PASSWORD=true", "LEGACY_USERS_TABLE=legacy", "LEGACY_ATTRIBUTES=email", "RESTRICTED_ROLES=admin",
 		"NEW_DEVICE_FROM=security@example.com", "FEDERATION_OVER_LIMIT=truncate"},
 		triggertest.Payload(triggers.PreSignUpSignUp))
 	for _, want := range []string{"allinone: RATE_LIMIT: want a whole number", "missing environment variable WELCOME_TABLE",
 		"CLAIMS_TO_ADD_OR_OVERRIDE: want a JSON object", "missing environment variable REDIRECTURL",
 		"missing environment variable OTP_HMAC_KEY", "LEGACY_ATTRIBUTES: want comma-separated",
-		"missing environment variable NEW_DEVICE_TABLE", "FEDERATION_OVER_LIMIT: want drop or refuse"} {
+		"RESTRICTED_ROLES needs RESTRICTED_CLIENT_IDS", "missing environment variable NEW_DEVICE_TABLE",
+		"FEDERATION_OVER_LIMIT: want drop or refuse"} {
 		if res.Code != 1 || !strings.Contains(res.Stderr, want) {
 			t.Errorf("exit %d, stderr lacks %q:\n%s", res.Code, want, res.Stderr)
 		}

@@ -703,6 +703,7 @@ var tables = map[string]struct {
 	"SIGNIN_TABLE":       {"id", "", []string{"GetItem", "UpdateItem"}, ""},
 	"AUDIT_TABLE":        {"pk", "expiresAt", []string{"GetItem", "PutItem", "UpdateItem"}, "sk"},
 	"NEW_DEVICE_TABLE":   {"pk", "expiresAt", []string{"GetItem", "PutItem", "UpdateItem", "DeleteItem"}, ""},
+	"BLOCK_LIST_TABLE":   {"pk", "expiresAt", []string{"GetItem"}, ""},
 }
 
 // statements returns the role's policy statements with !If resolved to the statement

@@ -24,17 +24,10 @@ import (
 	"github.com/lambda-triggers/cognito/triggers/triggertest/awslocal"
 )
 
-// startBound is far above the usual one second so that a loaded machine
-// does not fail the test; the measured time is logged for comparison.
-const startBound = 10 * time.Second
-
 func TestIntegrationServers(t *testing.T) {
 	t.Parallel()
 	srv := awslocal.Start(t)
 	t.Logf("servers ready in %s (npm install: %s)", srv.StartDuration.Round(time.Millisecond), srv.InstallDuration.Round(time.Millisecond))
-	if srv.StartDuration > startBound {
-		t.Errorf("servers took %s to start, want under %s", srv.StartDuration, startBound)
-	}
 	for name, endpoint := range map[string]string{"DynamoDB": srv.DynamoDBEndpoint, "SES": srv.SESEndpoint, "Cognito": srv.CognitoEndpoint} {
 		if !strings.HasPrefix(endpoint, "http://127.0.0.1:") {
 			t.Errorf("%s endpoint = %q, want a 127.0.0.1 URL", name, endpoint)

@@ -137,6 +137,27 @@ func (c *Cognito) createUser(poolID, userName string, attributes map[string]stri
 	return u, nil
 }
 
+// SetUserStatus sets a user's status, such as UNCONFIRMED for a user who never
+// confirmed a sign-up or EXTERNAL_PROVIDER for one created by a federated sign-in. It
+// panics if the user does not exist: the test is wrong.
+func (c *Cognito) SetUserStatus(poolID, userName string, status ciptypes.UserStatusType) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	u := c.pools[poolID].userOrNil(userName)
+	if u == nil {
+		panic(fmt.Sprintf("fakeaws: SetUserStatus(%q, %q): no such user", poolID, userName))
+	}
+	u.status = status
+	u.modified = time.Now()
+}
+
+func (p *userPool) userOrNil(name string) *poolUser {
+	if p == nil {
+		return nil
+	}
+	return p.users[name]
+}
+
 // UserGroups returns the names of the groups the user is in, sorted; nil when the user
 // does not exist.
 func (c *Cognito) UserGroups(poolID, userName string) []string {

@@ -1,0 +1,36 @@
+// Package preauth holds modules for Cognito's pre authentication trigger, which runs
+// when a user tries to sign in, before Cognito checks the password: block suspended
+// users (by attribute, by a predicate or by a DynamoDB block list with optional end
+// times), keep some users to given app clients, allow or deny networks, and require a
+// verified email address or phone number.
+//
+// A module that refuses a sign-in returns a [triggers.RejectError], whose text the user
+// sees as "PreAuthentication failed with error <text>."; [Chain] stops at the first one.
+// Constructors take required arguments positionally and options after them, and return
+// (Handler, error): a configuration mistake (a bad network, a missing table, an option
+// the module does not take) is reported when the chain is built. [Must] turns it into a
+// panic at start-up. Every module acts on PreAuthentication_Authentication, the
+// trigger's one source, and does nothing on any other. A nil AWS client means the
+// process-wide default client.
+//
+//	suspended := preauth.Must(preauth.BlockAttribute("custom:status", []string{"suspended", "disabled"}))
+//	blocked := preauth.Must(preauth.BlockList(nil, "blocked-users"))
+//	admins, _ := preauth.AttributeIn("custom:role", "admin")
+//	console := preauth.Must(preauth.RestrictClients(admins, []string{"5mq8console"}))
+//	office := preauth.Must(preauth.DenyNetworks([]string{"203.0.113.0/24", "2001:db8:bad::/48"}))
+//	verified := preauth.Must(preauth.RequireVerifiedEmail())
+//	triggers.Start(triggers.NewRouter().PreAuthentication(
+//		preauth.Chain(suspended, console, office, verified, blocked)))
+//
+// # Users who do not exist
+//
+// With PreventUserExistenceErrors enabled on the app client, Cognito calls this trigger
+// for user names it does not know too, with userNotFound true and no attributes. No
+// module here looks at userNotFound: each answers such a request exactly as it answers
+// a real user with the same attributes, user name, app client and request data, with
+// the same text and error type, and [BlockList] makes the same DynamoDB lookup, so that
+// neither the answer nor its timing tells whether the user exists. What the answer does
+// reveal follows from the inputs: an unknown user has no attributes, so
+// [RequireVerifiedEmail] refuses it as an unverified user, and [BlockAttribute] lets it
+// through as a user without the attribute.
+package preauth
