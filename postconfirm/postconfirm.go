@@ -1,16 +1,11 @@
 package postconfirm
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"log/slog"
-	"reflect"
-	"runtime"
-	"runtime/debug"
 	"slices"
-	"strings"
 
+	"github.com/lambda-triggers/cognito/internal/besteffort"
 	"github.com/lambda-triggers/cognito/triggers"
 )
 
@@ -27,7 +22,7 @@ type Handler = triggers.Handler[Event]
 // a critical module placed first is a prerequisite of the ones after it. Nil modules are
 // skipped; the chain is composed once, here.
 func Chain(mods ...Handler) Handler {
-	return triggers.Chain(bestEffortAll(mods)...)
+	return besteffort.Chain(failureMessage, mods)
 }
 
 // Parallel returns a handler that runs mods concurrently and waits for all of them, with
@@ -37,125 +32,28 @@ func Chain(mods ...Handler) Handler {
 // and [WelcomeEmail]: the trigger then takes as long as the slowest of them instead of
 // the sum. See [triggers.Parallel].
 func Parallel(mods ...Handler) Handler {
-	return triggers.Parallel(bestEffortAll(mods)...)
+	return besteffort.Parallel(failureMessage, mods)
 }
+
+// failureMessage is the message of the log line a swallowed failure is reported with.
+const failureMessage = "post confirmation module failed"
 
 // Critical marks m as a module whose failure must fail the trigger: its error, or its
 // panic, is returned wrapped in [triggers.Critical], and [Chain], [Parallel] and the
 // router pass it on, so Cognito reports the failure to the client and may deliver the
 // event again. Use it for a side effect the application cannot run without, and make
 // sure that side effect is idempotent. A nil m stays nil.
-func Critical(m Handler) Handler {
-	if m == nil {
-		return nil
-	}
-	name := funcName(m)
-	return func(ctx context.Context, e *Event) error {
-		return triggers.Critical(runRecovered(ctx, m, e, name))
-	}
-}
+func Critical(m Handler) Handler { return besteffort.Critical(m) }
 
 // Named gives m a name that [Chain] and [Parallel] log its failures under, and that
 // [ModuleError] carries. Modules of this package are named already ("AddToGroup",
 // "WelcomeEmail"...); without a name, a module is logged under its Go function name.
-func Named(name string, m Handler) Handler {
-	if m == nil {
-		return nil
-	}
-	return func(ctx context.Context, e *Event) error {
-		err := runRecovered(ctx, m, e, name)
-		if err == nil {
-			return nil
-		}
-		var me *ModuleError
-		if errors.As(err, &me) && me.Module == name {
-			return err
-		}
-		return &ModuleError{Module: name, Err: err}
-	}
-}
+func Named(name string, m Handler) Handler { return besteffort.Named(name, m) }
 
-// ModuleError is a module's failure together with the module's name, so that a log line
-// or an [errors.As] caller can tell which side effect failed.
-type ModuleError struct {
-	Module string
-	Err    error
-}
-
-func (m *ModuleError) Error() string { return m.Module + ": " + m.Err.Error() }
-
-// Unwrap returns the module's error.
-func (m *ModuleError) Unwrap() error { return m.Err }
-
-// bestEffortAll wraps every non-nil module in [bestEffort].
-func bestEffortAll(mods []Handler) []Handler {
-	out := make([]Handler, 0, len(mods))
-	for _, m := range mods {
-		if m != nil {
-			out = append(out, bestEffort(m))
-		}
-	}
-	return out
-}
-
-// bestEffort runs m, logs its failure and returns nil, unless the failure is critical.
-func bestEffort(m Handler) Handler {
-	name := funcName(m)
-	return func(ctx context.Context, e *Event) error {
-		err := runRecovered(ctx, m, e, name)
-		if err == nil || errors.Is(err, triggers.ErrCritical) {
-			return err
-		}
-		logFailure(ctx, e, name, err)
-		return nil
-	}
-}
-
-// logFailure logs a swallowed failure at error level: nothing else will report it.
-func logFailure(ctx context.Context, e *Event, fallback string, err error) {
-	name := fallback
-	var me *ModuleError
-	if errors.As(err, &me) {
-		name = me.Module
-	}
-	attrs := []slog.Attr{
-		slog.String("module", name),
-		slog.String("triggerSource", string(e.TriggerSource)),
-		slog.String("userPoolId", e.UserPoolID),
-		slog.String("userName", e.UserName),
-		slog.String("error", err.Error()),
-	}
-	var p *triggers.PanicError
-	if errors.As(err, &p) {
-		attrs = append(attrs, slog.String("stack", string(p.Stack)))
-	}
-	triggers.Logger(ctx).LogAttrs(ctx, slog.LevelError, "post confirmation module failed", attrs...)
-}
-
-// runRecovered runs m, turning a panic into a [triggers.PanicError] named after the
-// module, so that a panic is handled like any other failure of that module.
-func runRecovered(ctx context.Context, m Handler, e *Event, name string) (err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			err = &ModuleError{Module: name, Err: &triggers.PanicError{Value: v, Stack: debug.Stack()}}
-		}
-	}()
-	return m(ctx, e)
-}
-
-// funcName names a module that was not given a name: its Go function, without the
-// import path ("main.sendInvoice", "postconfirm.Critical.func1").
-func funcName(m Handler) string {
-	f := runtime.FuncForPC(reflect.ValueOf(m).Pointer())
-	if f == nil {
-		return "module"
-	}
-	name := f.Name()
-	if i := strings.LastIndexByte(name, '/'); i >= 0 {
-		name = name[i+1:]
-	}
-	return name
-}
+// ModuleError is a module's failure together with the module's name (its Module field),
+// so that a log line or an [errors.As] caller can tell which side effect failed. It is
+// the same type as postauth.ModuleError.
+type ModuleError = besteffort.ModuleError
 
 // sources is the set of trigger sources a module acts on.
 type sources []triggers.TriggerSource

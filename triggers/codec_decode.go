@@ -821,16 +821,21 @@ func (d *decoder) stringsInto(p *[]string) error {
 	return err
 }
 
-// attrPair is one member of an attribute object; drop marks a null value.
+// attrPair is one member of an attribute object; drop marks a null value, json a value
+// that was not a string.
 type attrPair struct {
 	key, value string
-	drop       bool
+	drop, json bool
 }
 
 // attributes reads an object of attribute values leniently: strings are kept, booleans
 // and numbers become their JSON text, nested objects and arrays their compact JSON text,
 // and null values are dropped. null as a whole is a nil map. The map is sized once.
-func (d *decoder) attributes() (map[string]string, error) {
+func (d *decoder) attributes() (map[string]string, error) { return d.attributesRaw(nil) }
+
+// attributesRaw is [decoder.attributes] that also records, in *raw when raw is not nil,
+// the members whose value was not a string (left nil when there are none).
+func (d *decoder) attributesRaw(raw *map[string]string) (map[string]string, error) {
 	switch d.peek() {
 	case '{':
 	case 'n':
@@ -872,14 +877,15 @@ func (d *decoder) attributes() (map[string]string, error) {
 			case 'n':
 				p.drop, err = true, d.null()
 			case 't':
-				p.value, err = "true", d.literal("true")
+				p.value, p.json, err = "true", true, d.literal("true")
 			case 'f':
-				p.value, err = "false", d.literal("false")
+				p.value, p.json, err = "false", true, d.literal("false")
 			case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
 				var s, e int
 				s, e, err = d.number()
-				p.value = d.str[s:e]
+				p.value, p.json = d.str[s:e], true
 			default:
+				p.json = true
 				p.value, err = d.rawText()
 			}
 			if err != nil {
@@ -903,6 +909,17 @@ func (d *decoder) attributes() (map[string]string, error) {
 			delete(m, p.key)
 		} else {
 			m[p.key] = p.value
+		}
+		if raw != nil {
+			switch {
+			case p.json && !p.drop:
+				if *raw == nil {
+					*raw = map[string]string{}
+				}
+				(*raw)[p.key] = p.value
+			case *raw != nil:
+				delete(*raw, p.key)
+			}
 		}
 	}
 	return m, nil

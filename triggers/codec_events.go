@@ -972,21 +972,7 @@ func (d *decoder) inboundFederation(e *InboundFederationEvent) error {
 				case "providerType":
 					return d.stringInto(&r.ProviderType)
 				case "attributes":
-					a := &r.Attributes
-					*a = FederationAttributes{}
-					return d.members(func(key []byte) error {
-						switch string(key) {
-						case "tokenResponse":
-							return d.attributesInto(&a.TokenResponse)
-						case "idToken":
-							return d.attributesInto(&a.IDToken)
-						case "userInfo":
-							return d.attributesInto(&a.UserInfo)
-						case "samlResponse":
-							return d.attributesInto(&a.SAMLResponse)
-						}
-						return d.skipValue()
-					})
+					return d.federationAttributes(&r.Attributes)
 				}
 				return d.skipValue()
 			})
@@ -1011,25 +997,9 @@ func appendInboundFederation(b []byte, e *InboundFederationEvent) []byte {
 	b = appendString(b, r.ProviderName)
 	b = append(b, `,"providerType":`...)
 	b = appendString(b, r.ProviderType)
-	b = append(b, `,"attributes":{`...)
-	sep := false
-	if a := r.Attributes.TokenResponse; len(a) > 0 {
-		b = appendField(b, &sep, `"tokenResponse":`)
-		b = appendAttributes(b, a)
-	}
-	if a := r.Attributes.IDToken; len(a) > 0 {
-		b = appendField(b, &sep, `"idToken":`)
-		b = appendAttributes(b, a)
-	}
-	if a := r.Attributes.UserInfo; len(a) > 0 {
-		b = appendField(b, &sep, `"userInfo":`)
-		b = appendAttributes(b, a)
-	}
-	if a := r.Attributes.SAMLResponse; len(a) > 0 {
-		b = appendField(b, &sep, `"samlResponse":`)
-		b = appendAttributes(b, a)
-	}
-	b = append(b, `}},"response":{"userAttributesToMap":`...)
+	b = append(b, `,"attributes":`...)
+	b = appendFederationAttributes(b, &r.Attributes)
+	b = append(b, `},"response":{"userAttributesToMap":`...)
 	if e.Response.UserAttributesToMap == nil {
 		// As InboundFederationResponse documents: a chain that set nothing keeps every
 		// attribute, which Cognito reads from {}.

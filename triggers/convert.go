@@ -568,7 +568,8 @@ func (e *CustomMessageEvent) ToLambda() events.CognitoEventUserPoolsCustomMessag
 	}
 }
 
-// InboundFederationFromLambda converts an aws-lambda-go inbound federation event.
+// InboundFederationFromLambda converts an aws-lambda-go inbound federation event. Its
+// maps hold strings only, so Raw is empty: every value reads as a string.
 func InboundFederationFromLambda(e events.CognitoEventUserPoolsInboundFederation) InboundFederationEvent {
 	a := e.Request.Attributes
 	return InboundFederationEvent{

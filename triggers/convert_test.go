@@ -65,6 +65,9 @@ func TestConvertFixturesRoundTrip(t *testing.T) {
 		case *triggers.InboundFederationEvent:
 			b := triggers.InboundFederationFromLambda(e.ToLambda())
 			back = &b
+			w := *e
+			w.Request.Attributes.Raw = triggers.ProviderJSON{} // aws-lambda-go keeps strings only
+			want = &w
 		default:
 			continue // the custom senders have no aws-lambda-go counterpart
 		}

@@ -41,7 +41,8 @@ func AsRejection(err error) (*RejectError, bool) {
 // ErrCritical marks a post confirmation failure that must be returned to Cognito.
 // Post confirmation runs after the user is confirmed, so by default its failures are
 // logged and the trigger succeeds; an error that wraps ErrCritical (see [Critical]) fails
-// the trigger instead.
+// the trigger instead. postauth's best-effort chains follow the same rule for post
+// authentication.
 var ErrCritical = errors.New("critical")
 
 // Critical wraps err so that it fails a post confirmation trigger. It returns nil for a

@@ -31,7 +31,9 @@ func TestIntegrationUserJourney(t *testing.T) {
 	ctx := t.Context()
 	profiles := srv.CreateTable(t, "", "id", "")
 	legacy := srv.CreateTable(t, "", "username", "")
+	signIns := srv.CreateTable(t, "", "id", "")
 	exampletest.ServeAt(t, lambdaAddr, append(srv.Env(), "DOMAINDENYLIST=tempmail.test", "GROUP=members", "PROFILES_TABLE="+profiles,
+		"SIGNIN_TABLE="+signIns,
 		`CLAIMS_TO_ADD_OR_OVERRIDE={"plan":"free"}`,
 		"CONFIRM_URL=https://confirm.example.com/", "REDIRECTURL=https://app.example.com/welcome",
 		"LEGACY_USERS_TABLE="+legacy))
@@ -80,6 +82,15 @@ func TestIntegrationUserJourney(t *testing.T) {
 	}
 	if claims := signIn(t, srv, pool, email, password); claims["plan"] != "free" {
 		t.Errorf("ID token claims %v, want plan=free", claims)
+	}
+	// The sign-in went through post authentication, which recorded it.
+	record, err := srv.DynamoDB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(signIns), ConsistentRead: aws.Bool(true),
+		Key: map[string]types.AttributeValue{"id": &types.AttributeValueMemberS{Value: sub}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, ok := record.Item["signInCount"].(*types.AttributeValueMemberN); !ok || n.Value != "1" {
+		t.Errorf("sign-in record %v, want signInCount 1", record.Item)
 	}
 
 	// A legacy user signs in with the old password and is migrated on the way.

@@ -55,6 +55,8 @@ func TestBinarySize(t *testing.T) {
 		{modulePath + "/examples/domainfilter", 7 * mb, 7 * mb},
 		{modulePath + "/examples/presignup", 7 * mb, 7_900_000},
 		{modulePath + "/examples/allinone", 12 * mb, 12 * mb},
+		{modulePath + "/examples/federation", 7 * mb, 7 * mb},
+		{modulePath + "/examples/postauth", 0, 10_500_000}, // DynamoDB, SES and html/template: 10.0 MB today
 		{bareSDKPkg, 0, 0},
 	}
 	var wg sync.WaitGroup
@@ -93,6 +95,9 @@ var coldStartEnv = []string{
 	"CONFIRM_URL=https://confirm.example.com/", "REDIRECTURL=https://app.example.com/", "APP_NAME=Example",
 	"OTP_FROM=sign-in@example.com", "OTP_HMAC_KEY=test-key-of-at-least-thirty-two-bytes-0123456789",
 	"RECAPTCHASECRET=site-secret", "LEGACY_USERS_TABLE=legacy",
+	"SIGNIN_TABLE=sign-ins", "AUDIT_TABLE=audit", "NEW_DEVICE_FROM=security@example.com", "NEW_DEVICE_TABLE=markers",
+	"FEDERATION_PROVIDERS=Okta", "FEDERATION_REQUIRE_VERIFIED_EMAIL=true", "FEDERATION_POOL_MAPPING=email=email",
+	"FEDERATION_MAPPING=custom:groups=groups",
 	"BLOCKED_STATUSES=suspended", "DENIED_NETWORKS=203.0.113.0/24", "BLOCK_LIST_TABLE=blocked-users",
 }
 

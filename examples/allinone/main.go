@@ -1,8 +1,9 @@
 // Command allinone is one Lambda function for every trigger of a user pool, and the
 // function that examples/deploy/template.yaml deploys. It combines the chains of the
-// per-trigger examples (presignup, preauth, postconfirm, pretoken, customauth, captcha,
-// custommessage, migrate), built by the same code (examples/internal/chains) and so
-// configured by the same environment variables as there.
+// per-trigger examples (presignup, preauth, postconfirm, postauth, federation,
+// pretoken, customauth, captcha, custommessage, migrate), built by the same code
+// (examples/internal/chains) and so configured by the same environment variables as
+// there.
 // A trigger whose variables are all unset is still registered, as a pass-through that
 // answers Cognito exactly as it asked, so the function can be attached to every trigger
 // and features turned on by configuration alone.
@@ -18,6 +19,9 @@
 //	                     ALLOWED_NETWORKS, DENIED_NETWORKS, ADDRESS_KEY, REQUIRE_VERIFIED, BLOCK_LIST_TABLE,
 //	                     BLOCK_LIST_KEY, BLOCKED_MESSAGE
 //	PostConfirmation     GROUP, PROFILES_TABLE, WELCOME_FROM, WELCOME_TABLE, INVITATIONS_TABLE
+//	PostAuthentication   SIGNIN_TABLE, AUDIT_TABLE, AUDIT_RETENTION, NEW_DEVICE_FROM, NEW_DEVICE_TABLE
+//	InboundFederation    FEDERATION_PROVIDERS, FEDERATION_REQUIRE_VERIFIED_EMAIL, FEDERATION_POOL_MAPPING,
+//	                     FEDERATION_MAPPING, FEDERATION_OVER_LIMIT
 //	PreTokenGeneration   CLAIMS_TO_ADD_OR_OVERRIDE, CLAIMS_TO_SUPPRESS, CLAIMS_FROM_ATTRIBUTES, ENTITLEMENTS_TABLE
 //	CustomMessage        CONFIRM_URL, REDIRECTURL, EMAILSUBJECT, EMAILMESSAGE, APP_NAME
 //	UserMigration        LEGACY_USERS_TABLE, LEGACY_ATTRIBUTES
@@ -25,9 +29,8 @@
 //	                     OTP_FROM, OTP_HMAC_KEY, OTP_TABLE (an email code step, after the CAPTCHA),
 //	                     CUSTOM_AUTH_PASSWORD (the password first)
 //
-// PostAuthentication is a pass-through, registered as a place to add modules. Every
-// configuration error is reported at start-up, all at once. AWS clients come from the
-// default configuration on first use, so a cold start creates none.
+// Every configuration error is reported at start-up, all at once. AWS clients come from
+// the default configuration on first use, so a cold start creates none.
 package main
 
 import (
@@ -38,12 +41,16 @@ import (
 	"github.com/lambda-triggers/cognito/custommessage"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/customauthchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/custommessagechain"
+	"github.com/lambda-triggers/cognito/examples/internal/chains/federationchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/migratechain"
+	"github.com/lambda-triggers/cognito/examples/internal/chains/postauthchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/postconfirmchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/preauthchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/presignupchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/pretokenchain"
+	"github.com/lambda-triggers/cognito/federation"
 	"github.com/lambda-triggers/cognito/migrate"
+	"github.com/lambda-triggers/cognito/postauth"
 	"github.com/lambda-triggers/cognito/postconfirm"
 	"github.com/lambda-triggers/cognito/preauth"
 	"github.com/lambda-triggers/cognito/presignup"
@@ -73,7 +80,9 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 	migration, err5 := migratechain.FromEnv(env)
 	flow, err6 := customauthchain.FromEnv(env)
 	signIn, err7 := preauthchain.FromEnv(env)
-	if err := errors.Join(err1, err2, err3, err4, err5, err6, err7); err != nil {
+	signedIn, err8 := postauthchain.FromEnv(env)
+	federated, err9 := federationchain.FromEnv(env)
+	if err := errors.Join(err1, err2, err3, err4, err5, err6, err7, err8, err9); err != nil {
 		return nil, err
 	}
 	define := triggers.Chain[triggers.DefineAuthChallengeEvent]()
@@ -86,11 +95,12 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 		PreSignUp(presignup.Chain(signUp...)).
 		PostConfirmation(postconfirm.Parallel(confirmation...)).
 		PreAuthentication(preauth.Chain(signIn...)).
-		PostAuthentication(triggers.Chain[triggers.PostAuthenticationEvent]()).
+		PostAuthentication(postauth.Parallel(signedIn...)).
 		DefineAuthChallenge(define).
 		CreateAuthChallenge(create).
 		VerifyAuthChallenge(verify).
 		PreTokenGeneration(pretoken.Chain(tokens...)).
 		UserMigration(migrate.Chain(migration...)).
-		CustomMessage(custommessage.Chain(messages...)), nil
+		CustomMessage(custommessage.Chain(messages...)).
+		InboundFederation(federation.Chain(federated...)), nil
 }

@@ -23,7 +23,7 @@ func TestRegistered(t *testing.T) {
 	want := []triggers.Trigger{triggers.TriggerPreSignUp, triggers.TriggerPostConfirmation, triggers.TriggerPreAuthentication,
 		triggers.TriggerPostAuthentication, triggers.TriggerDefineAuthChallenge, triggers.TriggerCreateAuthChallenge,
 		triggers.TriggerVerifyAuthChallenge, triggers.TriggerPreTokenGeneration, triggers.TriggerUserMigration,
-		triggers.TriggerCustomMessage}
+		triggers.TriggerCustomMessage, triggers.TriggerInboundFederation}
 	got := r.Registered()
 	slices.Sort(got)
 	slices.Sort(want)
@@ -93,12 +93,14 @@ func TestStartupErrors(t *testing.T) {
 	t.Parallel()
 	res := exampletest.RunEvent(t, []string{"RATE_LIMIT_TABLE=limits", "RATE_LIMIT=many", "WELCOME_FROM=hello@example.com",
 		`CLAIMS_TO_ADD_OR_OVERRIDE=[]`, "CONFIRM_URL=https://confirm.example.com/", "OTP_FROM=sign-in@example.com",
-		"CUSTOM_AUTH_PASSWORD=true", "LEGACY_USERS_TABLE=legacy", "LEGACY_ATTRIBUTES=email", "RESTRICTED_ROLES=admin"},
+		"CUSTOM_AUTH_PASSWORD=true", "LEGACY_USERS_TABLE=legacy", "LEGACY_ATTRIBUTES=email", "RESTRICTED_ROLES=admin",
+		"NEW_DEVICE_FROM=security@example.com", "FEDERATION_OVER_LIMIT=truncate"},
 		triggertest.Payload(triggers.PreSignUpSignUp))
 	for _, want := range []string{"allinone: RATE_LIMIT: want a whole number", "missing environment variable WELCOME_TABLE",
 		"CLAIMS_TO_ADD_OR_OVERRIDE: want a JSON object", "missing environment variable REDIRECTURL",
 		"missing environment variable OTP_HMAC_KEY", "LEGACY_ATTRIBUTES: want comma-separated",
-		"RESTRICTED_ROLES needs RESTRICTED_CLIENT_IDS"} {
+		"RESTRICTED_ROLES needs RESTRICTED_CLIENT_IDS", "missing environment variable NEW_DEVICE_TABLE",
+		"FEDERATION_OVER_LIMIT: want drop or refuse"} {
 		if res.Code != 1 || !strings.Contains(res.Stderr, want) {
 			t.Errorf("exit %d, stderr lacks %q:\n%s", res.Code, want, res.Stderr)
 		}

@@ -653,8 +653,14 @@ func TestFunction(t *testing.T) {
 	attached := map[string]bool{}
 	for _, key := range config.Keys {
 		target := config.get(key)
-		if key == "PreTokenGenerationConfig" {
+		switch key {
+		case "PreTokenGenerationConfig":
 			key, target = string(triggers.TriggerPreTokenGeneration), target.get("LambdaArn")
+		case "InboundFederation":
+			if target.get("LambdaVersion").str() != "V1_0" {
+				t.Errorf("LambdaConfig.InboundFederation has version %q, want V1_0, the only one", target.get("LambdaVersion").str())
+			}
+			target = target.get("LambdaArn")
 		}
 		attached[key] = true
 		if target.Tag != "!GetAtt" || target.str() != function+".Arn" {
@@ -685,15 +691,19 @@ func TestFunction(t *testing.T) {
 var tables = map[string]struct {
 	key, ttl string
 	actions  []string
+	sort     string // the sort key, "" for none
 }{
-	"RATE_LIMIT_TABLE":   {"pk", "expiresAt", []string{"GetItem", "UpdateItem"}},
-	"INVITATIONS_TABLE":  {"code", "", []string{"GetItem", "UpdateItem"}},
-	"PROFILES_TABLE":     {"id", "", []string{"PutItem"}},
-	"WELCOME_TABLE":      {"pk", "", []string{"PutItem", "UpdateItem", "DeleteItem"}},
-	"ENTITLEMENTS_TABLE": {"userId", "", []string{"GetItem"}},
-	"OTP_TABLE":          {"pk", "ttl", []string{"GetItem", "PutItem", "UpdateItem", "DeleteItem"}},
-	"LEGACY_USERS_TABLE": {"username", "", []string{"GetItem"}},
-	"BLOCK_LIST_TABLE":   {"pk", "expiresAt", []string{"GetItem"}},
+	"RATE_LIMIT_TABLE":   {"pk", "expiresAt", []string{"GetItem", "UpdateItem"}, ""},
+	"INVITATIONS_TABLE":  {"code", "", []string{"GetItem", "UpdateItem"}, ""},
+	"PROFILES_TABLE":     {"id", "", []string{"PutItem"}, ""},
+	"WELCOME_TABLE":      {"pk", "", []string{"PutItem", "UpdateItem", "DeleteItem"}, ""},
+	"ENTITLEMENTS_TABLE": {"userId", "", []string{"GetItem"}, ""},
+	"OTP_TABLE":          {"pk", "ttl", []string{"GetItem", "PutItem", "UpdateItem", "DeleteItem"}, ""},
+	"LEGACY_USERS_TABLE": {"username", "", []string{"GetItem"}, ""},
+	"SIGNIN_TABLE":       {"id", "", []string{"GetItem", "UpdateItem"}, ""},
+	"AUDIT_TABLE":        {"pk", "expiresAt", []string{"GetItem", "PutItem", "UpdateItem"}, "sk"},
+	"NEW_DEVICE_TABLE":   {"pk", "expiresAt", []string{"GetItem", "PutItem", "UpdateItem", "DeleteItem"}, ""},
+	"BLOCK_LIST_TABLE":   {"pk", "expiresAt", []string{"GetItem"}, ""},
 }
 
 // statements returns the role's policy statements with !If resolved to the statement
@@ -777,8 +787,14 @@ func TestTablesAndPermissions(t *testing.T) {
 			continue
 		}
 		props := table.get("Properties")
-		if ks := props.get("KeySchema"); ks == nil || len(ks.List) != 1 || ks.List[0].get("AttributeName").str() != want.key {
+		ks := props.get("KeySchema")
+		switch {
+		case want.sort == "" && (ks == nil || len(ks.List) != 1 || ks.List[0].get("AttributeName").str() != want.key):
 			t.Errorf("%s: table %s's key is not %s alone", v, value.str(), want.key)
+		case want.sort != "" && (ks == nil || len(ks.List) != 2 || ks.List[0].get("AttributeName").str() != want.key ||
+			ks.List[0].get("KeyType").str() != "HASH" || ks.List[1].get("AttributeName").str() != want.sort ||
+			ks.List[1].get("KeyType").str() != "RANGE"):
+			t.Errorf("%s: table %s's key is not %s with the sort key %s", v, value.str(), want.key, want.sort)
 		}
 		ttl := props.get("TimeToLiveSpecification")
 		if got := ttl.get("AttributeName").str(); got != want.ttl || (want.ttl != "" && ttl.get("Enabled").str() != "true") {

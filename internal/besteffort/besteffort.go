@@ -1,0 +1,142 @@
+// Package besteffort runs the modules of a trigger that comes after the fact (post
+// confirmation, post authentication): the user is confirmed or signed in already, so a
+// module's failure is logged and swallowed instead of failing the trigger, unless the
+// module was marked critical. postconfirm and postauth wrap these generic functions
+// under their own names.
+package besteffort
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"reflect"
+	"runtime"
+	"runtime/debug"
+	"strings"
+
+	"github.com/lambda-triggers/cognito/triggers"
+)
+
+// ModuleError is a module's failure together with the module's name, so that a log line
+// or an [errors.As] caller can tell which side effect failed.
+type ModuleError struct {
+	Module string
+	Err    error
+}
+
+func (m *ModuleError) Error() string { return m.Module + ": " + m.Err.Error() }
+
+// Unwrap returns the module's error.
+func (m *ModuleError) Unwrap() error { return m.Err }
+
+// Chain runs mods in order, best-effort; failure is the message a swallowed failure is
+// logged with ("post confirmation module failed").
+func Chain[E any](failure string, mods []triggers.Handler[E]) triggers.Handler[E] {
+	return triggers.Chain(all(failure, mods)...)
+}
+
+// Parallel runs mods concurrently, best-effort.
+func Parallel[E any](failure string, mods []triggers.Handler[E]) triggers.Handler[E] {
+	return triggers.Parallel(all(failure, mods)...)
+}
+
+// Critical returns m with its failure, or panic, wrapped in [triggers.Critical]. A nil m
+// stays nil.
+func Critical[E any](m triggers.Handler[E]) triggers.Handler[E] {
+	if m == nil {
+		return nil
+	}
+	name := FuncName(m)
+	return func(ctx context.Context, e *E) error {
+		return triggers.Critical(run(ctx, m, e, name))
+	}
+}
+
+// Named returns m with its failures carried in a [ModuleError] named name.
+func Named[E any](name string, m triggers.Handler[E]) triggers.Handler[E] {
+	if m == nil {
+		return nil
+	}
+	return func(ctx context.Context, e *E) error {
+		err := run(ctx, m, e, name)
+		if err == nil {
+			return nil
+		}
+		var me *ModuleError
+		if errors.As(err, &me) && me.Module == name {
+			return err
+		}
+		return &ModuleError{Module: name, Err: err}
+	}
+}
+
+func all[E any](failure string, mods []triggers.Handler[E]) []triggers.Handler[E] {
+	out := make([]triggers.Handler[E], 0, len(mods))
+	for _, m := range mods {
+		if m != nil {
+			out = append(out, wrap(failure, m))
+		}
+	}
+	return out
+}
+
+// wrap runs m, logs its failure and returns nil, unless the failure is critical.
+func wrap[E any](failure string, m triggers.Handler[E]) triggers.Handler[E] {
+	name := FuncName(m)
+	return func(ctx context.Context, e *E) error {
+		err := run(ctx, m, e, name)
+		if err == nil || errors.Is(err, triggers.ErrCritical) {
+			return err
+		}
+		logFailure(ctx, failure, any(e), name, err)
+		return nil
+	}
+}
+
+// logFailure logs a swallowed failure at error level: nothing else will report it.
+func logFailure(ctx context.Context, failure string, e any, fallback string, err error) {
+	name := fallback
+	var me *ModuleError
+	if errors.As(err, &me) {
+		name = me.Module
+	}
+	attrs := []slog.Attr{slog.String("module", name)}
+	if ev, ok := e.(interface{ EventHeader() *triggers.Header }); ok {
+		h := ev.EventHeader()
+		attrs = append(attrs,
+			slog.String("triggerSource", string(h.TriggerSource)),
+			slog.String("userPoolId", h.UserPoolID),
+			slog.String("userName", h.UserName))
+	}
+	attrs = append(attrs, slog.String("error", err.Error()))
+	var p *triggers.PanicError
+	if errors.As(err, &p) {
+		attrs = append(attrs, slog.String("stack", string(p.Stack)))
+	}
+	triggers.Logger(ctx).LogAttrs(ctx, slog.LevelError, failure, attrs...)
+}
+
+// run runs m, turning a panic into a [triggers.PanicError] named after the module, so
+// that a panic is handled like any other failure of that module.
+func run[E any](ctx context.Context, m triggers.Handler[E], e *E, name string) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &ModuleError{Module: name, Err: &triggers.PanicError{Value: v, Stack: debug.Stack()}}
+		}
+	}()
+	return m(ctx, e)
+}
+
+// FuncName names a module that was not given a name: its Go function, without the
+// import path ("main.sendInvoice", "postconfirm.Critical.func1").
+func FuncName[E any](m triggers.Handler[E]) string {
+	f := runtime.FuncForPC(reflect.ValueOf(m).Pointer())
+	if f == nil {
+		return "module"
+	}
+	name := f.Name()
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		name = name[i+1:]
+	}
+	return name
+}
