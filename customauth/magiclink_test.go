@@ -58,7 +58,6 @@ type fakeKMS struct {
 	key   *ecdsa.PrivateKey
 	keyID string
 	err   error
-	calls int
 }
 
 func newFakeKMS(t *testing.T) *fakeKMS {
@@ -70,7 +69,6 @@ func newFakeKMS(t *testing.T) *fakeKMS {
 }
 
 func (f *fakeKMS) check(id *string, alg kmstypes.SigningAlgorithmSpec, mt kmstypes.MessageType) error {
-	f.calls++
 	if f.err != nil {
 		return f.err
 	}
