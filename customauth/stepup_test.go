@@ -181,11 +181,15 @@ func TestAuthFlowStepUp(t *testing.T) {
 		{"expired", func(t *testing.T, e *stepUpEnv) string {
 			return e.token(t, func(c map[string]any) { c["exp"] = e.clock.Now().Unix() })
 		}, false},
-		{"no expiry", func(t *testing.T, e *stepUpEnv) string { return e.token(t, func(c map[string]any) { delete(c, "exp") }) }, false},
+		{"no expiry", func(t *testing.T, e *stepUpEnv) string {
+			return e.token(t, func(c map[string]any) { delete(c, "exp") })
+		}, false},
 		{"issued in the future", func(t *testing.T, e *stepUpEnv) string {
 			return e.token(t, func(c map[string]any) { c["iat"] = e.clock.Now().Add(time.Hour).Unix() })
 		}, false},
-		{"id token", func(t *testing.T, e *stepUpEnv) string { return e.token(t, func(c map[string]any) { c["token_use"] = "id" }) }, false},
+		{"id token", func(t *testing.T, e *stepUpEnv) string {
+			return e.token(t, func(c map[string]any) { c["token_use"] = "id" })
+		}, false},
 		{"another client", func(t *testing.T, e *stepUpEnv) string {
 			return e.token(t, func(c map[string]any) { c["client_id"] = "otherclient" })
 		}, false},
@@ -198,7 +202,9 @@ func TestAuthFlowStepUp(t *testing.T) {
 		{"another user name", func(t *testing.T, e *stepUpEnv) string {
 			return e.token(t, func(c map[string]any) { c["username"] = "bob" })
 		}, false},
-		{"another sub", func(t *testing.T, e *stepUpEnv) string { return e.token(t, func(c map[string]any) { c["sub"] = "0002" }) }, false},
+		{"another sub", func(t *testing.T, e *stepUpEnv) string {
+			return e.token(t, func(c map[string]any) { c["sub"] = "0002" })
+		}, false},
 		{"signed by another key", func(t *testing.T, e *stepUpEnv) string { return jwt(t, keys[1], "key-1", "RS256", e.claims()) }, false},
 		{"unknown key", func(t *testing.T, e *stepUpEnv) string { return jwt(t, keys[1], "key-2", "RS256", e.claims()) }, false},
 		{"alg none", func(t *testing.T, e *stepUpEnv) string {
