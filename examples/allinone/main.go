@@ -1,8 +1,9 @@
 // Command allinone is one Lambda function for every trigger of a user pool, and the
 // function that examples/deploy/template.yaml deploys. It combines the chains of the
-// per-trigger examples (presignup, postconfirm, pretoken, customauth, captcha,
-// custommessage, migrate), built by the same code (examples/internal/chains) and so
-// configured by the same environment variables as there.
+// per-trigger examples (presignup, postconfirm, pretoken, customauth, captcha, magiclink,
+// smsotp, stepup, custommessage, migrate), built by the same code
+// (examples/internal/chains) and so configured by the same environment variables as
+// there.
 // A trigger whose variables are all unset is still registered, as a pass-through that
 // answers Cognito exactly as it asked, so the function can be attached to every trigger
 // and features turned on by configuration alone.
@@ -15,12 +16,17 @@
 //	PreSignUp            DOMAINALLOWLIST, DOMAINDENYLIST, RATE_LIMIT_TABLE, RATE_LIMIT, RATE_LIMIT_WINDOW,
 //	                     INVITATIONS_TABLE, AUTO_CONFIRM, AUTO_CONFIRM_DOMAINS, AUTO_VERIFY_EMAIL
 //	PostConfirmation     GROUP, PROFILES_TABLE, WELCOME_FROM, WELCOME_TABLE, INVITATIONS_TABLE
-//	PreTokenGeneration   CLAIMS_TO_ADD_OR_OVERRIDE, CLAIMS_TO_SUPPRESS, CLAIMS_FROM_ATTRIBUTES, ENTITLEMENTS_TABLE
+//	PreTokenGeneration   CLAIMS_TO_ADD_OR_OVERRIDE, CLAIMS_TO_SUPPRESS, CLAIMS_FROM_ATTRIBUTES, ENTITLEMENTS_TABLE,
+//	                     CLAIMS_FROM_CLIENT_METADATA, CLAIMS_FROM_CLIENT_METADATA_MAX_LEN
 //	CustomMessage        CONFIRM_URL, REDIRECTURL, EMAILSUBJECT, EMAILMESSAGE, APP_NAME
 //	UserMigration        LEGACY_USERS_TABLE, LEGACY_ATTRIBUTES
-//	custom auth          RECAPTCHASECRET, RECAPTCHA_VERIFY_URL, RECAPTCHA_SITE_KEY (a CAPTCHA step),
-//	                     OTP_FROM, OTP_HMAC_KEY, OTP_TABLE (an email code step, after the CAPTCHA),
-//	                     CUSTOM_AUTH_PASSWORD (the password first)
+//	custom auth          STEP_UP, STEP_UP_CLIENT_IDS, STEP_UP_MAX_AGE, STEP_UP_ISSUER_BASE (an access
+//	                     token check first), RECAPTCHASECRET, RECAPTCHA_VERIFY_URL, RECAPTCHA_SITE_KEY
+//	                     (a CAPTCHA step), MAGIC_LINK_FROM, MAGIC_LINK_REDIRECT, MAGIC_LINK_TABLE,
+//	                     MAGIC_LINK_KMS_KEY_ID or MAGIC_LINK_HMAC_KEY, ... (a sign-in link step),
+//	                     OTP_FROM, OTP_HMAC_KEY, OTP_TABLE (an email code step), SMS_OTP,
+//	                     SMS_OTP_TABLE, SMS_SENDER_ID, SMS_ALLOW_UNVERIFIED (an SMS code step),
+//	                     in that order; CUSTOM_AUTH_PASSWORD (the password first)
 //
 // PreAuthentication and PostAuthentication are pass-throughs, registered as places to add
 // modules. Every configuration error is reported at start-up, all at once. AWS clients
