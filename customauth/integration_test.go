@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/lambda-triggers/cognito/customauth"
+	"github.com/lambda-triggers/cognito/customauth/kmssigner"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
 	"github.com/lambda-triggers/cognito/triggers/triggertest/awslocal"
 )
@@ -261,7 +262,7 @@ func TestIntegrationMagicLink(t *testing.T) {
 	srv := localServers(t)
 	table := srv.CreateTable(t, "", "pk", "")
 	hmacSigner := mustSigner(t)
-	kmsSigner := &customauth.KMSSigner{Client: newFakeKMS(t), KeyID: "alias/sign-in-links"}
+	kmsSigner := &kmssigner.Signer{Client: newFakeKMS(t), KeyID: "alias/sign-in-links"}
 	kmsSigner.Client.(*fakeKMS).keyID = kmsSigner.KeyID
 
 	type env struct {

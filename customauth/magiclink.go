@@ -81,7 +81,8 @@ type MagicLinkConfig struct {
 	// From is the sender address, verified in SES. Required.
 	From string
 
-	// Signer signs the links' tokens: [HMACSigner] or a [KMSSigner]. Required.
+	// Signer signs the links' tokens: [HMACSigner] or a kmssigner.Signer (package
+	// customauth/kmssigner). Required.
 	Signer LinkSigner
 
 	// Store keeps the one open link of each user (a salted hash of its token, never the
@@ -206,7 +207,7 @@ func newMagicLink(cfg MagicLinkConfig) (*magicLink, error) {
 	case cfg.From == "":
 		return nil, errors.New("customauth: magic link needs a From address")
 	case cfg.Signer == nil:
-		return nil, errors.New("customauth: magic link needs a Signer (HMACSigner or KMSSigner)")
+		return nil, errors.New("customauth: magic link needs a Signer (HMACSigner or kmssigner.Signer)")
 	case cfg.Store == nil:
 		return nil, errors.New("customauth: magic link needs a Store, which makes links single use")
 	case cfg.RedirectURL == "":

@@ -20,6 +20,7 @@ import (
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 
 	"github.com/lambda-triggers/cognito/customauth"
+	"github.com/lambda-triggers/cognito/customauth/kmssigner"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
 )
 
@@ -381,7 +382,7 @@ func TestAuthFlowMagicLinkNoLinkLooksTheSame(t *testing.T) {
 func TestAuthFlowMagicLinkKMS(t *testing.T) {
 	t.Parallel()
 	f := newFakeKMS(t)
-	env := newLinks(t, customauth.MagicLinkConfig{Signer: &customauth.KMSSigner{Client: f, KeyID: f.keyID}})
+	env := newLinks(t, customauth.MagicLinkConfig{Signer: &kmssigner.Signer{Client: f, KeyID: f.keyID}})
 	askForLink(t, env.sim(t, alice), requestLink)
 	_, token := env.mail.lastLink(t)
 	bad := token[:len(token)-4] + "AAAA"
@@ -401,7 +402,7 @@ func TestAuthFlowMagicLinkKMS(t *testing.T) {
 	}
 
 	other := newFakeKMS(t)
-	env2 := newLinks(t, customauth.MagicLinkConfig{Signer: &customauth.KMSSigner{Client: other, KeyID: other.keyID}})
+	env2 := newLinks(t, customauth.MagicLinkConfig{Signer: &kmssigner.Signer{Client: other, KeyID: other.keyID}})
 	sim = env2.sim(t, alice)
 	sim.Start()
 	if out := sim.AnswerWithMetadata(token, answerLink); out.Tokens {

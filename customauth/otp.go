@@ -84,7 +84,7 @@ type codeChannel struct {
 }
 
 // oneTimeCode is the machinery of the one-time code steps, [EmailOTPStep] and
-// [SMSOTPStep]: codes from crypto/rand, their keyed hash in the challenge, the session
+// [CodeStep]: codes from crypto/rand, their keyed hash in the challenge, the session
 // and the store, a constant-time check, expiry, the cooldown, single use and the limit
 // of wrong answers across sign-in attempts.
 type oneTimeCode struct {
@@ -259,6 +259,59 @@ func (o *oneTimeCode) verify(ctx context.Context, a *Answer) (bool, error) {
 		logger.LogAttrs(ctx, slog.LevelInfo, o.ch.logPrefix+": code already used, replaced or locked")
 	}
 	return ok, nil
+}
+
+// CodeConfig holds the settings every one-time code step shares; see [EmailOTPConfig]
+// for what each means. Zero fields take the same defaults.
+type CodeConfig struct {
+	Key        []byte // at least 32 bytes
+	CodeLength int
+	CodeTTL    time.Duration
+	Cooldown   time.Duration
+	Store      CodeStore
+	Now        func() time.Time
+}
+
+// CodeSender is how the codes of a [CodeStep] reach the user: package
+// customauth/smsotp's text messages, or a channel of your own.
+type CodeSender struct {
+	// Name is the step's name. It also keeps the step's keyed hashes and store records
+	// apart from other steps' (the store key gets "#<Name>").
+	Name string
+	// Recipient returns the destination to show and whether a code may be sent to it.
+	// For a user Cognito did not find, or one who may not get a code, it returns false
+	// and a destination that looks real: made up from the user name with a secret, the
+	// same on every attempt.
+	Recipient func(e *CreateEvent) (dest string, ok bool)
+	// Public sets the public parameters that show dest, masked.
+	Public func(c *Challenge, dest string)
+	// Send delivers code to dest.
+	Send func(ctx context.Context, dest, code string) error
+}
+
+// CodeStep returns a one-time code step with the machinery of [EmailOTPStep] (codes
+// from crypto/rand, only their keyed hash outside the message, a constant-time check,
+// the flow's limit of wrong answers, expiry, and with a Store the cooldown, single use
+// and wrong answers counted across sign-in attempts) and sender's delivery. Public
+// parameters are sender's and "codeLength". It reports a configuration error as
+// [EmailOTPStep] does, and a sender without a name or a function.
+func CodeStep(cfg CodeConfig, sender CodeSender) (Step, error) {
+	if sender.Name == "" || sender.Recipient == nil || sender.Public == nil || sender.Send == nil {
+		return Step{}, errors.New("customauth: a code sender needs a Name, Recipient, Public and Send")
+	}
+	o, err := codeSettings(sender.Name, cfg.Key, cfg.CodeLength, cfg.CodeTTL, cfg.Cooldown, cfg.Store, cfg.Now)
+	if err != nil {
+		return Step{}, err
+	}
+	o.ch = codeChannel{
+		logPrefix:   sender.Name,
+		hashLabel:   "customauth " + sender.Name + " v1",
+		storeSuffix: "#" + sender.Name,
+		recipient:   sender.Recipient,
+		public:      sender.Public,
+		deliver:     sender.Send,
+	}
+	return Step{Name: sender.Name, Create: o.create, Verify: o.verify}, nil
 }
 
 // codeSettings validates the settings every one-time code step shares and returns the

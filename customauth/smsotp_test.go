@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/lambda-triggers/cognito/customauth"
+	"github.com/lambda-triggers/cognito/customauth/smsotp"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
 )
 
@@ -66,7 +67,7 @@ type smsEnv struct {
 	logs  *triggertest.Logs
 }
 
-func newSMS(t *testing.T, cfg customauth.SMSOTPConfig, withStore bool, opts ...customauth.FlowOption) *smsEnv {
+func newSMS(t *testing.T, cfg smsotp.Config, withStore bool, opts ...customauth.FlowOption) *smsEnv {
 	t.Helper()
 	env := &smsEnv{clock: newClock(), sms: &phone{}, logs: &triggertest.Logs{}}
 	if cfg.Key == nil {
@@ -77,9 +78,9 @@ func newSMS(t *testing.T, cfg customauth.SMSOTPConfig, withStore bool, opts ...c
 		env.store = newMemStore()
 		cfg.Store = env.store
 	}
-	flow, err := customauth.SMSOTP(cfg, opts...)
+	flow, err := smsotp.Flow(cfg, opts...)
 	if err != nil {
-		t.Fatalf("SMSOTP: %v", err)
+		t.Fatalf("smsotp.Flow: %v", err)
 	}
 	env.flow = flow
 	return env
@@ -92,13 +93,13 @@ func (e *smsEnv) sim(t *testing.T, user triggertest.AuthUser, opts ...triggertes
 
 func TestAuthFlowSMSOTPRightCode(t *testing.T) {
 	t.Parallel()
-	env := newSMS(t, customauth.SMSOTPConfig{SenderID: "Example"}, false)
+	env := newSMS(t, smsotp.Config{SenderID: "Example"}, false)
 	sim := env.sim(t, bob)
 	step := sim.Start()
 	if got, want := keysOf(step.Public), []string{"USERNAME", "codeLength", "phone", "step"}; !slices.Equal(got, want) {
 		t.Fatalf("public parameters %v, want %v", got, want)
 	}
-	if step.Public["phone"] != "+*******0100" || step.Public["step"] != customauth.SMSOTPStepName {
+	if step.Public["phone"] != "+*******0100" || step.Public["step"] != smsotp.StepName {
 		t.Errorf("public parameters %v", step.Public)
 	}
 	if env.sms.count() != 1 {
@@ -135,7 +136,7 @@ func TestAuthFlowSMSOTPWrongCodesEndTheSignIn(t *testing.T) {
 	for _, withStore := range []bool{false, true} {
 		t.Run(fmt.Sprint("store=", withStore), func(t *testing.T) {
 			t.Parallel()
-			env := newSMS(t, customauth.SMSOTPConfig{}, withStore)
+			env := newSMS(t, smsotp.Config{}, withStore)
 			sim := env.sim(t, bob)
 			sim.Start()
 			code := env.sms.lastCode(t)
@@ -155,7 +156,7 @@ func TestAuthFlowSMSOTPStore(t *testing.T) {
 	t.Parallel()
 	t.Run("cooldown, single use, retries", func(t *testing.T) {
 		t.Parallel()
-		env := newSMS(t, customauth.SMSOTPConfig{}, true)
+		env := newSMS(t, smsotp.Config{}, true)
 		sim := env.sim(t, bob, triggertest.WithAuthRetries(2))
 		sim.Start()
 		if env.sms.count() != 1 {
@@ -179,7 +180,7 @@ func TestAuthFlowSMSOTPStore(t *testing.T) {
 	})
 	t.Run("expired", func(t *testing.T) {
 		t.Parallel()
-		env := newSMS(t, customauth.SMSOTPConfig{CodeTTL: time.Minute}, true, customauth.WithMaxWrongAnswers(1))
+		env := newSMS(t, smsotp.Config{CodeTTL: time.Minute}, true, customauth.WithMaxWrongAnswers(1))
 		sim := env.sim(t, bob)
 		sim.Start()
 		code := env.sms.lastCode(t)
@@ -195,14 +196,14 @@ func TestAuthFlowSMSOTPStore(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		text, err := customauth.SMSOTPStep(customauth.SMSOTPConfig{Key: testKey, SNS: sms, Store: store, Now: clk.Now})
+		text, err := smsotp.Step(smsotp.Config{Key: testKey, SNS: sms, Store: store, Now: clk.Now})
 		if err != nil {
 			t.Fatal(err)
 		}
 		flow := customauth.Must(customauth.NewFlow([]customauth.Step{email, text}))
 		sim := triggertest.NewAuthFlow(t, router(flow, &triggertest.Logs{}), bob, triggertest.WithAuthClock(clk.Now))
 		sim.Start()
-		if out := sim.Answer(mail.lastCode(t)); out.Public["step"] != customauth.SMSOTPStepName {
+		if out := sim.Answer(mail.lastCode(t)); out.Public["step"] != smsotp.StepName {
 			t.Fatalf("after the email code: %+v, want the SMS step", out)
 		}
 		if sms.count() != 1 {
@@ -219,7 +220,7 @@ func TestAuthFlowSMSOTPNoCodeLooksTheSame(t *testing.T) {
 	unverified := triggertest.AuthUser{UserName: "carol", Attributes: map[string]string{"phone_number": "+15555550111"}}
 	noPhone := triggertest.AuthUser{UserName: "dave", Attributes: map[string]string{"phone_number": "555-0100", "phone_number_verified": "true"}}
 	ghostPhone := triggertest.AuthUser{UserName: "ghost", NotFound: true}
-	env := newSMS(t, customauth.SMSOTPConfig{}, true)
+	env := newSMS(t, smsotp.Config{}, true)
 	ref := env.sim(t, bob)
 	refStep := ref.Start()
 	ref.Answer("000000")
@@ -248,7 +249,7 @@ func TestAuthFlowSMSOTPNoCodeLooksTheSame(t *testing.T) {
 	}
 
 	t.Run("unverified allowed", func(t *testing.T) {
-		env := newSMS(t, customauth.SMSOTPConfig{AllowUnverifiedPhone: true}, false)
+		env := newSMS(t, smsotp.Config{AllowUnverifiedPhone: true}, false)
 		sim := env.sim(t, unverified)
 		sim.Start()
 		if out := sim.Answer(env.sms.lastCode(t)); !out.Tokens {
@@ -259,7 +260,7 @@ func TestAuthFlowSMSOTPNoCodeLooksTheSame(t *testing.T) {
 
 func TestAuthFlowSMSOTPSendFails(t *testing.T) {
 	t.Parallel()
-	env := newSMS(t, customauth.SMSOTPConfig{}, true)
+	env := newSMS(t, smsotp.Config{}, true)
 	env.sms.err = fmt.Errorf("sns: throttled")
 	sim := env.sim(t, bob)
 	if out := sim.Start(); !out.Failed || out.Err.Code != triggertest.AuthUserLambdaValidation || strings.Contains(out.Err.Message, "throttled") {
@@ -276,22 +277,37 @@ func TestSMSOTPConfigErrors(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
 		name string
-		cfg  customauth.SMSOTPConfig
+		cfg  smsotp.Config
 		want string
 	}{
-		{"short key", customauth.SMSOTPConfig{Key: []byte("short")}, "hash key of at least 32 bytes"},
-		{"length", customauth.SMSOTPConfig{Key: testKey, CodeLength: 3}, "code length must be 4 to 12"},
-		{"ttl", customauth.SMSOTPConfig{Key: testKey, CodeTTL: time.Millisecond}, "code TTL"},
-		{"no code", customauth.SMSOTPConfig{Key: testKey, Message: "Sign in now"}, "does not show {{.Code}}"},
-		{"bad template", customauth.SMSOTPConfig{Key: testKey, Message: "{{.Code"}, "SMS message template"},
-		{"unknown field", customauth.SMSOTPConfig{Key: testKey, Message: "{{.Link}} {{.Code}}"}, "SMS message template"},
-		{"too long", customauth.SMSOTPConfig{Key: testKey, Message: strings.Repeat("x", 140) + "{{.Code}}"}, "more than 140"},
+		{"short key", smsotp.Config{Key: []byte("short")}, "hash key of at least 32 bytes"},
+		{"length", smsotp.Config{Key: testKey, CodeLength: 3}, "code length must be 4 to 12"},
+		{"ttl", smsotp.Config{Key: testKey, CodeTTL: time.Millisecond}, "code TTL"},
+		{"no code", smsotp.Config{Key: testKey, Message: "Sign in now"}, "does not show {{.Code}}"},
+		{"bad template", smsotp.Config{Key: testKey, Message: "{{.Code"}, "SMS message template"},
+		{"unknown field", smsotp.Config{Key: testKey, Message: "{{.Link}} {{.Code}}"}, "SMS message template"},
+		{"too long", smsotp.Config{Key: testKey, Message: strings.Repeat("x", 140) + "{{.Code}}"}, "more than 140"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if _, err := customauth.SMSOTPStep(tt.cfg); err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("SMSOTPStep: %v, want an error with %q", err, tt.want)
+			if _, err := smsotp.Step(tt.cfg); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("smsotp.Step: %v, want an error with %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestCodeStepNeedsASender(t *testing.T) {
+	t.Parallel()
+	send := func(context.Context, string, string) error { return nil }
+	for _, s := range []customauth.CodeSender{
+		{Recipient: func(*customauth.CreateEvent) (string, bool) { return "", false }, Public: func(*customauth.Challenge, string) {}, Send: send},
+		{Name: "PIGEON", Public: func(*customauth.Challenge, string) {}, Send: send},
+		{Name: "PIGEON", Recipient: func(*customauth.CreateEvent) (string, bool) { return "", false }, Send: send},
+		{Name: "PIGEON", Recipient: func(*customauth.CreateEvent) (string, bool) { return "", false }, Public: func(*customauth.Challenge, string) {}},
+	} {
+		if _, err := customauth.CodeStep(customauth.CodeConfig{Key: testKey}, s); err == nil {
+			t.Errorf("CodeStep accepted sender %+v", s)
+		}
 	}
 }

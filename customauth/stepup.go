@@ -94,7 +94,7 @@ type keySet struct {
 // signing in: signed (RS256) by a key of the pool's JWKS, issued by the event's pool for
 // one of ClientIDs, token_use "access", not expired, and naming the same user (username,
 // and sub when the event has it). Put it before a step that sends a code ([EmailOTPStep],
-// [SMSOTPStep]) to ask a signed-in user for a fresh code before a sensitive action: no
+// [CodeStep]) to ask a signed-in user for a fresh code before a sensitive action: no
 // code goes out before the token is checked. The challenge's answer is not used.
 //
 // The key set is fetched on first use and cached; a token signed with a key it lacks

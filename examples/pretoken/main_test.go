@@ -47,7 +47,7 @@ func TestEvent(t *testing.T) {
 			triggertest.WithClientMetadata("stepUpTransaction", "tx-42"), triggertest.WithClientMetadata("other", "x")), map[string]any{
 			"claimsOverrideDetails.claimsToAddOrOverride": map[string]any{"plan": "free", "beta": "true", "tier": "2", "tenant": "tenant-eu-0042",
 				"stepUpTransaction": "tx-42"},
-			"claimsOverrideDetails.claimsToSuppress":      []any{"email", "name"},
+			"claimsOverrideDetails.claimsToSuppress": []any{"email", "name"},
 		}, []string{"claimsOverrideDetails.groupOverrideDetails"}},
 		{"version 2", triggertest.FixtureVersion(triggers.TokenGenerationAuthentication, "2"), map[string]any{
 			"claimsAndScopeOverrideDetails.idTokenGeneration.claimsToAddOrOverride": map[string]any{

@@ -28,6 +28,7 @@ import (
 	"os"
 
 	"github.com/lambda-triggers/cognito/customauth"
+	"github.com/lambda-triggers/cognito/customauth/smsotp"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/customauthchain"
 	"github.com/lambda-triggers/cognito/examples/internal/envvar"
 	"github.com/lambda-triggers/cognito/triggers"
@@ -58,7 +59,7 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 	if password {
 		opts = append(opts, customauth.WithPassword())
 	}
-	flow, err := customauth.SMSOTP(cfg, opts...)
+	flow, err := smsotp.Flow(cfg, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("OTP_HMAC_KEY: %w", err)
 	}

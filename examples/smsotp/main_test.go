@@ -21,7 +21,7 @@ func TestStartupErrors(t *testing.T) {
 	t.Parallel()
 	exampletest.RequireStartupErrors(t, "smsotp: ", triggertest.Payload(triggers.DefineAuthChallengeAuthentication), []exampletest.StartupError{
 		{Name: "no key", Env: nil, Want: "missing environment variable OTP_HMAC_KEY"},
-		{Name: "short key", Env: []string{"OTP_HMAC_KEY=tiny-secret-value"}, Want: "OTP_HMAC_KEY: customauth: SMS OTP needs a hash key"},
+		{Name: "short key", Env: []string{"OTP_HMAC_KEY=tiny-secret-value"}, Want: "OTP_HMAC_KEY: customauth: SMS_OTP needs a hash key"},
 		{Name: "bad flag", Env: []string{testKey, "SMS_ALLOW_UNVERIFIED=maybe"}, Want: "SMS_ALLOW_UNVERIFIED: want true or false"},
 	}, "tiny-secret-value")
 }

@@ -29,7 +29,9 @@ import (
 	"os"
 
 	"github.com/lambda-triggers/cognito/customauth"
+	"github.com/lambda-triggers/cognito/customauth/smsotp"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/customauthchain"
+	"github.com/lambda-triggers/cognito/examples/internal/chains/customauthsteps"
 	"github.com/lambda-triggers/cognito/examples/internal/envvar"
 	"github.com/lambda-triggers/cognito/triggers"
 )
@@ -44,9 +46,10 @@ func main() {
 }
 
 // newRouter serves the step-up check and then the code step, each read from env by
-// examples/internal/chains/customauthchain (shared with examples/allinone).
+// examples/internal/chains/customauthsteps or customauthchain (shared with
+// examples/allinone).
 func newRouter(env func(string) string) (*triggers.Router, error) {
-	cfg, err := customauthchain.StepUpConfig(env)
+	cfg, err := customauthsteps.StepUpConfig(env)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +58,7 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 		return nil, fmt.Errorf("STEP_UP_ISSUER_BASE, STEP_UP_MAX_AGE: %w", err)
 	}
 	var code customauth.Step
-	email, byEmail, err := customauthchain.EmailOTPConfig(env)
+	email, byEmail, err := customauthsteps.EmailOTPConfig(env)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +78,7 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 		if err != nil {
 			return nil, err
 		}
-		if code, err = customauth.SMSOTPStep(sms); err != nil {
+		if code, err = smsotp.Step(sms); err != nil {
 			return nil, fmt.Errorf("OTP_HMAC_KEY: %w", err)
 		}
 	default:

@@ -1,8 +1,8 @@
-// Package customauthchain builds the custom authentication flow of examples/allinone, and
-// the steps that examples/customauth (the email code), examples/captcha (the CAPTCHA),
-// examples/magiclink, examples/smsotp and examples/stepup serve in flows of their own,
+// Package customauthchain builds the custom authentication flow of examples/allinone,
+// and the steps that examples/magiclink and examples/smsotp serve in flows of their own,
 // from environment variables, so that a variable means the same and a bad value gets the
-// same start-up error in each.
+// same start-up error in each. The steps without SNS or KMS clients are read by package
+// customauthsteps, which examples/customauth and examples/captcha use alone.
 package customauthchain
 
 import (
@@ -11,6 +11,9 @@ import (
 	"strings"
 
 	"github.com/lambda-triggers/cognito/customauth"
+	"github.com/lambda-triggers/cognito/customauth/kmssigner"
+	"github.com/lambda-triggers/cognito/customauth/smsotp"
+	"github.com/lambda-triggers/cognito/examples/internal/chains/customauthsteps"
 	"github.com/lambda-triggers/cognito/examples/internal/envvar"
 )
 
@@ -18,10 +21,10 @@ import (
 // it configures no step. Its steps run in this order, each when configured:
 //
 //	CUSTOM_AUTH_PASSWORD=true                                     the password (SRP) first
-//	STEP_UP=true, STEP_UP_CLIENT_IDS, STEP_UP_MAX_AGE, ...        a valid access token (see StepUpConfig)
-//	RECAPTCHASECRET, RECAPTCHA_VERIFY_URL, RECAPTCHA_SITE_KEY     a CAPTCHA (see CaptchaConfig)
+//	STEP_UP=true, STEP_UP_CLIENT_IDS, STEP_UP_MAX_AGE, ...        a valid access token (see customauthsteps)
+//	RECAPTCHASECRET, RECAPTCHA_VERIFY_URL, RECAPTCHA_SITE_KEY     a CAPTCHA (see customauthsteps)
 //	MAGIC_LINK_FROM, MAGIC_LINK_REDIRECT, MAGIC_LINK_TABLE, ...   a sign-in link (see MagicLinkConfig)
-//	OTP_FROM, OTP_HMAC_KEY, OTP_TABLE                             an emailed code (see EmailOTPConfig)
+//	OTP_FROM, OTP_HMAC_KEY, OTP_TABLE                             an emailed code (see customauthsteps)
 //	SMS_OTP=true, OTP_HMAC_KEY, SMS_OTP_TABLE, ...                a code by SMS (see SMSOTPConfig)
 //
 // The step-up check and the CAPTCHA come before anything that sends a message, so that
@@ -33,7 +36,7 @@ func FromEnv(env func(string) string) (*customauth.Flow, error) {
 		return nil, err
 	}
 	if stepUpOn {
-		stepUp, err := StepUpConfig(env)
+		stepUp, err := customauthsteps.StepUpConfig(env)
 		if err != nil {
 			return nil, err
 		}
@@ -43,7 +46,7 @@ func FromEnv(env func(string) string) (*customauth.Flow, error) {
 		}
 		steps = append(steps, step)
 	}
-	if cfg, ok := CaptchaConfig(env); ok {
+	if cfg, ok := customauthsteps.CaptchaConfig(env); ok {
 		step, err := customauth.CaptchaStep(cfg)
 		if err != nil {
 			return nil, fmt.Errorf("RECAPTCHASECRET, RECAPTCHA_VERIFY_URL: %w", err)
@@ -61,7 +64,7 @@ func FromEnv(env func(string) string) (*customauth.Flow, error) {
 		}
 		steps = append(steps, step)
 	}
-	cfg, ok, err := EmailOTPConfig(env)
+	cfg, ok, err := customauthsteps.EmailOTPConfig(env)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +84,7 @@ func FromEnv(env func(string) string) (*customauth.Flow, error) {
 		if err != nil {
 			return nil, err
 		}
-		step, err := customauth.SMSOTPStep(sms)
+		step, err := smsotp.Step(sms)
 		if err != nil {
 			return nil, fmt.Errorf("SMS_OTP, OTP_HMAC_KEY: %w", err)
 		}
@@ -107,55 +110,21 @@ func FromEnv(env func(string) string) (*customauth.Flow, error) {
 	return customauth.NewFlow(steps, opts...)
 }
 
-// CaptchaConfig returns the configuration of the CAPTCHA step, and false when
-// RECAPTCHASECRET is not set.
-func CaptchaConfig(env func(string) string) (customauth.CaptchaConfig, bool) {
-	secret := env("RECAPTCHASECRET")
-	if secret == "" {
-		return customauth.CaptchaConfig{}, false
-	}
-	return customauth.CaptchaConfig{
-		Secret:    secret,
-		VerifyURL: env("RECAPTCHA_VERIFY_URL"),
-		SiteKey:   env("RECAPTCHA_SITE_KEY"),
-	}, true
-}
-
-// EmailOTPConfig returns the configuration of the email one-time code step, and false
-// when OTP_FROM is not set. Codes go only to verified addresses, and with OTP_TABLE the
-// codes and wrong answers are kept in DynamoDB across sign-in attempts.
-func EmailOTPConfig(env func(string) string) (customauth.EmailOTPConfig, bool, error) {
-	from := env("OTP_FROM")
-	if from == "" {
-		return customauth.EmailOTPConfig{}, false, nil
-	}
-	key := env("OTP_HMAC_KEY")
-	if key == "" {
-		return customauth.EmailOTPConfig{}, false, errors.New(
-			"missing environment variable OTP_HMAC_KEY (a secret of at least 32 bytes that hashes sign-in codes), required with OTP_FROM")
-	}
-	cfg := customauth.EmailOTPConfig{From: from, Key: []byte(key), RequireVerifiedEmail: true}
-	if table := env("OTP_TABLE"); table != "" {
-		cfg.Store = &customauth.DynamoDBStore{Table: table}
-	}
-	return cfg, true, nil
-}
-
 // SMSOTPConfig returns the configuration of the SMS one-time code step (FromEnv adds it
 // when SMS_OTP is true). Codes go only to verified numbers unless SMS_ALLOW_UNVERIFIED is
 // true, and with SMS_OTP_TABLE the codes and wrong answers are kept in DynamoDB across
 // sign-in attempts (a table shared with OTP_TABLE keeps a record per step).
-func SMSOTPConfig(env func(string) string) (customauth.SMSOTPConfig, error) {
+func SMSOTPConfig(env func(string) string) (smsotp.Config, error) {
 	key := env("OTP_HMAC_KEY")
 	if key == "" {
-		return customauth.SMSOTPConfig{}, errors.New(
+		return smsotp.Config{}, errors.New(
 			"missing environment variable OTP_HMAC_KEY (a secret of at least 32 bytes that hashes sign-in codes)")
 	}
 	unverified, err := envvar.Bool(env, "SMS_ALLOW_UNVERIFIED")
 	if err != nil {
-		return customauth.SMSOTPConfig{}, err
+		return smsotp.Config{}, err
 	}
-	cfg := customauth.SMSOTPConfig{Key: []byte(key), SenderID: env("SMS_SENDER_ID"), AllowUnverifiedPhone: unverified}
+	cfg := smsotp.Config{Key: []byte(key), SenderID: env("SMS_SENDER_ID"), AllowUnverifiedPhone: unverified}
 	if table := env("SMS_OTP_TABLE"); table != "" {
 		cfg.Store = &customauth.DynamoDBStore{Table: table}
 	}
@@ -203,7 +172,7 @@ func MagicLinkConfig(env func(string) string) (customauth.MagicLinkConfig, bool,
 	case keyID != "" && secret != "":
 		return cfg, false, errors.New("MAGIC_LINK_KMS_KEY_ID and MAGIC_LINK_HMAC_KEY are both set: links are signed by one of them")
 	case keyID != "":
-		cfg.Signer = &customauth.KMSSigner{KeyID: keyID}
+		cfg.Signer = &kmssigner.Signer{KeyID: keyID}
 	case secret != "":
 		signer, err := customauth.HMACSigner([]byte(secret))
 		if err != nil {
@@ -218,21 +187,4 @@ func MagicLinkConfig(env func(string) string) (customauth.MagicLinkConfig, bool,
 			"or MAGIC_LINK_HMAC_KEY (a secret of at least 32 bytes), required with MAGIC_LINK_FROM")
 	}
 	return cfg, true, nil
-}
-
-// StepUpConfig returns the configuration of the step-up check (FromEnv adds it when
-// STEP_UP is true): the client must send a valid access token of an app client in
-// STEP_UP_CLIENT_IDS (default the sign-in's own) from a sign-in at most STEP_UP_MAX_AGE
-// ago (no limit when unset). STEP_UP_ISSUER_BASE replaces
-// https://cognito-idp.<region>.amazonaws.com, for tests and other partitions.
-func StepUpConfig(env func(string) string) (customauth.StepUpConfig, error) {
-	age, err := envvar.Duration(env, "STEP_UP_MAX_AGE", 0)
-	if err != nil {
-		return customauth.StepUpConfig{}, err
-	}
-	return customauth.StepUpConfig{
-		ClientIDs:  envvar.List(env("STEP_UP_CLIENT_IDS")),
-		MaxAge:     age,
-		IssuerBase: env("STEP_UP_ISSUER_BASE"),
-	}, nil
 }

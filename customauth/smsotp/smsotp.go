@@ -1,4 +1,14 @@
-package customauth
+// Package smsotp is a one-time code step of package customauth whose codes go by SMS
+// through SNS. It is a package of its own so that a function that sends no SMS does not
+// link the SNS client.
+//
+//	step, err := smsotp.Step(smsotp.Config{Store: &customauth.DynamoDBStore{Table: "sign-in-codes"}}) // key: OTP_HMAC_KEY
+//	if err != nil {
+//		log.Fatal(err)
+//	}
+//	flow := customauth.Must(customauth.NewFlow([]customauth.Step{step}))
+//	triggers.Start(flow.Register(triggers.NewRouter()))
+package smsotp
 
 import (
 	"context"
@@ -14,58 +24,58 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 
+	"github.com/lambda-triggers/cognito/customauth"
 	"github.com/lambda-triggers/cognito/internal/awsclient/lazysns"
 )
 
-// SMSOTPStepName is the name of the step [SMSOTPStep] returns.
-const SMSOTPStepName = "SMS_OTP"
+// StepName is the name of the step [Step] returns.
+const StepName = "SMS_OTP"
 
-// DefaultSMSMessage is the text of the code message when [SMSOTPConfig] sets none.
-const DefaultSMSMessage = "Your sign-in code is {{.Code}}. It expires in {{.Minutes}} minutes."
+// DefaultMessage is the text of the code message when [Config] sets none.
+const DefaultMessage = "Your sign-in code is {{.Code}}. It expires in {{.Minutes}} minutes."
 
 // maxSMSLength is the longest message sent: SNS splits longer texts into several
 // messages, each charged.
 const maxSMSLength = 140
 
-// SMSSender is the part of the SNS client that [SMSOTPConfig] uses; *sns.Client satisfies
-// it.
-type SMSSender interface {
+// SNSAPI is the part of the SNS client that [Config] uses; *sns.Client satisfies it.
+type SNSAPI interface {
 	Publish(ctx context.Context, in *sns.PublishInput, optFns ...func(*sns.Options)) (*sns.PublishOutput, error)
 }
 
-// SMSData is what the message template of [SMSOTPConfig] is executed with.
-type SMSData struct {
+// Data is what the message template of [Config] is executed with.
+type Data struct {
 	Code    string // the one-time code
 	Minutes int    // minutes until the code expires, rounded up
 }
 
-// SMSOTPConfig configures [SMSOTP] and [SMSOTPStep]. Zero fields take the defaults named
-// in their comments; Key, CodeLength, CodeTTL, Cooldown and Store mean what they mean in
-// [EmailOTPConfig].
-type SMSOTPConfig struct {
+// Config configures [Step] and [Flow]. Zero fields take the defaults named in their
+// comments; Key, CodeLength, CodeTTL, Cooldown and Store mean what they mean in
+// customauth.EmailOTPConfig.
+type Config struct {
 	// Key is the secret key of the keyed hash that stands in for the code everywhere
 	// outside the message. At least 32 bytes. Empty: the value of OTP_HMAC_KEY.
 	Key []byte
 
-	// CodeLength is the number of digits: 4 to 12, [DefaultCodeLength] when zero.
+	// CodeLength is the number of digits: 4 to 12, customauth.DefaultCodeLength when zero.
 	CodeLength int
 
-	// CodeTTL is how long a code is accepted after it is sent: [DefaultCodeTTL] when zero.
+	// CodeTTL is how long a code is accepted after it is sent: customauth.DefaultCodeTTL when zero.
 	CodeTTL time.Duration
 
 	// Cooldown is how long after sending a code no other message goes to the same user
-	// (with a Store). [DefaultCodeCooldown] when zero; negative turns it off.
+	// (with a Store). customauth.DefaultCodeCooldown when zero; negative turns it off.
 	Cooldown time.Duration
 
 	// Store keeps one record per user across sign-in attempts; see
-	// [EmailOTPConfig].Store. A store shared with [EmailOTPStep] keeps a record per step.
-	Store CodeStore
+	// customauth.EmailOTPConfig. A store shared with another step keeps a record per step.
+	Store customauth.CodeStore
 
 	// SNS sends the message. Nil: the process-wide SNS client, created on first use.
-	SNS SMSSender
+	SNS SNSAPI
 
-	// Message is a text/template template executed with [SMSData]; it must show the
-	// code and render to at most 140 characters. [DefaultSMSMessage] when empty.
+	// Message is a text/template template executed with [Data]; it must show the code
+	// and render to at most 140 characters. [DefaultMessage] when empty.
 	Message string
 
 	// SenderID, when set, is the sender ID shown where carriers support one.
@@ -84,93 +94,93 @@ type SMSOTPConfig struct {
 }
 
 type smsOTP struct {
-	*oneTimeCode
-	cfg     SMSOTPConfig
+	cfg     Config
+	key     []byte
+	ttl     time.Duration
 	message *texttemplate.Template
 	attr    string
 }
 
-// SMSOTPStep returns a step that sends a one-time code by SMS through SNS (Publish to a
-// phone number, as a transactional message) and accepts it as the answer. It gives the
-// guarantees of [EmailOTPStep], by the same machinery: codes from crypto/rand, only
-// their keyed hash outside the message, a constant-time check, the flow's limit of wrong
-// answers, expiry, and with a Store the cooldown, single use and wrong answers counted
-// across sign-in attempts. Public parameters are "phone" (the number, masked to its
-// last four digits, such as "+*******0100") and "codeLength".
+// Step returns a step that sends a one-time code by SMS through SNS (Publish to a phone
+// number, as a transactional message) and accepts it as the answer: customauth.CodeStep
+// with an SNS sender, so with the guarantees of customauth.EmailOTPStep. Public
+// parameters are "phone" (the number, masked to its last four digits, such as
+// "+*******0100") and "codeLength".
 //
 // Codes go only to verified numbers in E.164 form unless AllowUnverifiedPhone is set.
 // For a user Cognito did not find, or one without a usable number, nothing is sent and
-// the challenge looks the same from outside: a masked number derived from the user name
+// the challenge looks the same from outside: a masked number made up from the user name
 // with the key, the same parameters and tries, and a failure at the end.
 //
 // It reports a configuration error: a missing or short key, a code length or TTL out of
 // range, or a message template that does not parse, does not show the code or is longer
 // than 140 characters.
-func SMSOTPStep(cfg SMSOTPConfig) (Step, error) {
-	o, err := newSMSOTP(cfg)
-	if err != nil {
-		return Step{}, err
-	}
-	return Step{Name: SMSOTPStepName, Create: o.create, Verify: o.verify}, nil
-}
-
-// SMSOTP returns a flow whose one step is [SMSOTPStep]: passwordless sign-in by a code
-// sent by SMS, or, with [WithPassword], the password and then the code.
-func SMSOTP(cfg SMSOTPConfig, opts ...FlowOption) (*Flow, error) {
-	s, err := SMSOTPStep(cfg)
-	if err != nil {
-		return nil, err
-	}
-	return NewFlow([]Step{s}, opts...)
-}
-
-func newSMSOTP(cfg SMSOTPConfig) (*smsOTP, error) {
+func Step(cfg Config) (customauth.Step, error) {
 	key := cfg.Key
 	if len(key) == 0 {
-		key = []byte(os.Getenv(OTPKeyEnv))
+		key = []byte(os.Getenv(customauth.OTPKeyEnv))
 	}
-	code, err := codeSettings("SMS OTP", key, cfg.CodeLength, cfg.CodeTTL, cfg.Cooldown, cfg.Store, cfg.Now)
-	if err != nil {
-		return nil, err
+	o := &smsOTP{cfg: cfg, key: key, ttl: cfg.CodeTTL, attr: cfg.PhoneAttribute}
+	if o.ttl <= 0 {
+		o.ttl = customauth.DefaultCodeTTL // CodeStep refuses a negative TTL
 	}
-	o := &smsOTP{oneTimeCode: code, cfg: cfg, attr: cfg.PhoneAttribute}
 	if o.attr == "" {
 		o.attr = "phone_number"
 	}
-	if o.message, err = texttemplate.New("sms").Parse(orDefault(cfg.Message, DefaultSMSMessage)); err != nil {
-		return nil, fmt.Errorf("customauth: SMS message template: %w", err)
+	var err error
+	if o.message, err = texttemplate.New("sms").Parse(orDefault(cfg.Message, DefaultMessage)); err != nil {
+		return customauth.Step{}, fmt.Errorf("customauth: SMS message template: %w", err)
 	}
-	probe := strings.Repeat("7", o.length)
-	text, err := o.render(SMSData{Code: probe, Minutes: int((o.ttl + time.Minute - 1) / time.Minute)})
+	length := cfg.CodeLength
+	if length <= 0 {
+		length = customauth.DefaultCodeLength
+	}
+	probe := strings.Repeat("7", length)
+	text, err := o.render(probe)
 	switch {
 	case err != nil:
-		return nil, fmt.Errorf("customauth: SMS message template: %w", err)
+		return customauth.Step{}, fmt.Errorf("customauth: SMS message template: %w", err)
 	case !strings.Contains(text, probe):
-		return nil, errors.New("customauth: the SMS message template does not show {{.Code}}")
+		return customauth.Step{}, errors.New("customauth: the SMS message template does not show {{.Code}}")
 	case len(text) > maxSMSLength:
-		return nil, fmt.Errorf("customauth: the SMS message is %d characters long, more than %d", len(text), maxSMSLength)
+		return customauth.Step{}, fmt.Errorf("customauth: the SMS message is %d characters long, more than %d", len(text), maxSMSLength)
 	}
-	o.ch = codeChannel{
-		logPrefix:   "SMS OTP",
-		hashLabel:   "customauth SMS OTP v1",
-		storeSuffix: "#" + SMSOTPStepName,
-		recipient:   o.recipient,
-		public:      func(c *Challenge, phone string) { c.Public["phone"] = maskPhone(phone) },
-		deliver:     o.send,
-	}
-	return o, nil
+	return customauth.CodeStep(customauth.CodeConfig{Key: key, CodeLength: cfg.CodeLength, CodeTTL: cfg.CodeTTL,
+		Cooldown: cfg.Cooldown, Store: cfg.Store, Now: cfg.Now}, customauth.CodeSender{
+		Name:      StepName,
+		Recipient: o.recipient,
+		Public:    func(c *customauth.Challenge, phone string) { c.Public["phone"] = maskPhone(phone) },
+		Send:      o.send,
+	})
 }
 
-func (o *smsOTP) render(d SMSData) (string, error) {
+// Flow returns a flow whose one step is [Step]: passwordless sign-in by a code sent by
+// SMS, or, with customauth.WithPassword, the password and then the code.
+func Flow(cfg Config, opts ...customauth.FlowOption) (*customauth.Flow, error) {
+	s, err := Step(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return customauth.NewFlow([]customauth.Step{s}, opts...)
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func (o *smsOTP) render(code string) (string, error) {
 	var b strings.Builder
-	if err := o.message.Execute(&b, d); err != nil {
+	if err := o.message.Execute(&b, Data{Code: code, Minutes: int((o.ttl + time.Minute - 1) / time.Minute)}); err != nil {
 		return "", err
 	}
 	return b.String(), nil
 }
 
 // recipient returns the number to show (masked) and whether a code may be sent to it.
-func (o *smsOTP) recipient(e *CreateEvent) (string, bool) {
+func (o *smsOTP) recipient(e *customauth.CreateEvent) (string, bool) {
 	if e.Request.UserNotFound {
 		return o.decoyPhone(e.UserName), false
 	}
@@ -185,7 +195,7 @@ func (o *smsOTP) recipient(e *CreateEvent) (string, bool) {
 }
 
 func (o *smsOTP) send(ctx context.Context, phone, code string) error {
-	text, err := o.render(SMSData{Code: code, Minutes: int((o.ttl + time.Minute - 1) / time.Minute)})
+	text, err := o.render(code)
 	if err != nil {
 		return err
 	}
