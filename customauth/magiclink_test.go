@@ -110,7 +110,7 @@ type linkEnv struct {
 	logs  *triggertest.Logs
 }
 
-func newLinks(t *testing.T, cfg customauth.MagicLinkConfig, opts ...customauth.FlowOption) *linkEnv {
+func newLinks(t testing.TB, cfg customauth.MagicLinkConfig, opts ...customauth.FlowOption) *linkEnv {
 	t.Helper()
 	env := &linkEnv{clock: newClock(), mail: &mailbox{}, store: newMemStore(), logs: &triggertest.Logs{}}
 	cfg.From, cfg.SES, cfg.Store, cfg.Now, cfg.DecoyKey = "sign-in@example.com", env.mail, env.store, env.clock.Now, testKey
@@ -128,7 +128,7 @@ func newLinks(t *testing.T, cfg customauth.MagicLinkConfig, opts ...customauth.F
 	return env
 }
 
-func mustSigner(t *testing.T) customauth.LinkSigner {
+func mustSigner(t testing.TB) customauth.LinkSigner {
 	t.Helper()
 	s, err := customauth.HMACSigner([]byte("link-signing-key-0123456789abcdefghijklmnop"))
 	if err != nil {

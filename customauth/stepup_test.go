@@ -40,7 +40,7 @@ type jwksServer struct {
 	fetches atomic.Int32
 }
 
-func newJWKSServer(t *testing.T, kids ...string) *jwksServer {
+func newJWKSServer(t testing.TB, kids ...string) *jwksServer {
 	t.Helper()
 	keys, err := rsaKeys()
 	if err != nil {
@@ -103,7 +103,7 @@ type stepUpEnv struct {
 }
 
 // newStepUp is a flow of the step-up check and then an email code.
-func newStepUp(t *testing.T, cfg customauth.StepUpConfig) *stepUpEnv {
+func newStepUp(t testing.TB, cfg customauth.StepUpConfig) *stepUpEnv {
 	t.Helper()
 	env := &stepUpEnv{clock: newClock(), jwks: newJWKSServer(t, "key-1"), mail: &mailbox{}}
 	cfg.IssuerBase, cfg.HTTPClient, cfg.Now = env.jwks.URL, env.jwks.Client(), env.clock.Now
