@@ -29,7 +29,7 @@ const appPage = "https://app.example.com/sign-in"
 var linkRE = regexp.MustCompile(`(https?://[^\s"#]+)#magic_link=([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)`)
 
 // tokenIn returns the page and token of the link in an email's text body.
-func tokenIn(t *testing.T, text string) (page, token string) {
+func tokenIn(t testing.TB, text string) (page, token string) {
 	t.Helper()
 	m := linkRE.FindStringSubmatch(text)
 	if m == nil {
@@ -38,7 +38,7 @@ func tokenIn(t *testing.T, text string) (page, token string) {
 	return m[1], m[2]
 }
 
-func (m *mailbox) lastLink(t *testing.T) (page, token string) {
+func (m *mailbox) lastLink(t testing.TB) (page, token string) {
 	t.Helper()
 	m.mu.Lock()
 	defer m.mu.Unlock()

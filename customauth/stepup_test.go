@@ -77,7 +77,7 @@ func (s *jwksServer) add(kid string, k *rsa.PrivateKey) {
 }
 
 // jwt signs claims with key under kid, RS256 unless alg says otherwise.
-func jwt(t *testing.T, key *rsa.PrivateKey, kid, alg string, claims map[string]any) string {
+func jwt(t testing.TB, key *rsa.PrivateKey, kid, alg string, claims map[string]any) string {
 	t.Helper()
 	enc := func(v any) string {
 		b, err := json.Marshal(v)
@@ -129,7 +129,7 @@ func (e *stepUpEnv) claims() map[string]any {
 	}
 }
 
-func (e *stepUpEnv) token(t *testing.T, change func(map[string]any)) string {
+func (e *stepUpEnv) token(t testing.TB, change func(map[string]any)) string {
 	c := e.claims()
 	if change != nil {
 		change(c)
