@@ -326,6 +326,15 @@ func TestIntegrationMagicLink(t *testing.T) {
 					t.Fatal("a replayed link signed in")
 				}
 			})
+			t.Run("an unknown user gets the same challenges and no email", func(t *testing.T) {
+				t.Parallel()
+				e := newEnv(t, signer)
+				e.user = triggertest.AuthUser{UserName: e.user.UserName, NotFound: true}
+				askForLink(t, e.r(), requestLink)
+				if n := len(e.links()); n != 0 {
+					t.Fatalf("%d links to an unknown user", n)
+				}
+			})
 			t.Run("refused", func(t *testing.T) {
 				t.Parallel()
 				e := newEnv(t, signer)

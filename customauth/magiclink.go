@@ -177,7 +177,8 @@ type magicLink struct {
 //
 // For a user Cognito did not find, or one without a verified address, no email is sent
 // and the challenges look the same: the same parameters and states, a masked address
-// derived from the user name, the same signing and store read, and a failure at the end.
+// derived from the user name, the same signing, store read and (conditional, refused)
+// store write, and a failure at the end; only the email is not sent.
 // A redirect that is not allowed sends nothing either.
 //
 // It reports a configuration error: no From, Signer, Store or RedirectURL, an allow list
@@ -347,8 +348,13 @@ func (m *magicLink) request(ctx context.Context, e *CreateEvent, addr string, de
 		return err
 	}
 	if !deliverable {
-		// Signed and read like a real link, so that KMS and the store see the same
-		// calls; nothing is stored or sent.
+		// Signed, read and written like a real link, so that KMS and the store see the
+		// same calls: the write is conditional on a link id that no record holds, so it
+		// changes nothing. No email is sent.
+		if _, err := m.cfg.Store.Put(ctx, key, CodeRecord{CodeID: payload.ID, Hash: "-",
+			IssuedAt: now, ExpiresAt: now.Add(m.ttl)}, randomID()); err != nil {
+			return fmt.Errorf("store link record: %w", err)
+		}
 		logger.LogAttrs(ctx, slog.LevelInfo, "magic link: no link sent", slog.Bool("userNotFound", e.Request.UserNotFound))
 		return nil
 	}

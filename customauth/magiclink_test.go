@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -376,6 +377,9 @@ func TestAuthFlowMagicLinkNoLinkLooksTheSame(t *testing.T) {
 	}
 	if env.mail.count() != 1 {
 		t.Errorf("%d emails, want only alice's", env.mail.count())
+	}
+	if keys := slices.Collect(maps.Keys(env.store.recs)); !slices.Equal(keys, []string{"us-east-1_EXAMPLE#alice#MAGIC_LINK"}) {
+		t.Errorf("store records %v, want only alice's", keys)
 	}
 }
 
