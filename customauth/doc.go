@@ -13,6 +13,12 @@
 //
 // Ready flows and steps:
 //   - [EmailOTP] / [EmailOTPStep]: a one-time code sent by email through SES v2;
+//   - [CodeStep]: the same machinery with a delivery of your own, such as package
+//     customauth/smsotp's SMS through SNS;
+//   - [MagicLink] / [MagicLinkStep]: a sign-in link by email that works in any browser,
+//     its token signed by [HMACSigner] or a KMS key (package customauth/kmssigner);
+//   - [StepUpStep]: a valid access token of the user, in client metadata, before a step
+//     that sends a fresh code;
 //   - [Captcha], [PasswordThenCaptcha] / [CaptchaStep]: a reCAPTCHA (v2 or v3), hCaptcha
 //     or Turnstile token as the answer;
 //   - [StaticAnswer] / [StaticAnswerStep]: one fixed answer, scaffolding only.

@@ -1,19 +1,14 @@
 package customauth
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	htmltemplate "html/template"
-	"log/slog"
 	"os"
-	"strconv"
 	"strings"
 	texttemplate "text/template"
 	"time"
@@ -22,7 +17,6 @@ import (
 	sestypes "github.com/aws/aws-sdk-go-v2/service/sesv2/types"
 
 	"github.com/lambda-triggers/cognito/internal/awsclient/lazyses"
-	"github.com/lambda-triggers/cognito/triggers"
 )
 
 // EmailOTPStepName is the name of the step [EmailOTPStep] returns.
@@ -114,16 +108,10 @@ type EmailOTPConfig struct {
 
 // emailOTP is a validated EmailOTPConfig.
 type emailOTP struct {
-	cfg     EmailOTPConfig
-	key     []byte
-	length  int
-	ttl     time.Duration
-	cool    time.Duration
-	subject *texttemplate.Template
-	text    *texttemplate.Template
-	html    *htmltemplate.Template
-	attr    string
-	now     func() time.Time
+	*oneTimeCode
+	cfg  EmailOTPConfig
+	mail *mailer
+	attr string
 }
 
 // EmailOTPStep returns a step that emails a one-time code and accepts it as the answer.
@@ -167,59 +155,42 @@ func EmailOTP(cfg EmailOTPConfig, opts ...FlowOption) (*Flow, error) {
 }
 
 func newEmailOTP(cfg EmailOTPConfig) (*emailOTP, error) {
-	o := &emailOTP{cfg: cfg, key: cfg.Key, length: cfg.CodeLength, ttl: cfg.CodeTTL,
-		cool: cfg.Cooldown, attr: cfg.EmailAttribute, now: cfg.Now}
 	if cfg.From == "" {
 		return nil, errors.New("customauth: email OTP needs a From address")
 	}
-	if len(o.key) == 0 {
-		o.key = []byte(os.Getenv(OTPKeyEnv))
+	key := cfg.Key
+	if len(key) == 0 {
+		key = []byte(os.Getenv(OTPKeyEnv))
 	}
-	if len(o.key) < minKeyLen {
-		return nil, fmt.Errorf("customauth: email OTP needs a hash key of at least %d bytes (Key or %s)", minKeyLen, OTPKeyEnv)
+	code, err := codeSettings("email OTP", key, cfg.CodeLength, cfg.CodeTTL, cfg.Cooldown, cfg.Store, cfg.Now)
+	if err != nil {
+		return nil, err
 	}
-	o.key = bytes.Clone(o.key)
-	if o.length == 0 {
-		o.length = DefaultCodeLength
-	}
-	if o.length < 4 || o.length > 12 {
-		return nil, fmt.Errorf("customauth: code length must be 4 to 12, got %d", o.length)
-	}
-	switch {
-	case o.ttl == 0:
-		o.ttl = DefaultCodeTTL
-	case o.ttl < time.Second:
-		return nil, fmt.Errorf("customauth: code TTL must be at least a second, got %s", o.ttl)
-	}
-	switch {
-	case o.cool == 0:
-		o.cool = DefaultCodeCooldown
-	case o.cool < 0:
-		o.cool = 0
-	}
+	o := &emailOTP{oneTimeCode: code, cfg: cfg, attr: cfg.EmailAttribute}
 	if o.attr == "" {
 		o.attr = "email"
 	}
-	if o.now == nil {
-		o.now = time.Now
-	}
-	var err error
-	if o.subject, err = texttemplate.New("subject").Parse(orDefault(cfg.Subject, DefaultEmailSubject)); err != nil {
-		return nil, fmt.Errorf("customauth: email subject template: %w", err)
-	}
-	if o.text, err = texttemplate.New("text").Parse(orDefault(cfg.Text, DefaultEmailText)); err != nil {
-		return nil, fmt.Errorf("customauth: email text template: %w", err)
-	}
-	if o.html, err = htmltemplate.New("html").Parse(orDefault(cfg.HTML, DefaultEmailHTML)); err != nil {
-		return nil, fmt.Errorf("customauth: email HTML template: %w", err)
-	}
-	const probe = "4071"
-	_, text, html, err := o.render(EmailData{Code: probe, Minutes: 5, Email: "user@example.com"})
+	o.mail, err = newMailer(mailConfig{
+		From: cfg.From, SES: cfg.SES, ConfigurationSet: cfg.ConfigurationSet,
+		Subject: orDefault(cfg.Subject, DefaultEmailSubject),
+		Text:    orDefault(cfg.Text, DefaultEmailText),
+		HTML:    orDefault(cfg.HTML, DefaultEmailHTML),
+	}, EmailData{Code: "4071", Minutes: 5, Email: "user@example.com"}, "4071", "{{.Code}}")
 	if err != nil {
-		return nil, fmt.Errorf("customauth: email templates: %w", err)
+		return nil, err
 	}
-	if !strings.Contains(text, probe) && !strings.Contains(html, probe) {
-		return nil, errors.New("customauth: neither the text nor the HTML email template shows {{.Code}}")
+	o.ch = codeChannel{
+		logPrefix: "email OTP",
+		hashLabel: "customauth email OTP v1",
+		recipient: o.recipient,
+		public:    func(c *Challenge, addr string) { c.Public["email"] = maskEmail(addr) },
+		deliver: func(ctx context.Context, addr, code string) error {
+			return o.mail.send(ctx, addr, EmailData{
+				Code:    code,
+				Minutes: int((o.ttl + time.Minute - 1) / time.Minute),
+				Email:   addr,
+			})
+		},
 	}
 	return o, nil
 }
@@ -256,65 +227,6 @@ func NewCode(length int) (string, error) {
 	return string(out), nil
 }
 
-// randomID returns 128 random bits, base64url encoded.
-func randomID() string { return randomB64(16) }
-
-// randomB64 returns n random bytes, base64url encoded.
-func randomB64(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// issued is one code as the challenge, the session and the store know it: never the code
-// itself.
-type issued struct {
-	codeID   string
-	issuedAt time.Time // millisecond precision, as stored
-	hash     string    // base64url HMAC
-}
-
-// Private parameter keys of the email OTP step.
-const (
-	paramCodeHash = "codeHash"
-	paramCodeID   = "codeId"
-	paramIssuedAt = "issuedAt"
-	paramNonce    = "nonce"
-)
-
-// The carry is "v1.<code id>.<issue time, unix ms>.<hash>".
-const carryVersion = "v1"
-
-func (c issued) carry() string {
-	return strings.Join([]string{carryVersion, c.codeID, strconv.FormatInt(c.issuedAt.UnixMilli(), 10), c.hash}, ".")
-}
-
-func parseCarry(s string) (issued, bool) {
-	parts := strings.Split(s, ".")
-	if len(parts) != 4 || parts[0] != carryVersion || parts[1] == "" || parts[3] == "" {
-		return issued{}, false
-	}
-	ms, err := strconv.ParseInt(parts[2], 10, 64)
-	if err != nil {
-		return issued{}, false
-	}
-	return issued{codeID: parts[1], issuedAt: time.UnixMilli(ms), hash: parts[3]}, true
-}
-
-// hash is the keyed hash of code as issued to the user of e at issuedAt under codeID.
-// Binding the pool, user, id and time keeps a hash from standing for any other code.
-func (o *emailOTP) hash(poolID, userName, codeID string, issuedAt time.Time, code string) []byte {
-	m := hmac.New(sha256.New, o.key)
-	for _, s := range []string{"customauth email OTP v1", poolID, userName, codeID,
-		strconv.FormatInt(issuedAt.UnixMilli(), 10), code} {
-		m.Write([]byte(s))
-		m.Write([]byte{0})
-	}
-	return m.Sum(nil)
-}
-
-func storeKey(h *triggers.Header) string { return h.UserPoolID + "#" + h.UserName }
-
 // recipient returns the address to show (masked) and whether a code may be sent to it.
 func (o *emailOTP) recipient(e *CreateEvent) (string, bool) {
 	if e.Request.UserNotFound {
@@ -330,180 +242,71 @@ func (o *emailOTP) recipient(e *CreateEvent) (string, bool) {
 	return addr, true
 }
 
-func (o *emailOTP) create(ctx context.Context, c *Challenge) error {
-	e := c.Event
-	now := o.now()
-	logger := triggers.Logger(ctx)
-	addr, deliverable := o.recipient(e)
+// mailConfig is what [mailer] sends with.
+type mailConfig struct {
+	From, ConfigurationSet string
+	SES                    EmailSender
+	Subject, Text, HTML    string // templates
+}
 
-	// A later attempt in the same sign-in keeps the code already sent while it is valid.
-	if prev, ok := parseCarry(c.Previous); ok && now.Before(prev.issuedAt.Add(o.ttl)) {
-		o.fill(c, addr, prev)
-		logger.LogAttrs(ctx, slog.LevelDebug, "email OTP: same code, next attempt", slog.Int("attempt", c.Attempt))
-		return nil
-	}
-	if !deliverable {
-		// Looks like a sent code from outside; its hash matches no answer.
-		decoy := issued{codeID: randomID(), issuedAt: now.Truncate(time.Millisecond), hash: randomB64(sha256.Size)}
-		o.fill(c, addr, decoy)
-		logger.LogAttrs(ctx, slog.LevelInfo, "email OTP: no code sent", slog.Bool("userNotFound", e.Request.UserNotFound))
-		return nil
-	}
+// mailer renders and sends the emails of the steps that send one: a text/template
+// subject and text body and an html/template HTML body, through SES v2.
+type mailer struct {
+	cfg     mailConfig
+	subject *texttemplate.Template
+	text    *texttemplate.Template
+	html    *htmltemplate.Template
+}
 
-	key := storeKey(&e.Header)
-	replaces := ""
-	if o.cfg.Store != nil {
-		rec, err := o.cfg.Store.Get(ctx, key)
-		if err != nil {
-			return fmt.Errorf("read code record: %w", err)
-		}
-		if rec != nil && o.reusable(rec, now) {
-			o.fill(c, addr, rec.issued())
-			logger.LogAttrs(ctx, slog.LevelInfo, "email OTP: code sent recently, not sending another")
-			return nil
-		}
-		if rec != nil {
-			replaces = rec.CodeID
-		}
+// newMailer parses the templates and renders them with probe, whose text or HTML body
+// must show secret: a template that leaves out the code or link is refused, naming
+// field, the placeholder it should use.
+func newMailer(cfg mailConfig, probe any, secret, field string) (*mailer, error) {
+	m := &mailer{cfg: cfg}
+	var err error
+	if m.subject, err = texttemplate.New("subject").Parse(cfg.Subject); err != nil {
+		return nil, fmt.Errorf("customauth: email subject template: %w", err)
 	}
-
-	code, err := NewCode(o.length)
+	if m.text, err = texttemplate.New("text").Parse(cfg.Text); err != nil {
+		return nil, fmt.Errorf("customauth: email text template: %w", err)
+	}
+	if m.html, err = htmltemplate.New("html").Parse(cfg.HTML); err != nil {
+		return nil, fmt.Errorf("customauth: email HTML template: %w", err)
+	}
+	_, text, html, err := m.render(probe)
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("customauth: email templates: %w", err)
 	}
-	iss := issued{codeID: randomID(), issuedAt: now.Truncate(time.Millisecond)}
-	iss.hash = base64.RawURLEncoding.EncodeToString(o.hash(e.UserPoolID, e.UserName, iss.codeID, iss.issuedAt, code))
-	if o.cfg.Store != nil {
-		rec := CodeRecord{CodeID: iss.codeID, Hash: iss.hash, IssuedAt: iss.issuedAt, ExpiresAt: iss.issuedAt.Add(o.ttl)}
-		stored, err := o.cfg.Store.Put(ctx, key, rec, replaces)
-		if err != nil {
-			return fmt.Errorf("store code record: %w", err)
-		}
-		if !stored {
-			// A concurrent invocation (Cognito retrying this one) stored its code
-			// first and sends that one: ask for it, so that the user gets one email.
-			winner, err := o.cfg.Store.Get(ctx, key)
-			if err != nil {
-				return fmt.Errorf("read code record: %w", err)
-			}
-			if winner == nil || !o.reusable(winner, now) {
-				return errors.New("code record changed while a code was being issued")
-			}
-			o.fill(c, addr, winner.issued())
-			return nil
-		}
+	if !strings.Contains(text, secret) && !strings.Contains(html, secret) {
+		return nil, fmt.Errorf("customauth: neither the text nor the HTML email template shows %s", field)
 	}
-	if err := o.send(ctx, addr, code); err != nil {
-		if o.cfg.Store != nil {
-			// Forget the code nobody received, so that a retry sends one; also when
-			// the send failed because the budget ran out.
-			cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
-			derr := o.cfg.Store.Delete(cleanup, key, iss.codeID)
-			cancel()
-			if derr != nil {
-				logger.LogAttrs(ctx, slog.LevelWarn, "email OTP: remove unsent code record",
-					slog.String("error", derr.Error()))
-			}
-		}
-		return fmt.Errorf("send code email: %w", err)
-	}
-	o.fill(c, addr, iss)
-	logger.LogAttrs(ctx, slog.LevelInfo, "email OTP: code sent", slog.Int("attempt", c.Attempt))
-	return nil
+	return m, nil
 }
 
-// reusable reports whether a stored code is to be asked for again instead of sending a
-// new one: it was sent within the cooldown, has not signed anyone in, and has not
-// expired. A code that has had too many wrong answers is reused too, so that no email
-// goes out within the cooldown; it can no longer be answered.
-func (o *emailOTP) reusable(rec *CodeRecord, now time.Time) bool {
-	return rec.UsedBy == "" && now.Sub(rec.IssuedAt) < o.cool && now.Before(rec.ExpiresAt)
-}
-
-func (o *emailOTP) fill(c *Challenge, addr string, iss issued) {
-	c.Public["email"] = maskEmail(addr)
-	c.Public["codeLength"] = strconv.Itoa(o.length)
-	c.Private[paramCodeHash] = iss.hash
-	c.Private[paramCodeID] = iss.codeID
-	c.Private[paramIssuedAt] = strconv.FormatInt(iss.issuedAt.UnixMilli(), 10)
-	// The nonce tells this challenge from others that share the code, so that the store
-	// can let a retried Verify of the same challenge succeed again and no other.
-	c.Private[paramNonce] = randomID()
-	c.Carry = iss.carry()
-}
-
-func (o *emailOTP) verify(ctx context.Context, a *Answer) (bool, error) {
-	e := a.Event
-	answer := strings.Map(func(r rune) rune {
-		if r == ' ' || r == '\t' || r == '-' {
-			return -1
-		}
-		return r
-	}, a.Value.Reveal())
-	codeID, nonce := a.Private[paramCodeID], a.Private[paramNonce]
-	ms, err := strconv.ParseInt(a.Private[paramIssuedAt], 10, 64)
-	want, herr := base64.RawURLEncoding.DecodeString(a.Private[paramCodeHash])
-	if err != nil || herr != nil || codeID == "" || nonce == "" {
-		triggers.Logger(ctx).LogAttrs(ctx, slog.LevelWarn, "email OTP: malformed private parameters")
-		return false, nil
-	}
-	issuedAt := time.UnixMilli(ms)
-	got := o.hash(e.UserPoolID, e.UserName, codeID, issuedAt, answer)
-	match := subtle.ConstantTimeCompare(got, want) == 1 && len(answer) == o.length
-	expired := !o.now().Before(issuedAt.Add(o.ttl))
-	logger := triggers.Logger(ctx)
-	if expired {
-		logger.LogAttrs(ctx, slog.LevelInfo, "email OTP: code expired")
-		return false, nil
-	}
-	if o.cfg.Store == nil || e.Request.UserNotFound {
-		return match, nil
-	}
-	key := storeKey(&e.Header)
-	if !match {
-		if err := o.cfg.Store.Fail(ctx, key, codeID, nonce); err != nil {
-			logger.LogAttrs(ctx, slog.LevelWarn, "email OTP: record wrong answer", slog.String("error", err.Error()))
-		}
-		return false, nil
-	}
-	ok, err := o.cfg.Store.Consume(ctx, key, codeID, nonce, a.MaxWrongAnswers)
-	if err != nil {
-		return false, fmt.Errorf("consume code: %w", err)
-	}
-	if !ok {
-		logger.LogAttrs(ctx, slog.LevelInfo, "email OTP: code already used, replaced or locked")
-	}
-	return ok, nil
-}
-
-func (o *emailOTP) render(d EmailData) (subject, text, html string, err error) {
+func (m *mailer) render(d any) (subject, text, html string, err error) {
 	var b strings.Builder
-	if err = o.subject.Execute(&b, d); err != nil {
+	if err = m.subject.Execute(&b, d); err != nil {
 		return "", "", "", fmt.Errorf("subject: %w", err)
 	}
 	subject = strings.Join(strings.Fields(b.String()), " ")
 	b.Reset()
-	if err = o.text.Execute(&b, d); err != nil {
+	if err = m.text.Execute(&b, d); err != nil {
 		return "", "", "", fmt.Errorf("text: %w", err)
 	}
 	text = b.String()
 	b.Reset()
-	if err = o.html.Execute(&b, d); err != nil {
+	if err = m.html.Execute(&b, d); err != nil {
 		return "", "", "", fmt.Errorf("HTML: %w", err)
 	}
 	return subject, text, b.String(), nil
 }
 
-func (o *emailOTP) send(ctx context.Context, addr, code string) error {
-	subject, text, html, err := o.render(EmailData{
-		Code:    code,
-		Minutes: int((o.ttl + time.Minute - 1) / time.Minute),
-		Email:   addr,
-	})
+func (m *mailer) send(ctx context.Context, addr string, data any) error {
+	subject, text, html, err := m.render(data)
 	if err != nil {
 		return err
 	}
-	client := o.cfg.SES
+	client := m.cfg.SES
 	if client == nil {
 		c, err := lazyses.Default(ctx)
 		if err != nil {
@@ -513,7 +316,7 @@ func (o *emailOTP) send(ctx context.Context, addr, code string) error {
 	}
 	utf8 := "UTF-8"
 	in := &sesv2.SendEmailInput{
-		FromEmailAddress: &o.cfg.From,
+		FromEmailAddress: &m.cfg.From,
 		Destination:      &sestypes.Destination{ToAddresses: []string{addr}},
 		Content: &sestypes.EmailContent{Simple: &sestypes.Message{
 			Subject: &sestypes.Content{Data: &subject, Charset: &utf8},
@@ -523,8 +326,8 @@ func (o *emailOTP) send(ctx context.Context, addr, code string) error {
 			},
 		}},
 	}
-	if o.cfg.ConfigurationSet != "" {
-		in.ConfigurationSetName = &o.cfg.ConfigurationSet
+	if m.cfg.ConfigurationSet != "" {
+		in.ConfigurationSetName = &m.cfg.ConfigurationSet
 	}
 	_, err = client.SendEmail(ctx, in)
 	return err

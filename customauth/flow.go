@@ -69,6 +69,14 @@ type Step struct {
 	// Verify reports whether the answer is right. An error fails the sign-in with the
 	// generic error text; a wrong or unverifiable answer should be false, nil.
 	Verify func(ctx context.Context, a *Answer) (bool, error)
+
+	// Uncounted, when set, reports whether a challenge of the step whose Carry was carry
+	// only asked the client what it wants, such as whether it already holds a sign-in
+	// link: a false result to it is not a wrong answer. Client metadata reaches Create
+	// only from the second challenge on (InitiateAuth's does not reach the custom auth
+	// triggers), so a step that needs the client's say before it sends anything asks
+	// first. The flow allows as many such challenges per step as wrong answers.
+	Uncounted func(carry string) bool
 }
 
 // Challenge is what a step's Create reads and fills in.
@@ -78,7 +86,7 @@ type Challenge struct {
 	Event *CreateEvent
 
 	// Attempt is 1 for the first challenge of this step in the session and n+1 after n
-	// wrong answers to it.
+	// wrong answers to it (uncounted challenges, see [Step].Uncounted, included).
 	Attempt int
 
 	// Previous is the Carry of this step's latest challenge in the session, "" on the
@@ -199,6 +207,7 @@ type progress struct {
 	next         int    // index of the step to ask next; len(steps) once all passed
 	attempts     int    // wrong answers to step next so far
 	wrong        int    // wrong answers in the whole session
+	uncounted    int    // uncounted challenges of step next that were not passed
 	carry        string // Carry of step next's latest challenge
 }
 
@@ -239,12 +248,18 @@ func (f *Flow) progress(session []triggers.ChallengeResult) progress {
 		}
 		if r.ChallengeResult {
 			p.next++
-			p.attempts, p.carry = 0, ""
+			p.attempts, p.uncounted, p.carry = 0, 0, ""
+			continue
+		}
+		p.attempts++
+		p.carry = carry
+		if u := f.steps[p.next].Uncounted; u != nil && u(carry) {
+			if p.uncounted++; p.uncounted > f.maxWrong {
+				return failed("%d uncounted challenges of step %q", p.uncounted, f.steps[p.next].Name)
+			}
 			continue
 		}
 		p.wrong++
-		p.attempts++
-		p.carry = carry
 		if p.wrong >= f.maxWrong {
 			return failed("%d wrong answers", p.wrong)
 		}

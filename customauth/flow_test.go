@@ -111,6 +111,9 @@ func TestFlowDefine(t *testing.T) {
 	t.Parallel()
 	logs := &triggertest.Logs{}
 	passwordless := router(customauth.Must(customauth.NewFlow([]customauth.Step{fixedStep("S")})), logs)
+	asking := fixedStep("Q")
+	asking.Uncounted = func(carry string) bool { return carry == "ask" }
+	asks := router(customauth.Must(customauth.NewFlow([]customauth.Step{asking})), logs)
 	twoSteps := router(customauth.Must(customauth.NewFlow(
 		[]customauth.Step{fixedStep("A"), fixedStep("B")}, customauth.WithPassword())), logs)
 	tests := []struct {
@@ -137,6 +140,14 @@ func TestFlowDefine(t *testing.T) {
 		{"passed challenge without metadata", passwordless, []triggers.ChallengeResult{custom(true, "")}, false, fail},
 		{"challenge after the last step", passwordless, []triggers.ChallengeResult{custom(true, "S"), custom(true, "S")}, false, fail},
 		{"built-in challenge last", passwordless, []triggers.ChallengeResult{custom(true, "S"), entry("SMS_MFA", true, "")}, false, fail},
+
+		{"an uncounted challenge is no wrong answer", asks, []triggers.ChallengeResult{
+			custom(false, "Q:ask"), custom(false, "Q"), custom(false, "Q:ask"), custom(false, "Q")}, false, askOwn},
+		{"wrong answers still count", asks, []triggers.ChallengeResult{
+			custom(false, "Q:ask"), custom(false, "Q"), custom(false, "Q"), custom(false, "Q")}, false, fail},
+		{"uncounted challenges are bounded too", asks, []triggers.ChallengeResult{
+			custom(false, "Q:ask"), custom(false, "Q:ask"), custom(false, "Q:ask"), custom(false, "Q:ask")}, false, fail},
+		{"passed after asking", asks, []triggers.ChallengeResult{custom(false, "Q:ask"), custom(true, "Q")}, false, tokens},
 
 		{"no SRP", twoSteps, nil, false, fail},
 		{"SRP", twoSteps, []triggers.ChallengeResult{srpA}, false, askPass},

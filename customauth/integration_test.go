@@ -2,6 +2,8 @@ package customauth_test
 
 import (
 	"context"
+	"errors"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -9,15 +11,48 @@ import (
 	"time"
 
 	"github.com/lambda-triggers/cognito/customauth"
+	"github.com/lambda-triggers/cognito/customauth/kmssigner"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
 	"github.com/lambda-triggers/cognito/triggers/triggertest/awslocal"
 )
+
+// local holds the package's local SES and DynamoDB servers, started by the first test
+// that needs them and shared by all.
+var local struct {
+	once sync.Once
+	srv  *awslocal.Servers
+	err  error
+}
+
+func localServers(t *testing.T) *awslocal.Servers {
+	t.Helper()
+	local.once.Do(func() {
+		local.srv, local.err = awslocal.StartServers(context.Background(), awslocal.WithSES(), awslocal.WithDynamoDB())
+	})
+	if errors.Is(local.err, awslocal.ErrUnavailable) && !awslocal.RequireCI() {
+		t.Skipf("awslocal: %v", local.err)
+	}
+	if local.err != nil {
+		t.Fatalf("awslocal: %v", local.err)
+	}
+	return local.srv
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if local.srv != nil {
+		if err := local.srv.Close(); err != nil && code == 0 {
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
 
 // TestIntegrationEmailOTP runs the email OTP flow against local SES and DynamoDB
 // servers, through the real aws-sdk-go-v2 clients.
 func TestIntegrationEmailOTP(t *testing.T) {
 	t.Parallel()
-	srv := awslocal.Start(t, awslocal.WithSES(), awslocal.WithDynamoDB())
+	srv := localServers(t)
 	table := srv.CreateTable(t, "", "pk", "")
 
 	// newFlow returns a router with the flow, a user of its own, and the user's mail.
@@ -132,7 +167,7 @@ func TestIntegrationEmailOTP(t *testing.T) {
 // DynamoDB.
 func TestIntegrationDynamoDBStore(t *testing.T) {
 	t.Parallel()
-	srv := awslocal.Start(t, awslocal.WithDynamoDB())
+	srv := localServers(t)
 	store := &customauth.DynamoDBStore{Client: srv.DynamoDB, Table: srv.CreateTable(t, "", "id", ""), KeyAttribute: "id"}
 	ctx := t.Context()
 	key := "pool#" + awslocal.UniqueName("user")
@@ -215,5 +250,129 @@ func TestIntegrationDynamoDBStore(t *testing.T) {
 	}
 	if got, err := store.Get(ctx, key); err != nil || got != nil {
 		t.Fatalf("Get after Delete = %+v, %v", got, err)
+	}
+}
+
+// TestIntegrationMagicLink runs the magic link flow against local SES and DynamoDB
+// servers, through the real aws-sdk-go-v2 clients: the link arrives, works once, in
+// another browser too, and is refused when replayed, expired, tampered with, used for
+// another user or pool, or replaced; a second link asked for too soon is not sent.
+func TestIntegrationMagicLink(t *testing.T) {
+	t.Parallel()
+	srv := localServers(t)
+	table := srv.CreateTable(t, "", "pk", "")
+	hmacSigner := mustSigner(t)
+	kmsSigner := &kmssigner.Signer{Client: newFakeKMS(t), KeyID: "alias/sign-in-links"}
+	kmsSigner.Client.(*fakeKMS).keyID = kmsSigner.KeyID
+
+	type env struct {
+		clk   *clock
+		r     func(opts ...triggertest.AuthFlowOption) *triggertest.AuthFlow
+		user  triggertest.AuthUser
+		links func() []string // tokens of the links that arrived, oldest first
+	}
+	newEnv := func(t *testing.T, signer customauth.LinkSigner) *env {
+		clk := newClock()
+		clk.now = time.Now()
+		flow := customauth.Must(customauth.MagicLink(customauth.MagicLinkConfig{
+			From: "sign-in@example.com", Signer: signer, SES: srv.SES, Now: clk.Now, DecoyKey: testKey,
+			Store:       &customauth.DynamoDBStore{Client: srv.DynamoDB, Table: table},
+			RedirectURL: appPage,
+		}))
+		r := router(flow, &triggertest.Logs{})
+		name := awslocal.UniqueName("user")
+		addr := name + "@example.com"
+		e := &env{clk: clk, user: triggertest.AuthUser{UserName: name,
+			Attributes: map[string]string{"email": addr, "email_verified": "true"}}}
+		e.r = func(opts ...triggertest.AuthFlowOption) *triggertest.AuthFlow {
+			return triggertest.NewAuthFlow(t, r, e.user, append([]triggertest.AuthFlowOption{
+				triggertest.WithAuthClock(clk.Now), triggertest.WithAuthSessionValidity(15 * time.Minute)}, opts...)...)
+		}
+		e.links = func() []string {
+			var out []string
+			for _, m := range srv.Emails(t) {
+				if slices.Contains(m.To, addr) {
+					page, token := tokenIn(t, m.Text)
+					if page != appPage || !strings.Contains(m.HTML, token) {
+						t.Fatalf("email %q links to %s, or its HTML lacks the link", m.Subject, page)
+					}
+					out = append(out, token)
+				}
+			}
+			return out
+		}
+		return e
+	}
+	answer := func(sim *triggertest.AuthFlow, token string) triggertest.AuthStep {
+		sim.Start()
+		return sim.AnswerWithMetadata(token, answerLink)
+	}
+
+	for name, signer := range map[string]customauth.LinkSigner{"HMAC": hmacSigner, "KMS": kmsSigner} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			t.Run("works once, in another browser", func(t *testing.T) {
+				t.Parallel()
+				e := newEnv(t, signer)
+				askForLink(t, e.r(), requestLink)
+				links := e.links()
+				if len(links) != 1 {
+					t.Fatalf("%d links arrived, want 1", len(links))
+				}
+				if out := answer(e.r(), links[0]); !out.Tokens {
+					t.Fatalf("first use: %+v, want tokens", out)
+				}
+				if out := answer(e.r(), links[0]); out.Tokens {
+					t.Fatal("a replayed link signed in")
+				}
+			})
+			t.Run("an unknown user gets the same challenges and no email", func(t *testing.T) {
+				t.Parallel()
+				e := newEnv(t, signer)
+				e.user = triggertest.AuthUser{UserName: e.user.UserName, NotFound: true}
+				askForLink(t, e.r(), requestLink)
+				if n := len(e.links()); n != 0 {
+					t.Fatalf("%d links to an unknown user", n)
+				}
+			})
+			t.Run("refused", func(t *testing.T) {
+				t.Parallel()
+				e := newEnv(t, signer)
+				askForLink(t, e.r(), requestLink)
+				token := e.links()[0]
+				other := newEnv(t, signer)
+				tampered := []byte(token)
+				tampered[len(tampered)-3] ^= 1
+				if out := answer(other.r(), token); out.Tokens {
+					t.Error("another user's link signed in")
+				}
+				if out := answer(e.r(triggertest.WithAuthUserPool("us-east-1", "us-east-1_OTHER")), token); out.Tokens {
+					t.Error("another pool's link signed in")
+				}
+				if out := answer(e.r(), string(tampered)); out.Tokens {
+					t.Error("a tampered link signed in")
+				}
+
+				// Too soon: no second email; then, after the interval, a new link that
+				// replaces the first.
+				askForLink(t, e.r(), requestLink)
+				if n := len(e.links()); n != 1 {
+					t.Fatalf("%d links within the interval, want 1", n)
+				}
+				e.clk.Advance(customauth.DefaultLinkInterval)
+				askForLink(t, e.r(), requestLink)
+				links := e.links()
+				if len(links) != 2 {
+					t.Fatalf("%d links after the interval, want 2", len(links))
+				}
+				if out := answer(e.r(), token); out.Tokens {
+					t.Error("a replaced link signed in")
+				}
+				e.clk.Advance(customauth.DefaultLinkTTL)
+				if out := answer(e.r(), links[1]); out.Tokens {
+					t.Error("an expired link signed in")
+				}
+			})
+		})
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/lambda-triggers/cognito/internal/awsclient/lazycognito"
+	"github.com/lambda-triggers/cognito/internal/redirect"
 )
 
 // ConfirmClient is the part of the Cognito user pools API that [ConfirmHandler] calls.
@@ -143,7 +144,7 @@ func ConfirmHandler(client ConfirmClient, clientID string, allowedRedirects []st
 	if clientID == "" {
 		return nil, errors.New("confirm handler: empty app client ID")
 	}
-	allow, err := parseAllowList(allowedRedirects)
+	allow, err := redirect.ParseAllowList(allowedRedirects)
 	if err != nil {
 		return nil, fmt.Errorf("confirm handler: %w", err)
 	}
@@ -162,7 +163,7 @@ func ConfirmHandler(client ConfirmClient, clientID string, allowedRedirects []st
 type confirmHandler struct {
 	client   ConfirmClient
 	clientID string
-	allow    allowList
+	allow    redirect.AllowList
 	cfg      confirmConfig
 }
 
@@ -201,7 +202,7 @@ func (h *confirmHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.page(ctx, w, http.StatusBadRequest, OutcomeInvalidLink)
 		return
 	}
-	target, ok := h.allow.match(redirect)
+	target, ok := h.allow.Match(redirect)
 	if !ok {
 		log.LogAttrs(ctx, slog.LevelWarn, "confirmation link refused: redirect target not allowed",
 			slog.String("redirect", redirect))

@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"html"
-	"net"
 	"net/url"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/lambda-triggers/cognito/internal/redirect"
 	"github.com/lambda-triggers/cognito/triggers"
 )
 
@@ -38,46 +38,16 @@ type ConfirmLink struct {
 // have both (for apps that route by fragment), and must be on the handler's allow list,
 // or the handler refuses the link.
 func NewConfirmLink(confirmURL, redirectURL string) (*ConfirmLink, error) {
-	base, err := parseWebURL(confirmURL, false)
+	base, err := redirect.ParseWebURL(confirmURL, false)
 	if err != nil {
 		return nil, fmt.Errorf("confirm URL: %w", err)
 	}
-	if _, err := parseWebURL(redirectURL, true); err != nil {
+	if _, err := redirect.ParseWebURL(redirectURL, true); err != nil {
 		return nil, fmt.Errorf("redirect URL: %w", err)
 	}
 	query := base.Query()
 	base.RawQuery, base.ForceQuery = "", false
 	return &ConfirmLink{prefix: base.String(), query: query, redirect: redirectURL}, nil
-}
-
-// parseWebURL parses an address the library sends users to or links them at: absolute,
-// https (http only for a loopback host), no user info, and a fragment only if allowed.
-func parseWebURL(raw string, fragment bool) (*url.URL, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil, err
-	}
-	switch {
-	case u.Scheme != "https" && u.Scheme != "http":
-		return nil, fmt.Errorf("%q is not an https URL", raw)
-	case u.Opaque != "" || u.Host == "":
-		return nil, fmt.Errorf("%q has no host", raw)
-	case u.Scheme == "http" && !isLoopback(u.Hostname()):
-		return nil, fmt.Errorf("%q must use https (http is accepted only for localhost)", raw)
-	case u.User != nil:
-		return nil, fmt.Errorf("%q must not contain user info", raw)
-	case !fragment && strings.Contains(raw, "#"):
-		return nil, fmt.Errorf("%q must not contain a fragment", raw)
-	}
-	return u, nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // URL returns the confirmation link for e. The client ID, user name and redirect target

@@ -3,8 +3,11 @@ package pretoken
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"maps"
 	"slices"
+
+	"github.com/lambda-triggers/cognito/triggers"
 )
 
 // ClaimOption configures [OverrideClaims] and [ClaimsFromAttributes].
@@ -191,6 +194,57 @@ func ClaimsFromAttributes(mapping map[string]string, opts ...ClaimOption) (Handl
 		for _, p := range pairs {
 			if v := e.Request.UserAttributes[p.attribute]; v != "" {
 				putClaim(e, tokens, p.claim, value{text: v})
+			}
+		}
+		return nil
+	}, nil
+}
+
+// ClaimsFromClientMetadata returns a module that copies client metadata into claims of
+// the same name: of the keys the client sent (ClientMetadata of RespondToAuthChallenge,
+// InitiateAuth or the token refresh, as Cognito passes it to this trigger), only those in
+// allowlist, and only values of at most maxLen bytes. An app that asks for a step-up
+// before a sensitive action can so carry a transaction ID into the tokens it gets. Longer
+// values are left out and logged by key, never by value; empty ones are skipped. It acts
+// on every token generation trigger source. By default the claims go to both tokens as
+// far as the event allows; [InTokens] narrows that.
+//
+// Client metadata is whatever the client sends: a claim from it says only that the
+// client asked for it, so use it to correlate, never to authorize.
+//
+// The error, returned here rather than at sign-in, reports an empty allow list, a
+// maxLen below one, and a key whose claim Cognito would refuse (see [AddClaim]), such as
+// sub or a cognito: claim.
+func ClaimsFromClientMetadata(allowlist []string, maxLen int, opts ...ClaimOption) (Handler, error) {
+	cfg, err := newClaimConfig(opts)
+	if err != nil {
+		return nil, fmt.Errorf("pretoken: ClaimsFromClientMetadata: %w", err)
+	}
+	if len(allowlist) == 0 {
+		return nil, fmt.Errorf("pretoken: ClaimsFromClientMetadata: no client metadata key to copy")
+	}
+	if maxLen < 1 {
+		return nil, fmt.Errorf("pretoken: ClaimsFromClientMetadata: maximum length must be at least 1, got %d", maxLen)
+	}
+	keys := make([]string, 0, len(allowlist))
+	for _, key := range allowlist {
+		if err := checkAdd(cfg.tokens, key); err != nil {
+			return nil, fmt.Errorf("pretoken: ClaimsFromClientMetadata: %w", err)
+		}
+		keys = appendNew(keys, key)
+	}
+	slices.Sort(keys)
+	tokens := cfg.tokens
+	return func(ctx context.Context, e *Event) error {
+		for _, key := range keys {
+			v := e.Request.ClientMetadata[key]
+			switch {
+			case v == "":
+			case len(v) > maxLen:
+				triggers.Logger(ctx).LogAttrs(ctx, slog.LevelWarn, "client metadata value too long for a claim",
+					slog.String("key", key), slog.Int("length", len(v)), slog.Int("maxLength", maxLen))
+			default:
+				putClaim(e, tokens, key, value{text: v})
 			}
 		}
 		return nil

@@ -35,7 +35,9 @@ func buildFor(t testing.TB, goos, goarch, pkg string) string {
 // TestBinarySize builds the deployed binaries as deployed (linux/arm64, the README's
 // flags) and checks their size, which Lambda downloads and maps at every cold start
 // (MB = 10^6 bytes). The targets are 7 MB for a pre sign-up function (examples/domainfilter)
-// and 12 MB for this one, with the SDK clients; each is its limit.
+// and 12 MB for this one, with the SDK clients; each is its limit, but for this one's
+// SNS and KMS clients (SMS codes and signed sign-in links), which add about 1.4 MB: its
+// limit is today's size with a margin.
 //
 // A pre sign-up function that calls DynamoDB (examples/presignup: rate limits and
 // invitations) cannot meet 7 MB with the SDK's DynamoDB client, which with the signing,
@@ -54,7 +56,7 @@ func TestBinarySize(t *testing.T) {
 	}{
 		{modulePath + "/examples/domainfilter", 7 * mb, 7 * mb},
 		{modulePath + "/examples/presignup", 7 * mb, 7_900_000},
-		{modulePath + "/examples/allinone", 12 * mb, 12 * mb},
+		{modulePath + "/examples/allinone", 12 * mb, 13 * mb}, // every family, with the SNS and KMS clients: 12.85 MB
 		{modulePath + "/examples/federation", 7 * mb, 7 * mb},
 		{modulePath + "/examples/postauth", 0, 10_500_000}, // DynamoDB, SES and html/template: 10.0 MB today
 		{bareSDKPkg, 0, 0},

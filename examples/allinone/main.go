@@ -1,7 +1,8 @@
 // Command allinone is one Lambda function for every trigger of a user pool, and the
 // function that examples/deploy/template.yaml deploys. It combines the chains of the
 // per-trigger examples (presignup, preauth, postconfirm, postauth, federation,
-// pretoken, customauth, captcha, custommessage, migrate), built by the same code
+// pretoken, customauth, captcha, magiclink, smsotp, stepup, custommessage, migrate),
+// built by the same code
 // (examples/internal/chains) and so configured by the same environment variables as
 // there.
 // A trigger whose variables are all unset is still registered, as a pass-through that
@@ -22,12 +23,17 @@
 //	PostAuthentication   SIGNIN_TABLE, AUDIT_TABLE, AUDIT_RETENTION, NEW_DEVICE_FROM, NEW_DEVICE_TABLE
 //	InboundFederation    FEDERATION_PROVIDERS, FEDERATION_REQUIRE_VERIFIED_EMAIL, FEDERATION_POOL_MAPPING,
 //	                     FEDERATION_MAPPING, FEDERATION_OVER_LIMIT
-//	PreTokenGeneration   CLAIMS_TO_ADD_OR_OVERRIDE, CLAIMS_TO_SUPPRESS, CLAIMS_FROM_ATTRIBUTES, ENTITLEMENTS_TABLE
+//	PreTokenGeneration   CLAIMS_TO_ADD_OR_OVERRIDE, CLAIMS_TO_SUPPRESS, CLAIMS_FROM_ATTRIBUTES, ENTITLEMENTS_TABLE,
+//	                     CLAIMS_FROM_CLIENT_METADATA, CLAIMS_FROM_CLIENT_METADATA_MAX_LEN
 //	CustomMessage        CONFIRM_URL, REDIRECTURL, EMAILSUBJECT, EMAILMESSAGE, APP_NAME
 //	UserMigration        LEGACY_USERS_TABLE, LEGACY_ATTRIBUTES
-//	custom auth          RECAPTCHASECRET, RECAPTCHA_VERIFY_URL, RECAPTCHA_SITE_KEY (a CAPTCHA step),
-//	                     OTP_FROM, OTP_HMAC_KEY, OTP_TABLE (an email code step, after the CAPTCHA),
-//	                     CUSTOM_AUTH_PASSWORD (the password first)
+//	custom auth          STEP_UP, STEP_UP_CLIENT_IDS, STEP_UP_MAX_AGE, STEP_UP_ISSUER_BASE (an access
+//	                     token check first), RECAPTCHASECRET, RECAPTCHA_VERIFY_URL, RECAPTCHA_SITE_KEY
+//	                     (a CAPTCHA step), MAGIC_LINK_FROM, MAGIC_LINK_REDIRECT, MAGIC_LINK_TABLE,
+//	                     MAGIC_LINK_KMS_KEY_ID or MAGIC_LINK_HMAC_KEY, ... (a sign-in link step),
+//	                     OTP_FROM, OTP_HMAC_KEY, OTP_TABLE (an email code step), SMS_OTP,
+//	                     SMS_OTP_TABLE, SMS_SENDER_ID, SMS_ALLOW_UNVERIFIED (an SMS code step),
+//	                     in that order; CUSTOM_AUTH_PASSWORD (the password first)
 //
 // Every configuration error is reported at start-up, all at once. AWS clients come from
 // the default configuration on first use, so a cold start creates none.

@@ -23,7 +23,7 @@ import (
 	"os"
 
 	"github.com/lambda-triggers/cognito/customauth"
-	"github.com/lambda-triggers/cognito/examples/internal/chains/customauthchain"
+	"github.com/lambda-triggers/cognito/examples/internal/chains/customauthsteps"
 	"github.com/lambda-triggers/cognito/triggers"
 )
 
@@ -36,10 +36,10 @@ func main() {
 	triggers.Start(router)
 }
 
-// newRouter serves the password, then the CAPTCHA step that customauthchain.CaptchaConfig
-// (examples/internal/chains/customauthchain, shared with examples/allinone) reads from env.
+// newRouter serves the password, then the CAPTCHA step that customauthsteps.CaptchaConfig
+// (examples/internal/chains/customauthsteps, shared with examples/allinone) reads from env.
 func newRouter(env func(string) string) (*triggers.Router, error) {
-	cfg, ok := customauthchain.CaptchaConfig(env)
+	cfg, ok := customauthsteps.CaptchaConfig(env)
 	if !ok {
 		return nil, errors.New("missing environment variable RECAPTCHASECRET (the CAPTCHA site's secret key)")
 	}

@@ -27,7 +27,7 @@ import (
 	"os"
 
 	"github.com/lambda-triggers/cognito/customauth"
-	"github.com/lambda-triggers/cognito/examples/internal/chains/customauthchain"
+	"github.com/lambda-triggers/cognito/examples/internal/chains/customauthsteps"
 	"github.com/lambda-triggers/cognito/examples/internal/envvar"
 	"github.com/lambda-triggers/cognito/triggers"
 )
@@ -41,11 +41,11 @@ func main() {
 	triggers.Start(router)
 }
 
-// newRouter serves the email code step that customauthchain.EmailOTPConfig
-// (examples/internal/chains/customauthchain, shared with examples/allinone) reads from env,
+// newRouter serves the email code step that customauthsteps.EmailOTPConfig
+// (examples/internal/chains/customauthsteps, shared with examples/allinone) reads from env,
 // after the password when CUSTOM_AUTH_PASSWORD is true.
 func newRouter(env func(string) string) (*triggers.Router, error) {
-	cfg, ok, err := customauthchain.EmailOTPConfig(env)
+	cfg, ok, err := customauthsteps.EmailOTPConfig(env)
 	if err != nil {
 		return nil, err
 	}

@@ -704,6 +704,8 @@ var tables = map[string]struct {
 	"AUDIT_TABLE":        {"pk", "expiresAt", []string{"GetItem", "PutItem", "UpdateItem"}, "sk"},
 	"NEW_DEVICE_TABLE":   {"pk", "expiresAt", []string{"GetItem", "PutItem", "UpdateItem", "DeleteItem"}, ""},
 	"BLOCK_LIST_TABLE":   {"pk", "expiresAt", []string{"GetItem"}, ""},
+	"SMS_OTP_TABLE":      {"pk", "ttl", []string{"GetItem", "PutItem", "UpdateItem", "DeleteItem"}, ""},
+	"MAGIC_LINK_TABLE":   {"pk", "ttl", []string{"GetItem", "PutItem", "UpdateItem", "DeleteItem"}, ""},
 }
 
 // statements returns the role's policy statements with !If resolved to the statement
@@ -742,6 +744,19 @@ func TestTablesAndPermissions(t *testing.T) {
 				t.Errorf("statement %s applies to every resource", s.get("Sid").str())
 			}
 		})
+		if s.get("NotAction") != nil {
+			t.Errorf("statement %s allows every action but some", s.get("Sid").str())
+		}
+		// Direct SMS has no resource to name: the one statement without Resource allows
+		// sns:Publish alone, on everything but topics.
+		if nr := s.get("NotResource"); nr != nil {
+			actions := s.get("Action").List
+			if len(actions) != 1 || actions[0].str() != "sns:Publish" || nr.Tag != "!Sub" || nr.str() != "arn:${AWS::Partition}:sns:*:*:*" {
+				t.Errorf("statement %s uses NotResource for more than sns:Publish to phone numbers", s.get("Sid").str())
+			}
+		} else if s.get("Resource") == nil {
+			t.Errorf("statement %s names no resource", s.get("Sid").str())
+		}
 	}
 	for v, want := range tables {
 		value := vars.get(v)
@@ -757,6 +772,9 @@ func TestTablesAndPermissions(t *testing.T) {
 		var grant *node
 		for _, s := range stmts {
 			res := s.get("Resource")
+			if res == nil {
+				continue
+			}
 			if value.Tag == "!Ref" && tmpl.get("Resources", value.str()) != nil {
 				if res.Tag == "!GetAtt" && res.str() == value.str()+".Arn" {
 					grant = s
@@ -803,6 +821,34 @@ func TestTablesAndPermissions(t *testing.T) {
 		if table.get("Condition").str() != "" && vars.get(v).Tag != "!If" {
 			t.Errorf("%s names %s, which exists only under a condition, without one", v, value.str())
 		}
+	}
+
+	// KMS: Sign and Verify on the links' key alone, an asymmetric signing key.
+	keyVar := vars.get("MAGIC_LINK_KMS_KEY_ID")
+	if keyVar == nil || keyVar.Tag != "!If" || keyVar.List[1].Tag != "!Ref" {
+		t.Fatal("MAGIC_LINK_KMS_KEY_ID is not the stack's key under a condition")
+	}
+	keyName := keyVar.List[1].str()
+	key := tmpl.get("Resources", keyName)
+	if key.get("Type").str() != "AWS::KMS::Key" || key.get("Properties", "KeyUsage").str() != "SIGN_VERIFY" ||
+		key.get("Properties", "KeySpec").str() != "ECC_NIST_P256" {
+		t.Errorf("%s is not an ECC_NIST_P256 signing key, which the KMS signer's default ECDSA_SHA_256 needs", keyName)
+	}
+	var signing bool
+	for _, s := range stmts {
+		if res := s.get("Resource"); res != nil && res.Tag == "!GetAtt" && res.str() == keyName+".Arn" {
+			var actions []string
+			for _, a := range s.get("Action").List {
+				actions = append(actions, a.str())
+			}
+			signing = slices.Equal(actions, []string{"kms:Sign", "kms:Verify"})
+		}
+	}
+	if !signing {
+		t.Errorf("no statement allows exactly kms:Sign and kms:Verify on %s", keyName)
+	}
+	if vars.get("SMS_OTP").str() != "SmsSignInCodes" || !slices.ContainsFunc(stmts, func(s *node) bool { return s.get("NotResource") != nil }) {
+		t.Error("SMS codes are not turned on by a parameter with a statement that lets the function send SMS")
 	}
 
 	// SES: the sender's identity; Cognito: the pool, from a policy of its own.

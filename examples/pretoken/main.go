@@ -14,6 +14,9 @@
 //	ENTITLEMENTS_TABLE         DynamoDB table of entitlements (partition key userId (S), the user's
 //	                           sub) whose plan and permissions attributes become claims; a user
 //	                           without an item keeps the claims before it
+//	CLAIMS_FROM_CLIENT_METADATA  comma-separated client metadata keys copied into claims of the
+//	                           same name, such as stepUpTransaction (a step-up's transaction ID)
+//	CLAIMS_FROM_CLIENT_METADATA_MAX_LEN  longest value copied, in bytes (128)
 //
 // The modules run in that order, so a claim from the table overrides a static one.
 // AWS clients come from the default configuration on first use.
@@ -48,7 +51,7 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 	}
 	if len(mods) == 0 {
 		return nil, errors.New("no module configured: set CLAIMS_TO_ADD_OR_OVERRIDE, CLAIMS_TO_SUPPRESS, " +
-			"CLAIMS_FROM_ATTRIBUTES or ENTITLEMENTS_TABLE")
+			"CLAIMS_FROM_ATTRIBUTES, ENTITLEMENTS_TABLE or CLAIMS_FROM_CLIENT_METADATA")
 	}
 	return triggers.NewRouter().PreTokenGeneration(pretoken.Chain(mods...)), nil
 }

@@ -31,7 +31,8 @@ func at(doc any, path string) any {
 func TestEvent(t *testing.T) {
 	t.Parallel()
 	env := []string{`CLAIMS_TO_ADD_OR_OVERRIDE={"plan":"free","beta":true,"tier":2}`, "CLAIMS_TO_SUPPRESS=email, name",
-		"CLAIMS_FROM_ATTRIBUTES=custom:tenant_id=tenant, custom:missing=missing"}
+		"CLAIMS_FROM_ATTRIBUTES=custom:tenant_id=tenant, custom:missing=missing", "CLAIMS_FROM_CLIENT_METADATA=stepUpTransaction",
+		"CLAIMS_FROM_CLIENT_METADATA_MAX_LEN=8"}
 	tests := []struct {
 		name    string
 		event   []byte
@@ -41,6 +42,12 @@ func TestEvent(t *testing.T) {
 		{"version 1", triggertest.Payload(triggers.TokenGenerationAuthentication), map[string]any{
 			"claimsOverrideDetails.claimsToAddOrOverride": map[string]any{"plan": "free", "beta": "true", "tier": "2", "tenant": "tenant-eu-0042"},
 			"claimsOverrideDetails.claimsToSuppress":      []any{"email", "name"},
+		}, []string{"claimsOverrideDetails.groupOverrideDetails"}},
+		{"client metadata", triggertest.Payload(triggers.TokenGenerationAuthentication,
+			triggertest.WithClientMetadata("stepUpTransaction", "tx-42"), triggertest.WithClientMetadata("other", "x")), map[string]any{
+			"claimsOverrideDetails.claimsToAddOrOverride": map[string]any{"plan": "free", "beta": "true", "tier": "2", "tenant": "tenant-eu-0042",
+				"stepUpTransaction": "tx-42"},
+			"claimsOverrideDetails.claimsToSuppress": []any{"email", "name"},
 		}, []string{"claimsOverrideDetails.groupOverrideDetails"}},
 		{"version 2", triggertest.FixtureVersion(triggers.TokenGenerationAuthentication, "2"), map[string]any{
 			"claimsAndScopeOverrideDetails.idTokenGeneration.claimsToAddOrOverride": map[string]any{
@@ -76,6 +83,8 @@ func TestStartupErrors(t *testing.T) {
 		{Name: "trailing data", Env: []string{`CLAIMS_TO_ADD_OR_OVERRIDE={"a":"b"} {}`}, Want: "CLAIMS_TO_ADD_OR_OVERRIDE: want a JSON object"},
 		{Name: "reserved claim", Env: []string{`CLAIMS_TO_ADD_OR_OVERRIDE={"sub":"x"}`}, Want: "CLAIMS_TO_ADD_OR_OVERRIDE, CLAIMS_TO_SUPPRESS:"},
 		{Name: "bad pair", Env: []string{"CLAIMS_FROM_ATTRIBUTES=custom:tenant"}, Want: `CLAIMS_FROM_ATTRIBUTES: want comma-separated name=value pairs, got "custom:tenant"`},
+		{Name: "reserved client metadata key", Env: []string{"CLAIMS_FROM_CLIENT_METADATA=tx,cognito:username"}, Want: "CLAIMS_FROM_CLIENT_METADATA, CLAIMS_FROM_CLIENT_METADATA_MAX_LEN:"},
+		{Name: "bad length", Env: []string{"CLAIMS_FROM_CLIENT_METADATA=tx", "CLAIMS_FROM_CLIENT_METADATA_MAX_LEN=long"}, Want: "CLAIMS_FROM_CLIENT_METADATA_MAX_LEN: want a whole number"},
 	})
 }
 

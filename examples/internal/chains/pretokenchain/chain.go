@@ -18,6 +18,7 @@ import (
 //	CLAIMS_TO_ADD_OR_OVERRIDE, CLAIMS_TO_SUPPRESS  pretoken.OverrideClaims
 //	CLAIMS_FROM_ATTRIBUTES                         pretoken.ClaimsFromAttributes
 //	ENTITLEMENTS_TABLE                             pretoken.ClaimsFromDynamoDB, plan and permissions by the user's sub
+//	CLAIMS_FROM_CLIENT_METADATA, ..._MAX_LEN       pretoken.ClaimsFromClientMetadata, values up to 128 bytes by default
 func FromEnv(env func(string) string) ([]pretoken.Handler, error) {
 	var mods []pretoken.Handler
 	if add, suppress := env("CLAIMS_TO_ADD_OR_OVERRIDE"), env("CLAIMS_TO_SUPPRESS"); add != "" || suppress != "" {
@@ -50,6 +51,17 @@ func FromEnv(env func(string) string) ([]pretoken.Handler, error) {
 			map[string]string{"plan": "plan", "permissions": "permissions"})
 		if err != nil {
 			return nil, fmt.Errorf("ENTITLEMENTS_TABLE: %w", err)
+		}
+		mods = append(mods, h)
+	}
+	if keys := env("CLAIMS_FROM_CLIENT_METADATA"); keys != "" {
+		maxLen, err := envvar.Int(env, "CLAIMS_FROM_CLIENT_METADATA_MAX_LEN", 128)
+		if err != nil {
+			return nil, err
+		}
+		h, err := pretoken.ClaimsFromClientMetadata(envvar.List(keys), maxLen)
+		if err != nil {
+			return nil, fmt.Errorf("CLAIMS_FROM_CLIENT_METADATA, CLAIMS_FROM_CLIENT_METADATA_MAX_LEN: %w", err)
 		}
 		mods = append(mods, h)
 	}

@@ -1,33 +1,39 @@
-package custommessage
+// Package redirect checks the addresses the library sends users to: an allow list of
+// origins and path prefixes that refuses anything a browser could read another way, so
+// that a link or an endpoint is never an open redirect.
+package redirect
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"strings"
 )
 
-// maxRedirect bounds the redirect targets [ConfirmHandler] considers; browsers and
+// maxRedirect bounds the redirect targets an [AllowList] considers; browsers and
 // servers start to disagree about longer URLs.
 const maxRedirect = 2048
 
-// allowList holds the redirect targets a [ConfirmHandler] may send users to: each an
+// AllowList holds the redirect targets users may be sent to: each an
 // origin (scheme, host and port) and a path prefix.
-type allowList []allowedTarget
+type AllowList []allowedTarget
 
 type allowedTarget struct {
 	scheme, host, path string
 }
 
-func parseAllowList(entries []string) (allowList, error) {
+// ParseAllowList parses entries, each an absolute https URL (http only for a loopback
+// host) without query or fragment: its origin and path prefix.
+func ParseAllowList(entries []string) (AllowList, error) {
 	if len(entries) == 0 {
 		return nil, fmt.Errorf("no allowed redirect targets")
 	}
-	list := make(allowList, 0, len(entries))
+	list := make(AllowList, 0, len(entries))
 	for _, raw := range entries {
 		if !plainASCII(raw) {
 			return nil, fmt.Errorf("allowed redirect %q: only printable ASCII without spaces or backslashes", raw)
 		}
-		u, err := parseWebURL(raw, false)
+		u, err := ParseWebURL(raw, false)
 		if err != nil {
 			return nil, fmt.Errorf("allowed redirect: %w", err)
 		}
@@ -46,7 +52,7 @@ func parseAllowList(entries []string) (allowList, error) {
 	return list, nil
 }
 
-// match reports whether raw is on the list and returns the URL to redirect to.
+// Match reports whether raw is on the list and returns the URL to redirect to.
 //
 // Browsers are more forgiving than url.Parse: they treat "\" as "/", skip tabs and line
 // breaks, map full-width characters in host names, and resolve "/a/%2e%2e/b" to "/b".
@@ -57,7 +63,7 @@ func parseAllowList(entries []string) (allowList, error) {
 // equals the entry's path or continues it after a "/". Protocol-relative ("//evil.com"),
 // relative and javascript: URLs have no matching scheme and host, and
 // "https://allowed.com.evil.com" or "https://allowed.com@evil.com" no matching host.
-func (a allowList) match(raw string) (string, bool) {
+func (a AllowList) Match(raw string) (string, bool) {
 	if raw == "" || len(raw) > maxRedirect || !plainASCII(raw) {
 		return "", false
 	}
@@ -122,4 +128,34 @@ func canonicalHost(u *url.URL) string {
 		host += ":" + port
 	}
 	return host
+}
+
+// ParseWebURL parses an address the library sends users to or links them at: absolute,
+// https (http only for a loopback host), no user info, and a fragment only if allowed.
+func ParseWebURL(raw string, fragment bool) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case u.Scheme != "https" && u.Scheme != "http":
+		return nil, fmt.Errorf("%q is not an https URL", raw)
+	case u.Opaque != "" || u.Host == "":
+		return nil, fmt.Errorf("%q has no host", raw)
+	case u.Scheme == "http" && !isLoopback(u.Hostname()):
+		return nil, fmt.Errorf("%q must use https (http is accepted only for localhost)", raw)
+	case u.User != nil:
+		return nil, fmt.Errorf("%q must not contain user info", raw)
+	case !fragment && strings.Contains(raw, "#"):
+		return nil, fmt.Errorf("%q must not contain a fragment", raw)
+	}
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

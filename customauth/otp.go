@@ -1,0 +1,347 @@
+package customauth
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lambda-triggers/cognito/triggers"
+)
+
+// randomID returns 128 random bits, base64url encoded.
+func randomID() string { return randomB64(16) }
+
+// randomB64 returns n random bytes, base64url encoded.
+func randomB64(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// issued is one code as the challenge, the session and the store know it: never the code
+// itself.
+type issued struct {
+	codeID   string
+	issuedAt time.Time // millisecond precision, as stored
+	hash     string    // base64url HMAC
+}
+
+// Private parameter keys of the one-time code steps.
+const (
+	paramCodeHash = "codeHash"
+	paramCodeID   = "codeId"
+	paramIssuedAt = "issuedAt"
+	paramNonce    = "nonce"
+)
+
+// The carry is "v1.<code id>.<issue time, unix ms>.<hash>".
+const carryVersion = "v1"
+
+func (c issued) carry() string {
+	return strings.Join([]string{carryVersion, c.codeID, strconv.FormatInt(c.issuedAt.UnixMilli(), 10), c.hash}, ".")
+}
+
+func parseCarry(s string) (issued, bool) {
+	parts := strings.Split(s, ".")
+	if len(parts) != 4 || parts[0] != carryVersion || parts[1] == "" || parts[3] == "" {
+		return issued{}, false
+	}
+	ms, err := strconv.ParseInt(parts[2], 10, 64)
+	if err != nil {
+		return issued{}, false
+	}
+	return issued{codeID: parts[1], issuedAt: time.UnixMilli(ms), hash: parts[3]}, true
+}
+
+func storeKey(h *triggers.Header) string { return h.UserPoolID + "#" + h.UserName }
+
+// codeChannel is what differs between the one-time code steps: how a code reaches the
+// user and how the destination is shown.
+type codeChannel struct {
+	// logPrefix starts every log message of the step, such as "email OTP".
+	logPrefix string
+	// hashLabel separates the keyed hashes of one channel from another's.
+	hashLabel string
+	// storeSuffix is appended to the store key, so that steps sharing a store keep a
+	// record each; "" for the email step, whose records predate the others.
+	storeSuffix string
+	// recipient returns the destination to show (masked) and whether a code may be
+	// sent to it.
+	recipient func(e *CreateEvent) (string, bool)
+	// public fills the public parameters that show the masked destination.
+	public func(c *Challenge, dest string)
+	// deliver sends code to dest.
+	deliver func(ctx context.Context, dest, code string) error
+}
+
+// oneTimeCode is the machinery of the one-time code steps, [EmailOTPStep] and
+// [CodeStep]: codes from crypto/rand, their keyed hash in the challenge, the session
+// and the store, a constant-time check, expiry, the cooldown, single use and the limit
+// of wrong answers across sign-in attempts.
+type oneTimeCode struct {
+	key    []byte
+	length int
+	ttl    time.Duration
+	cool   time.Duration
+	store  CodeStore
+	now    func() time.Time
+	ch     codeChannel
+}
+
+// hash is the keyed hash of code as issued to the user of e at issuedAt under codeID.
+// Binding the pool, user, id and time keeps a hash from standing for any other code.
+func (o *oneTimeCode) hash(poolID, userName, codeID string, issuedAt time.Time, code string) []byte {
+	m := hmac.New(sha256.New, o.key)
+	for _, s := range []string{o.ch.hashLabel, poolID, userName, codeID,
+		strconv.FormatInt(issuedAt.UnixMilli(), 10), code} {
+		m.Write([]byte(s))
+		m.Write([]byte{0})
+	}
+	return m.Sum(nil)
+}
+
+func (o *oneTimeCode) storeKey(h *triggers.Header) string { return storeKey(h) + o.ch.storeSuffix }
+
+func (o *oneTimeCode) create(ctx context.Context, c *Challenge) error {
+	e := c.Event
+	now := o.now()
+	logger := triggers.Logger(ctx)
+	dest, deliverable := o.ch.recipient(e)
+
+	// A later attempt in the same sign-in keeps the code already sent while it is valid.
+	if prev, ok := parseCarry(c.Previous); ok && now.Before(prev.issuedAt.Add(o.ttl)) {
+		o.fill(c, dest, prev)
+		logger.LogAttrs(ctx, slog.LevelDebug, o.ch.logPrefix+": same code, next attempt", slog.Int("attempt", c.Attempt))
+		return nil
+	}
+	if !deliverable {
+		// Looks like a sent code from outside; its hash matches no answer.
+		decoy := issued{codeID: randomID(), issuedAt: now.Truncate(time.Millisecond), hash: randomB64(sha256.Size)}
+		o.fill(c, dest, decoy)
+		logger.LogAttrs(ctx, slog.LevelInfo, o.ch.logPrefix+": no code sent", slog.Bool("userNotFound", e.Request.UserNotFound))
+		return nil
+	}
+
+	key := o.storeKey(&e.Header)
+	replaces := ""
+	if o.store != nil {
+		rec, err := o.store.Get(ctx, key)
+		if err != nil {
+			return fmt.Errorf("read code record: %w", err)
+		}
+		if rec != nil && o.reusable(rec, now) {
+			o.fill(c, dest, rec.issued())
+			logger.LogAttrs(ctx, slog.LevelInfo, o.ch.logPrefix+": code sent recently, not sending another")
+			return nil
+		}
+		if rec != nil {
+			replaces = rec.CodeID
+		}
+	}
+
+	code, err := NewCode(o.length)
+	if err != nil {
+		return err
+	}
+	iss := issued{codeID: randomID(), issuedAt: now.Truncate(time.Millisecond)}
+	iss.hash = base64.RawURLEncoding.EncodeToString(o.hash(e.UserPoolID, e.UserName, iss.codeID, iss.issuedAt, code))
+	if o.store != nil {
+		rec := CodeRecord{CodeID: iss.codeID, Hash: iss.hash, IssuedAt: iss.issuedAt, ExpiresAt: iss.issuedAt.Add(o.ttl)}
+		stored, err := o.store.Put(ctx, key, rec, replaces)
+		if err != nil {
+			return fmt.Errorf("store code record: %w", err)
+		}
+		if !stored {
+			// A concurrent invocation (Cognito retrying this one) stored its code
+			// first and sends that one: ask for it, so that the user gets one message.
+			winner, err := o.store.Get(ctx, key)
+			if err != nil {
+				return fmt.Errorf("read code record: %w", err)
+			}
+			if winner == nil || !o.reusable(winner, now) {
+				return errors.New("code record changed while a code was being issued")
+			}
+			o.fill(c, dest, winner.issued())
+			return nil
+		}
+	}
+	if err := o.ch.deliver(ctx, dest, code); err != nil {
+		if o.store != nil {
+			// Forget the code nobody received, so that a retry sends one; also when
+			// the send failed because the budget ran out.
+			forget(ctx, o.store, key, iss.codeID, o.ch.logPrefix)
+		}
+		return fmt.Errorf("send code: %w", err)
+	}
+	o.fill(c, dest, iss)
+	logger.LogAttrs(ctx, slog.LevelInfo, o.ch.logPrefix+": code sent", slog.Int("attempt", c.Attempt))
+	return nil
+}
+
+// forget deletes the record of a secret that never reached the user, with a second of
+// its own when ctx is done.
+func forget(ctx context.Context, store CodeStore, key, id, logPrefix string) {
+	cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+	defer cancel()
+	if err := store.Delete(cleanup, key, id); err != nil {
+		triggers.Logger(ctx).LogAttrs(ctx, slog.LevelWarn, logPrefix+": remove record of an unsent message",
+			slog.String("error", err.Error()))
+	}
+}
+
+// reusable reports whether a stored code is to be asked for again instead of sending a
+// new one: it was sent within the cooldown, has not signed anyone in, and has not
+// expired. A code that has had too many wrong answers is reused too, so that no message
+// goes out within the cooldown; it can no longer be answered.
+func (o *oneTimeCode) reusable(rec *CodeRecord, now time.Time) bool {
+	return rec.UsedBy == "" && now.Sub(rec.IssuedAt) < o.cool && now.Before(rec.ExpiresAt)
+}
+
+func (o *oneTimeCode) fill(c *Challenge, dest string, iss issued) {
+	o.ch.public(c, dest)
+	c.Public["codeLength"] = strconv.Itoa(o.length)
+	c.Private[paramCodeHash] = iss.hash
+	c.Private[paramCodeID] = iss.codeID
+	c.Private[paramIssuedAt] = strconv.FormatInt(iss.issuedAt.UnixMilli(), 10)
+	// The nonce tells this challenge from others that share the code, so that the store
+	// can let a retried Verify of the same challenge succeed again and no other.
+	c.Private[paramNonce] = randomID()
+	c.Carry = iss.carry()
+}
+
+func (o *oneTimeCode) verify(ctx context.Context, a *Answer) (bool, error) {
+	e := a.Event
+	answer := strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\t' || r == '-' {
+			return -1
+		}
+		return r
+	}, a.Value.Reveal())
+	codeID, nonce := a.Private[paramCodeID], a.Private[paramNonce]
+	ms, err := strconv.ParseInt(a.Private[paramIssuedAt], 10, 64)
+	want, herr := base64.RawURLEncoding.DecodeString(a.Private[paramCodeHash])
+	logger := triggers.Logger(ctx)
+	if err != nil || herr != nil || codeID == "" || nonce == "" {
+		logger.LogAttrs(ctx, slog.LevelWarn, o.ch.logPrefix+": malformed private parameters")
+		return false, nil
+	}
+	issuedAt := time.UnixMilli(ms)
+	got := o.hash(e.UserPoolID, e.UserName, codeID, issuedAt, answer)
+	match := subtle.ConstantTimeCompare(got, want) == 1 && len(answer) == o.length
+	if !o.now().Before(issuedAt.Add(o.ttl)) {
+		logger.LogAttrs(ctx, slog.LevelInfo, o.ch.logPrefix+": code expired")
+		return false, nil
+	}
+	if o.store == nil || e.Request.UserNotFound {
+		return match, nil
+	}
+	key := o.storeKey(&e.Header)
+	if !match {
+		if err := o.store.Fail(ctx, key, codeID, nonce); err != nil {
+			logger.LogAttrs(ctx, slog.LevelWarn, o.ch.logPrefix+": record wrong answer", slog.String("error", err.Error()))
+		}
+		return false, nil
+	}
+	ok, err := o.store.Consume(ctx, key, codeID, nonce, a.MaxWrongAnswers)
+	if err != nil {
+		return false, fmt.Errorf("consume code: %w", err)
+	}
+	if !ok {
+		logger.LogAttrs(ctx, slog.LevelInfo, o.ch.logPrefix+": code already used, replaced or locked")
+	}
+	return ok, nil
+}
+
+// CodeConfig holds the settings every one-time code step shares; see [EmailOTPConfig]
+// for what each means. Zero fields take the same defaults.
+type CodeConfig struct {
+	Key        []byte // at least 32 bytes
+	CodeLength int
+	CodeTTL    time.Duration
+	Cooldown   time.Duration
+	Store      CodeStore
+	Now        func() time.Time
+}
+
+// CodeSender is how the codes of a [CodeStep] reach the user: package
+// customauth/smsotp's text messages, or a channel of your own.
+type CodeSender struct {
+	// Name is the step's name. It also keeps the step's keyed hashes and store records
+	// apart from other steps' (the store key gets "#<Name>").
+	Name string
+	// Recipient returns the destination to show and whether a code may be sent to it.
+	// For a user Cognito did not find, or one who may not get a code, it returns false
+	// and a destination that looks real: made up from the user name with a secret, the
+	// same on every attempt.
+	Recipient func(e *CreateEvent) (dest string, ok bool)
+	// Public sets the public parameters that show dest, masked.
+	Public func(c *Challenge, dest string)
+	// Send delivers code to dest.
+	Send func(ctx context.Context, dest, code string) error
+}
+
+// CodeStep returns a one-time code step with the machinery of [EmailOTPStep] (codes
+// from crypto/rand, only their keyed hash outside the message, a constant-time check,
+// the flow's limit of wrong answers, expiry, and with a Store the cooldown, single use
+// and wrong answers counted across sign-in attempts) and sender's delivery. Public
+// parameters are sender's and "codeLength". It reports a configuration error as
+// [EmailOTPStep] does, and a sender without a name or a function.
+func CodeStep(cfg CodeConfig, sender CodeSender) (Step, error) {
+	if sender.Name == "" || sender.Recipient == nil || sender.Public == nil || sender.Send == nil {
+		return Step{}, errors.New("customauth: a code sender needs a Name, Recipient, Public and Send")
+	}
+	o, err := codeSettings(sender.Name, cfg.Key, cfg.CodeLength, cfg.CodeTTL, cfg.Cooldown, cfg.Store, cfg.Now)
+	if err != nil {
+		return Step{}, err
+	}
+	o.ch = codeChannel{
+		logPrefix:   sender.Name,
+		hashLabel:   "customauth " + sender.Name + " v1",
+		storeSuffix: "#" + sender.Name,
+		recipient:   sender.Recipient,
+		public:      sender.Public,
+		deliver:     sender.Send,
+	}
+	return Step{Name: sender.Name, Create: o.create, Verify: o.verify}, nil
+}
+
+// codeSettings validates the settings every one-time code step shares and returns the
+// machinery with them; ch is filled in by the caller.
+func codeSettings(step string, key []byte, length int, ttl, cool time.Duration, store CodeStore, now func() time.Time) (*oneTimeCode, error) {
+	o := &oneTimeCode{key: key, length: length, ttl: ttl, cool: cool, store: store, now: now}
+	if len(o.key) < minKeyLen {
+		return nil, fmt.Errorf("customauth: %s needs a hash key of at least %d bytes (Key or %s)", step, minKeyLen, OTPKeyEnv)
+	}
+	o.key = append([]byte(nil), o.key...)
+	if o.length == 0 {
+		o.length = DefaultCodeLength
+	}
+	if o.length < 4 || o.length > 12 {
+		return nil, fmt.Errorf("customauth: code length must be 4 to 12, got %d", o.length)
+	}
+	switch {
+	case o.ttl == 0:
+		o.ttl = DefaultCodeTTL
+	case o.ttl < time.Second:
+		return nil, fmt.Errorf("customauth: code TTL must be at least a second, got %s", o.ttl)
+	}
+	switch {
+	case o.cool == 0:
+		o.cool = DefaultCodeCooldown
+	case o.cool < 0:
+		o.cool = 0
+	}
+	if o.now == nil {
+		o.now = time.Now
+	}
+	return o, nil
+}
