@@ -81,6 +81,13 @@ func ExampleOverrideClaims() {
 	//         "orders-api/read"
 	//       ]
 	//     },
+	//     "groupOverrideDetails": {
+	//       "groupsToOverride": [
+	//         "admins"
+	//       ],
+	//       "iamRolesToOverride": [],
+	//       "preferredRole": null
+	//     },
 	//     "idTokenGeneration": {
 	//       "claimsToAddOrOverride": {
 	//         "features": [
@@ -150,7 +157,8 @@ func ExampleAddClaim() {
 	// }
 }
 
-// In a version 1 event, claims are strings: other values go as their JSON text.
+// In a version 1 event, claims are strings: other values go as their JSON text. The
+// user's groups go back beside the claims, as the request carried them.
 func ExampleOverrideClaims_version1() {
 	v1 := strings.Replace(exampleV2, `"version":"2"`, `"version":"1"`, 1)
 	printResponse(pretoken.Must(pretoken.OverrideClaims(map[string]any{"seats": 5, "beta": true}, nil)), v1)
@@ -160,6 +168,13 @@ func ExampleOverrideClaims_version1() {
 	//     "claimsToAddOrOverride": {
 	//       "beta": "true",
 	//       "seats": "5"
+	//     },
+	//     "groupOverrideDetails": {
+	//       "groupsToOverride": [
+	//         "admins"
+	//       ],
+	//       "iamRolesToOverride": [],
+	//       "preferredRole": null
 	//     }
 	//   }
 	// }

@@ -120,7 +120,9 @@ func (d *decoder) session(p *[]ChallengeResult) error {
 	return err
 }
 
-func (d *decoder) groupConfiguration(g *GroupConfiguration) error {
+// groupConfiguration reads a group configuration. In an override, a null preferredRole
+// reads as a pointer to "", which the encoder writes back as null; elsewhere it is nil.
+func (d *decoder) groupConfiguration(g *GroupConfiguration, override bool) error {
 	*g = GroupConfiguration{}
 	return d.members(func(key []byte) error {
 		switch string(key) {
@@ -131,6 +133,9 @@ func (d *decoder) groupConfiguration(g *GroupConfiguration) error {
 		case "preferredRole":
 			if d.peek() == 'n' {
 				g.PreferredRole = nil
+				if override {
+					g.PreferredRole = new(string)
+				}
 				return d.null()
 			}
 			s := new(string)
@@ -149,7 +154,7 @@ func (d *decoder) groupOverride(p **GroupConfiguration) error {
 	}
 	g := new(GroupConfiguration)
 	*p = g
-	return d.groupConfiguration(g)
+	return d.groupConfiguration(g, true)
 }
 
 func (d *decoder) anyMapInto(p *map[string]any) error {
@@ -554,7 +559,7 @@ func (d *decoder) preTokenGeneration(e *PreTokenGenerationEvent) error {
 				case "userAttributes":
 					return d.attributesInto(&r.UserAttributes)
 				case "groupConfiguration":
-					return d.groupConfiguration(&r.GroupConfiguration)
+					return d.groupConfiguration(&r.GroupConfiguration, false)
 				case "scopes":
 					return d.stringsInto(&r.Scopes)
 				case "clientMetadata":
@@ -668,15 +673,25 @@ func appendPreTokenGeneration(b []byte, e *PreTokenGenerationEvent) ([]byte, err
 	b = append(b, `},"response":{`...)
 	// Cognito reads the override details of the event's version only; the other member
 	// is left out, so that a module written for one version cannot confuse the other.
+	//
+	// Cognito's documentation reads an empty or null groupOverrideDetails as "no groups"
+	// and says nothing of a missing one, so override details that carry none are sent
+	// with a copy of the request's groups: the user keeps them under either reading. A
+	// module that set an override, even an empty one, meant it.
+	groups := &e.Request.GroupConfiguration
+	if e.TriggerSource == TokenGenerationClientCredentials ||
+		groups.GroupsToOverride == nil && groups.IAMRolesToOverride == nil && groups.PreferredRole == nil {
+		groups = nil // no user, or no group configuration to keep
+	}
 	if e.IsV1() {
 		if c := e.Response.ClaimsOverrideDetails; c != nil {
 			b = append(b, `"claimsOverrideDetails":`...)
-			b = appendClaimsOverrideDetails(b, c)
+			b = appendClaimsOverrideDetails(b, c, groups)
 		}
 	} else if c := e.Response.ClaimsAndScopeOverrideDetails; c != nil {
 		b = append(b, `"claimsAndScopeOverrideDetails":`...)
 		var err error
-		if b, err = appendClaimsAndScopeOverrideDetails(b, c); err != nil {
+		if b, err = appendClaimsAndScopeOverrideDetails(b, c, groups); err != nil {
 			return b, encodeWithin(encodeWithin(err, "claimsAndScopeOverrideDetails"), "response")
 		}
 	}
@@ -697,7 +712,46 @@ func appendGroupConfiguration(b []byte, g *GroupConfiguration) []byte {
 	return append(b, '}')
 }
 
-func appendClaimsOverrideDetails(b []byte, c *ClaimsOverrideDetails) []byte {
+// appendGroupOverride appends a group override with the members that are set: an
+// override Cognito sent as {} goes back as {}. A nil PreferredRole sends no
+// preferredRole member, a pointer to "" sends "preferredRole":null.
+func appendGroupOverride(b []byte, g *GroupConfiguration) []byte {
+	b = append(b, '{')
+	sep := false
+	if g.GroupsToOverride != nil {
+		b = appendField(b, &sep, `"groupsToOverride":`)
+		b = appendStrings(b, g.GroupsToOverride)
+	}
+	if g.IAMRolesToOverride != nil {
+		b = appendField(b, &sep, `"iamRolesToOverride":`)
+		b = appendStrings(b, g.IAMRolesToOverride)
+	}
+	if g.PreferredRole != nil {
+		b = appendField(b, &sep, `"preferredRole":`)
+		if *g.PreferredRole == "" {
+			b = append(b, "null"...)
+		} else {
+			b = appendString(b, *g.PreferredRole)
+		}
+	}
+	return append(b, '}')
+}
+
+// appendGroupsOf appends the group override of a response: the one a module set, or
+// else the request's group configuration as Cognito sent it (none when request is nil).
+func appendGroupsOf(b []byte, sep *bool, set, request *GroupConfiguration) []byte {
+	switch {
+	case set != nil:
+		b = appendField(b, sep, `"groupOverrideDetails":`)
+		return appendGroupOverride(b, set)
+	case request != nil:
+		b = appendField(b, sep, `"groupOverrideDetails":`)
+		return appendGroupConfiguration(b, request)
+	}
+	return b
+}
+
+func appendClaimsOverrideDetails(b []byte, c *ClaimsOverrideDetails, groups *GroupConfiguration) []byte {
 	b = append(b, '{')
 	sep := false
 	if len(c.ClaimsToAddOrOverride) > 0 {
@@ -708,14 +762,11 @@ func appendClaimsOverrideDetails(b []byte, c *ClaimsOverrideDetails) []byte {
 		b = appendField(b, &sep, `"claimsToSuppress":`)
 		b = appendStrings(b, c.ClaimsToSuppress)
 	}
-	if c.GroupOverrideDetails != nil {
-		b = appendField(b, &sep, `"groupOverrideDetails":`)
-		b = appendGroupConfiguration(b, c.GroupOverrideDetails)
-	}
+	b = appendGroupsOf(b, &sep, c.GroupOverrideDetails, groups)
 	return append(b, '}')
 }
 
-func appendClaimsAndScopeOverrideDetails(b []byte, c *ClaimsAndScopeOverrideDetails) ([]byte, error) {
+func appendClaimsAndScopeOverrideDetails(b []byte, c *ClaimsAndScopeOverrideDetails, groups *GroupConfiguration) ([]byte, error) {
 	var err error
 	b = append(b, '{')
 	sep := false
@@ -757,10 +808,7 @@ func appendClaimsAndScopeOverrideDetails(b []byte, c *ClaimsAndScopeOverrideDeta
 		}
 		b = append(b, '}')
 	}
-	if c.GroupOverrideDetails != nil {
-		b = appendField(b, &sep, `"groupOverrideDetails":`)
-		b = appendGroupConfiguration(b, c.GroupOverrideDetails)
-	}
+	b = appendGroupsOf(b, &sep, c.GroupOverrideDetails, groups)
 	return append(b, '}'), nil
 }
 

@@ -121,6 +121,12 @@ type ChallengeResult struct {
 
 // GroupConfiguration is the user's groups and IAM roles as Cognito sends them to pre token
 // generation, and the shape of a group override.
+//
+// In a group override (groupOverrideDetails), members are sent only when set: a nil list
+// or a nil PreferredRole is left out, so an override Cognito sent as {} goes back as {};
+// a PreferredRole pointing to "" is sent as "preferredRole":null, and an override's null
+// preferredRole decodes to a pointer to "". In the request, every member is written, nil
+// as null.
 type GroupConfiguration struct {
 	GroupsToOverride   []string `json:"groupsToOverride"`
 	IAMRolesToOverride []string `json:"iamRolesToOverride"`

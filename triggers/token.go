@@ -19,9 +19,11 @@ type PreTokenGenerationRequest struct {
 	ClientMetadata     Attributes         `json:"clientMetadata,omitempty"`
 }
 
-// PreTokenGenerationResponse holds the changes to the tokens. A nil field changes nothing;
-// in particular a nil GroupOverrideDetails keeps the user's groups, while an empty one
-// removes them.
+// PreTokenGenerationResponse holds the changes to the tokens. A nil field changes nothing.
+// Cognito reads an empty or null groupOverrideDetails as "no groups", so override details
+// whose GroupOverrideDetails is nil are sent with a copy of the request's
+// groupConfiguration: the user keeps their groups, roles and preferred role. Set
+// GroupOverrideDetails (an empty one removes every group) to change them on purpose.
 type PreTokenGenerationResponse struct {
 	// ClaimsOverrideDetails answers a version 1 event.
 	ClaimsOverrideDetails *ClaimsOverrideDetails `json:"claimsOverrideDetails,omitempty"`

@@ -33,21 +33,21 @@ func TestEvent(t *testing.T) {
 	env := []string{`CLAIMS_TO_ADD_OR_OVERRIDE={"plan":"free","beta":true,"tier":2}`, "CLAIMS_TO_SUPPRESS=email, name",
 		"CLAIMS_FROM_ATTRIBUTES=custom:tenant_id=tenant, custom:missing=missing"}
 	tests := []struct {
-		name    string
-		event   []byte
-		want    map[string]any // path in the response to value
-		wantNil []string       // paths that must be absent
+		name   string
+		event  []byte
+		want   map[string]any // path in the response to value
+		groups string         // path that must carry the request's groupConfiguration
 	}{
 		{"version 1", triggertest.Payload(triggers.TokenGenerationAuthentication), map[string]any{
 			"claimsOverrideDetails.claimsToAddOrOverride": map[string]any{"plan": "free", "beta": "true", "tier": "2", "tenant": "tenant-eu-0042"},
 			"claimsOverrideDetails.claimsToSuppress":      []any{"email", "name"},
-		}, []string{"claimsOverrideDetails.groupOverrideDetails"}},
+		}, "claimsOverrideDetails.groupOverrideDetails"},
 		{"version 2", triggertest.FixtureVersion(triggers.TokenGenerationAuthentication, "2"), map[string]any{
 			"claimsAndScopeOverrideDetails.idTokenGeneration.claimsToAddOrOverride": map[string]any{
 				"plan": "free", "beta": true, "tier": 2.0, "tenant": "tenant-eu-0042"},
 			"claimsAndScopeOverrideDetails.accessTokenGeneration.claimsToAddOrOverride": map[string]any{
 				"plan": "free", "beta": true, "tier": 2.0, "tenant": "tenant-eu-0042"},
-		}, []string{"claimsAndScopeOverrideDetails.groupOverrideDetails"}},
+		}, "claimsAndScopeOverrideDetails.groupOverrideDetails"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -59,10 +59,8 @@ func TestEvent(t *testing.T) {
 					t.Errorf("%s = %v, want %v", path, got, want)
 				}
 			}
-			for _, path := range tt.wantNil {
-				if got := at(doc["response"], path); got != nil {
-					t.Errorf("%s = %v, want it left out: the user would lose their groups", path, got)
-				}
+			if got, want := at(doc["response"], tt.groups), at(doc["request"], "groupConfiguration"); want == nil || !reflect.DeepEqual(got, want) {
+				t.Errorf("%s = %v, want the request's %v: the user would lose their groups", tt.groups, got, want)
 			}
 		})
 	}

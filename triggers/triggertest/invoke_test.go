@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -222,7 +223,7 @@ func TestTypedAccessors(t *testing.T) {
 	}, triggertest.PreTokenGeneration(triggers.TokenGenerationAuthentication, "2"))
 	e := res.RequireOK(t).PreTokenGeneration()
 	if d := e.Response.ClaimsAndScopeOverrideDetails; d == nil || d.AccessTokenGeneration.ScopesToAdd[0] != "orders.read" ||
-		d.GroupOverrideDetails != nil {
+		d.GroupOverrideDetails == nil || !slices.Equal(d.GroupOverrideDetails.GroupsToOverride, e.Request.GroupConfiguration.GroupsToOverride) {
 		t.Errorf("response %+v", e.Response)
 	}
 	if generic, ok := res.Event().(*triggers.PreTokenGenerationEvent); !ok || generic.Version != "2" {
