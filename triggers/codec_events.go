@@ -14,9 +14,48 @@ func (d *decoder) members(field func(key []byte) error) error {
 	return err
 }
 
-// emptyObject reads an object whose members the event type does not keep, or null.
-func (d *decoder) emptyObject() error {
-	return d.members(func([]byte) error { return d.skipValue() })
+// keepUnknown reads the value of the member key and appends the member to u.
+func (d *decoder) keepUnknown(u *UnknownMembers, key []byte) error {
+	b := make([]byte, 0, len(*u)+len(key)+16)
+	b = append(b, *u...)
+	if len(b) > 0 {
+		b = append(b, ',')
+	}
+	b = appendKey(b, string(key))
+	v, err := d.rawText()
+	if err != nil {
+		return err
+	}
+	*u = UnknownMembers(append(b, v...))
+	return nil
+}
+
+// unknownObject reads a response object whose members the event type does not know, or
+// null, keeping every member in u.
+func (d *decoder) unknownObject(u *UnknownMembers) error {
+	*u = ""
+	return d.members(func(key []byte) error { return d.keepUnknown(u, key) })
+}
+
+// appendUnknown appends the kept members u, after a comma unless nothing precedes them.
+func appendUnknown(b []byte, sep *bool, u UnknownMembers) []byte {
+	if u == "" {
+		return b
+	}
+	if *sep {
+		b = append(b, ',')
+	}
+	*sep = true
+	return append(b, u...)
+}
+
+// appendUnknownAfter appends the kept members u after members already written.
+func appendUnknownAfter(b []byte, u UnknownMembers) []byte {
+	if u == "" {
+		return b
+	}
+	b = append(b, ',')
+	return append(b, u...)
 }
 
 // event reads the top-level object of an event: the header members into h, the others
@@ -194,7 +233,7 @@ func (d *decoder) preSignUp(e *PreSignUpEvent) error {
 				case "autoVerifyPhone":
 					return d.boolInto(&r.AutoVerifyPhone)
 				}
-				return d.skipValue()
+				return d.keepUnknown(&r.Unknown, key)
 			})
 		}
 		return false, nil
@@ -215,6 +254,7 @@ func appendPreSignUp(b []byte, e *PreSignUpEvent) []byte {
 	b = appendBool(b, e.Response.AutoVerifyEmail)
 	b = append(b, `,"autoVerifyPhone":`...)
 	b = appendBool(b, e.Response.AutoVerifyPhone)
+	b = appendUnknownAfter(b, e.Response.Unknown)
 	return append(b, "}}"...)
 }
 
@@ -234,7 +274,7 @@ func (d *decoder) postConfirmation(e *PostConfirmationEvent) error {
 				return d.skipValue()
 			})
 		case "response":
-			return true, d.emptyObject()
+			return true, d.unknownObject(&e.Response.Unknown)
 		}
 		return false, nil
 	})
@@ -246,7 +286,9 @@ func appendPostConfirmation(b []byte, e *PostConfirmationEvent) []byte {
 	b = appendAttributes(b, e.Request.UserAttributes)
 	b = append(b, `,"clientMetadata":`...)
 	b = appendAttributes(b, e.Request.ClientMetadata)
-	return append(b, `},"response":{}}`...)
+	b = append(b, `},"response":{`...)
+	b = append(b, e.Response.Unknown...)
+	return append(b, "}}"...)
 }
 
 func (d *decoder) preAuthentication(e *PreAuthenticationEvent) error {
@@ -269,7 +311,7 @@ func (d *decoder) preAuthentication(e *PreAuthenticationEvent) error {
 				return d.skipValue()
 			})
 		case "response":
-			return true, d.emptyObject()
+			return true, d.unknownObject(&e.Response.Unknown)
 		}
 		return false, nil
 	})
@@ -287,7 +329,9 @@ func appendPreAuthentication(b []byte, e *PreAuthenticationEvent) []byte {
 	}
 	b = append(b, `,"userNotFound":`...)
 	b = appendBool(b, e.Request.UserNotFound)
-	return append(b, `},"response":{}}`...)
+	b = append(b, `},"response":{`...)
+	b = append(b, e.Response.Unknown...)
+	return append(b, "}}"...)
 }
 
 func (d *decoder) postAuthentication(e *PostAuthenticationEvent) error {
@@ -308,7 +352,7 @@ func (d *decoder) postAuthentication(e *PostAuthenticationEvent) error {
 				return d.skipValue()
 			})
 		case "response":
-			return true, d.emptyObject()
+			return true, d.unknownObject(&e.Response.Unknown)
 		}
 		return false, nil
 	})
@@ -322,7 +366,9 @@ func appendPostAuthentication(b []byte, e *PostAuthenticationEvent) []byte {
 	b = appendAttributes(b, e.Request.UserAttributes)
 	b = append(b, `,"clientMetadata":`...)
 	b = appendAttributes(b, e.Request.ClientMetadata)
-	return append(b, `},"response":{}}`...)
+	b = append(b, `},"response":{`...)
+	b = append(b, e.Response.Unknown...)
+	return append(b, "}}"...)
 }
 
 // ---- custom authentication
@@ -358,7 +404,7 @@ func (d *decoder) defineAuthChallenge(e *DefineAuthChallengeEvent) error {
 				case "failAuthentication":
 					return d.boolInto(&r.FailAuthentication)
 				}
-				return d.skipValue()
+				return d.keepUnknown(&r.Unknown, key)
 			})
 		}
 		return false, nil
@@ -387,6 +433,7 @@ func appendDefineAuthChallenge(b []byte, e *DefineAuthChallengeEvent) []byte {
 	b = appendBool(b, e.Response.IssueTokens)
 	b = append(b, `,"failAuthentication":`...)
 	b = appendBool(b, e.Response.FailAuthentication)
+	b = appendUnknownAfter(b, e.Response.Unknown)
 	return append(b, "}}"...)
 }
 
@@ -445,7 +492,7 @@ func (d *decoder) createAuthChallenge(e *CreateAuthChallengeEvent) error {
 				case "challengeMetadata":
 					return d.stringInto(&r.ChallengeMetadata)
 				}
-				return d.skipValue()
+				return d.keepUnknown(&r.Unknown, key)
 			})
 		}
 		return false, nil
@@ -480,6 +527,7 @@ func appendCreateAuthChallenge(b []byte, e *CreateAuthChallengeEvent) []byte {
 		b = appendField(b, &sep, `"challengeMetadata":`)
 		b = appendString(b, e.Response.ChallengeMetadata)
 	}
+	b = appendUnknown(b, &sep, e.Response.Unknown)
 	return append(b, "}}"...)
 }
 
@@ -520,7 +568,7 @@ func (d *decoder) verifyAuthChallenge(e *VerifyAuthChallengeEvent) error {
 				if string(key) == "answerCorrect" {
 					return d.boolInto(&r.AnswerCorrect)
 				}
-				return d.skipValue()
+				return d.keepUnknown(&r.Unknown, key)
 			})
 		}
 		return false, nil
@@ -543,6 +591,7 @@ func appendVerifyAuthChallenge(b []byte, e *VerifyAuthChallengeEvent) []byte {
 	b = appendBool(b, e.Request.UserNotFound)
 	b = append(b, `},"response":{"answerCorrect":`...)
 	b = appendBool(b, e.Response.AnswerCorrect)
+	b = appendUnknownAfter(b, e.Response.Unknown)
 	return append(b, "}}"...)
 }
 
@@ -577,7 +626,7 @@ func (d *decoder) preTokenGeneration(e *PreTokenGenerationEvent) error {
 				case "claimsAndScopeOverrideDetails":
 					return d.claimsAndScopeOverrideDetails(&r.ClaimsAndScopeOverrideDetails)
 				}
-				return d.skipValue()
+				return d.keepUnknown(&r.Unknown, key)
 			})
 		}
 		return false, nil
@@ -600,7 +649,7 @@ func (d *decoder) claimsOverrideDetails(p **ClaimsOverrideDetails) error {
 		case "groupOverrideDetails":
 			return d.groupOverride(&c.GroupOverrideDetails)
 		}
-		return d.skipValue()
+		return d.keepUnknown(&c.Unknown, key)
 	})
 }
 
@@ -627,7 +676,7 @@ func (d *decoder) claimsAndScopeOverrideDetails(p **ClaimsAndScopeOverrideDetail
 				case "claimsToSuppress":
 					return d.stringsInto(&t.ClaimsToSuppress)
 				}
-				return d.skipValue()
+				return d.keepUnknown(&t.Unknown, key)
 			})
 		case "accessTokenGeneration":
 			if d.peek() == 'n' {
@@ -647,12 +696,12 @@ func (d *decoder) claimsAndScopeOverrideDetails(p **ClaimsAndScopeOverrideDetail
 				case "scopesToSuppress":
 					return d.stringsInto(&t.ScopesToSuppress)
 				}
-				return d.skipValue()
+				return d.keepUnknown(&t.Unknown, key)
 			})
 		case "groupOverrideDetails":
 			return d.groupOverride(&c.GroupOverrideDetails)
 		}
-		return d.skipValue()
+		return d.keepUnknown(&c.Unknown, key)
 	})
 }
 
@@ -671,6 +720,7 @@ func appendPreTokenGeneration(b []byte, e *PreTokenGenerationEvent) ([]byte, err
 		b = appendAttributes(b, e.Request.ClientMetadata)
 	}
 	b = append(b, `},"response":{`...)
+	sep := false
 	// Cognito reads the override details of the event's version only; the other member
 	// is left out, so that a module written for one version cannot confuse the other.
 	//
@@ -685,16 +735,17 @@ func appendPreTokenGeneration(b []byte, e *PreTokenGenerationEvent) ([]byte, err
 	}
 	if e.IsV1() {
 		if c := e.Response.ClaimsOverrideDetails; c != nil {
-			b = append(b, `"claimsOverrideDetails":`...)
+			b = appendField(b, &sep, `"claimsOverrideDetails":`)
 			b = appendClaimsOverrideDetails(b, c, groups)
 		}
 	} else if c := e.Response.ClaimsAndScopeOverrideDetails; c != nil {
-		b = append(b, `"claimsAndScopeOverrideDetails":`...)
+		b = appendField(b, &sep, `"claimsAndScopeOverrideDetails":`)
 		var err error
 		if b, err = appendClaimsAndScopeOverrideDetails(b, c, groups); err != nil {
 			return b, encodeWithin(encodeWithin(err, "claimsAndScopeOverrideDetails"), "response")
 		}
 	}
+	b = appendUnknown(b, &sep, e.Response.Unknown)
 	return append(b, "}}"...), nil
 }
 
@@ -763,6 +814,7 @@ func appendClaimsOverrideDetails(b []byte, c *ClaimsOverrideDetails, groups *Gro
 		b = appendStrings(b, c.ClaimsToSuppress)
 	}
 	b = appendGroupsOf(b, &sep, c.GroupOverrideDetails, groups)
+	b = appendUnknown(b, &sep, c.Unknown)
 	return append(b, '}')
 }
 
@@ -783,6 +835,7 @@ func appendClaimsAndScopeOverrideDetails(b []byte, c *ClaimsAndScopeOverrideDeta
 			b = appendField(b, &tsep, `"claimsToSuppress":`)
 			b = appendStrings(b, t.ClaimsToSuppress)
 		}
+		b = appendUnknown(b, &tsep, t.Unknown)
 		b = append(b, '}')
 	}
 	if t := c.AccessTokenGeneration; t != nil {
@@ -806,9 +859,11 @@ func appendClaimsAndScopeOverrideDetails(b []byte, c *ClaimsAndScopeOverrideDeta
 			b = appendField(b, &tsep, `"scopesToSuppress":`)
 			b = appendStrings(b, t.ScopesToSuppress)
 		}
+		b = appendUnknown(b, &tsep, t.Unknown)
 		b = append(b, '}')
 	}
 	b = appendGroupsOf(b, &sep, c.GroupOverrideDetails, groups)
+	b = appendUnknown(b, &sep, c.Unknown)
 	return append(b, '}'), nil
 }
 
@@ -849,7 +904,7 @@ func (d *decoder) userMigration(e *UserMigrationEvent) error {
 				case "enableSMSMFA":
 					return d.boolInto(&r.EnableSMSMFA)
 				}
-				return d.skipValue()
+				return d.keepUnknown(&r.Unknown, key)
 			})
 		}
 		return false, nil
@@ -889,6 +944,7 @@ func appendUserMigration(b []byte, e *UserMigrationEvent) []byte {
 	if r.EnableSMSMFA {
 		b = appendField(b, &sep, `"enableSMSMFA":true`)
 	}
+	b = appendUnknown(b, &sep, r.Unknown)
 	return append(b, "}}"...)
 }
 
@@ -925,7 +981,7 @@ func (d *decoder) customMessage(e *CustomMessageEvent) error {
 				case "emailSubject":
 					return d.stringInto(&r.EmailSubject)
 				}
-				return d.skipValue()
+				return d.keepUnknown(&r.Unknown, key)
 			})
 		}
 		return false, nil
@@ -963,11 +1019,12 @@ func appendCustomMessage(b []byte, e *CustomMessageEvent) []byte {
 		b = appendField(b, &sep, `"emailSubject":`)
 		b = appendString(b, e.Response.EmailSubject)
 	}
+	b = appendUnknown(b, &sep, e.Response.Unknown)
 	return append(b, "}}"...)
 }
 
 // customSender reads the members shared by both custom sender events.
-func (d *decoder) customSender(h *Header, r *CustomSenderRequest) error {
+func (d *decoder) customSender(h *Header, r *CustomSenderRequest, resp *CustomSenderResponse) error {
 	return d.event(h, func(key []byte) (bool, error) {
 		switch string(key) {
 		case "request":
@@ -986,13 +1043,13 @@ func (d *decoder) customSender(h *Header, r *CustomSenderRequest) error {
 				return d.skipValue()
 			})
 		case "response":
-			return true, d.emptyObject()
+			return true, d.unknownObject(&resp.Unknown)
 		}
 		return false, nil
 	})
 }
 
-func appendCustomSender(b []byte, h *Header, r *CustomSenderRequest) []byte {
+func appendCustomSender(b []byte, h *Header, r *CustomSenderRequest, resp *CustomSenderResponse) []byte {
 	b = appendHeader(b, h)
 	b = append(b, `,"request":{"type":`...)
 	b = appendString(b, r.Type)
@@ -1004,7 +1061,9 @@ func appendCustomSender(b []byte, h *Header, r *CustomSenderRequest) []byte {
 	}
 	b = append(b, `,"userAttributes":`...)
 	b = appendAttributes(b, r.UserAttributes)
-	return append(b, `},"response":{}}`...)
+	b = append(b, `},"response":{`...)
+	b = append(b, resp.Unknown...)
+	return append(b, "}}"...)
 }
 
 func (d *decoder) inboundFederation(e *InboundFederationEvent) error {
@@ -1045,7 +1104,7 @@ func (d *decoder) inboundFederation(e *InboundFederationEvent) error {
 				if string(key) == "userAttributesToMap" {
 					return d.attributesInto(&r.UserAttributesToMap)
 				}
-				return d.skipValue()
+				return d.keepUnknown(&r.Unknown, key)
 			})
 		}
 		return false, nil
@@ -1085,6 +1144,7 @@ func appendInboundFederation(b []byte, e *InboundFederationEvent) []byte {
 	} else {
 		b = appendAttributes(b, e.Response.UserAttributesToMap)
 	}
+	b = appendUnknownAfter(b, e.Response.Unknown)
 	return append(b, "}}"...)
 }
 

@@ -812,8 +812,12 @@ func TestCodecLenientDecoding(t *testing.T) {
 				`"request":{"userAttributes":{"email":"a@b.c"},"future":[1,2,3],"groupConfiguration":{"groupsToOverride":["g"],` +
 				`"iamRolesToOverride":[],"preferredRole":null,"unknown":{"a":"b"}}},"response":{"claimsOverrideDetails":null,"other":"x"},"tail":-1.5e-3}`,
 			func(t *testing.T, e triggers.Event) {
-				if !reflect.DeepEqual(e, baseline) {
-					t.Errorf("got %+v, want %+v", e, baseline)
+				// Outside responses they are dropped; in a response they are kept to
+				// be sent back.
+				want := *baseline.(*triggers.PreTokenGenerationEvent)
+				want.Response.Unknown = `"other":"x"`
+				if !reflect.DeepEqual(e, &want) {
+					t.Errorf("got %+v, want %+v", e, want)
 				}
 			}},
 		{"whitespace everywhere", triggers.TriggerPreTokenGeneration,
@@ -1481,4 +1485,90 @@ func ExamplePreTokenGenerationEvent_MarshalJSON() {
 	// Output:
 	// true
 	// {"claimsOverrideDetails":{"claimsToAddOrOverride":{"tenant":"acme"},"groupOverrideDetails":{"groupsToOverride":["admins"],"iamRolesToOverride":null,"preferredRole":null}}}
+}
+
+// Members Cognito may add to a response in future are sent back verbatim, so that a
+// function built today does not undo what a newer Cognito asks for: at the top of every
+// response object and inside the pre token override details.
+func TestCodecKeepsUnknownResponseMembers(t *testing.T) {
+	t.Parallel()
+	const future = `{"list":[1,true,null,"x\u00e9"],"n":1.50}`
+	router := codecNoopRouter()
+	inject := func(t *testing.T, payload []byte, path []string) []byte {
+		t.Helper()
+		var doc map[string]any
+		dec := json.NewDecoder(bytes.NewReader(payload))
+		dec.UseNumber()
+		if err := dec.Decode(&doc); err != nil {
+			t.Fatal(err)
+		}
+		obj := doc
+		for _, k := range path {
+			next, _ := obj[k].(map[string]any)
+			if next == nil {
+				next = map[string]any{}
+				obj[k] = next
+			}
+			obj = next
+		}
+		obj["futureMember"] = json.RawMessage(future)
+		out, err := json.Marshal(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	member := func(t *testing.T, out []byte, path []string) string {
+		t.Helper()
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal(out, &obj); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range path {
+			raw := obj[k]
+			obj = nil
+			if err := json.Unmarshal(raw, &obj); err != nil {
+				t.Fatalf("%s: %v in %s", k, err, out)
+			}
+		}
+		return string(obj["futureMember"])
+	}
+	type place struct {
+		file string
+		path []string
+	}
+	var places []place
+	for name, payload := range codecFixtures(t) {
+		if strings.HasPrefix(name, "bench") {
+			continue
+		}
+		places = append(places, place{name, []string{"response"}})
+		if codecTriggerOf(t, payload) == triggers.TriggerPreTokenGeneration && !strings.Contains(name, "clientcredentials") {
+			if strings.Contains(name, "v1") {
+				places = append(places, place{name, []string{"response", "claimsOverrideDetails"}})
+			} else {
+				places = append(places,
+					place{name, []string{"response", "claimsAndScopeOverrideDetails"}},
+					place{name, []string{"response", "claimsAndScopeOverrideDetails", "idTokenGeneration"}},
+					place{name, []string{"response", "claimsAndScopeOverrideDetails", "accessTokenGeneration"}})
+			}
+		}
+	}
+	for _, p := range places {
+		t.Run(p.file+"/"+strings.Join(p.path, "."), func(t *testing.T) {
+			t.Parallel()
+			in := inject(t, codecFixture(t, p.file), p.path)
+			out, ierr := router.Handle(context.Background(), in)
+			if ierr != nil {
+				t.Fatal(ierr)
+			}
+			if got := member(t, out, p.path); got != future {
+				t.Errorf("futureMember = %s, want %s\n in %s\nout %s", got, future, in, out)
+			}
+			again, ierr := router.Handle(context.Background(), out)
+			if ierr != nil || !bytes.Equal(again, out) {
+				t.Errorf("not a fixed point: %v\n%s\n%s", ierr, out, again)
+			}
+		})
+	}
 }
