@@ -1110,8 +1110,6 @@ func TestCodecBadInput(t *testing.T) {
 		{"triggerSource holding something else", `{"triggerSource":"` + secret + ` is my password"}`, "",
 			"invalid event: unknown triggerSource (not a trigger source name)"},
 		{"triggerSource not a string", `{"triggerSource":["PreSignUp_SignUp"]}`, "[", "invalid event: triggerSource: expected string, found array at byte %d"},
-		{"unregistered trigger", `{"triggerSource":"UserMigration_Authentication","request":{"password":"` + secret + `"}}`, "",
-			"invalid event: no handler registered for trigger UserMigration (triggerSource UserMigration_Authentication)"},
 		{"attributes as a list", string(codecPreSignUp(`{"userAttributes":["` + secret + `"]}`)), `["`,
 			"invalid event: request.userAttributes: expected object, found array at byte %d"},
 		{"attributes as a number", string(codecPreSignUp(`{"validationData":1}`)), `1}`,

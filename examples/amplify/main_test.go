@@ -301,7 +301,8 @@ func TestServe(t *testing.T) {
 	}
 	// A trigger none of the modules belongs to is not served.
 	if body, fnErr = invoke(triggertest.Payload(triggers.CustomMessageSignUp)); fnErr != "Unhandled" ||
-		!strings.Contains(fmt.Sprint(body["errorMessage"]), "no handler registered for trigger CustomMessage") {
+		!strings.Contains(fmt.Sprint(body["errorMessage"]), "no chain registered for trigger CustomMessage") ||
+		body["errorType"] != triggers.ErrorTypeConfiguration {
 		t.Errorf("custom message: %q %v", fnErr, body)
 	}
 }
