@@ -127,7 +127,7 @@ func TestClientCredentials(t *testing.T) {
 		func(_ context.Context, e *pretoken.Event) error {
 			pretoken.SetGroups(e, nil)
 			pretoken.SetPreferredRole(e, "arn:aws:iam::123456789012:role/x")
-			return pretoken.AddIDClaim(e, "id_only", "x")
+			return pretoken.AddClaim(e, pretoken.IDToken, "id_only", "x")
 		},
 	)
 	want := compact(t, `{"claimsAndScopeOverrideDetails": {"accessTokenGeneration": {
@@ -229,7 +229,7 @@ func TestSuppressionWinsAcrossModules(t *testing.T) {
 // mistake is the operator's, not the user's.
 func TestHelperErrorFailsTrigger(t *testing.T) {
 	t.Parallel()
-	h := func(_ context.Context, e *pretoken.Event) error { return pretoken.AddIDClaim(e, "sub", "x") }
+	h := func(_ context.Context, e *pretoken.Event) error { return pretoken.AddClaim(e, pretoken.IDToken, "sub", "x") }
 	_, ierr := handle(t, h, "v2_authentication.json")
 	if ierr == nil || ierr.Type != "InternalError" {
 		t.Fatalf("error = %v, want an internal error", ierr)

@@ -54,7 +54,7 @@ func TestRouterErrorModel(t *testing.T) {
 			return triggers.Reject("Invalid email domain: example.com")
 		}), preSignUp, triggers.ErrorTypeRejected, "Invalid email domain: example.com"},
 		{"wrapped rejection", quietRouter().PreSignUp(func(context.Context, *triggers.PreSignUpEvent) error {
-			return fmt.Errorf("module: %w", &triggers.RejectError{Message: "Not invited", Cause: internal})
+			return fmt.Errorf("module: %w", &triggers.Rejected{Message: "Not invited", Cause: internal})
 		}), preSignUp, triggers.ErrorTypeRejected, "Not invited"},
 		{"internal error hidden", quietRouter().PreSignUp(func(context.Context, *triggers.PreSignUpEvent) error {
 			return internal
@@ -69,7 +69,7 @@ func TestRouterErrorModel(t *testing.T) {
 			panic("index out of range")
 		}), preSignUp, triggers.ErrorTypeInternal, triggers.DefaultErrorMessage},
 		{"post confirmation critical", quietRouter().PostConfirmation(func(context.Context, *triggers.PostConfirmationEvent) error {
-			return triggers.Critical(internal)
+			return triggers.MarkCritical(internal)
 		}), postConfirmation, triggers.ErrorTypeInternal, triggers.DefaultErrorMessage},
 		{"unregistered trigger", quietRouter().PreSignUp(triggers.Chain[triggers.PreSignUpEvent]()), postConfirmation,
 			triggers.ErrorTypeConfiguration, "no chain registered for trigger PostConfirmation (triggerSource PostConfirmation_ConfirmSignUp): " +
