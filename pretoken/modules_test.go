@@ -229,7 +229,9 @@ func TestSuppressionWinsAcrossModules(t *testing.T) {
 // mistake is the operator's, not the user's.
 func TestHelperErrorFailsTrigger(t *testing.T) {
 	t.Parallel()
-	h := func(_ context.Context, e *pretoken.Event) error { return pretoken.AddClaim(e, pretoken.IDToken, "sub", "x") }
+	h := func(_ context.Context, e *pretoken.Event) error {
+		return pretoken.AddClaim(e, pretoken.IDToken, "sub", "x")
+	}
 	_, ierr := handle(t, h, "v2_authentication.json")
 	if ierr == nil || ierr.Type != "InternalError" {
 		t.Fatalf("error = %v, want an internal error", ierr)
