@@ -59,7 +59,7 @@ func TestReservedClaimsRejectedAtBuild(t *testing.T) {
 		{"scope", access, verdict{}},
 		{"scope", id, verdict{add: true, suppress: true}},
 		{"email", pretoken.BothTokens, verdict{add: true, suppress: true}},
-		{"custom:tenant", pretoken.BothTokens, verdict{add: true, suppress: true}},
+		{"custom:tenant_id", pretoken.BothTokens, verdict{add: true, suppress: true}},
 		{"tenant", pretoken.BothTokens, verdict{add: true, suppress: true}},
 	}
 	check := func(t *testing.T, what string, err error, allowed bool, claim string) {

@@ -26,7 +26,7 @@
 // default client.
 //
 //	static, err := pretoken.OverrideClaims(map[string]any{"plan": "pro"}, []string{"email"})
-//	tenant, err := pretoken.ClaimsFromAttributes(map[string]string{"custom:tenant": "tenant"})
+//	tenant, err := pretoken.ClaimsFromAttributes(map[string]string{"custom:tenant_id": "tenant"})
 //	perms, err := pretoken.ClaimsFromDynamoDB(nil, "entitlements", "userId",
 //		map[string]string{"permissions": "permissions"},
 //		pretoken.InTokens(pretoken.AccessToken), pretoken.OnMissingDefault(map[string]any{"permissions": []string{}}))

@@ -15,7 +15,7 @@ import (
 const exampleV2 = `{"version":"2","triggerSource":"TokenGeneration_Authentication",
 	"region":"eu-west-1","userPoolId":"eu-west-1_Ab12Cd34E","userName":"ada",
 	"callerContext":{"awsSdkVersion":"aws-sdk-unknown-unknown","clientId":"3n4b5urk1ft4fl3mg5e62d9ado"},
-	"request":{"userAttributes":{"sub":"5f2c9b1e","email":"ada@example.com","custom:tenant":"acme"},
+	"request":{"userAttributes":{"sub":"5f2c9b1e","email":"ada@example.com","custom:tenant_id":"acme"},
 		"groupConfiguration":{"groupsToOverride":["admins"],"iamRolesToOverride":[],"preferredRole":null},
 		"scopes":["openid","email"]},
 	"response":{"claimsAndScopeOverrideDetails":null}}`
@@ -52,7 +52,7 @@ func ExampleOverrideClaims() {
 	if err != nil {
 		panic(err)
 	}
-	tenant, err := pretoken.ClaimsFromAttributes(map[string]string{"custom:tenant": "tenant"},
+	tenant, err := pretoken.ClaimsFromAttributes(map[string]string{"custom:tenant_id": "tenant"},
 		pretoken.InTokens(pretoken.AccessToken))
 	if err != nil {
 		panic(err)

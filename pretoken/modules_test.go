@@ -76,7 +76,7 @@ func TestVersion1Response(t *testing.T) {
 	t.Parallel()
 	h := pretoken.Chain(
 		pretoken.Must(pretoken.OverrideClaims(map[string]any{"plan": "pro", "seats": 5, "beta": true}, []string{"email"})),
-		pretoken.Must(pretoken.ClaimsFromAttributes(map[string]string{"custom:tenant": "tenant", "custom:missing": "gone"})),
+		pretoken.Must(pretoken.ClaimsFromAttributes(map[string]string{"custom:tenant_id": "tenant", "custom:missing": "gone"})),
 		pretoken.Must(pretoken.OverrideScopes([]string{"api/read"}, nil)),
 		pretoken.Must(pretoken.OverrideClaims(map[string]any{"access_only": "x"}, nil, pretoken.InTokens(pretoken.AccessToken))),
 	)
@@ -94,7 +94,7 @@ func TestVersion2And3Response(t *testing.T) {
 	t.Parallel()
 	h := pretoken.Chain(
 		pretoken.Must(pretoken.OverrideClaims(map[string]any{"plan": "pro", "seats": 5, "features": []string{"sso", "audit"}}, []string{"email"})),
-		pretoken.Must(pretoken.ClaimsFromAttributes(map[string]string{"custom:tenant": "tenant"}, pretoken.InTokens(pretoken.AccessToken))),
+		pretoken.Must(pretoken.ClaimsFromAttributes(map[string]string{"custom:tenant_id": "tenant"}, pretoken.InTokens(pretoken.AccessToken))),
 		pretoken.Must(pretoken.OverrideScopes([]string{"api/read"}, []string{"aws.cognito.signin.user.admin"})),
 	)
 	want := compact(t, `{"claimsAndScopeOverrideDetails": {
@@ -119,7 +119,7 @@ func TestClientCredentials(t *testing.T) {
 	t.Parallel()
 	h := pretoken.Chain(
 		pretoken.Must(pretoken.OverrideClaims(map[string]any{"tier": "partner", "quota": 1000}, []string{"legacy"})),
-		pretoken.Must(pretoken.ClaimsFromAttributes(map[string]string{"custom:tenant": "tenant"})),
+		pretoken.Must(pretoken.ClaimsFromAttributes(map[string]string{"custom:tenant_id": "tenant"})),
 		pretoken.Must(pretoken.OverrideGroups(pretoken.GroupOverride{Groups: []string{"machines"}})),
 		pretoken.Must(pretoken.ClaimsFromDynamoDB(&fakeDB{}, "users", "pk", map[string]string{"perms": "perms"},
 			pretoken.OnMissingReject("no account"))),
@@ -248,7 +248,7 @@ func BenchmarkPreTokenChain(b *testing.B) {
 	})
 	h := pretoken.Chain(
 		pretoken.Must(pretoken.OverrideClaims(map[string]any{"plan": "pro", "seats": 5}, []string{"email"})),
-		pretoken.Must(pretoken.ClaimsFromAttributes(map[string]string{"custom:tenant": "tenant"})),
+		pretoken.Must(pretoken.ClaimsFromAttributes(map[string]string{"custom:tenant_id": "tenant"})),
 		pretoken.Must(pretoken.ClaimsFromDynamoDB(db, "t", "pk", map[string]string{"perms": "permissions"})), // cached after the first call
 		pretoken.Must(pretoken.OverrideScopes([]string{"orders-api/read"}, nil)),
 	)

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"os"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -112,3 +114,24 @@ func TestIntegrationEntitlements(t *testing.T) {
 var localAWS = exampletest.NewLocalAWS(awslocal.WithDynamoDB())
 
 func TestMain(m *testing.M) { exampletest.Main(m, main, localAWS) }
+
+// The attribute mapping the README shows for this example works on the test kit's
+// fixtures: both name the same attribute.
+func TestReadmeMappingMatchesFixtures(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("`CLAIMS_FROM_ATTRIBUTES` \\(`([^`,]+)").FindSubmatch(readme)
+	if m == nil {
+		t.Fatal("README shows no CLAIMS_FROM_ATTRIBUTES mapping for examples/pretoken")
+	}
+	mapping := string(m[1])
+	var doc map[string]any
+	exampletest.RunEvent(t, []string{"CLAIMS_FROM_ATTRIBUTES=" + mapping}, triggertest.Payload(triggers.TokenGenerationAuthentication)).RequireOK(t, &doc)
+	claim := mapping[strings.Index(mapping, "=")+1:]
+	if got := at(doc["response"], "claimsOverrideDetails.claimsToAddOrOverride."+claim); got == nil {
+		t.Errorf("README mapping %q adds no %q claim on the fixture: %v", mapping, claim, doc["response"])
+	}
+}
