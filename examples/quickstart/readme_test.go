@@ -60,30 +60,35 @@ func TestReadmeSignatures(t *testing.T) {
 func exportedFuncs(t *testing.T, dir string) map[string]string {
 	t.Helper()
 	fset := token.NewFileSet()
-	pkgs, err := parser.ParseDir(fset, dir, func(fi os.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
+	names, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := map[string]string{}
-	for _, p := range pkgs {
-		for _, f := range p.Files {
-			for _, d := range f.Decls {
-				fn, ok := d.(*ast.FuncDecl)
-				if !ok || fn.Recv != nil || !fn.Name.IsExported() {
-					continue
-				}
-				var parts []string
-				for _, field := range fn.Type.Params.List {
-					var b bytes.Buffer
-					_ = goprinter.Fprint(&b, fset, field.Type)
-					var names []string
-					for _, n := range field.Names {
-						names = append(names, n.Name)
-					}
-					parts = append(parts, strings.TrimSpace(strings.Join(names, ", ")+" "+b.String()))
-				}
-				out[fn.Name.Name] = strings.Join(parts, ", ")
+	for _, name := range names {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			fn, ok := d.(*ast.FuncDecl)
+			if !ok || fn.Recv != nil || !fn.Name.IsExported() {
+				continue
 			}
+			var parts []string
+			for _, field := range fn.Type.Params.List {
+				var b bytes.Buffer
+				_ = goprinter.Fprint(&b, fset, field.Type)
+				var idents []string
+				for _, n := range field.Names {
+					idents = append(idents, n.Name)
+				}
+				parts = append(parts, strings.TrimSpace(strings.Join(idents, ", ")+" "+b.String()))
+			}
+			out[fn.Name.Name] = strings.Join(parts, ", ")
 		}
 	}
 	return out
