@@ -102,11 +102,11 @@ func RequireVerifiedEmail(opts ...CheckOption) (Handler, error) {
 			if v == true || v == "true" {
 				return nil
 			}
-			return &triggers.RejectError{Message: cfg.message,
+			return &triggers.Rejected{Message: cfg.message,
 				Cause: fmt.Errorf("provider %q: %s is not true", e.Request.ProviderName, s)}
 		}
 		if cfg.unstated {
-			return &triggers.RejectError{Message: cfg.message,
+			return &triggers.Rejected{Message: cfg.message,
 				Cause: fmt.Errorf("provider %q states no email verification", e.Request.ProviderName)}
 		}
 		return nil
@@ -131,7 +131,7 @@ func AllowProviders(names []string, opts ...CheckOption) (Handler, error) {
 		if !actsOn(e) || slices.Contains(allowed, e.Request.ProviderName) {
 			return nil
 		}
-		return &triggers.RejectError{Message: cfg.message,
+		return &triggers.Rejected{Message: cfg.message,
 			Cause: fmt.Errorf("provider %q is not allowed", e.Request.ProviderName)}
 	}, nil
 }

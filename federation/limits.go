@@ -76,7 +76,7 @@ func enforce(ctx context.Context, e *Event, module string, mode OverLimit, messa
 	}
 	slices.Sort(over)
 	if mode == RefuseOverLimit {
-		return &triggers.RejectError{Message: message,
+		return &triggers.Rejected{Message: message,
 			Cause: fmt.Errorf("attributes %s over %d characters", strings.Join(over, ", "), MaxValueLength)}
 	}
 	for _, k := range over {

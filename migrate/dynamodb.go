@@ -49,8 +49,14 @@ func (bcryptHasher) Compare(hash, password []byte) error {
 // answer takes as long as for a known user with a wrong password.
 var defaultDummyHash = []byte("$2a$10$qhGQT2qrMgO5s9K6uY2CR.tAFJcbPHbUA6FEDqvBBdNyrxkAoPZDO")
 
-// DynamoDBOption configures [NewDynamoDBStore].
-type DynamoDBOption func(*dynamoConfig) error
+// DynamoDBOption configures [NewDynamoDBStore]: [WithHashAttribute], [WithHasher] and
+// [ConsistentRead] return one.
+type DynamoDBOption interface{ applyDynamoDB(*dynamoConfig) error }
+
+// dynamoOption adapts a function to DynamoDBOption.
+type dynamoOption func(*dynamoConfig) error
+
+func (f dynamoOption) applyDynamoDB(c *dynamoConfig) error { return f(c) }
 
 type dynamoConfig struct {
 	hashAttribute string
@@ -62,13 +68,13 @@ type dynamoConfig struct {
 // WithHashAttribute names the item attribute that holds the password hash; the
 // default is "passwordHash".
 func WithHashAttribute(name string) DynamoDBOption {
-	return func(c *dynamoConfig) error {
+	return dynamoOption(func(c *dynamoConfig) error {
 		if name == "" {
 			return errors.New("WithHashAttribute: empty name")
 		}
 		c.hashAttribute = name
 		return nil
-	}
+	})
 }
 
 // WithHasher replaces [Bcrypt], for stores that hash passwords another way. dummy is a
@@ -77,19 +83,19 @@ func WithHashAttribute(name string) DynamoDBOption {
 // username costs the same time as a wrong password. For bcrypt hashes of a cost other
 // than 10, pass [Bcrypt] and a dummy from [DummyBcryptHash].
 func WithHasher(h PasswordHasher, dummy []byte) DynamoDBOption {
-	return func(c *dynamoConfig) error {
+	return dynamoOption(func(c *dynamoConfig) error {
 		if h == nil || len(dummy) == 0 {
 			return errors.New("WithHasher: nil hasher or empty dummy hash")
 		}
 		c.hasher, c.dummy = h, slices.Clone(dummy)
 		return nil
-	}
+	})
 }
 
 // ConsistentRead makes lookups strongly consistent reads, for a legacy table
 // that is still being written to.
 func ConsistentRead() DynamoDBOption {
-	return func(c *dynamoConfig) error { c.consistent = true; return nil }
+	return dynamoOption(func(c *dynamoConfig) error { c.consistent = true; return nil })
 }
 
 // DummyBcryptHash returns a bcrypt hash of the given cost of a random password, for
@@ -133,7 +139,7 @@ func NewDynamoDBStore(client GetItemAPI, table, keyAttribute string, attributes 
 		if o == nil {
 			continue
 		}
-		if err := o(&cfg); err != nil {
+		if err := o.applyDynamoDB(&cfg); err != nil {
 			return fail(err)
 		}
 	}

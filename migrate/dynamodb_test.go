@@ -3,6 +3,7 @@ package migrate_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -257,5 +258,14 @@ func BenchmarkDynamoDBStoreTiming(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// The store's options are an interface with an unexported method, as every other
+// package's options are, so that only this package can make one.
+func TestDynamoDBOptionIsAnOptionInterface(t *testing.T) {
+	t.Parallel()
+	if k := reflect.TypeFor[migrate.DynamoDBOption]().Kind(); k != reflect.Interface {
+		t.Fatalf("DynamoDBOption is a %s, want an interface", k)
 	}
 }

@@ -206,7 +206,7 @@ func (m *migrator) handle(ctx context.Context, e *Event) error {
 	}
 	if err != nil {
 		if errors.Is(err, ErrUnknownUser) || errors.Is(err, ErrWrongPassword) {
-			return &triggers.RejectError{Message: m.cfg.message, Cause: err}
+			return &triggers.Rejected{Message: m.cfg.message, Cause: err}
 		}
 		return fmt.Errorf("migrate: %s user in legacy store: %w", step, err)
 	}

@@ -29,7 +29,7 @@ func Parallel(mods ...Handler) Handler { return besteffort.Parallel(failureMessa
 const failureMessage = "post authentication module failed"
 
 // Critical marks m as a module whose failure must fail the trigger: its error, or its
-// panic, is returned wrapped in [triggers.Critical], so that Cognito refuses the sign-in
+// panic, is returned wrapped in [triggers.MarkCritical], so that Cognito refuses the sign-in
 // with the generic error text and the client may try again. Use it for a record the
 // application cannot do without, such as an audit trail a regulation requires. A nil m
 // stays nil.

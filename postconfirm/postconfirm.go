@@ -39,7 +39,7 @@ func Parallel(mods ...Handler) Handler {
 const failureMessage = "post confirmation module failed"
 
 // Critical marks m as a module whose failure must fail the trigger: its error, or its
-// panic, is returned wrapped in [triggers.Critical], and [Chain], [Parallel] and the
+// panic, is returned wrapped in [triggers.MarkCritical], and [Chain], [Parallel] and the
 // router pass it on, so Cognito reports the failure to the client and may deliver the
 // event again. Use it for a side effect the application cannot run without, and make
 // sure that side effect is idempotent. A nil m stays nil.

@@ -4,7 +4,7 @@
 // times), keep some users to given app clients, allow or deny networks, and require a
 // verified email address or phone number.
 //
-// A module that refuses a sign-in returns a [triggers.RejectError], whose text the user
+// A module that refuses a sign-in returns a [triggers.Rejected], whose text the user
 // sees as "PreAuthentication failed with error <text>."; [Chain] stops at the first one.
 // Constructors take required arguments positionally and options after them, and return
 // (Handler, error): a configuration mistake (a bad network, a missing table, an option

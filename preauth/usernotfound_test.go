@@ -151,10 +151,9 @@ func TestConformance(t *testing.T) {
 }
 
 // A module outside its trigger source does nothing: the router refuses another
-// trigger's event before any module runs, and an unknown pre authentication source is
-// refused as an invalid event.
+// trigger's event, which has no chain registered, before any module runs.
 func TestOtherSources(t *testing.T) {
 	t.Parallel()
 	h := must(t)(preauth.RequireVerifiedPhone())
-	triggertest.InvokeHandler(t, h, triggertest.Payload(triggers.PreSignUpSignUp)).RequireInvalidEvent(t)
+	triggertest.InvokeHandler(t, h, triggertest.Payload(triggers.PreSignUpSignUp)).RequireConfigurationError(t)
 }

@@ -3,7 +3,7 @@
 // address, automatic confirmation and verification, and linking a federated sign-in to
 // an existing user.
 //
-// A module that turns a user away returns a [triggers.RejectError], whose text the user
+// A module that turns a user away returns a [triggers.Rejected], whose text the user
 // sees as "PreSignUp failed with error <text>."; [Chain] stops at the first one, so put
 // the cheap checks first and the modules that set response flags last.
 //

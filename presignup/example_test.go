@@ -64,9 +64,10 @@ func ExampleAutoConfirm() {
 	e.TriggerSource = presignup.SignUp
 	e.Request.UserAttributes = triggers.Attributes{"email": "ada@example.com", "custom:staff": "true"}
 	_ = h(context.Background(), e)
-	fmt.Printf("%+v\n", e.Response)
+	r := e.Response
+	fmt.Printf("autoConfirmUser %v, autoVerifyEmail %v, autoVerifyPhone %v\n", r.AutoConfirmUser, r.AutoVerifyEmail, r.AutoVerifyPhone)
 	// Output:
-	// {AutoConfirmUser:true AutoVerifyEmail:true AutoVerifyPhone:false}
+	// autoConfirmUser true, autoVerifyEmail true, autoVerifyPhone false
 }
 
 func ExampleRequireAttributes() {

@@ -161,6 +161,6 @@ func RequireInvitation(client InvitationClient, table string, opts ...Invitation
 		default:
 			return fmt.Errorf("presignup.RequireInvitation: %w", err)
 		}
-		return &triggers.RejectError{Message: msg, Cause: err}
+		return &triggers.Rejected{Message: msg, Cause: err}
 	}, nil
 }

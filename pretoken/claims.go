@@ -119,7 +119,7 @@ func addRefusal(t Token, name string) string {
 	case ruleScope:
 		return "scopes change through scopesToAdd; see AddScope"
 	case ruleAudience:
-		return "Cognito accepts aud in the access token only with the session's app client ID as its value; set it per event with AddAccessClaim"
+		return "Cognito accepts aud in the access token only with the session's app client ID as its value; set it per event with AddClaim(e, AccessToken, \"aud\", clientID)"
 	}
 	return ""
 }
@@ -242,11 +242,16 @@ func AddClaim(e *Event, tokens Token, name string, v any) error {
 	return nil
 }
 
-// AddIDClaim is [AddClaim] for the ID token.
+// AddIDClaim is AddClaim(e, IDToken, name, v).
+//
+// Deprecated: use [AddClaim] with [IDToken]: one call for every token, as
+// [SuppressClaim] takes.
 func AddIDClaim(e *Event, name string, v any) error { return AddClaim(e, IDToken, name, v) }
 
-// AddAccessClaim is [AddClaim] for the access token. A version 1 event cannot change
+// AddAccessClaim is AddClaim(e, AccessToken, name, v). A version 1 event cannot change
 // the access token; the claim is left out of its response.
+//
+// Deprecated: use [AddClaim] with [AccessToken].
 func AddAccessClaim(e *Event, name string, v any) error { return AddClaim(e, AccessToken, name, v) }
 
 // SuppressClaim removes the claim name from the given tokens, and drops any value an

@@ -59,7 +59,7 @@ func TestReservedClaimsRejectedAtBuild(t *testing.T) {
 		{"scope", access, verdict{}},
 		{"scope", id, verdict{add: true, suppress: true}},
 		{"email", pretoken.BothTokens, verdict{add: true, suppress: true}},
-		{"custom:tenant", pretoken.BothTokens, verdict{add: true, suppress: true}},
+		{"custom:tenant_id", pretoken.BothTokens, verdict{add: true, suppress: true}},
 		{"tenant", pretoken.BothTokens, verdict{add: true, suppress: true}},
 	}
 	check := func(t *testing.T, what string, err error, allowed bool, claim string) {
@@ -109,13 +109,13 @@ func TestReservedClaimsRejectedAtBuild(t *testing.T) {
 func TestAudienceInAccessTokenOnlyWithClientID(t *testing.T) {
 	t.Parallel()
 	e := newEvent(t, "v2_authentication.json")
-	if err := pretoken.AddAccessClaim(e, "aud", "someone-else"); !errors.Is(err, pretoken.ErrInvalidClaim) {
+	if err := pretoken.AddClaim(e, pretoken.AccessToken, "aud", "someone-else"); !errors.Is(err, pretoken.ErrInvalidClaim) {
 		t.Errorf("aud = another client: %v, want ErrInvalidClaim", err)
 	}
 	if err := pretoken.AddClaim(e, pretoken.BothTokens, "aud", e.CallerContext.ClientID); !errors.Is(err, pretoken.ErrInvalidClaim) {
 		t.Errorf("aud in both tokens: %v, want ErrInvalidClaim (the ID token's aud is Cognito's)", err)
 	}
-	if err := pretoken.AddAccessClaim(e, "aud", e.CallerContext.ClientID); err != nil {
+	if err := pretoken.AddClaim(e, pretoken.AccessToken, "aud", e.CallerContext.ClientID); err != nil {
 		t.Fatalf("aud = the session's client ID: %v", err)
 	}
 	got := e.Response.ClaimsAndScopeOverrideDetails.AccessTokenGeneration.ClaimsToAddOrOverride["aud"]
@@ -289,12 +289,12 @@ func TestHelpersMergeAndSuppressionWins(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			must(pretoken.AddIDClaim(e, "a", "1"))
-			must(pretoken.AddIDClaim(e, "b", "2"))
+			must(pretoken.AddClaim(e, pretoken.IDToken, "a", "1"))
+			must(pretoken.AddClaim(e, pretoken.IDToken, "b", "2"))
 			must(pretoken.SuppressClaim(e, pretoken.IDToken, "b")) // suppress after add
 			must(pretoken.SuppressClaim(e, pretoken.IDToken, "c"))
-			must(pretoken.AddIDClaim(e, "c", "3")) // add after suppress
-			must(pretoken.AddIDClaim(e, "a", "1b"))
+			must(pretoken.AddClaim(e, pretoken.IDToken, "c", "3")) // add after suppress
+			must(pretoken.AddClaim(e, pretoken.IDToken, "a", "1b"))
 			must(pretoken.SuppressClaim(e, pretoken.IDToken, "c"))
 
 			var added map[string]any

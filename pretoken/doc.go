@@ -7,8 +7,9 @@
 // [RemoveGroups], [SetIAMRoles], [SetPreferredRole]) merge into what earlier modules
 // wrote and allocate the response only when they write, so a chain that changes nothing
 // answers exactly as Cognito asked. As in Cognito, a suppressed claim or scope stays
-// suppressed whatever a later module adds. The user's groups are sent back only when a
-// module changes them on purpose: Cognito reads an empty group override as "no groups".
+// suppressed whatever a later module adds. Cognito reads an empty group override as "no
+// groups", so a response with claim or scope changes also carries the request's groups,
+// unchanged unless a module changed them on purpose.
 //
 // A version 1 event can change the ID token only, and its claim values are strings: a
 // value that is not a string goes there as its JSON text (true as "true"). Versions 2
@@ -25,7 +26,7 @@
 // default client.
 //
 //	static, err := pretoken.OverrideClaims(map[string]any{"plan": "pro"}, []string{"email"})
-//	tenant, err := pretoken.ClaimsFromAttributes(map[string]string{"custom:tenant": "tenant"})
+//	tenant, err := pretoken.ClaimsFromAttributes(map[string]string{"custom:tenant_id": "tenant"})
 //	perms, err := pretoken.ClaimsFromDynamoDB(nil, "entitlements", "userId",
 //		map[string]string{"permissions": "permissions"},
 //		pretoken.InTokens(pretoken.AccessToken), pretoken.OnMissingDefault(map[string]any{"permissions": []string{}}))

@@ -246,7 +246,7 @@ func TestDynamoDBMissingItem(t *testing.T) {
 			if ierr != nil {
 				t.Fatal(ierr.Text())
 			}
-			if got := jsonText(t, event["response"]); got != tt.want {
+			if got := jsonText(t, response(t, h, "v2_authentication.json")); got != tt.want || event["response"] == nil {
 				t.Errorf("response = %s, want %s", got, tt.want)
 			}
 		})

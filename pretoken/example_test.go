@@ -15,7 +15,7 @@ import (
 const exampleV2 = `{"version":"2","triggerSource":"TokenGeneration_Authentication",
 	"region":"eu-west-1","userPoolId":"eu-west-1_Ab12Cd34E","userName":"ada",
 	"callerContext":{"awsSdkVersion":"aws-sdk-unknown-unknown","clientId":"3n4b5urk1ft4fl3mg5e62d9ado"},
-	"request":{"userAttributes":{"sub":"5f2c9b1e","email":"ada@example.com","custom:tenant":"acme"},
+	"request":{"userAttributes":{"sub":"5f2c9b1e","email":"ada@example.com","custom:tenant_id":"acme"},
 		"groupConfiguration":{"groupsToOverride":["admins"],"iamRolesToOverride":[],"preferredRole":null},
 		"scopes":["openid","email"]},
 	"response":{"claimsAndScopeOverrideDetails":null}}`
@@ -52,7 +52,7 @@ func ExampleOverrideClaims() {
 	if err != nil {
 		panic(err)
 	}
-	tenant, err := pretoken.ClaimsFromAttributes(map[string]string{"custom:tenant": "tenant"},
+	tenant, err := pretoken.ClaimsFromAttributes(map[string]string{"custom:tenant_id": "tenant"},
 		pretoken.InTokens(pretoken.AccessToken))
 	if err != nil {
 		panic(err)
@@ -80,6 +80,13 @@ func ExampleOverrideClaims() {
 	//       "scopesToAdd": [
 	//         "orders-api/read"
 	//       ]
+	//     },
+	//     "groupOverrideDetails": {
+	//       "groupsToOverride": [
+	//         "admins"
+	//       ],
+	//       "iamRolesToOverride": [],
+	//       "preferredRole": null
 	//     },
 	//     "idTokenGeneration": {
 	//       "claimsToAddOrOverride": {
@@ -150,7 +157,8 @@ func ExampleAddClaim() {
 	// }
 }
 
-// In a version 1 event, claims are strings: other values go as their JSON text.
+// In a version 1 event, claims are strings: other values go as their JSON text. The
+// user's groups go back beside the claims, as the request carried them.
 func ExampleOverrideClaims_version1() {
 	v1 := strings.Replace(exampleV2, `"version":"2"`, `"version":"1"`, 1)
 	printResponse(pretoken.Must(pretoken.OverrideClaims(map[string]any{"seats": 5, "beta": true}, nil)), v1)
@@ -160,6 +168,13 @@ func ExampleOverrideClaims_version1() {
 	//     "claimsToAddOrOverride": {
 	//       "beta": "true",
 	//       "seats": "5"
+	//     },
+	//     "groupOverrideDetails": {
+	//       "groupsToOverride": [
+	//         "admins"
+	//       ],
+	//       "iamRolesToOverride": [],
+	//       "preferredRole": null
 	//     }
 	//   }
 	// }

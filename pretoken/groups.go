@@ -13,7 +13,9 @@ import (
 // the response carries one, and an empty one removes every group. So the group helpers
 // start the override from a copy of the request's configuration, the first time any of
 // them writes: a module that changes only the preferred role keeps the user's groups
-// and roles, and a chain that never touches groups sends no override at all.
+// and roles. A chain that never touches groups sends the request's configuration back
+// unchanged whenever it answers with override details (the encoder copies it), and no
+// override at all when it answers with none.
 
 // groupOverride returns the event's group override, creating it from the request's
 // configuration on first use. It returns nil for an event without a user.
@@ -33,10 +35,13 @@ func groupOverride(e *Event) *triggers.GroupConfiguration {
 			GroupsToOverride:   slices.Clone(req.GroupsToOverride),
 			IAMRolesToOverride: slices.Clone(req.IAMRolesToOverride),
 		}
+		// A request without a preferred role goes back as "preferredRole":null, as
+		// Cognito sent it.
+		role := ""
 		if req.PreferredRole != nil {
-			role := *req.PreferredRole
-			(*slot).PreferredRole = &role
+			role = *req.PreferredRole
 		}
+		(*slot).PreferredRole = &role
 	}
 	return *slot
 }
@@ -105,14 +110,12 @@ func SetIAMRoles(e *Event, roles []string) {
 	}
 }
 
-// SetPreferredRole sets the preferred IAM role (the cognito:preferred_role claim); an
-// empty role removes it. It does nothing on an event without a user.
+// SetPreferredRole sets the preferred IAM role (the cognito:preferred_role claim). An
+// empty role removes it: the response then carries the group override with
+// "preferredRole":null, and the user's groups and IAM roles as before unless changed
+// too. It does nothing on an event without a user.
 func SetPreferredRole(e *Event, role string) {
 	if o := groupOverride(e); o != nil {
-		if role == "" {
-			o.PreferredRole = nil
-			return
-		}
 		o.PreferredRole = &role
 	}
 }

@@ -96,7 +96,7 @@ func TestIntegrationClaimsFromDynamoDB(t *testing.T) {
 		}
 
 		reject := pretoken.Must(pretoken.ClaimsFromDynamoDB(srv.DynamoDB, table, "pk", map[string]string{"plan": "plan"},
-			append(opts, pretoken.KeyFromAttribute("custom:tenant"), pretoken.OnMissingReject("No subscription for this account"))...))
+			append(opts, pretoken.KeyFromAttribute("custom:tenant_id"), pretoken.OnMissingReject("No subscription for this account"))...))
 		_, ierr := handle(t, reject, "v2_authentication.json")
 		if ierr == nil || ierr.Type != "Rejected" || ierr.Message != "No subscription for this account" {
 			t.Errorf("missing item: %+v, want the rejection", ierr)
@@ -143,7 +143,7 @@ func TestIntegrationPreTokenThroughCognito(t *testing.T) {
 	}
 	chain := pretoken.Chain(
 		pretoken.Must(pretoken.OverrideClaims(map[string]any{"plan": "pro", "seats": 5}, []string{"email_verified"})),
-		pretoken.Must(pretoken.ClaimsFromAttributes(map[string]string{"custom:tenant": "tenant"})),
+		pretoken.Must(pretoken.ClaimsFromAttributes(map[string]string{"custom:tenant_id": "tenant"})),
 		pretoken.Must(pretoken.ClaimsFromDynamoDB(srv.DynamoDB, table, "email", map[string]string{"perms": "permissions"},
 			pretoken.KeyFromAttribute("email"))),
 	)
@@ -156,7 +156,7 @@ func TestIntegrationPreTokenThroughCognito(t *testing.T) {
 		ClientId: aws.String(pool.ClientID), Username: aws.String(email), Password: aws.String(password),
 		UserAttributes: []ciptypes.AttributeType{
 			{Name: aws.String("email"), Value: aws.String(email)},
-			{Name: aws.String("custom:tenant"), Value: aws.String("acme")},
+			{Name: aws.String("custom:tenant_id"), Value: aws.String("acme")},
 		},
 	}); err != nil {
 		t.Fatal(err)

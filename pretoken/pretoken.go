@@ -11,8 +11,10 @@ type Event = triggers.PreTokenGenerationEvent
 type Handler = triggers.Handler[Event]
 
 // Chain returns a handler that runs mods in order, each seeing the token changes of the
-// ones before it, and stops at the first error. Nil modules are skipped.
-func Chain(mods ...Handler) Handler { return triggers.Chain(mods...) }
+// ones before it, and stops at the first error. Nil modules are skipped. The claims the
+// chain adds are held to [DefaultClaimsLimit] per token: a chain that adds more fails,
+// naming the claims (see [ClaimsLimit] to change the limit or drop the additions).
+func Chain(mods ...Handler) Handler { return ClaimsLimit{}.Chain(mods...) }
 
 // Must returns h, or panics with err. It is for building a chain in a package-level
 // variable or in main, where a configuration mistake should stop the program at once:

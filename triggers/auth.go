@@ -17,7 +17,11 @@ type PreAuthenticationRequest struct {
 }
 
 // PreAuthenticationResponse is empty: Cognito reads nothing back.
-type PreAuthenticationResponse struct{}
+type PreAuthenticationResponse struct {
+	// Unknown holds the members Cognito sent that this type does not know, sent
+	// back unchanged (see [UnknownMembers]).
+	Unknown UnknownMembers `json:"-"`
+}
 
 // Trigger returns [TriggerPreAuthentication].
 func (*PreAuthenticationEvent) Trigger() Trigger { return TriggerPreAuthentication }
@@ -37,7 +41,11 @@ type PostAuthenticationRequest struct {
 }
 
 // PostAuthenticationResponse is empty: Cognito reads nothing back.
-type PostAuthenticationResponse struct{}
+type PostAuthenticationResponse struct {
+	// Unknown holds the members Cognito sent that this type does not know, sent
+	// back unchanged (see [UnknownMembers]).
+	Unknown UnknownMembers `json:"-"`
+}
 
 // Trigger returns [TriggerPostAuthentication].
 func (*PostAuthenticationEvent) Trigger() Trigger { return TriggerPostAuthentication }
@@ -63,6 +71,10 @@ type DefineAuthChallengeResponse struct {
 	ChallengeName      string `json:"challengeName,omitempty"`
 	IssueTokens        bool   `json:"issueTokens"`
 	FailAuthentication bool   `json:"failAuthentication"`
+
+	// Unknown holds the members Cognito sent that this type does not know, sent
+	// back unchanged (see [UnknownMembers]).
+	Unknown UnknownMembers `json:"-"`
 }
 
 // Trigger returns [TriggerDefineAuthChallenge].
@@ -91,6 +103,10 @@ type CreateAuthChallengeResponse struct {
 	PublicChallengeParameters  map[string]string `json:"publicChallengeParameters,omitempty"`
 	PrivateChallengeParameters map[string]string `json:"privateChallengeParameters,omitempty"`
 	ChallengeMetadata          string            `json:"challengeMetadata,omitempty"`
+
+	// Unknown holds the members Cognito sent that this type does not know, sent
+	// back unchanged (see [UnknownMembers]).
+	Unknown UnknownMembers `json:"-"`
 }
 
 // Trigger returns [TriggerCreateAuthChallenge].
@@ -116,6 +132,10 @@ type VerifyAuthChallengeRequest struct {
 // VerifyAuthChallengeResponse says whether the answer was right.
 type VerifyAuthChallengeResponse struct {
 	AnswerCorrect bool `json:"answerCorrect"`
+
+	// Unknown holds the members Cognito sent that this type does not know, sent
+	// back unchanged (see [UnknownMembers]).
+	Unknown UnknownMembers `json:"-"`
 }
 
 // Trigger returns [TriggerVerifyAuthChallenge].

@@ -41,7 +41,7 @@ func Chain[E any](mods ...Handler[E]) Handler[E] {
 // for all of them. It is for modules that only do independent I/O (write a profile, add a
 // group, send an email): they must not write the same response fields. Every module runs
 // to the end; the errors of all that failed are returned together (see [errors.Join]),
-// so [errors.As] still finds a [RejectError] among them. A panic in one module becomes
+// so [errors.As] still finds a [Rejected] among them. A panic in one module becomes
 // its error and does not stop the others.
 func Parallel[E any](mods ...Handler[E]) Handler[E] {
 	steps := make([]Handler[E], 0, len(mods))

@@ -164,11 +164,11 @@ func TestRecoverAndBudget(t *testing.T) {
 func TestCritical(t *testing.T) {
 	t.Parallel()
 	base := errors.New("db down")
-	err := triggers.Critical(base)
+	err := triggers.MarkCritical(base)
 	if !errors.Is(err, triggers.ErrCritical) || !errors.Is(err, base) || err.Error() != "db down" {
-		t.Fatalf("Critical(%v) = %v", base, err)
+		t.Fatalf("MarkCritical(%v) = %v", base, err)
 	}
-	if triggers.Critical(nil) != nil {
-		t.Fatal("Critical(nil) must be nil")
+	if triggers.MarkCritical(nil) != nil {
+		t.Fatal("MarkCritical(nil) must be nil")
 	}
 }

@@ -12,8 +12,10 @@ import (
 // encoding appends to the caller's buffer.
 //
 // Decoding is lenient, because Cognito's payloads vary more than its documentation says:
-//   - unknown members are ignored at any depth, and a key that appears twice takes its
-//     last value;
+//   - unknown members are ignored at any depth, except in response objects (and the pre
+//     token override details), where they are kept as their JSON text in the Unknown
+//     field and written back after the known members; a known key that appears twice
+//     takes its last value;
 //   - null where an object, array, string or boolean is expected is that type's zero value;
 //   - attribute maps (user attributes, validation data, client metadata, the provider's
 //     claims, challenge parameters, version 1 claims) accept booleans and numbers as their
@@ -205,10 +207,10 @@ func decodeEvent(data []byte, e Event) error {
 		err = d.customMessage(e)
 	case *CustomEmailSenderEvent:
 		*e = CustomEmailSenderEvent{}
-		err = d.customSender(&e.Header, &e.Request)
+		err = d.customSender(&e.Header, &e.Request, &e.Response)
 	case *CustomSMSSenderEvent:
 		*e = CustomSMSSenderEvent{}
-		err = d.customSender(&e.Header, &e.Request)
+		err = d.customSender(&e.Header, &e.Request, &e.Response)
 	case *InboundFederationEvent:
 		*e = InboundFederationEvent{}
 		err = d.inboundFederation(e)
@@ -259,9 +261,9 @@ func appendEvent(dst []byte, e Event) ([]byte, error) {
 	case *CustomMessageEvent:
 		dst = appendCustomMessage(dst, e)
 	case *CustomEmailSenderEvent:
-		dst = appendCustomSender(dst, &e.Header, &e.Request)
+		dst = appendCustomSender(dst, &e.Header, &e.Request, &e.Response)
 	case *CustomSMSSenderEvent:
-		dst = appendCustomSender(dst, &e.Header, &e.Request)
+		dst = appendCustomSender(dst, &e.Header, &e.Request, &e.Response)
 	case *InboundFederationEvent:
 		dst = appendInboundFederation(dst, e)
 	default:

@@ -14,9 +14,48 @@ func (d *decoder) members(field func(key []byte) error) error {
 	return err
 }
 
-// emptyObject reads an object whose members the event type does not keep, or null.
-func (d *decoder) emptyObject() error {
-	return d.members(func([]byte) error { return d.skipValue() })
+// keepUnknown reads the value of the member key and appends the member to u.
+func (d *decoder) keepUnknown(u *UnknownMembers, key []byte) error {
+	b := make([]byte, 0, len(*u)+len(key)+16)
+	b = append(b, *u...)
+	if len(b) > 0 {
+		b = append(b, ',')
+	}
+	b = appendKey(b, string(key))
+	v, err := d.rawText()
+	if err != nil {
+		return err
+	}
+	*u = UnknownMembers(append(b, v...))
+	return nil
+}
+
+// unknownObject reads a response object whose members the event type does not know, or
+// null, keeping every member in u.
+func (d *decoder) unknownObject(u *UnknownMembers) error {
+	*u = ""
+	return d.members(func(key []byte) error { return d.keepUnknown(u, key) })
+}
+
+// appendUnknown appends the kept members u, after a comma unless nothing precedes them.
+func appendUnknown(b []byte, sep *bool, u UnknownMembers) []byte {
+	if u == "" {
+		return b
+	}
+	if *sep {
+		b = append(b, ',')
+	}
+	*sep = true
+	return append(b, u...)
+}
+
+// appendUnknownAfter appends the kept members u after members already written.
+func appendUnknownAfter(b []byte, u UnknownMembers) []byte {
+	if u == "" {
+		return b
+	}
+	b = append(b, ',')
+	return append(b, u...)
 }
 
 // event reads the top-level object of an event: the header members into h, the others
@@ -120,7 +159,9 @@ func (d *decoder) session(p *[]ChallengeResult) error {
 	return err
 }
 
-func (d *decoder) groupConfiguration(g *GroupConfiguration) error {
+// groupConfiguration reads a group configuration. In an override, a null preferredRole
+// reads as a pointer to "", which the encoder writes back as null; elsewhere it is nil.
+func (d *decoder) groupConfiguration(g *GroupConfiguration, override bool) error {
 	*g = GroupConfiguration{}
 	return d.members(func(key []byte) error {
 		switch string(key) {
@@ -131,6 +172,9 @@ func (d *decoder) groupConfiguration(g *GroupConfiguration) error {
 		case "preferredRole":
 			if d.peek() == 'n' {
 				g.PreferredRole = nil
+				if override {
+					g.PreferredRole = new(string)
+				}
 				return d.null()
 			}
 			s := new(string)
@@ -149,7 +193,7 @@ func (d *decoder) groupOverride(p **GroupConfiguration) error {
 	}
 	g := new(GroupConfiguration)
 	*p = g
-	return d.groupConfiguration(g)
+	return d.groupConfiguration(g, true)
 }
 
 func (d *decoder) anyMapInto(p *map[string]any) error {
@@ -189,7 +233,7 @@ func (d *decoder) preSignUp(e *PreSignUpEvent) error {
 				case "autoVerifyPhone":
 					return d.boolInto(&r.AutoVerifyPhone)
 				}
-				return d.skipValue()
+				return d.keepUnknown(&r.Unknown, key)
 			})
 		}
 		return false, nil
@@ -210,6 +254,7 @@ func appendPreSignUp(b []byte, e *PreSignUpEvent) []byte {
 	b = appendBool(b, e.Response.AutoVerifyEmail)
 	b = append(b, `,"autoVerifyPhone":`...)
 	b = appendBool(b, e.Response.AutoVerifyPhone)
+	b = appendUnknownAfter(b, e.Response.Unknown)
 	return append(b, "}}"...)
 }
 
@@ -229,7 +274,7 @@ func (d *decoder) postConfirmation(e *PostConfirmationEvent) error {
 				return d.skipValue()
 			})
 		case "response":
-			return true, d.emptyObject()
+			return true, d.unknownObject(&e.Response.Unknown)
 		}
 		return false, nil
 	})
@@ -241,7 +286,9 @@ func appendPostConfirmation(b []byte, e *PostConfirmationEvent) []byte {
 	b = appendAttributes(b, e.Request.UserAttributes)
 	b = append(b, `,"clientMetadata":`...)
 	b = appendAttributes(b, e.Request.ClientMetadata)
-	return append(b, `},"response":{}}`...)
+	b = append(b, `},"response":{`...)
+	b = append(b, e.Response.Unknown...)
+	return append(b, "}}"...)
 }
 
 func (d *decoder) preAuthentication(e *PreAuthenticationEvent) error {
@@ -264,7 +311,7 @@ func (d *decoder) preAuthentication(e *PreAuthenticationEvent) error {
 				return d.skipValue()
 			})
 		case "response":
-			return true, d.emptyObject()
+			return true, d.unknownObject(&e.Response.Unknown)
 		}
 		return false, nil
 	})
@@ -282,7 +329,9 @@ func appendPreAuthentication(b []byte, e *PreAuthenticationEvent) []byte {
 	}
 	b = append(b, `,"userNotFound":`...)
 	b = appendBool(b, e.Request.UserNotFound)
-	return append(b, `},"response":{}}`...)
+	b = append(b, `},"response":{`...)
+	b = append(b, e.Response.Unknown...)
+	return append(b, "}}"...)
 }
 
 func (d *decoder) postAuthentication(e *PostAuthenticationEvent) error {
@@ -303,7 +352,7 @@ func (d *decoder) postAuthentication(e *PostAuthenticationEvent) error {
 				return d.skipValue()
 			})
 		case "response":
-			return true, d.emptyObject()
+			return true, d.unknownObject(&e.Response.Unknown)
 		}
 		return false, nil
 	})
@@ -317,7 +366,9 @@ func appendPostAuthentication(b []byte, e *PostAuthenticationEvent) []byte {
 	b = appendAttributes(b, e.Request.UserAttributes)
 	b = append(b, `,"clientMetadata":`...)
 	b = appendAttributes(b, e.Request.ClientMetadata)
-	return append(b, `},"response":{}}`...)
+	b = append(b, `},"response":{`...)
+	b = append(b, e.Response.Unknown...)
+	return append(b, "}}"...)
 }
 
 // ---- custom authentication
@@ -353,7 +404,7 @@ func (d *decoder) defineAuthChallenge(e *DefineAuthChallengeEvent) error {
 				case "failAuthentication":
 					return d.boolInto(&r.FailAuthentication)
 				}
-				return d.skipValue()
+				return d.keepUnknown(&r.Unknown, key)
 			})
 		}
 		return false, nil
@@ -382,6 +433,7 @@ func appendDefineAuthChallenge(b []byte, e *DefineAuthChallengeEvent) []byte {
 	b = appendBool(b, e.Response.IssueTokens)
 	b = append(b, `,"failAuthentication":`...)
 	b = appendBool(b, e.Response.FailAuthentication)
+	b = appendUnknownAfter(b, e.Response.Unknown)
 	return append(b, "}}"...)
 }
 
@@ -440,7 +492,7 @@ func (d *decoder) createAuthChallenge(e *CreateAuthChallengeEvent) error {
 				case "challengeMetadata":
 					return d.stringInto(&r.ChallengeMetadata)
 				}
-				return d.skipValue()
+				return d.keepUnknown(&r.Unknown, key)
 			})
 		}
 		return false, nil
@@ -475,6 +527,7 @@ func appendCreateAuthChallenge(b []byte, e *CreateAuthChallengeEvent) []byte {
 		b = appendField(b, &sep, `"challengeMetadata":`)
 		b = appendString(b, e.Response.ChallengeMetadata)
 	}
+	b = appendUnknown(b, &sep, e.Response.Unknown)
 	return append(b, "}}"...)
 }
 
@@ -515,7 +568,7 @@ func (d *decoder) verifyAuthChallenge(e *VerifyAuthChallengeEvent) error {
 				if string(key) == "answerCorrect" {
 					return d.boolInto(&r.AnswerCorrect)
 				}
-				return d.skipValue()
+				return d.keepUnknown(&r.Unknown, key)
 			})
 		}
 		return false, nil
@@ -538,6 +591,7 @@ func appendVerifyAuthChallenge(b []byte, e *VerifyAuthChallengeEvent) []byte {
 	b = appendBool(b, e.Request.UserNotFound)
 	b = append(b, `},"response":{"answerCorrect":`...)
 	b = appendBool(b, e.Response.AnswerCorrect)
+	b = appendUnknownAfter(b, e.Response.Unknown)
 	return append(b, "}}"...)
 }
 
@@ -554,7 +608,7 @@ func (d *decoder) preTokenGeneration(e *PreTokenGenerationEvent) error {
 				case "userAttributes":
 					return d.attributesInto(&r.UserAttributes)
 				case "groupConfiguration":
-					return d.groupConfiguration(&r.GroupConfiguration)
+					return d.groupConfiguration(&r.GroupConfiguration, false)
 				case "scopes":
 					return d.stringsInto(&r.Scopes)
 				case "clientMetadata":
@@ -572,7 +626,7 @@ func (d *decoder) preTokenGeneration(e *PreTokenGenerationEvent) error {
 				case "claimsAndScopeOverrideDetails":
 					return d.claimsAndScopeOverrideDetails(&r.ClaimsAndScopeOverrideDetails)
 				}
-				return d.skipValue()
+				return d.keepUnknown(&r.Unknown, key)
 			})
 		}
 		return false, nil
@@ -595,7 +649,7 @@ func (d *decoder) claimsOverrideDetails(p **ClaimsOverrideDetails) error {
 		case "groupOverrideDetails":
 			return d.groupOverride(&c.GroupOverrideDetails)
 		}
-		return d.skipValue()
+		return d.keepUnknown(&c.Unknown, key)
 	})
 }
 
@@ -622,7 +676,7 @@ func (d *decoder) claimsAndScopeOverrideDetails(p **ClaimsAndScopeOverrideDetail
 				case "claimsToSuppress":
 					return d.stringsInto(&t.ClaimsToSuppress)
 				}
-				return d.skipValue()
+				return d.keepUnknown(&t.Unknown, key)
 			})
 		case "accessTokenGeneration":
 			if d.peek() == 'n' {
@@ -642,12 +696,12 @@ func (d *decoder) claimsAndScopeOverrideDetails(p **ClaimsAndScopeOverrideDetail
 				case "scopesToSuppress":
 					return d.stringsInto(&t.ScopesToSuppress)
 				}
-				return d.skipValue()
+				return d.keepUnknown(&t.Unknown, key)
 			})
 		case "groupOverrideDetails":
 			return d.groupOverride(&c.GroupOverrideDetails)
 		}
-		return d.skipValue()
+		return d.keepUnknown(&c.Unknown, key)
 	})
 }
 
@@ -666,20 +720,32 @@ func appendPreTokenGeneration(b []byte, e *PreTokenGenerationEvent) ([]byte, err
 		b = appendAttributes(b, e.Request.ClientMetadata)
 	}
 	b = append(b, `},"response":{`...)
+	sep := false
 	// Cognito reads the override details of the event's version only; the other member
 	// is left out, so that a module written for one version cannot confuse the other.
+	//
+	// Cognito's documentation reads an empty or null groupOverrideDetails as "no groups"
+	// and says nothing of a missing one, so override details that carry none are sent
+	// with a copy of the request's groups: the user keeps them under either reading. A
+	// module that set an override, even an empty one, meant it.
+	groups := &e.Request.GroupConfiguration
+	if e.TriggerSource == TokenGenerationClientCredentials ||
+		groups.GroupsToOverride == nil && groups.IAMRolesToOverride == nil && groups.PreferredRole == nil {
+		groups = nil // no user, or no group configuration to keep
+	}
 	if e.IsV1() {
 		if c := e.Response.ClaimsOverrideDetails; c != nil {
-			b = append(b, `"claimsOverrideDetails":`...)
-			b = appendClaimsOverrideDetails(b, c)
+			b = appendField(b, &sep, `"claimsOverrideDetails":`)
+			b = appendClaimsOverrideDetails(b, c, groups)
 		}
 	} else if c := e.Response.ClaimsAndScopeOverrideDetails; c != nil {
-		b = append(b, `"claimsAndScopeOverrideDetails":`...)
+		b = appendField(b, &sep, `"claimsAndScopeOverrideDetails":`)
 		var err error
-		if b, err = appendClaimsAndScopeOverrideDetails(b, c); err != nil {
+		if b, err = appendClaimsAndScopeOverrideDetails(b, c, groups); err != nil {
 			return b, encodeWithin(encodeWithin(err, "claimsAndScopeOverrideDetails"), "response")
 		}
 	}
+	b = appendUnknown(b, &sep, e.Response.Unknown)
 	return append(b, "}}"...), nil
 }
 
@@ -697,7 +763,46 @@ func appendGroupConfiguration(b []byte, g *GroupConfiguration) []byte {
 	return append(b, '}')
 }
 
-func appendClaimsOverrideDetails(b []byte, c *ClaimsOverrideDetails) []byte {
+// appendGroupOverride appends a group override with the members that are set: an
+// override Cognito sent as {} goes back as {}. A nil PreferredRole sends no
+// preferredRole member, a pointer to "" sends "preferredRole":null.
+func appendGroupOverride(b []byte, g *GroupConfiguration) []byte {
+	b = append(b, '{')
+	sep := false
+	if g.GroupsToOverride != nil {
+		b = appendField(b, &sep, `"groupsToOverride":`)
+		b = appendStrings(b, g.GroupsToOverride)
+	}
+	if g.IAMRolesToOverride != nil {
+		b = appendField(b, &sep, `"iamRolesToOverride":`)
+		b = appendStrings(b, g.IAMRolesToOverride)
+	}
+	if g.PreferredRole != nil {
+		b = appendField(b, &sep, `"preferredRole":`)
+		if *g.PreferredRole == "" {
+			b = append(b, "null"...)
+		} else {
+			b = appendString(b, *g.PreferredRole)
+		}
+	}
+	return append(b, '}')
+}
+
+// appendGroupsOf appends the group override of a response: the one a module set, or
+// else the request's group configuration as Cognito sent it (none when request is nil).
+func appendGroupsOf(b []byte, sep *bool, set, request *GroupConfiguration) []byte {
+	switch {
+	case set != nil:
+		b = appendField(b, sep, `"groupOverrideDetails":`)
+		return appendGroupOverride(b, set)
+	case request != nil:
+		b = appendField(b, sep, `"groupOverrideDetails":`)
+		return appendGroupConfiguration(b, request)
+	}
+	return b
+}
+
+func appendClaimsOverrideDetails(b []byte, c *ClaimsOverrideDetails, groups *GroupConfiguration) []byte {
 	b = append(b, '{')
 	sep := false
 	if len(c.ClaimsToAddOrOverride) > 0 {
@@ -708,14 +813,12 @@ func appendClaimsOverrideDetails(b []byte, c *ClaimsOverrideDetails) []byte {
 		b = appendField(b, &sep, `"claimsToSuppress":`)
 		b = appendStrings(b, c.ClaimsToSuppress)
 	}
-	if c.GroupOverrideDetails != nil {
-		b = appendField(b, &sep, `"groupOverrideDetails":`)
-		b = appendGroupConfiguration(b, c.GroupOverrideDetails)
-	}
+	b = appendGroupsOf(b, &sep, c.GroupOverrideDetails, groups)
+	b = appendUnknown(b, &sep, c.Unknown)
 	return append(b, '}')
 }
 
-func appendClaimsAndScopeOverrideDetails(b []byte, c *ClaimsAndScopeOverrideDetails) ([]byte, error) {
+func appendClaimsAndScopeOverrideDetails(b []byte, c *ClaimsAndScopeOverrideDetails, groups *GroupConfiguration) ([]byte, error) {
 	var err error
 	b = append(b, '{')
 	sep := false
@@ -732,6 +835,7 @@ func appendClaimsAndScopeOverrideDetails(b []byte, c *ClaimsAndScopeOverrideDeta
 			b = appendField(b, &tsep, `"claimsToSuppress":`)
 			b = appendStrings(b, t.ClaimsToSuppress)
 		}
+		b = appendUnknown(b, &tsep, t.Unknown)
 		b = append(b, '}')
 	}
 	if t := c.AccessTokenGeneration; t != nil {
@@ -755,12 +859,11 @@ func appendClaimsAndScopeOverrideDetails(b []byte, c *ClaimsAndScopeOverrideDeta
 			b = appendField(b, &tsep, `"scopesToSuppress":`)
 			b = appendStrings(b, t.ScopesToSuppress)
 		}
+		b = appendUnknown(b, &tsep, t.Unknown)
 		b = append(b, '}')
 	}
-	if c.GroupOverrideDetails != nil {
-		b = appendField(b, &sep, `"groupOverrideDetails":`)
-		b = appendGroupConfiguration(b, c.GroupOverrideDetails)
-	}
+	b = appendGroupsOf(b, &sep, c.GroupOverrideDetails, groups)
+	b = appendUnknown(b, &sep, c.Unknown)
 	return append(b, '}'), nil
 }
 
@@ -801,7 +904,7 @@ func (d *decoder) userMigration(e *UserMigrationEvent) error {
 				case "enableSMSMFA":
 					return d.boolInto(&r.EnableSMSMFA)
 				}
-				return d.skipValue()
+				return d.keepUnknown(&r.Unknown, key)
 			})
 		}
 		return false, nil
@@ -841,6 +944,7 @@ func appendUserMigration(b []byte, e *UserMigrationEvent) []byte {
 	if r.EnableSMSMFA {
 		b = appendField(b, &sep, `"enableSMSMFA":true`)
 	}
+	b = appendUnknown(b, &sep, r.Unknown)
 	return append(b, "}}"...)
 }
 
@@ -877,7 +981,7 @@ func (d *decoder) customMessage(e *CustomMessageEvent) error {
 				case "emailSubject":
 					return d.stringInto(&r.EmailSubject)
 				}
-				return d.skipValue()
+				return d.keepUnknown(&r.Unknown, key)
 			})
 		}
 		return false, nil
@@ -915,11 +1019,12 @@ func appendCustomMessage(b []byte, e *CustomMessageEvent) []byte {
 		b = appendField(b, &sep, `"emailSubject":`)
 		b = appendString(b, e.Response.EmailSubject)
 	}
+	b = appendUnknown(b, &sep, e.Response.Unknown)
 	return append(b, "}}"...)
 }
 
 // customSender reads the members shared by both custom sender events.
-func (d *decoder) customSender(h *Header, r *CustomSenderRequest) error {
+func (d *decoder) customSender(h *Header, r *CustomSenderRequest, resp *CustomSenderResponse) error {
 	return d.event(h, func(key []byte) (bool, error) {
 		switch string(key) {
 		case "request":
@@ -938,13 +1043,13 @@ func (d *decoder) customSender(h *Header, r *CustomSenderRequest) error {
 				return d.skipValue()
 			})
 		case "response":
-			return true, d.emptyObject()
+			return true, d.unknownObject(&resp.Unknown)
 		}
 		return false, nil
 	})
 }
 
-func appendCustomSender(b []byte, h *Header, r *CustomSenderRequest) []byte {
+func appendCustomSender(b []byte, h *Header, r *CustomSenderRequest, resp *CustomSenderResponse) []byte {
 	b = appendHeader(b, h)
 	b = append(b, `,"request":{"type":`...)
 	b = appendString(b, r.Type)
@@ -956,7 +1061,9 @@ func appendCustomSender(b []byte, h *Header, r *CustomSenderRequest) []byte {
 	}
 	b = append(b, `,"userAttributes":`...)
 	b = appendAttributes(b, r.UserAttributes)
-	return append(b, `},"response":{}}`...)
+	b = append(b, `},"response":{`...)
+	b = append(b, resp.Unknown...)
+	return append(b, "}}"...)
 }
 
 func (d *decoder) inboundFederation(e *InboundFederationEvent) error {
@@ -983,7 +1090,7 @@ func (d *decoder) inboundFederation(e *InboundFederationEvent) error {
 				if string(key) == "userAttributesToMap" {
 					return d.attributesInto(&r.UserAttributesToMap)
 				}
-				return d.skipValue()
+				return d.keepUnknown(&r.Unknown, key)
 			})
 		}
 		return false, nil
@@ -1007,6 +1114,7 @@ func appendInboundFederation(b []byte, e *InboundFederationEvent) []byte {
 	} else {
 		b = appendAttributes(b, e.Response.UserAttributesToMap)
 	}
+	b = appendUnknownAfter(b, e.Response.Unknown)
 	return append(b, "}}"...)
 }
 

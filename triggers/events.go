@@ -119,8 +119,22 @@ type ChallengeResult struct {
 	ChallengeMetadata string `json:"challengeMetadata,omitempty"`
 }
 
+// UnknownMembers holds the members of a response object that the library does not know,
+// as their compact JSON text ("name":value,... without the braces), so that members a
+// newer Cognito adds to a response go back to it as it sent them instead of being
+// dropped by a function built before them. Decoding fills it, encoding writes it after
+// the known members; modules normally leave it alone. It is a string so that the
+// response types stay comparable.
+type UnknownMembers string
+
 // GroupConfiguration is the user's groups and IAM roles as Cognito sends them to pre token
 // generation, and the shape of a group override.
+//
+// In a group override (groupOverrideDetails), members are sent only when set: a nil list
+// or a nil PreferredRole is left out, so an override Cognito sent as {} goes back as {};
+// a PreferredRole pointing to "" is sent as "preferredRole":null, and an override's null
+// preferredRole decodes to a pointer to "". In the request, every member is written, nil
+// as null.
 type GroupConfiguration struct {
 	GroupsToOverride   []string `json:"groupsToOverride"`
 	IAMRolesToOverride []string `json:"iamRolesToOverride"`

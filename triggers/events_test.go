@@ -296,14 +296,14 @@ func TestFaithfulEncoding(t *testing.T) {
 					ClaimsToAddOrOverride: map[string]string{"tenant": "t1"}}
 				return nil
 			}, triggertest.PreTokenGeneration(triggers.TokenGenerationAuthentication, "1"))
-		}, `{"claimsOverrideDetails":{"claimsToAddOrOverride":{"tenant":"t1"}}}`},
+		}, `{"claimsOverrideDetails":{"claimsToAddOrOverride":{"tenant":"t1"},"groupOverrideDetails":{"groupsToOverride":["admins","editors"],"iamRolesToOverride":["arn:aws:iam::123456789012:role/eu-west-1_Xa7bC9dEf-admins","arn:aws:iam::123456789012:role/eu-west-1_Xa7bC9dEf-editors"],"preferredRole":"arn:aws:iam::123456789012:role/eu-west-1_Xa7bC9dEf-admins"}}}`},
 		{"pre token V2 removes groups on purpose", func(t *testing.T) triggertest.Result {
 			return triggertest.InvokeHandler(t, func(_ context.Context, e *triggers.PreTokenGenerationEvent) error {
 				e.Response.ClaimsAndScopeOverrideDetails = &triggers.ClaimsAndScopeOverrideDetails{
 					GroupOverrideDetails: &triggers.GroupConfiguration{GroupsToOverride: []string{}}}
 				return nil
 			}, triggertest.PreTokenGeneration(triggers.TokenGenerationHostedAuth, "2"))
-		}, `{"claimsAndScopeOverrideDetails":{"groupOverrideDetails":{"groupsToOverride":[],"iamRolesToOverride":null,"preferredRole":null}}}`},
+		}, `{"claimsAndScopeOverrideDetails":{"groupOverrideDetails":{"groupsToOverride":[]}}}`},
 		{"pre token V3 claim types", func(t *testing.T) triggertest.Result {
 			return triggertest.InvokeHandler(t, func(_ context.Context, e *triggers.PreTokenGenerationEvent) error {
 				e.Response.ClaimsAndScopeOverrideDetails = &triggers.ClaimsAndScopeOverrideDetails{

@@ -244,6 +244,10 @@ func (a *FederationAttributes) UnmarshalJSON(data []byte) error {
 // listed; a nil map is sent as {} which keeps all attributes unchanged.
 type InboundFederationResponse struct {
 	UserAttributesToMap Attributes `json:"userAttributesToMap"`
+
+	// Unknown holds the members Cognito sent that this type does not know, sent
+	// back unchanged (see [UnknownMembers]).
+	Unknown UnknownMembers `json:"-"`
 }
 
 // Trigger returns [TriggerInboundFederation].

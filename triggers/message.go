@@ -24,6 +24,10 @@ type CustomMessageResponse struct {
 	SMSMessage   string `json:"smsMessage,omitempty"`
 	EmailMessage string `json:"emailMessage,omitempty"`
 	EmailSubject string `json:"emailSubject,omitempty"`
+
+	// Unknown holds the members Cognito sent that this type does not know, sent
+	// back unchanged (see [UnknownMembers]).
+	Unknown UnknownMembers `json:"-"`
 }
 
 // Trigger returns [TriggerCustomMessage].
@@ -46,7 +50,11 @@ type CustomSenderRequest struct {
 }
 
 // CustomSenderResponse is empty: the function sends the message itself.
-type CustomSenderResponse struct{}
+type CustomSenderResponse struct {
+	// Unknown holds the members Cognito sent that this type does not know, sent
+	// back unchanged (see [UnknownMembers]).
+	Unknown UnknownMembers `json:"-"`
+}
 
 // CustomEmailSenderEvent hands an email to the function to send through its own provider.
 type CustomEmailSenderEvent struct {

@@ -27,6 +27,10 @@ type UserMigrationResponse struct {
 	DesiredDeliveryMediums []string `json:"desiredDeliveryMediums,omitempty"`
 	ForceAliasCreation     bool     `json:"forceAliasCreation,omitempty"`
 	EnableSMSMFA           bool     `json:"enableSMSMFA,omitempty"`
+
+	// Unknown holds the members Cognito sent that this type does not know, sent
+	// back unchanged (see [UnknownMembers]).
+	Unknown UnknownMembers `json:"-"`
 }
 
 // Trigger returns [TriggerUserMigration].

@@ -182,6 +182,9 @@ const (
 	ErrorTypeRejected     = "Rejected"
 	ErrorTypeInvalidEvent = "InvalidEvent"
 	ErrorTypeInternal     = "InternalError"
+	// ErrorTypeConfiguration is an event of a trigger the router has no chain for: the
+	// function is attached to a trigger it was not built for.
+	ErrorTypeConfiguration = "ConfigurationError"
 )
 
 // InvokeError is the error a failed invocation returns: the text Cognito shows the end
@@ -206,7 +209,7 @@ func (e *InvokeError) Text() string {
 
 // Invoke implements aws-lambda-go's lambda.Handler. On failure it returns the error as
 // aws-lambda-go's messages.InvokeResponse_Error, so that Lambda reports the user-facing
-// message and an errorType of Rejected, InvalidEvent or InternalError.
+// message and an errorType of Rejected, InvalidEvent, InternalError or ConfigurationError.
 func (r *Router) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	out, ierr := r.Handle(ctx, payload)
 	if ierr != nil {
@@ -226,8 +229,10 @@ func (r *Router) Handle(ctx context.Context, payload []byte) ([]byte, *InvokeErr
 	trigger := src.Trigger()
 	rt := r.routes[trigger]
 	if rt == nil {
-		return nil, r.invalid(trigger, &DecodeError{Trigger: trigger,
-			Reason: fmt.Sprintf("no handler registered for trigger %s (triggerSource %s)", trigger, src)})
+		msg := fmt.Sprintf("no chain registered for trigger %s (triggerSource %s): register one with Router.%s, "+
+			"or detach the function from this trigger", trigger, src, trigger)
+		r.cfg.logger.LogAttrs(ctx, slog.LevelError, "configuration error", slog.String("error", msg))
+		return nil, &InvokeError{Trigger: trigger, Message: msg, Type: ErrorTypeConfiguration}
 	}
 	e := rt.newEvent()
 	if err := decodeEvent(payload, e); err != nil {

@@ -6,16 +6,20 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/lambda/messages"
 	"github.com/lambda-triggers/cognito/triggers"
+	"github.com/lambda-triggers/cognito/triggers/triggertest"
 )
 
 const preSignUp = `{"version":"1","triggerSource":"PreSignUp_SignUp","region":"us-east-1",
@@ -50,7 +54,7 @@ func TestRouterErrorModel(t *testing.T) {
 			return triggers.Reject("Invalid email domain: example.com")
 		}), preSignUp, triggers.ErrorTypeRejected, "Invalid email domain: example.com"},
 		{"wrapped rejection", quietRouter().PreSignUp(func(context.Context, *triggers.PreSignUpEvent) error {
-			return fmt.Errorf("module: %w", &triggers.RejectError{Message: "Not invited", Cause: internal})
+			return fmt.Errorf("module: %w", &triggers.Rejected{Message: "Not invited", Cause: internal})
 		}), preSignUp, triggers.ErrorTypeRejected, "Not invited"},
 		{"internal error hidden", quietRouter().PreSignUp(func(context.Context, *triggers.PreSignUpEvent) error {
 			return internal
@@ -65,10 +69,11 @@ func TestRouterErrorModel(t *testing.T) {
 			panic("index out of range")
 		}), preSignUp, triggers.ErrorTypeInternal, triggers.DefaultErrorMessage},
 		{"post confirmation critical", quietRouter().PostConfirmation(func(context.Context, *triggers.PostConfirmationEvent) error {
-			return triggers.Critical(internal)
+			return triggers.MarkCritical(internal)
 		}), postConfirmation, triggers.ErrorTypeInternal, triggers.DefaultErrorMessage},
 		{"unregistered trigger", quietRouter().PreSignUp(triggers.Chain[triggers.PreSignUpEvent]()), postConfirmation,
-			triggers.ErrorTypeInvalidEvent, "invalid event: no handler registered for trigger PostConfirmation (triggerSource PostConfirmation_ConfirmSignUp)"},
+			triggers.ErrorTypeConfiguration, "no chain registered for trigger PostConfirmation (triggerSource PostConfirmation_ConfirmSignUp): " +
+				"register one with Router.PostConfirmation, or detach the function from this trigger"},
 		{"unknown source", quietRouter(), `{"triggerSource":"Bogus_Thing","request":{}}`,
 			triggers.ErrorTypeInvalidEvent, `invalid event: unknown triggerSource "Bogus_Thing"`},
 		{"missing source", quietRouter(), `{"version":"1","request":{}}`,
@@ -292,5 +297,103 @@ func TestRunServe(t *testing.T) {
 	}
 	if code := triggers.Run(context.Background(), r, []string{"-serve", "256.0.0.1:bad"}, nil, &bytes.Buffer{}, &stderr); code != 1 {
 		t.Fatalf("bad address exited %d, want 1", code)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a server goroutine writing while a test reads.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// -serve answers as Lambda does: one start-up line says where it listens, an Event
+// invocation gets 202 with no body and runs, a DryRun gets 204 and runs nothing, and a
+// trigger without a chain is a configuration error that names the missing registration.
+func TestRunServeAnswersAsLambda(t *testing.T) {
+	t.Parallel()
+	ran := make(chan struct{}, 4)
+	r := quietRouter().PreSignUp(func(context.Context, *triggers.PreSignUpEvent) error {
+		ran <- struct{}{}
+		return nil
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- triggers.Run(ctx, r, []string{"-serve", "127.0.0.1:0"}, nil, &bytes.Buffer{}, &stderr) }()
+	var line map[string]any
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		if s := stderr.String(); strings.Contains(s, "\n") {
+			if strings.Count(s, "\n") != 1 {
+				t.Fatalf("start-up wrote %q, want one line", s)
+			}
+			if err := json.Unmarshal([]byte(s), &line); err != nil {
+				t.Fatalf("start-up line %q is not JSON: %v", s, err)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no start-up line")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	addr, _ := line["addr"].(string)
+	if !strings.HasPrefix(addr, "127.0.0.1:") || strings.HasSuffix(addr, ":0") {
+		t.Fatalf("start-up line %v: want the address it listens on", line)
+	}
+	post := func(invocationType, body string) (*http.Response, string) {
+		req, err := http.NewRequest(http.MethodPost, "http://"+addr+"/2015-03-31/functions/f/invocations", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if invocationType != "" {
+			req.Header.Set("X-Amz-Invocation-Type", invocationType)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, string(b)
+	}
+	if resp, body := post("Event", preSignUp); resp.StatusCode != http.StatusAccepted || body != "" {
+		t.Errorf("Event: %d %q, want 202 and no body", resp.StatusCode, body)
+	}
+	select {
+	case <-ran:
+	case <-time.After(5 * time.Second):
+		t.Error("the Event invocation did not run")
+	}
+	if resp, body := post("DryRun", preSignUp); resp.StatusCode != http.StatusNoContent || body != "" {
+		t.Errorf("DryRun: %d %q, want 204 and no body", resp.StatusCode, body)
+	}
+	select {
+	case <-ran:
+		t.Error("DryRun ran the chain")
+	case <-time.After(50 * time.Millisecond):
+	}
+	resp, body := post("RequestResponse", string(triggertest.Payload(triggers.TokenGenerationAuthentication)))
+	var failure map[string]string
+	_ = json.Unmarshal([]byte(body), &failure)
+	if resp.Header.Get("X-Amz-Function-Error") != "Unhandled" || failure["errorType"] != triggers.ErrorTypeConfiguration ||
+		!strings.Contains(failure["errorMessage"], "PreTokenGeneration") || !strings.Contains(failure["errorMessage"], "registered") {
+		t.Errorf("unregistered trigger: %d %s %s", resp.StatusCode, resp.Header.Get("X-Amz-Function-Error"), body)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("serve exited %d: %s", code, stderr.String())
 	}
 }

@@ -1,6 +1,7 @@
 package triggers
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -14,7 +15,9 @@ const maxPayload = 6 << 20
 // or any AWS SDK can call the triggers on a developer's machine. Every function name
 // reaches f, whose router picks the trigger from the event. A failed invocation answers
 // as Lambda does: HTTP 200 with X-Amz-Function-Error: Unhandled and a body of
-// {"errorMessage": ..., "errorType": ...}.
+// {"errorMessage": ..., "errorType": ...}. As in Lambda, X-Amz-Invocation-Type: Event
+// answers 202 with no body and runs the invocation after answering, and DryRun answers
+// 204 and runs nothing.
 func InvokeServer(f Function) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /2015-03-31/functions/{name}/invocations", func(w http.ResponseWriter, r *http.Request) {
@@ -22,6 +25,16 @@ func InvokeServer(f Function) http.Handler {
 		if err != nil {
 			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{
 				"Type": "User", "message": "request payload too large or unreadable"})
+			return
+		}
+		switch r.Header.Get("X-Amz-Invocation-Type") {
+		case "DryRun":
+			w.WriteHeader(http.StatusNoContent)
+			return
+		case "Event":
+			ctx := context.WithoutCancel(r.Context())
+			go func() { _, _ = f.Invoke(ctx, payload) }()
+			w.WriteHeader(http.StatusAccepted)
 			return
 		}
 		out, err := f.Invoke(r.Context(), payload)

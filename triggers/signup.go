@@ -22,6 +22,10 @@ type PreSignUpResponse struct {
 	AutoConfirmUser bool `json:"autoConfirmUser"`
 	AutoVerifyEmail bool `json:"autoVerifyEmail"`
 	AutoVerifyPhone bool `json:"autoVerifyPhone"`
+
+	// Unknown holds the members Cognito sent that this type does not know, sent
+	// back unchanged (see [UnknownMembers]).
+	Unknown UnknownMembers `json:"-"`
 }
 
 // Trigger returns [TriggerPreSignUp].
@@ -42,7 +46,11 @@ type PostConfirmationRequest struct {
 }
 
 // PostConfirmationResponse is empty: Cognito reads nothing back.
-type PostConfirmationResponse struct{}
+type PostConfirmationResponse struct {
+	// Unknown holds the members Cognito sent that this type does not know, sent
+	// back unchanged (see [UnknownMembers]).
+	Unknown UnknownMembers `json:"-"`
+}
 
 // Trigger returns [TriggerPostConfirmation].
 func (*PostConfirmationEvent) Trigger() Trigger { return TriggerPostConfirmation }

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -65,7 +66,7 @@ func Run(ctx context.Context, f Function, args []string, stdin io.Reader, stdout
 	case *event != "" && *serve == "":
 		return invokeOnce(ctx, f, *event, stdin, stdout, stderr)
 	case *serve != "" && *event == "":
-		if err := ListenAndServe(ctx, *serve, f); err != nil {
+		if err := listenAndServe(ctx, *serve, f, slog.New(slog.NewJSONHandler(stderr, nil))); err != nil {
 			fmt.Fprintln(stderr, err)
 			return 1
 		}
@@ -123,12 +124,20 @@ func failureText(payload []byte, err error) string {
 }
 
 // ListenAndServe serves the Lambda Invoke API for f on addr until ctx ends, then shuts
-// down gracefully.
+// down gracefully. Once it listens, it logs one line with the address through
+// slog.Default().
 func ListenAndServe(ctx context.Context, addr string, f Function) error {
+	return listenAndServe(ctx, addr, f, slog.Default())
+}
+
+func listenAndServe(ctx context.Context, addr string, f Function, logger *slog.Logger) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
+	logger.LogAttrs(ctx, slog.LevelInfo, "serving the Lambda Invoke API",
+		slog.String("addr", ln.Addr().String()),
+		slog.String("url", "http://"+ln.Addr().String()+"/2015-03-31/functions/{name}/invocations"))
 	srv := &http.Server{Handler: InvokeServer(f), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -19,14 +19,20 @@ type PreTokenGenerationRequest struct {
 	ClientMetadata     Attributes         `json:"clientMetadata,omitempty"`
 }
 
-// PreTokenGenerationResponse holds the changes to the tokens. A nil field changes nothing;
-// in particular a nil GroupOverrideDetails keeps the user's groups, while an empty one
-// removes them.
+// PreTokenGenerationResponse holds the changes to the tokens. A nil field changes nothing.
+// Cognito reads an empty or null groupOverrideDetails as "no groups", so override details
+// whose GroupOverrideDetails is nil are sent with a copy of the request's
+// groupConfiguration: the user keeps their groups, roles and preferred role. Set
+// GroupOverrideDetails (an empty one removes every group) to change them on purpose.
 type PreTokenGenerationResponse struct {
 	// ClaimsOverrideDetails answers a version 1 event.
 	ClaimsOverrideDetails *ClaimsOverrideDetails `json:"claimsOverrideDetails,omitempty"`
 	// ClaimsAndScopeOverrideDetails answers a version 2 or 3 event.
 	ClaimsAndScopeOverrideDetails *ClaimsAndScopeOverrideDetails `json:"claimsAndScopeOverrideDetails,omitempty"`
+
+	// Unknown holds the members Cognito sent that this type does not know, sent
+	// back unchanged (see [UnknownMembers]).
+	Unknown UnknownMembers `json:"-"`
 }
 
 // ClaimsOverrideDetails changes the ID token of a version 1 event.
@@ -34,6 +40,10 @@ type ClaimsOverrideDetails struct {
 	ClaimsToAddOrOverride map[string]string   `json:"claimsToAddOrOverride,omitempty"`
 	ClaimsToSuppress      []string            `json:"claimsToSuppress,omitempty"`
 	GroupOverrideDetails  *GroupConfiguration `json:"groupOverrideDetails,omitempty"`
+
+	// Unknown holds the members Cognito sent that this type does not know, sent
+	// back unchanged (see [UnknownMembers]).
+	Unknown UnknownMembers `json:"-"`
 }
 
 // ClaimsAndScopeOverrideDetails changes both tokens of a version 2 or 3 event.
@@ -41,6 +51,10 @@ type ClaimsAndScopeOverrideDetails struct {
 	IDTokenGeneration     *IDTokenGeneration     `json:"idTokenGeneration,omitempty"`
 	AccessTokenGeneration *AccessTokenGeneration `json:"accessTokenGeneration,omitempty"`
 	GroupOverrideDetails  *GroupConfiguration    `json:"groupOverrideDetails,omitempty"`
+
+	// Unknown holds the members Cognito sent that this type does not know, sent
+	// back unchanged (see [UnknownMembers]).
+	Unknown UnknownMembers `json:"-"`
 }
 
 // IDTokenGeneration changes the ID token. Claim values may be any JSON value: strings,
@@ -48,6 +62,10 @@ type ClaimsAndScopeOverrideDetails struct {
 type IDTokenGeneration struct {
 	ClaimsToAddOrOverride map[string]any `json:"claimsToAddOrOverride,omitempty"`
 	ClaimsToSuppress      []string       `json:"claimsToSuppress,omitempty"`
+
+	// Unknown holds the members Cognito sent that this type does not know, sent
+	// back unchanged (see [UnknownMembers]).
+	Unknown UnknownMembers `json:"-"`
 }
 
 // AccessTokenGeneration changes the access token: claims as for the ID token, and scopes.
@@ -56,6 +74,10 @@ type AccessTokenGeneration struct {
 	ClaimsToSuppress      []string       `json:"claimsToSuppress,omitempty"`
 	ScopesToAdd           []string       `json:"scopesToAdd,omitempty"`
 	ScopesToSuppress      []string       `json:"scopesToSuppress,omitempty"`
+
+	// Unknown holds the members Cognito sent that this type does not know, sent
+	// back unchanged (see [UnknownMembers]).
+	Unknown UnknownMembers `json:"-"`
 }
 
 // Trigger returns [TriggerPreTokenGeneration].

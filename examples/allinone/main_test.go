@@ -1,6 +1,7 @@
 package main
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -69,8 +70,9 @@ func TestEvent(t *testing.T) {
 		t.Parallel()
 		var e triggers.PreTokenGenerationEvent
 		exampletest.RunEvent(t, env, triggertest.Payload(triggers.TokenGenerationAuthentication)).RequireOK(t, &e)
-		if d := e.Response.ClaimsOverrideDetails; d == nil || d.ClaimsToAddOrOverride["plan"] != "free" || d.GroupOverrideDetails != nil {
-			t.Errorf("claims %+v, want plan=free and the groups left alone", d)
+		if d := e.Response.ClaimsOverrideDetails; d == nil || d.ClaimsToAddOrOverride["plan"] != "free" ||
+			d.GroupOverrideDetails == nil || !reflect.DeepEqual(*d.GroupOverrideDetails, e.Request.GroupConfiguration) {
+			t.Errorf("claims %+v, want plan=free and the request's groups sent back", d)
 		}
 	})
 	t.Run("suspended user", func(t *testing.T) {

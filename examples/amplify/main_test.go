@@ -92,12 +92,16 @@ func TestAlterClaims(t *testing.T) {
 		"CLAIMS_TO_ADD_OR_OVERRIDE": `{"attribute_key1":"attribute_value1","attribute_key2":"attribute_value2"}`,
 		"CLAIMS_TO_SUPPRESS":        "attribute_key3"})
 	res := triggertest.Invoke(t, r, triggertest.Payload(triggers.TokenGenerationAuthentication))
-	got := res.RequireOK(t).PreTokenGeneration().Response.ClaimsOverrideDetails
+	e := res.RequireOK(t).PreTokenGeneration()
+	got := e.Response.ClaimsOverrideDetails
+	groups := e.Request.GroupConfiguration
 	want := &triggers.ClaimsOverrideDetails{
 		ClaimsToAddOrOverride: map[string]string{"attribute_key1": "attribute_value1", "attribute_key2": "attribute_value2"},
 		ClaimsToSuppress:      []string{"attribute_key3"},
+		GroupOverrideDetails:  &groups,
 	}
-	// Unlike the template, which replaces the whole response, the groups are left alone.
+	// Unlike the template, which replaces the whole response, the groups are kept: sent
+	// back as the request carried them.
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("claimsOverrideDetails %+v, want %+v", got, want)
 	}
@@ -297,7 +301,8 @@ func TestServe(t *testing.T) {
 	}
 	// A trigger none of the modules belongs to is not served.
 	if body, fnErr = invoke(triggertest.Payload(triggers.CustomMessageSignUp)); fnErr != "Unhandled" ||
-		!strings.Contains(fmt.Sprint(body["errorMessage"]), "no handler registered for trigger CustomMessage") {
+		!strings.Contains(fmt.Sprint(body["errorMessage"]), "no chain registered for trigger CustomMessage") ||
+		body["errorType"] != triggers.ErrorTypeConfiguration {
 		t.Errorf("custom message: %q %v", fnErr, body)
 	}
 }

@@ -7,7 +7,6 @@
 package deploy
 
 import (
-	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -21,6 +20,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/lambda-triggers/cognito/triggers"
 	"github.com/lambda-triggers/cognito/triggers/triggertest/lambdaruntime"
@@ -76,217 +77,59 @@ func (n *node) walk(f func(*node)) {
 	}
 }
 
-type yamlLine struct {
-	num, indent int
-	text        string
-}
-
-// parseTemplate reads the subset of YAML the template is written in: block maps and
-// lists, flow lists, plain and quoted scalars, comments and CloudFormation's short-form
-// tags. Anything else (flow maps, block scalars, anchors, tabs) is an error, so that the
-// template stays within what this test can check.
+// parseTemplate reads src with a YAML parser into the template's nodes, with the
+// CloudFormation short-form tags (!Ref, !GetAtt, ...) kept on the nodes that carry them.
+// A key repeated in a map is an error, as CloudFormation refuses it.
 func parseTemplate(src string) (*node, error) {
-	var lines []yamlLine
-	for i, raw := range strings.Split(src, "\n") {
-		if strings.Contains(raw, "\t") {
-			return nil, fmt.Errorf("line %d: tab", i+1)
-		}
-		text := strings.TrimRight(stripComment(raw), " ")
-		if strings.TrimSpace(text) == "" {
-			continue
-		}
-		trimmed := strings.TrimLeft(text, " ")
-		lines = append(lines, yamlLine{i + 1, len(text) - len(trimmed), trimmed})
-	}
-	p := &yamlParser{lines: lines}
-	if len(lines) == 0 || lines[0].indent != 0 {
-		return nil, errors.New("template does not start at column 0")
-	}
-	root, err := p.block(0)
-	if err == nil && p.i < len(lines) {
-		err = fmt.Errorf("line %d: unexpected indentation", lines[p.i].num)
-	}
-	return root, err
-}
-
-// stripComment removes a # comment that is outside quotes.
-func stripComment(s string) string {
-	var quote rune
-	for i, r := range s {
-		switch {
-		case quote != 0:
-			if r == quote {
-				quote = 0
-			}
-		case r == '"' || r == '\'':
-			quote = r
-		case r == '#' && (i == 0 || s[i-1] == ' '):
-			return s[:i]
-		}
-	}
-	return s
-}
-
-type yamlParser struct {
-	lines []yamlLine
-	i     int
-}
-
-// block parses the map or list whose lines start at column indent.
-func (p *yamlParser) block(indent int) (*node, error) {
-	first := p.lines[p.i]
-	if first.text == "-" || strings.HasPrefix(first.text, "- ") {
-		n := &node{kind: 'l', Line: first.num}
-		for p.i < len(p.lines) && p.lines[p.i].indent == indent && (p.lines[p.i].text == "-" || strings.HasPrefix(p.lines[p.i].text, "- ")) {
-			l := p.lines[p.i]
-			rest := strings.TrimLeft(l.text[1:], " ")
-			var item *node
-			var err error
-			if rest != "" && isMapEntry(rest) {
-				// "- key: value" starts a map whose keys line up with key.
-				p.lines[p.i] = yamlLine{l.num, l.indent + len(l.text) - len(rest), rest}
-				item, err = p.block(p.lines[p.i].indent)
-			} else {
-				p.i++
-				item, err = p.value(rest, indent, l.num)
-			}
-			if err != nil {
-				return nil, err
-			}
-			n.List = append(n.List, item)
-		}
-		return n, nil
-	}
-	n := &node{kind: 'm', Map: map[string]*node{}, Line: first.num}
-	for p.i < len(p.lines) && p.lines[p.i].indent == indent {
-		l := p.lines[p.i]
-		if !isMapEntry(l.text) {
-			return nil, fmt.Errorf("line %d: want key: value, got %q", l.num, l.text)
-		}
-		key, rest, _ := strings.Cut(l.text, ":")
-		if _, dup := n.Map[key]; dup {
-			return nil, fmt.Errorf("line %d: key %s repeated", l.num, key)
-		}
-		p.i++
-		v, err := p.value(strings.TrimSpace(rest), indent, l.num)
-		if err != nil {
-			return nil, err
-		}
-		n.Map[key] = v
-		n.Keys = append(n.Keys, key)
-	}
-	return n, nil
-}
-
-var mapEntry = regexp.MustCompile(`^[A-Za-z0-9_.:-]+:( |$)`)
-
-func isMapEntry(s string) bool { return mapEntry.MatchString(s) && !strings.HasPrefix(s, "!") }
-
-// value parses what follows "key:" or "- " on line num: an inline value, or a nested
-// block on the lines after it, indented more than parent. A tag alone ("!If") applies to
-// the nested block.
-func (p *yamlParser) value(inline string, parent, num int) (*node, error) {
-	tag := ""
-	if strings.HasPrefix(inline, "!") && !strings.Contains(inline, " ") {
-		tag, inline = inline, ""
-	}
-	if inline != "" {
-		return parseInline(inline, num)
-	}
-	if p.i >= len(p.lines) || p.lines[p.i].indent <= parent {
-		if tag != "" {
-			return nil, fmt.Errorf("line %d: tag %s without a value", num, tag)
-		}
-		return &node{kind: 's', Line: num}, nil // null
-	}
-	n, err := p.block(p.lines[p.i].indent)
-	if err != nil {
+	dec := yaml.NewDecoder(strings.NewReader(src))
+	var doc, more yaml.Node
+	if err := dec.Decode(&doc); err != nil {
 		return nil, err
 	}
-	n.Tag = tag
-	return n, nil
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 || dec.Decode(&more) == nil {
+		return nil, fmt.Errorf("want one YAML document")
+	}
+	return fromYAML(doc.Content[0])
 }
 
-// parseInline parses a scalar, a quoted string or a flow list, with an optional tag.
-func parseInline(s string, num int) (*node, error) {
-	s = strings.TrimSpace(s)
-	switch {
-	case strings.HasPrefix(s, "!"):
-		tag, rest, _ := strings.Cut(s, " ")
-		n, err := parseInline(rest, num)
-		if err != nil {
-			return nil, err
+func fromYAML(y *yaml.Node) (*node, error) {
+	n := &node{Line: y.Line}
+	if strings.HasPrefix(y.Tag, "!") && !strings.HasPrefix(y.Tag, "!!") {
+		n.Tag = y.Tag
+	}
+	switch y.Kind {
+	case yaml.ScalarNode:
+		n.kind = 's'
+		if y.Tag != "!!null" || y.Value != "~" && y.Value != "null" {
+			n.Scalar = y.Value
 		}
-		if n.Tag != "" {
-			return nil, fmt.Errorf("line %d: two tags", num)
-		}
-		n.Tag = tag
-		return n, nil
-	case strings.HasPrefix(s, "["):
-		if !strings.HasSuffix(s, "]") {
-			return nil, fmt.Errorf("line %d: unterminated list %q", num, s)
-		}
-		n := &node{kind: 'l', Line: num}
-		items, err := splitFlow(s[1:len(s)-1], num)
-		if err != nil {
-			return nil, err
-		}
-		for _, item := range items {
-			c, err := parseInline(item, num)
+	case yaml.SequenceNode:
+		n.kind = 'l'
+		for _, c := range y.Content {
+			v, err := fromYAML(c)
 			if err != nil {
 				return nil, err
 			}
-			n.List = append(n.List, c)
+			n.List = append(n.List, v)
 		}
-		return n, nil
-	case strings.HasPrefix(s, `"`):
-		v, err := strconv.Unquote(s)
-		if err != nil {
-			return nil, fmt.Errorf("line %d: bad double-quoted string %s", num, s)
-		}
-		return &node{kind: 's', Scalar: v, Line: num}, nil
-	case strings.HasPrefix(s, "'"):
-		if len(s) < 2 || !strings.HasSuffix(s, "'") || strings.Contains(strings.ReplaceAll(s[1:len(s)-1], "''", ""), "'") {
-			return nil, fmt.Errorf("line %d: bad single-quoted string %s", num, s)
-		}
-		return &node{kind: 's', Scalar: strings.ReplaceAll(s[1:len(s)-1], "''", "'"), Line: num}, nil
-	case strings.ContainsAny(s[:1], "{&*|>%@`"):
-		return nil, fmt.Errorf("line %d: %q is outside the YAML this test reads", num, s)
-	case strings.Contains(s, ": "):
-		return nil, fmt.Errorf("line %d: plain scalar %q holds \": \"", num, s)
-	}
-	return &node{kind: 's', Scalar: s, Line: num}, nil
-}
-
-// splitFlow splits the inside of a flow list at its top-level commas.
-func splitFlow(s string, num int) ([]string, error) {
-	var items []string
-	depth, start := 0, 0
-	var quote rune
-	for i, r := range s {
-		switch {
-		case quote != 0:
-			if r == quote {
-				quote = 0
+	case yaml.MappingNode:
+		n.kind, n.Map = 'm', map[string]*node{}
+		for i := 0; i+1 < len(y.Content); i += 2 {
+			key := y.Content[i].Value
+			if _, dup := n.Map[key]; dup {
+				return nil, fmt.Errorf("line %d: key %s repeated", y.Content[i].Line, key)
 			}
-		case r == '"' || r == '\'':
-			quote = r
-		case r == '[':
-			depth++
-		case r == ']':
-			depth--
-		case r == ',' && depth == 0:
-			items = append(items, s[start:i])
-			start = i + 1
+			v, err := fromYAML(y.Content[i+1])
+			if err != nil {
+				return nil, err
+			}
+			n.Map[key] = v
+			n.Keys = append(n.Keys, key)
 		}
+	default:
+		return nil, fmt.Errorf("line %d: anchors and aliases are not used in the template", y.Line)
 	}
-	if depth != 0 || quote != 0 {
-		return nil, fmt.Errorf("line %d: unbalanced list", num)
-	}
-	if strings.TrimSpace(s[start:]) != "" || len(items) > 0 {
-		items = append(items, s[start:])
-	}
-	return items, nil
+	return n, nil
 }
 
 func loadTemplate(t *testing.T) (*node, string) {
@@ -304,7 +147,8 @@ func loadTemplate(t *testing.T) (*node, string) {
 
 func TestParser(t *testing.T) {
 	t.Parallel()
-	good := "A:\n  B: !If [C, !Ref D, \"\"] # note\n  E:\n    - F: 1\n      G: 'it''s'\n    - !Sub\n      - x${Y}\n      - Y: !GetAtt Z.Arn\n"
+	good := "A:\n  B: !If [C, !Ref D, \"\"] # note\n  E:\n    - F: 1\n      G: 'it''s'\n    - !Sub\n      - x${Y}\n      - Y: !GetAtt Z.Arn\n" +
+		"  H: !Sub |\n    line ${X}\n  I: {J: !Ref K}\n  L:\n"
 	n, err := parseTemplate(good)
 	if err != nil {
 		t.Fatal(err)
@@ -317,8 +161,17 @@ func TestParser(t *testing.T) {
 		e.List[1].List[1].get("Y").Scalar != "Z.Arn" {
 		t.Errorf("E = %+v", e)
 	}
-	for _, bad := range []string{"A: {b: c}\n", "A:\n\tB: c\n", "A: |\n  text\n", "A: b: c\n", "A:\n  B: c\n   D: e\n", "A: [b, c\n",
-		"A: x\nA: y\n", "A: !If\n"} {
+	if h := n.get("A", "H"); h.Tag != "!Sub" || h.Scalar != "line ${X}\n" {
+		t.Errorf("H = %+v", h)
+	}
+	if j := n.get("A", "I", "J"); j.Tag != "!Ref" || j.Scalar != "K" {
+		t.Errorf("I.J = %+v", j)
+	}
+	if l := n.get("A", "L"); l == nil || l.kind != 's' || l.Scalar != "" {
+		t.Errorf("L = %+v, want null", l)
+	}
+	for _, bad := range []string{"A:\n\tB: c\n", "A: b: c\n", "A:\n  B: c\n   D: e\n", "A: [b, c\n",
+		"A: x\nA: y\n", "A: &x 1\nB: *x\n", "A: 1\n---\nB: 2\n"} {
 		if _, err := parseTemplate(bad); err == nil {
 			t.Errorf("parsed %q, want an error", bad)
 		}

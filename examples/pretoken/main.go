@@ -10,7 +10,7 @@
 //
 //	CLAIMS_TO_ADD_OR_OVERRIDE  a JSON object of claims to add, such as {"plan":"free","beta":true}
 //	CLAIMS_TO_SUPPRESS         comma-separated claims to remove, such as email,phone_number
-//	CLAIMS_FROM_ATTRIBUTES     comma-separated attribute=claim pairs, such as custom:tenant=tenant
+//	CLAIMS_FROM_ATTRIBUTES     comma-separated attribute=claim pairs, such as custom:tenant_id=tenant
 //	ENTITLEMENTS_TABLE         DynamoDB table of entitlements (partition key userId (S), the user's
 //	                           sub) whose plan and permissions attributes become claims; a user
 //	                           without an item keeps the claims before it

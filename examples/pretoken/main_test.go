@@ -1,7 +1,9 @@
 package main
 
 import (
+	"os"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -34,27 +36,27 @@ func TestEvent(t *testing.T) {
 		"CLAIMS_FROM_ATTRIBUTES=custom:tenant_id=tenant, custom:missing=missing", "CLAIMS_FROM_CLIENT_METADATA=stepUpTransaction",
 		"CLAIMS_FROM_CLIENT_METADATA_MAX_LEN=8"}
 	tests := []struct {
-		name    string
-		event   []byte
-		want    map[string]any // path in the response to value
-		wantNil []string       // paths that must be absent
+		name   string
+		event  []byte
+		want   map[string]any // path in the response to value
+		groups string         // path that must carry the request's groupConfiguration
 	}{
 		{"version 1", triggertest.Payload(triggers.TokenGenerationAuthentication), map[string]any{
 			"claimsOverrideDetails.claimsToAddOrOverride": map[string]any{"plan": "free", "beta": "true", "tier": "2", "tenant": "tenant-eu-0042"},
 			"claimsOverrideDetails.claimsToSuppress":      []any{"email", "name"},
-		}, []string{"claimsOverrideDetails.groupOverrideDetails"}},
+		}, "claimsOverrideDetails.groupOverrideDetails"},
 		{"client metadata", triggertest.Payload(triggers.TokenGenerationAuthentication,
 			triggertest.WithClientMetadata("stepUpTransaction", "tx-42"), triggertest.WithClientMetadata("other", "x")), map[string]any{
 			"claimsOverrideDetails.claimsToAddOrOverride": map[string]any{"plan": "free", "beta": "true", "tier": "2", "tenant": "tenant-eu-0042",
 				"stepUpTransaction": "tx-42"},
 			"claimsOverrideDetails.claimsToSuppress": []any{"email", "name"},
-		}, []string{"claimsOverrideDetails.groupOverrideDetails"}},
+		}, "claimsOverrideDetails.groupOverrideDetails"},
 		{"version 2", triggertest.FixtureVersion(triggers.TokenGenerationAuthentication, "2"), map[string]any{
 			"claimsAndScopeOverrideDetails.idTokenGeneration.claimsToAddOrOverride": map[string]any{
 				"plan": "free", "beta": true, "tier": 2.0, "tenant": "tenant-eu-0042"},
 			"claimsAndScopeOverrideDetails.accessTokenGeneration.claimsToAddOrOverride": map[string]any{
 				"plan": "free", "beta": true, "tier": 2.0, "tenant": "tenant-eu-0042"},
-		}, []string{"claimsAndScopeOverrideDetails.groupOverrideDetails"}},
+		}, "claimsAndScopeOverrideDetails.groupOverrideDetails"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -66,10 +68,8 @@ func TestEvent(t *testing.T) {
 					t.Errorf("%s = %v, want %v", path, got, want)
 				}
 			}
-			for _, path := range tt.wantNil {
-				if got := at(doc["response"], path); got != nil {
-					t.Errorf("%s = %v, want it left out: the user would lose their groups", path, got)
-				}
+			if got, want := at(doc["response"], tt.groups), at(doc["request"], "groupConfiguration"); want == nil || !reflect.DeepEqual(got, want) {
+				t.Errorf("%s = %v, want the request's %v: the user would lose their groups", tt.groups, got, want)
 			}
 		})
 	}
@@ -123,3 +123,24 @@ func TestIntegrationEntitlements(t *testing.T) {
 var localAWS = exampletest.NewLocalAWS(awslocal.WithDynamoDB())
 
 func TestMain(m *testing.M) { exampletest.Main(m, main, localAWS) }
+
+// The attribute mapping the README shows for this example works on the test kit's
+// fixtures: both name the same attribute.
+func TestReadmeMappingMatchesFixtures(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("`CLAIMS_FROM_ATTRIBUTES` \\(`([^`,]+)").FindSubmatch(readme)
+	if m == nil {
+		t.Fatal("README shows no CLAIMS_FROM_ATTRIBUTES mapping for examples/pretoken")
+	}
+	mapping := string(m[1])
+	var doc map[string]any
+	exampletest.RunEvent(t, []string{"CLAIMS_FROM_ATTRIBUTES=" + mapping}, triggertest.Payload(triggers.TokenGenerationAuthentication)).RequireOK(t, &doc)
+	claim := mapping[strings.Index(mapping, "=")+1:]
+	if got := at(doc["response"], "claimsOverrideDetails.claimsToAddOrOverride."+claim); got == nil {
+		t.Errorf("README mapping %q adds no %q claim on the fixture: %v", mapping, claim, doc["response"])
+	}
+}

@@ -229,7 +229,7 @@ func (j *journey) tell(ctx context.Context) error {
 		return err
 	}
 	p.row("response", "%s", claims)
-	p.row("groups", "no groupOverrideDetails: the tokens keep cognito:groups %v", groups)
+	p.row("groups", "groupOverrideDetails repeats the request: the tokens keep cognito:groups %v", groups)
 	return nil
 }
 

@@ -40,7 +40,7 @@ func Parallel[E any](failure string, mods []triggers.Handler[E]) triggers.Handle
 	return triggers.Parallel(all(failure, mods)...)
 }
 
-// Critical returns m with its failure, or panic, wrapped in [triggers.Critical]. A nil m
+// Critical returns m with its failure, or panic, wrapped in [triggers.MarkCritical]. A nil m
 // stays nil.
 func Critical[E any](m triggers.Handler[E]) triggers.Handler[E] {
 	if m == nil {
@@ -48,7 +48,7 @@ func Critical[E any](m triggers.Handler[E]) triggers.Handler[E] {
 	}
 	name := FuncName(m)
 	return func(ctx context.Context, e *E) error {
-		return triggers.Critical(run(ctx, m, e, name))
+		return triggers.MarkCritical(run(ctx, m, e, name))
 	}
 }
 

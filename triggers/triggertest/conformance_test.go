@@ -110,7 +110,7 @@ func TestRunModuleTestsFindsFaults(t *testing.T) {
 		{"fails where it should not act", "module does not act on PostConfirmation_ConfirmForgotPassword but the invocation failed",
 			func(t *testing.T) []string {
 				return triggertest.CheckModule(t, func(context.Context, *triggers.PostConfirmationEvent) error {
-					return triggers.Critical(errors.New("welcome email: throttled"))
+					return triggers.MarkCritical(errors.New("welcome email: throttled"))
 				}, triggers.PostConfirmationConfirmForgotPassword, "",
 					triggertest.ActsOn(triggers.PostConfirmationConfirmSignUp))
 			}},

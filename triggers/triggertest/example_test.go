@@ -3,6 +3,7 @@ package triggertest_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/lambda-triggers/cognito/triggers"
@@ -65,7 +66,8 @@ func ExampleInvoke() {
 	res := triggertest.Invoke(t, router, payload).RequireOK(t)
 	details := res.PreTokenGeneration().Response.ClaimsAndScopeOverrideDetails
 	fmt.Println("tenant claim:", details.AccessTokenGeneration.ClaimsToAddOrOverride["tenant"])
-	fmt.Println("groups kept:", details.GroupOverrideDetails == nil)
+	fmt.Println("groups kept:", slices.Equal(details.GroupOverrideDetails.GroupsToOverride,
+		res.PreTokenGeneration().Request.GroupConfiguration.GroupsToOverride))
 	// Output:
 	// tenant claim: tenant-eu-0042
 	// groups kept: true

@@ -247,10 +247,17 @@ func (r Result) RequireInternalError(t TB) Result {
 }
 
 // RequireInvalidEvent fails the test now unless the function refused the event as
-// malformed or not for it (errorType InvalidEvent).
+// malformed (errorType InvalidEvent).
 func (r Result) RequireInvalidEvent(t TB) Result {
 	t.Helper()
 	return r.requireErrorType(t, triggers.ErrorTypeInvalidEvent, "an invalid event error")
+}
+
+// RequireConfigurationError fails the test now unless the function refused the event as
+// one of a trigger it has no chain for (errorType ConfigurationError).
+func (r Result) RequireConfigurationError(t TB) Result {
+	t.Helper()
+	return r.requireErrorType(t, triggers.ErrorTypeConfiguration, "a configuration error")
 }
 
 // requireErrorType fails the test now unless the invocation failed with errorType typ,

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -62,7 +63,11 @@ func TestAssertions(t *testing.T) {
 		{"RequireInternalError on rejection", rejected, nil,
 			func(r triggertest.Result, t triggertest.TB) { r.RequireInternalError(t) }, true},
 		{"RequireInvalidEvent on event of another trigger", ok, triggertest.Fixture(triggers.CustomMessageSignUp),
-			func(r triggertest.Result, t triggertest.TB) { r.RequireInvalidEvent(t) }, false},
+			func(r triggertest.Result, t triggertest.TB) { r.RequireInvalidEvent(t) }, true},
+		{"RequireConfigurationError on event of another trigger", ok, triggertest.Fixture(triggers.CustomMessageSignUp),
+			func(r triggertest.Result, t triggertest.TB) { r.RequireConfigurationError(t) }, false},
+		{"RequireConfigurationError on malformed JSON", ok, `{"triggerSource": "PreSignUp_SignUp", "request": [}`,
+			func(r triggertest.Result, t triggertest.TB) { r.RequireConfigurationError(t) }, true},
 		{"RequireInvalidEvent on malformed JSON", ok, `{"triggerSource": "PreSignUp_SignUp", "request": [}`,
 			func(r triggertest.Result, t triggertest.TB) { r.RequireInvalidEvent(t) }, false},
 		{"RequireInvalidEvent on success", ok, nil,
@@ -222,7 +227,7 @@ func TestTypedAccessors(t *testing.T) {
 	}, triggertest.PreTokenGeneration(triggers.TokenGenerationAuthentication, "2"))
 	e := res.RequireOK(t).PreTokenGeneration()
 	if d := e.Response.ClaimsAndScopeOverrideDetails; d == nil || d.AccessTokenGeneration.ScopesToAdd[0] != "orders.read" ||
-		d.GroupOverrideDetails != nil {
+		d.GroupOverrideDetails == nil || !slices.Equal(d.GroupOverrideDetails.GroupsToOverride, e.Request.GroupConfiguration.GroupsToOverride) {
 		t.Errorf("response %+v", e.Response)
 	}
 	if generic, ok := res.Event().(*triggers.PreTokenGenerationEvent); !ok || generic.Version != "2" {

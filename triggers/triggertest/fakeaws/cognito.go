@@ -41,12 +41,29 @@ type Cognito struct {
 
 	mu    sync.Mutex
 	pools map[string]*userPool
+	auto  bool // AutoCreateUsers
 }
 
 type userPool struct {
+	id     string
+	auto   bool
 	groups map[string]*ciptypes.GroupType
 	users  map[string]*poolUser
 }
+
+// CognitoOption configures [NewCognito].
+type CognitoOption interface{ applyCognito(*Cognito) }
+
+type cognitoOption func(*Cognito)
+
+func (f cognitoOption) applyCognito(c *Cognito) { f(c) }
+
+// AutoCreateUsers makes a user appear, confirmed and with only a sub, the first time a
+// call names one that does not exist (AdminAddUserToGroup, AdminGetUser, ...), so that a
+// test of a group or profile module needs no [Cognito.AddUser]. Without it, as in
+// Cognito, such a call fails with UserNotFoundException. Pools always appear on first
+// use.
+func AutoCreateUsers() CognitoOption { return cognitoOption(func(c *Cognito) { c.auto = true }) }
 
 type poolUser struct {
 	name     string
@@ -58,8 +75,18 @@ type poolUser struct {
 	groups   map[string]bool
 }
 
-// NewCognito returns a Cognito with no pools.
-func NewCognito() *Cognito { return &Cognito{pools: map[string]*userPool{}} }
+// NewCognito returns a Cognito with no pools. A pool appears the first time a call names
+// it; users must be added with [Cognito.AddUser] or AdminCreateUser first, unless
+// [AutoCreateUsers] is given.
+func NewCognito(opts ...CognitoOption) *Cognito {
+	c := &Cognito{pools: map[string]*userPool{}}
+	for _, o := range opts {
+		if o != nil {
+			o.applyCognito(c)
+		}
+	}
+	return c
+}
 
 func (c *Cognito) pool(id *string) (*userPool, error) {
 	name := aws.ToString(id)
@@ -68,7 +95,7 @@ func (c *Cognito) pool(id *string) (*userPool, error) {
 	}
 	p := c.pools[name]
 	if p == nil {
-		p = &userPool{groups: map[string]*ciptypes.GroupType{}, users: map[string]*poolUser{}}
+		p = &userPool{id: name, auto: c.auto, groups: map[string]*ciptypes.GroupType{}, users: map[string]*poolUser{}}
 		c.pools[name] = p
 	}
 	return p, nil
@@ -76,6 +103,12 @@ func (c *Cognito) pool(id *string) (*userPool, error) {
 
 func (p *userPool) user(name *string) (*poolUser, error) {
 	u := p.users[aws.ToString(name)]
+	if u == nil && p.auto && aws.ToString(name) != "" {
+		now := time.Now()
+		u = &poolUser{name: aws.ToString(name), attrs: map[string]string{"sub": subFor(p.id, aws.ToString(name))},
+			status: ciptypes.UserStatusTypeConfirmed, enabled: true, created: now, modified: now, groups: map[string]bool{}}
+		p.users[u.name] = u
+	}
 	if u == nil {
 		return nil, &ciptypes.UserNotFoundException{Message: aws.String("User does not exist.")}
 	}

@@ -1,6 +1,7 @@
 package fakeaws_test
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"strings"
@@ -206,5 +207,50 @@ func TestCognitoWithLinkFederatedUser(t *testing.T) {
 	provider, subject, _ := strings.Cut(event.UserName, "_")
 	if !strings.Contains(identities, `"userId":"`+subject+`"`) || !strings.Contains(strings.ToLower(identities), strings.ToLower(provider)) {
 		t.Errorf("identities %s do not hold %s", identities, event.UserName)
+	}
+}
+
+// With AutoCreateUsers, a user appears, confirmed, the first time a call names it, so a
+// test of a group module needs no AddUser; without it the fake answers as Cognito does.
+func TestCognitoAutoCreateUsers(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	in := &cip.AdminAddUserToGroupInput{UserPoolId: aws.String("eu-west-1_pool"), Username: aws.String("ana"), GroupName: aws.String("members")}
+	strict := fakeaws.NewCognito()
+	if _, err := strict.CreateGroup(ctx, &cip.CreateGroupInput{UserPoolId: in.UserPoolId, GroupName: in.GroupName}); err != nil {
+		t.Fatal(err)
+	}
+	var notFound *ciptypes.UserNotFoundException
+	if _, err := strict.AdminAddUserToGroup(ctx, in); !errors.As(err, &notFound) {
+		t.Fatalf("without the option: %v, want UserNotFoundException", err)
+	}
+	auto := fakeaws.NewCognito(fakeaws.AutoCreateUsers())
+	if _, err := auto.CreateGroup(ctx, &cip.CreateGroupInput{UserPoolId: in.UserPoolId, GroupName: in.GroupName}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := auto.AdminAddUserToGroup(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	if got := auto.UserGroups("eu-west-1_pool", "ana"); !slices.Equal(got, []string{"members"}) {
+		t.Errorf("UserGroups = %v", got)
+	}
+	u, err := auto.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: in.UserPoolId, Username: in.Username})
+	if err != nil || u.UserStatus != ciptypes.UserStatusTypeConfirmed {
+		t.Errorf("AdminGetUser = %+v, %v", u, err)
+	}
+}
+
+// The README's example of a group module against the fake, as written there.
+func TestMembersGroup(t *testing.T) {
+	t.Parallel()
+	idp := fakeaws.NewCognito(fakeaws.AutoCreateUsers()) // or idp.AddUser(pool, name, attrs) first
+	group, err := postconfirm.AddToGroup(idp, postconfirm.StaticGroups("members"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := triggertest.PostConfirmation(triggers.PostConfirmationConfirmSignUp)
+	triggertest.InvokeHandler(t, postconfirm.Chain(postconfirm.Critical(group)), e).RequireOK(t)
+	if got := idp.UserGroups(e.UserPoolID, e.UserName); !slices.Equal(got, []string{"members"}) {
+		t.Errorf("groups %v", got)
 	}
 }

@@ -100,6 +100,24 @@ func (d *DynamoDB) Items(tableName string) []map[string]types.AttributeValue {
 	return out
 }
 
+// PlainItems returns the items of the table as plain Go values, ordered by key, for
+// assertions that read and print well: S as string, N as int64 when it is an integer that
+// fits and float64 when float64 holds it exactly, else as its decimal text, BOOL as
+// bool, NULL as nil, B as []byte, SS as sorted []string, NS and BS as []any and [][]byte
+// (numbers as for N), L as []any and M as map[string]any. nil when the table does not
+// exist.
+func (d *DynamoDB) PlainItems(tableName string) []map[string]any {
+	items := d.Items(tableName)
+	if items == nil {
+		return nil
+	}
+	out := make([]map[string]any, len(items))
+	for i, it := range items {
+		out[i] = plainMap(it)
+	}
+	return out
+}
+
 // Calls returns how many times operation ("PutItem") was called, whatever the outcome;
 // all operations together for "".
 func (d *DynamoDB) Calls(operation string) int { return d.calls.calls(operation) }

@@ -3,6 +3,7 @@ package fakeaws_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -268,5 +269,37 @@ func TestDynamoDBNumbers(t *testing.T) {
 				t.Errorf("%s stored as %s, want %s", tt.in, got, tt.want)
 			}
 		})
+	}
+}
+
+// PlainItems gives items as plain Go values, for assertions that read and print well.
+func TestDynamoDBPlainItems(t *testing.T) {
+	t.Parallel()
+	db := fakeaws.NewDynamoDB()
+	db.AddTable("profiles", "pk", "")
+	_, err := db.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: aws.String("profiles"), Item: map[string]types.AttributeValue{
+		"pk":     &types.AttributeValueMemberS{Value: "u1"},
+		"logins": &types.AttributeValueMemberN{Value: "42"},
+		"ratio":  &types.AttributeValueMemberN{Value: "0.5"},
+		"big":    &types.AttributeValueMemberN{Value: "123456789012345678901234567890"},
+		"ok":     &types.AttributeValueMemberBOOL{Value: true},
+		"none":   &types.AttributeValueMemberNULL{Value: true},
+		"tags":   &types.AttributeValueMemberSS{Value: []string{"b", "a"}},
+		"raw":    &types.AttributeValueMemberB{Value: []byte{1, 2}},
+		"list":   &types.AttributeValueMemberL{Value: []types.AttributeValue{&types.AttributeValueMemberS{Value: "x"}, &types.AttributeValueMemberN{Value: "1"}}},
+		"map":    &types.AttributeValueMemberM{Value: map[string]types.AttributeValue{"k": &types.AttributeValueMemberS{Value: "v"}}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []map[string]any{{
+		"pk": "u1", "logins": int64(42), "ratio": 0.5, "big": "123456789012345678901234567890", "ok": true, "none": nil,
+		"tags": []string{"a", "b"}, "raw": []byte{1, 2}, "list": []any{"x", int64(1)}, "map": map[string]any{"k": "v"},
+	}}
+	if got := db.PlainItems("profiles"); !reflect.DeepEqual(got, want) {
+		t.Errorf("PlainItems\n got %#v\nwant %#v", got, want)
+	}
+	if db.PlainItems("missing") != nil {
+		t.Error("a missing table has items")
 	}
 }

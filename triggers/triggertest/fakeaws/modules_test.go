@@ -289,8 +289,8 @@ var moduleScenarios = []moduleScenario{
 			return out
 		},
 		want: []string{
-			`{"claimsAndScopeOverrideDetails":{"idTokenGeneration":{"claimsToAddOrOverride":{"permissions":["read","write"],"plan":"pro","quota":250,"settings":{"theme":"dark"}}},"accessTokenGeneration":{"claimsToAddOrOverride":{"permissions":["read","write"],"plan":"pro","quota":250,"settings":{"theme":"dark"}}}}}`,
-			`{"claimsAndScopeOverrideDetails":{"idTokenGeneration":{"claimsToAddOrOverride":{"plan":"free"}},"accessTokenGeneration":{"claimsToAddOrOverride":{"plan":"free"}}}}`,
+			`{"claimsAndScopeOverrideDetails":{"idTokenGeneration":{"claimsToAddOrOverride":{"permissions":["read","write"],"plan":"pro","quota":250,"settings":{"theme":"dark"}}},"accessTokenGeneration":{"claimsToAddOrOverride":{"permissions":["read","write"],"plan":"pro","quota":250,"settings":{"theme":"dark"}}},"groupOverrideDetails":{"groupsToOverride":["admins","editors"],"iamRolesToOverride":["arn:aws:iam::123456789012:role/eu-west-1_Xa7bC9dEf-admins","arn:aws:iam::123456789012:role/eu-west-1_Xa7bC9dEf-editors"],"preferredRole":"arn:aws:iam::123456789012:role/eu-west-1_Xa7bC9dEf-admins"}}}`,
+			`{"claimsAndScopeOverrideDetails":{"idTokenGeneration":{"claimsToAddOrOverride":{"plan":"free"}},"accessTokenGeneration":{"claimsToAddOrOverride":{"plan":"free"}},"groupOverrideDetails":{"groupsToOverride":["admins","editors"],"iamRolesToOverride":["arn:aws:iam::123456789012:role/eu-west-1_Xa7bC9dEf-admins","arn:aws:iam::123456789012:role/eu-west-1_Xa7bC9dEf-editors"],"preferredRole":"arn:aws:iam::123456789012:role/eu-west-1_Xa7bC9dEf-admins"}}}`,
 		},
 	},
 	{

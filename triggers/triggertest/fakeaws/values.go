@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf16"
 
@@ -451,4 +452,66 @@ func describe(v types.AttributeValue) string {
 		return fmt.Sprintf("{NS:%v}", v.Value)
 	}
 	return "{" + typeName(v) + "}"
+}
+
+func plainMap(m map[string]types.AttributeValue) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = plainValue(v)
+	}
+	return out
+}
+
+func plainValue(v types.AttributeValue) any {
+	switch v := v.(type) {
+	case *types.AttributeValueMemberS:
+		return v.Value
+	case *types.AttributeValueMemberN:
+		return plainNumber(v.Value)
+	case *types.AttributeValueMemberBOOL:
+		return v.Value
+	case *types.AttributeValueMemberNULL:
+		return nil
+	case *types.AttributeValueMemberB:
+		return slices.Clone(v.Value)
+	case *types.AttributeValueMemberSS:
+		return slices.Sorted(slices.Values(v.Value))
+	case *types.AttributeValueMemberNS:
+		out := make([]any, len(v.Value))
+		for i, n := range v.Value {
+			out[i] = plainNumber(n)
+		}
+		return out
+	case *types.AttributeValueMemberBS:
+		out := make([][]byte, len(v.Value))
+		for i, b := range v.Value {
+			out[i] = slices.Clone(b)
+		}
+		return out
+	case *types.AttributeValueMemberL:
+		out := make([]any, len(v.Value))
+		for i, e := range v.Value {
+			out[i] = plainValue(e)
+		}
+		return out
+	case *types.AttributeValueMemberM:
+		return plainMap(v.Value)
+	}
+	return nil
+}
+
+// plainNumber is a DynamoDB number as int64 or float64 when they hold it exactly, else
+// its decimal text.
+func plainNumber(s string) any {
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return n
+	}
+	r, err := parseNumber(s)
+	if err != nil {
+		return s
+	}
+	if f, exact := r.Float64(); exact {
+		return f
+	}
+	return s
 }
