@@ -142,9 +142,9 @@ type Servers struct {
 	procs      []*process
 	node       string // the Node.js program, for [Servers.EncryptCodes]
 	installDir string // where the npm packages are installed
-	tempDirs  []string
-	closeOnce sync.Once
-	closeErr  error
+	tempDirs   []string
+	closeOnce  sync.Once
+	closeErr   error
 }
 
 // Start runs the selected servers for the duration of t and stops them in

@@ -45,8 +45,8 @@ type serverSpec struct {
 	// readyStatus is the status the health path answers when it is not 200: local-kms
 	// answers a GET with 405 once it listens, and it listens only after seeding.
 	readyStatus int
-	port   int                     // fixed port, or 0 to pick a free one
-	hidden map[string]bool         // inherited variables the server must not see
+	port        int             // fixed port, or 0 to pick a free one
+	hidden      map[string]bool // inherited variables the server must not see
 }
 
 // process is one running server.
