@@ -87,7 +87,8 @@ type settings struct {
 }
 
 // WithDynamoDB starts dynalite, an in-memory DynamoDB. Passing any With
-// option starts only the servers named; passing none starts all three.
+// option starts only the servers named; passing none starts the first three
+// (local KMS only with [WithKMS]).
 func WithDynamoDB() Option { return func(s *settings) { s.dynamoDB = true } }
 
 // WithSES starts aws-ses-v2-local, which accepts SES v1 and v2 SendEmail and
