@@ -187,3 +187,12 @@ func (s *Servers) EncryptCodes(ctx context.Context, codes []CodeToEncrypt) ([]st
 	}
 	return out, nil
 }
+
+// CodeEncrypter returns a function that encrypts codes under keyARN with
+// [Servers.EncryptCode], for triggertest.WithEncryptedCode. It fails t on error.
+func (s *Servers) CodeEncrypter(t testing.TB, keyARN string) func(userPoolID, code string) string {
+	return func(userPoolID, code string) string {
+		t.Helper()
+		return s.EncryptCode(t, keyARN, userPoolID, code)
+	}
+}
