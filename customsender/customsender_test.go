@@ -309,4 +309,3 @@ func TestConformance(t *testing.T) {
 	}
 	triggertest.RunModuleTests(t, sms, triggertest.ActsOn(customsender.SMSSources...))
 }
-
