@@ -1,7 +1,7 @@
 // Command allinone is one Lambda function for every trigger of a user pool, and the
 // function that examples/deploy/template.yaml deploys. It combines the chains of the
 // per-trigger examples (presignup, postconfirm, pretoken, customauth, captcha,
-// custommessage, migrate), built by the same code (examples/internal/chains) and so
+// custommessage, migrate, customsender), built by the same code (examples/internal/chains) and so
 // configured by the same environment variables as there.
 // A trigger whose variables are all unset is still registered, as a pass-through that
 // answers Cognito exactly as it asked, so the function can be attached to every trigger
@@ -21,9 +21,12 @@
 //	custom auth          RECAPTCHASECRET, RECAPTCHA_VERIFY_URL, RECAPTCHA_SITE_KEY (a CAPTCHA step),
 //	                     OTP_FROM, OTP_HMAC_KEY, OTP_TABLE (an email code step, after the CAPTCHA),
 //	                     CUSTOM_AUTH_PASSWORD (the password first)
+//	custom senders       KEY_ARN, CUSTOM_EMAIL_FROM, CUSTOM_SMS, SMS_SENDER_ID, SMS_ORIGINATION_NUMBER,
+//	                     CUSTOM_SENDER_TABLE
 //
 // PreAuthentication and PostAuthentication are pass-throughs, registered as places to add
-// modules. Every configuration error is reported at start-up, all at once. AWS clients
+// modules. The custom email and SMS senders are registered only when configured: a
+// pass-through there would drop the pool's messages. Every configuration error is reported at start-up, all at once. AWS clients
 // come from the default configuration on first use, so a cold start creates none.
 package main
 
@@ -34,6 +37,7 @@ import (
 
 	"github.com/lambda-triggers/cognito/custommessage"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/customauthchain"
+	"github.com/lambda-triggers/cognito/examples/internal/chains/customsenderchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/custommessagechain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/migratechain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/postconfirmchain"
@@ -67,7 +71,8 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 	messages, err4 := custommessagechain.FromEnv(env)
 	migration, err5 := migratechain.FromEnv(env)
 	flow, err6 := customauthchain.FromEnv(env)
-	if err := errors.Join(err1, err2, err3, err4, err5, err6); err != nil {
+	email, sms, err7 := customsenderchain.FromEnv(env)
+	if err := errors.Join(err1, err2, err3, err4, err5, err6, err7); err != nil {
 		return nil, err
 	}
 	define := triggers.Chain[triggers.DefineAuthChallengeEvent]()
@@ -76,7 +81,7 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 	if flow != nil {
 		define, create, verify = flow.Define(), flow.Create(), flow.Verify()
 	}
-	return triggers.NewRouter().
+	r := triggers.NewRouter().
 		PreSignUp(presignup.Chain(signUp...)).
 		PostConfirmation(postconfirm.Parallel(confirmation...)).
 		PreAuthentication(triggers.Chain[triggers.PreAuthenticationEvent]()).
@@ -86,5 +91,12 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 		VerifyAuthChallenge(verify).
 		PreTokenGeneration(pretoken.Chain(tokens...)).
 		UserMigration(migrate.Chain(migration...)).
-		CustomMessage(custommessage.Chain(messages...)), nil
+		CustomMessage(custommessage.Chain(messages...))
+	if email != nil {
+		r.CustomEmailSender(email)
+	}
+	if sms != nil {
+		r.CustomSMSSender(sms)
+	}
+	return r, nil
 }
