@@ -37,8 +37,8 @@ import (
 
 	"github.com/lambda-triggers/cognito/custommessage"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/customauthchain"
-	"github.com/lambda-triggers/cognito/examples/internal/chains/customsenderchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/custommessagechain"
+	"github.com/lambda-triggers/cognito/examples/internal/chains/customsenderchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/migratechain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/postconfirmchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/presignupchain"

@@ -19,7 +19,9 @@ func TestLookup(t *testing.T) {
 		"de":    {src: "de"},
 		"de_AT": {src: "de-at"},
 		"pt-BR": {triggers.CustomEmailSenderForgotPassword: "pt-br reset"},
-	}, func(locale string, _ triggers.TriggerSource, in string) (string, error) { return in + "@" + locale, nil })
+	}, func(locale string, _ triggers.TriggerSource, in string) (string, error) {
+		return in + "@" + locale, nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
