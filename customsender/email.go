@@ -72,7 +72,7 @@ func Email(dec Decrypter, client SESClient, cfg EmailConfig, opts ...Option) (Em
 		return fail(errors.New("nil decrypter"))
 	}
 	if _, err := mail.ParseAddress(cfg.From); err != nil {
-		return fail(fmt.Errorf("From %q is not an email address", cfg.From))
+		return fail(fmt.Errorf("sender (From) %q is not an email address", cfg.From))
 	}
 	s, err := newSettings(EmailSources, opts)
 	if err != nil {
@@ -86,7 +86,7 @@ func Email(dec Decrypter, client SESClient, cfg EmailConfig, opts ...Option) (Em
 	m.msgs.clients = make(map[string]*msgtemplate.Set[*compiledEmail], len(cfg.Clients))
 	for id, cat := range cfg.Clients {
 		if id == "" || id == ClientIDNotApplicable {
-			return fail(fmt.Errorf("Clients: %q is not an app client ID", id))
+			return fail(fmt.Errorf("app client %q (Clients) is not an app client ID", id))
 		}
 		if m.msgs.clients[id], err = compileEmails(cat); err != nil {
 			return fail(fmt.Errorf("client %s: %w", id, err))

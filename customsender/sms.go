@@ -94,7 +94,7 @@ func SMS(dec Decrypter, client SNSClient, cfg SMSConfig, opts ...Option) (SMSHan
 		cfg.Type = SMSTransactional
 	case SMSTransactional, SMSPromotional:
 	default:
-		return fail(fmt.Errorf("Type %q: want %s or %s", cfg.Type, SMSTransactional, SMSPromotional))
+		return fail(fmt.Errorf("message type (Type) %q: want %s or %s", cfg.Type, SMSTransactional, SMSPromotional))
 	}
 	s, err := newSettings(SMSSources, opts)
 	if err != nil {
@@ -108,7 +108,7 @@ func SMS(dec Decrypter, client SNSClient, cfg SMSConfig, opts ...Option) (SMSHan
 	m.msgs.clients = make(map[string]*msgtemplate.Set[*ttemplate.Template], len(cfg.Clients))
 	for id, cat := range cfg.Clients {
 		if id == "" || id == ClientIDNotApplicable {
-			return fail(fmt.Errorf("Clients: %q is not an app client ID", id))
+			return fail(fmt.Errorf("app client %q (Clients) is not an app client ID", id))
 		}
 		if m.msgs.clients[id], err = compileSMS(cat); err != nil {
 			return fail(fmt.Errorf("client %s: %w", id, err))

@@ -55,10 +55,7 @@ func buildLocalKMS(ctx context.Context) (string, time.Duration, error) {
 	}
 	goTool, err := exec.LookPath("go")
 	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
-		if _, statErr := os.Stat(goTool); statErr != nil {
-			return "", 0, fmt.Errorf("%w: go not found in PATH; local-kms is built with the Go toolchain", ErrUnavailable)
-		}
+		return "", 0, fmt.Errorf("%w: go not found in PATH; local-kms is built with the Go toolchain", ErrUnavailable)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", 0, fmt.Errorf("create local-kms directory: %w", err)
