@@ -75,7 +75,8 @@ type Decrypter interface {
 // Decrypt, from the process-wide AWS configuration (so AWS_ENDPOINT_URL_KMS points them
 // at a local server), once per process; each KMS client uses its key's region. Key ARNs
 // are checked here: a key ID or alias is refused, because the keyring matches a
-// message's data keys by ARN.
+// message's data keys by ARN. Decrypt is safe for concurrent use; calls are serialised,
+// as the SDK's keyring is not.
 func KMSDecrypter(keyARNs ...string) (Decrypter, error) {
 	if len(keyARNs) == 0 {
 		return nil, errors.New("KMS decrypter: no key ARN")
@@ -101,10 +102,14 @@ func keyRegion(arn string) (string, error) {
 type kmsDecrypter struct {
 	keyARNs []string
 
-	mu      sync.Mutex
-	ready   bool
-	client  *esdk.Client
-	keyring mpltypes.IKeyring
+	mu    sync.Mutex
+	ready bool
+	// decrypting serialises Decrypt: the keyring of the Encryption SDK for Go writes to
+	// shared state while it decrypts (the race detector finds it), and Lambda hands a
+	// process one event at a time anyway.
+	decrypting sync.Mutex
+	client     *esdk.Client
+	keyring    mpltypes.IKeyring
 }
 
 // setup builds the clients and the keyring once; a failure is tried again next time.
@@ -173,7 +178,9 @@ func (d *kmsDecrypter) Decrypt(ctx context.Context, userPoolID string, code trig
 	if err != nil {
 		return fail(err, "")
 	}
+	d.decrypting.Lock()
 	out, err := client.Decrypt(ctx, esdktypes.DecryptInput{Ciphertext: ciphertext, Keyring: keyring})
+	d.decrypting.Unlock()
 	if err != nil {
 		if ctx.Err() != nil {
 			return fail(ctx.Err(), "")
