@@ -7,10 +7,10 @@ import (
 	"errors"
 	"fmt"
 	htemplate "html/template"
-	"slices"
 	"strings"
 	ttemplate "text/template"
 
+	"github.com/lambda-triggers/cognito/internal/msgtemplate"
 	"github.com/lambda-triggers/cognito/triggers"
 )
 
@@ -92,7 +92,7 @@ func Templates(catalog Catalog, opts ...Option) (Handler, error) {
 		return nil, errors.New("templates: empty catalog")
 	}
 	s := newSettings(opts)
-	t := &templatesModule{settings: s, locales: make(map[string]map[triggers.TriggerSource]*compiled)}
+	t := &templatesModule{settings: s}
 	var nonce [8]byte
 	if _, err := rand.Read(nonce[:]); err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
@@ -100,38 +100,29 @@ func Templates(catalog Catalog, opts ...Option) (Handler, error) {
 	mark := "cmph" + hex.EncodeToString(nonce[:])
 	t.codeMark, t.userMark, t.linkMark = mark+"CODE", mark+"USER", mark+"LINK"
 
-	keys := make([]string, 0, len(catalog))
-	for k := range catalog {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, key := range keys {
-		locale := normalizeLocale(key)
-		if _, dup := t.locales[locale]; dup {
-			return nil, fmt.Errorf("templates: locales %q and another key both mean %q", key, locale)
+	set, err := msgtemplate.Compile(catalog, func(locale string, src triggers.TriggerSource, msg Message) (*compiled, error) {
+		if src.Trigger() != triggers.TriggerCustomMessage {
+			return nil, fmt.Errorf("locale %q: %q is not a custom message trigger source", msgtemplate.LocaleName(locale), src)
 		}
-		byKey := make(map[triggers.TriggerSource]*compiled, len(catalog[key]))
-		t.locales[locale] = byKey
-		for src, msg := range catalog[key] {
-			if src.Trigger() != triggers.TriggerCustomMessage {
-				return nil, fmt.Errorf("templates: locale %q: %q is not a custom message trigger source", key, src)
-			}
-			c, err := t.compile(locale, src, msg)
-			if err != nil {
-				return nil, fmt.Errorf("templates: %w", err)
-			}
-			if err := t.dryRun(locale, src, c); err != nil {
-				return nil, fmt.Errorf("templates: %w", err)
-			}
-			byKey[src] = c
+		c, err := t.compile(locale, src, msg)
+		if err != nil {
+			return nil, err
 		}
+		if err := t.dryRun(locale, src, c); err != nil {
+			return nil, err
+		}
+		return c, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("templates: %w", err)
 	}
+	t.locales = set
 	return t.handle, nil
 }
 
 type templatesModule struct {
 	settings
-	locales                      map[string]map[triggers.TriggerSource]*compiled
+	locales                      *msgtemplate.Set[*compiled]
 	codeMark, userMark, linkMark string
 }
 
@@ -144,23 +135,20 @@ type compiled struct {
 
 func (t *templatesModule) compile(locale string, src triggers.TriggerSource, m Message) (*compiled, error) {
 	var c compiled
-	name := func(field string) string { return fmt.Sprintf("%s %s %s", localeName(locale), src, field) }
+	name := func(field string) string { return fmt.Sprintf("%s %s %s", msgtemplate.LocaleName(locale), src, field) }
 	var err error
 	if m.Subject != "" {
-		if c.subject, err = ttemplate.New(name(FieldEmailSubject)).Option("missingkey=zero").
-			Funcs(t.funcs).Parse(m.Subject); err != nil {
+		if c.subject, err = msgtemplate.Text(name(FieldEmailSubject), m.Subject, t.funcs); err != nil {
 			return nil, err
 		}
 	}
 	if m.Email != "" {
-		if c.email, err = htemplate.New(name(FieldEmailMessage)).Option("missingkey=zero").
-			Funcs(htemplate.FuncMap(t.funcs)).Parse(m.Email); err != nil {
+		if c.email, err = msgtemplate.HTML(name(FieldEmailMessage), m.Email, htemplate.FuncMap(t.funcs)); err != nil {
 			return nil, err
 		}
 	}
 	if m.SMS != "" {
-		if c.sms, err = ttemplate.New(name(FieldSMSMessage)).Option("missingkey=zero").
-			Funcs(t.funcs).Parse(m.SMS); err != nil {
+		if c.sms, err = msgtemplate.Text(name(FieldSMSMessage), m.SMS, t.funcs); err != nil {
 			return nil, err
 		}
 	}
@@ -198,7 +186,7 @@ func (t *templatesModule) dryRun(locale string, src triggers.TriggerSource, c *c
 }
 
 func (t *templatesModule) handle(ctx context.Context, e *Event) error {
-	c, locale, ok := t.lookup(e.Request.UserAttributes.Get(t.localeAttr), e.TriggerSource)
+	c, locale, ok := t.locales.Lookup(e.Request.UserAttributes.Get(t.localeAttr), e.TriggerSource)
 	if !ok {
 		return nil
 	}
@@ -233,41 +221,6 @@ func setIfNotEmpty(field *string, v string) {
 	if v != "" {
 		*field = v
 	}
-}
-
-// lookup finds the message for src in the most specific catalog locale that has one.
-func (t *templatesModule) lookup(userLocale string, src triggers.TriggerSource) (*compiled, string, bool) {
-	tag := normalizeLocale(userLocale)
-	for {
-		if c, ok := t.locales[tag][src]; ok {
-			return c, tag, true
-		}
-		if tag == "" {
-			return nil, "", false
-		}
-		if i := strings.LastIndexByte(tag, '-'); i >= 0 {
-			tag = tag[:i]
-		} else {
-			tag = ""
-		}
-	}
-}
-
-// normalizeLocale turns the spellings users and platforms store ("de_AT", "DE-at",
-// "de_AT.UTF-8") into one lower-case, hyphenated tag.
-func normalizeLocale(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexAny(s, ".@"); i >= 0 {
-		s = s[:i]
-	}
-	return strings.Trim(strings.ToLower(strings.ReplaceAll(s, "_", "-")), "-")
-}
-
-func localeName(locale string) string {
-	if locale == "" {
-		return "default"
-	}
-	return locale
 }
 
 // data returns what templates see. In HTML the placeholders are replaced by markers of
@@ -307,9 +260,7 @@ func (t *templatesModule) renderEmail(e *Event, c *compiled, locale string) (sub
 		if err := c.subject.Execute(&b, t.data(e, locale, false)); err != nil {
 			return "", "", &MessageError{Source: e.TriggerSource, Locale: locale, Field: FieldEmailSubject, Err: err}
 		}
-		// A subject is one line; a line break from an attribute value would end up in
-		// the mail header.
-		subject = strings.Join(strings.Fields(b.String()), " ")
+		subject = msgtemplate.OneLine(b.String())
 	}
 	if c.email != nil {
 		var b strings.Builder

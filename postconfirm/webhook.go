@@ -4,13 +4,11 @@ import (
 	"bytes"
 	"context"
 	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -18,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lambda-triggers/cognito/internal/webhooksig"
 	"github.com/lambda-triggers/cognito/triggers"
 )
 
@@ -25,9 +24,9 @@ import (
 const (
 	// SignatureHeader carries "sha256=" and the hex HMAC-SHA256, keyed with the shared
 	// secret, of the timestamp header's value, a ".", and the body.
-	SignatureHeader = "X-Signature-SHA256"
+	SignatureHeader = webhooksig.SignatureHeader
 	// TimestampHeader carries the Unix time in seconds at which the delivery was signed.
-	TimestampHeader = "X-Signature-Timestamp"
+	TimestampHeader = webhooksig.TimestampHeader
 )
 
 // DefaultWebhookTimeout bounds a [Webhook] request unless [WebhookTimeout] says
@@ -155,13 +154,7 @@ func Webhook(endpoint string, secret triggers.Secret, opts ...WebhookOption) (Ha
 	return Named("Webhook", w.handle), nil
 }
 
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
+func isLoopback(host string) bool { return webhooksig.IsLoopback(host) }
 
 type webhook struct {
 	cfg      webhookConfig
@@ -222,15 +215,11 @@ func (w *webhook) handle(ctx context.Context, e *Event) error {
 }
 
 func sign(key []byte, timestamp string, body []byte) string {
-	return "sha256=" + hex.EncodeToString(mac(key, timestamp, body))
+	return webhooksig.Sign(key, timestamp, body)
 }
 
 func mac(key []byte, timestamp string, body []byte) []byte {
-	h := hmac.New(sha256.New, key)
-	h.Write([]byte(timestamp))
-	h.Write([]byte{'.'})
-	h.Write(body)
-	return h.Sum(nil)
+	return webhooksig.MAC(key, timestamp, body)
 }
 
 // Errors of [VerifySignature].

@@ -1,10 +1,9 @@
 // Command allinone is one Lambda function for every trigger of a user pool, and the
 // function that examples/deploy/template.yaml deploys. It combines the chains of the
 // per-trigger examples (presignup, preauth, postconfirm, postauth, federation,
-// pretoken, customauth, captcha, magiclink, smsotp, stepup, custommessage, migrate),
-// built by the same code
-// (examples/internal/chains) and so configured by the same environment variables as
-// there.
+// pretoken, customauth, captcha, magiclink, smsotp, stepup, custommessage, migrate,
+// customsender), built by the same code (examples/internal/chains) and so configured
+// by the same environment variables as there.
 // A trigger whose variables are all unset is still registered, as a pass-through that
 // answers Cognito exactly as it asked, so the function can be attached to every trigger
 // and features turned on by configuration alone.
@@ -34,9 +33,13 @@
 //	                     OTP_FROM, OTP_HMAC_KEY, OTP_TABLE (an email code step), SMS_OTP,
 //	                     SMS_OTP_TABLE, SMS_SENDER_ID, SMS_ALLOW_UNVERIFIED (an SMS code step),
 //	                     in that order; CUSTOM_AUTH_PASSWORD (the password first)
+//	custom senders       KEY_ARN, CUSTOM_EMAIL_FROM, CUSTOM_SMS, SMS_SENDER_ID, SMS_ORIGINATION_NUMBER,
+//	                     CUSTOM_SENDER_TABLE
 //
-// Every configuration error is reported at start-up, all at once. AWS clients come from
-// the default configuration on first use, so a cold start creates none.
+// The custom email and SMS senders are registered only when configured: a pass-through
+// there would drop the pool's messages. Every configuration error is reported at
+// start-up, all at once. AWS clients come from the default configuration on first use,
+// so a cold start creates none.
 package main
 
 import (
@@ -47,6 +50,7 @@ import (
 	"github.com/lambda-triggers/cognito/custommessage"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/customauthchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/custommessagechain"
+	"github.com/lambda-triggers/cognito/examples/internal/chains/customsenderchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/federationchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/migratechain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/postauthchain"
@@ -88,7 +92,8 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 	signIn, err7 := preauthchain.FromEnv(env)
 	signedIn, err8 := postauthchain.FromEnv(env)
 	federated, err9 := federationchain.FromEnv(env)
-	if err := errors.Join(err1, err2, err3, err4, err5, err6, err7, err8, err9); err != nil {
+	email, sms, err10 := customsenderchain.FromEnv(env)
+	if err := errors.Join(err1, err2, err3, err4, err5, err6, err7, err8, err9, err10); err != nil {
 		return nil, err
 	}
 	define := triggers.Chain[triggers.DefineAuthChallengeEvent]()
@@ -97,7 +102,7 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 	if flow != nil {
 		define, create, verify = flow.Define(), flow.Create(), flow.Verify()
 	}
-	return triggers.NewRouter().
+	r := triggers.NewRouter().
 		PreSignUp(presignup.Chain(signUp...)).
 		PostConfirmation(postconfirm.Parallel(confirmation...)).
 		PreAuthentication(preauth.Chain(signIn...)).
@@ -108,5 +113,12 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 		PreTokenGeneration(pretoken.Chain(tokens...)).
 		UserMigration(migrate.Chain(migration...)).
 		CustomMessage(custommessage.Chain(messages...)).
-		InboundFederation(federation.Chain(federated...)), nil
+		InboundFederation(federation.Chain(federated...))
+	if email != nil {
+		r.CustomEmailSender(email)
+	}
+	if sms != nil {
+		r.CustomSMSSender(sms)
+	}
+	return r, nil
 }

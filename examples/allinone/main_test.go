@@ -114,3 +114,44 @@ func TestStartupErrors(t *testing.T) {
 }
 
 func TestMain(m *testing.M) { exampletest.Main(m, main, localAWS) }
+
+// TestCustomSenders checks that the custom senders are registered only when configured,
+// since a pass-through there would drop the pool's messages, and that a sender without
+// its key stops the function at start-up.
+func TestCustomSenders(t *testing.T) {
+	t.Parallel()
+	const key = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	for _, tt := range []struct {
+		name    string
+		env     map[string]string
+		want    []triggers.Trigger
+		wantErr string
+	}{
+		{name: "off", env: map[string]string{}},
+		{name: "email", env: map[string]string{"KEY_ARN": key, "CUSTOM_EMAIL_FROM": "no-reply@example.com"},
+			want: []triggers.Trigger{triggers.TriggerCustomEmailSender}},
+		{name: "both", env: map[string]string{"KEY_ARN": key, "CUSTOM_EMAIL_FROM": "no-reply@example.com", "CUSTOM_SMS": "true"},
+			want: []triggers.Trigger{triggers.TriggerCustomEmailSender, triggers.TriggerCustomSMSSender}},
+		{name: "no key", env: map[string]string{"CUSTOM_SMS": "true"}, wantErr: "missing environment variable KEY_ARN"},
+	} {
+		r, err := newRouter(func(k string) string { return tt.env[k] })
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("%s: error %v, want %q", tt.name, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		var got []triggers.Trigger
+		for _, tr := range r.Registered() {
+			if tr == triggers.TriggerCustomEmailSender || tr == triggers.TriggerCustomSMSSender {
+				got = append(got, tr)
+			}
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: custom senders %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

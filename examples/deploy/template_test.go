@@ -227,7 +227,9 @@ func references(tmpl, n *node) (refs, problems []string) {
 				name, _, _ := strings.Cut(m[1], ".")
 				check(name, "!Sub", c.Line, local)
 			}
-		case "", "!Not", "!Equals", "!Select", "!Split":
+		case "!Condition":
+			check(c.str(), "condition", c.Line, nil)
+		case "", "!Not", "!Equals", "!Or", "!Select", "!Split":
 		default:
 			problems = append(problems, fmt.Sprintf("line %d: unexpected tag %s", c.Line, c.Tag))
 		}
@@ -506,13 +508,20 @@ func TestFunction(t *testing.T) {
 	attached := map[string]bool{}
 	for _, key := range config.Keys {
 		target := config.get(key)
+		if target.Tag == "!If" {
+			target = target.List[1] // attached when the condition holds
+		}
 		switch key {
+		case "KMSKeyID":
+			continue // checked by TestCustomSenders
 		case "PreTokenGenerationConfig":
 			key, target = string(triggers.TriggerPreTokenGeneration), target.get("LambdaArn")
 		case "InboundFederation":
 			if target.get("LambdaVersion").str() != "V1_0" {
 				t.Errorf("LambdaConfig.InboundFederation has version %q, want V1_0, the only one", target.get("LambdaVersion").str())
 			}
+			target = target.get("LambdaArn")
+		case "CustomEmailSender", "CustomSMSSender":
 			target = target.get("LambdaArn")
 		}
 		attached[key] = true
@@ -539,6 +548,82 @@ func TestFunction(t *testing.T) {
 	}
 }
 
+// TestCustomSenders checks what the custom senders need: a KMS key for Cognito to encrypt
+// codes with (and nobody else but the account's administrators), the pool's KMSKeyID and
+// the function's KEY_ARN naming it, and kms:Decrypt for the function on that key only.
+func TestCustomSenders(t *testing.T) {
+	t.Parallel()
+	tmpl, _ := loadTemplate(t)
+	resolve := func(n *node) *node {
+		if n != nil && n.Tag == "!If" {
+			if n.List[0].str() != "HasCustomSenders" {
+				t.Errorf("custom sender setting under condition %s", n.List[0].str())
+			}
+			return n.List[1]
+		}
+		return n
+	}
+	const keyName = "CustomSenderKey" // the stack's other key signs sign-in links
+	key := tmpl.get("Resources", keyName)
+	if key.get("Type").str() != "AWS::KMS::Key" {
+		t.Fatalf("no KMS key %s", keyName)
+	}
+	if key.get("Condition").str() != "HasCustomSenders" {
+		t.Errorf("key %s exists without the custom senders' condition", keyName)
+	}
+	keyARN := keyName + ".Arn"
+	_, pool := resourceOfType(t, tmpl, "AWS::Cognito::UserPool")
+	config := pool.get("Properties", "LambdaConfig")
+	if got := resolve(config.get("KMSKeyID")); got == nil || got.Tag != "!GetAtt" || got.str() != keyARN {
+		t.Errorf("LambdaConfig.KMSKeyID is not %s", keyARN)
+	}
+	for _, trigger := range []string{"CustomEmailSender", "CustomSMSSender"} {
+		if v := resolve(config.get(trigger)); v == nil || v.get("LambdaVersion").str() != "V1_0" {
+			t.Errorf("LambdaConfig.%s lacks LambdaVersion V1_0", trigger)
+		}
+	}
+	vars := tmpl.get("Resources", function, "Properties", "Environment", "Variables")
+	if got := resolve(vars.get("KEY_ARN")); got == nil || got.Tag != "!GetAtt" || got.str() != keyARN {
+		t.Errorf("KEY_ARN is not %s", keyARN)
+	}
+
+	var cognito, admin bool
+	for _, s := range key.get("Properties", "KeyPolicy", "Statement").List {
+		principal := s.get("Principal")
+		switch {
+		case principal.get("Service").str() == "cognito-idp.amazonaws.com":
+			cognito = s.get("Action").str() == "kms:Encrypt" &&
+				s.get("Condition", "StringEquals", "aws:SourceAccount").str() == "AWS::AccountId" &&
+				strings.Contains(s.get("Condition", "ArnLike", "aws:SourceArn").str(), ":cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/")
+		case strings.HasSuffix(principal.get("AWS").str(), ":root"):
+			admin = true
+		default:
+			t.Errorf("key policy statement %s grants another principal", s.get("Sid").str())
+		}
+	}
+	if !cognito || !admin {
+		t.Errorf("key policy: Cognito may encrypt from this account's pools %v, the account administers the key %v", cognito, admin)
+	}
+
+	roleName, _ := strings.CutSuffix(tmpl.get("Resources", function, "Properties", "Role").str(), ".Arn")
+	decrypt := 0
+	for _, s := range statements(tmpl.get("Resources", roleName)) {
+		for _, a := range s.get("Action").List {
+			r := s.get("Resource")
+			onKey := r != nil && r.Tag == "!GetAtt" && r.str() == keyARN
+			if strings.HasPrefix(a.str(), "kms:") && (onKey || a.str() == "kms:Decrypt") {
+				decrypt++
+				if a.str() != "kms:Decrypt" || !onKey {
+					t.Errorf("statement %s: %s on %s, want kms:Decrypt on %s only", s.get("Sid").str(), a.str(), r.str(), keyARN)
+				}
+			}
+		}
+	}
+	if decrypt != 1 {
+		t.Errorf("%d KMS actions for the function on the key or decrypting, want kms:Decrypt on the key alone", decrypt)
+	}
+}
+
 // tables says, for each variable that names a table, the key and time-to-live
 // attributes the module that reads it expects, and the DynamoDB actions it calls.
 var tables = map[string]struct {
@@ -546,19 +631,20 @@ var tables = map[string]struct {
 	actions  []string
 	sort     string // the sort key, "" for none
 }{
-	"RATE_LIMIT_TABLE":   {"pk", "expiresAt", []string{"GetItem", "UpdateItem"}, ""},
-	"INVITATIONS_TABLE":  {"code", "", []string{"GetItem", "UpdateItem"}, ""},
-	"PROFILES_TABLE":     {"id", "", []string{"PutItem"}, ""},
-	"WELCOME_TABLE":      {"pk", "", []string{"PutItem", "UpdateItem", "DeleteItem"}, ""},
-	"ENTITLEMENTS_TABLE": {"userId", "", []string{"GetItem"}, ""},
-	"OTP_TABLE":          {"pk", "ttl", []string{"GetItem", "PutItem", "UpdateItem", "DeleteItem"}, ""},
-	"LEGACY_USERS_TABLE": {"username", "", []string{"GetItem"}, ""},
-	"SIGNIN_TABLE":       {"id", "", []string{"GetItem", "UpdateItem"}, ""},
-	"AUDIT_TABLE":        {"pk", "expiresAt", []string{"GetItem", "PutItem", "UpdateItem"}, "sk"},
-	"NEW_DEVICE_TABLE":   {"pk", "expiresAt", []string{"GetItem", "PutItem", "UpdateItem", "DeleteItem"}, ""},
-	"BLOCK_LIST_TABLE":   {"pk", "expiresAt", []string{"GetItem"}, ""},
-	"SMS_OTP_TABLE":      {"pk", "ttl", []string{"GetItem", "PutItem", "UpdateItem", "DeleteItem"}, ""},
-	"MAGIC_LINK_TABLE":   {"pk", "ttl", []string{"GetItem", "PutItem", "UpdateItem", "DeleteItem"}, ""},
+	"RATE_LIMIT_TABLE":    {"pk", "expiresAt", []string{"GetItem", "UpdateItem"}, ""},
+	"INVITATIONS_TABLE":   {"code", "", []string{"GetItem", "UpdateItem"}, ""},
+	"PROFILES_TABLE":      {"id", "", []string{"PutItem"}, ""},
+	"WELCOME_TABLE":       {"pk", "", []string{"PutItem", "UpdateItem", "DeleteItem"}, ""},
+	"ENTITLEMENTS_TABLE":  {"userId", "", []string{"GetItem"}, ""},
+	"OTP_TABLE":           {"pk", "ttl", []string{"GetItem", "PutItem", "UpdateItem", "DeleteItem"}, ""},
+	"LEGACY_USERS_TABLE":  {"username", "", []string{"GetItem"}, ""},
+	"SIGNIN_TABLE":        {"id", "", []string{"GetItem", "UpdateItem"}, ""},
+	"AUDIT_TABLE":         {"pk", "expiresAt", []string{"GetItem", "PutItem", "UpdateItem"}, "sk"},
+	"NEW_DEVICE_TABLE":    {"pk", "expiresAt", []string{"GetItem", "PutItem", "UpdateItem", "DeleteItem"}, ""},
+	"BLOCK_LIST_TABLE":    {"pk", "expiresAt", []string{"GetItem"}, ""},
+	"SMS_OTP_TABLE":       {"pk", "ttl", []string{"GetItem", "PutItem", "UpdateItem", "DeleteItem"}, ""},
+	"MAGIC_LINK_TABLE":    {"pk", "ttl", []string{"GetItem", "PutItem", "UpdateItem", "DeleteItem"}, ""},
+	"CUSTOM_SENDER_TABLE": {"pk", "expiresAt", []string{"PutItem", "DeleteItem"}, ""},
 }
 
 // statements returns the role's policy statements with !If resolved to the statement
@@ -626,7 +712,7 @@ func TestTablesAndPermissions(t *testing.T) {
 		for _, s := range stmts {
 			res := s.get("Resource")
 			if res == nil {
-				continue
+				continue // NotResource
 			}
 			if value.Tag == "!Ref" && tmpl.get("Resources", value.str()) != nil {
 				if res.Tag == "!GetAtt" && res.str() == value.str()+".Arn" {

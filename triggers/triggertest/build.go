@@ -179,6 +179,22 @@ func WithCode(code string) Option {
 	}}
 }
 
+// CodeEncrypter encrypts a code for a user pool the way Cognito encrypts the codes of
+// its custom sender triggers, returning the base64 text of request.code. The local KMS of
+// triggertest/awslocal provides one: srv.CodeEncrypter(t, keyARN).
+type CodeEncrypter func(userPoolID, code string) string
+
+// WithEncryptedCode sets request.code of a custom email or SMS sender event to code,
+// encrypted by enc for the event's user pool (its userPoolId when the option applies, so
+// put it after an option that changes the pool).
+func WithEncryptedCode(enc CodeEncrypter, code string) Option {
+	return Option{edit: func(d *draft) {
+		d.require("WithEncryptedCode", triggers.TriggerCustomEmailSender, triggers.TriggerCustomSMSSender)
+		pool, _ := d.doc["userPoolId"].(string)
+		d.object("request")["code"] = enc(pool, code)
+	}}
+}
+
 // Set sets the field at a dot-separated path, such as "request.userNotFound" or
 // "request.userAttributes.email_verified", to value, which may be any value
 // encoding/json can encode: a JSON boolean or number where Cognito sends one, or nil for

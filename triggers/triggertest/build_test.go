@@ -209,3 +209,20 @@ func TestNewEventType(t *testing.T) {
 		}
 	}
 }
+
+func TestWithEncryptedCode(t *testing.T) {
+	t.Parallel()
+	var gotPool string
+	enc := func(pool, code string) string { gotPool = pool; return "ciphertext-of-" + code }
+	e := triggertest.CustomSMSSender(triggers.CustomSMSSenderSignUp,
+		triggertest.Set("userPoolId", "eu-west-1_Other0000"), triggertest.WithEncryptedCode(enc, "424242"))
+	if e.Request.Code.Reveal() != "ciphertext-of-424242" || gotPool != "eu-west-1_Other0000" {
+		t.Errorf("code %q encrypted for %q", e.Request.Code.Reveal(), gotPool)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("WithEncryptedCode on a pre sign-up event did not panic")
+		}
+	}()
+	triggertest.PreSignUp(triggers.PreSignUpSignUp, triggertest.WithEncryptedCode(enc, "1"))
+}

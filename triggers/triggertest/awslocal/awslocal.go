@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 )
 
@@ -80,12 +81,14 @@ type settings struct {
 	dynamoDB     bool
 	ses          bool
 	cognito      *CognitoConfig
+	kms          bool
 	startTimeout time.Duration
 	ports        map[string]int // fixed ports by server name; tests use it to provoke failures
 }
 
 // WithDynamoDB starts dynalite, an in-memory DynamoDB. Passing any With
-// option starts only the servers named; passing none starts all three.
+// option starts only the servers named; passing none starts the first three
+// (local KMS only with [WithKMS]).
 func WithDynamoDB() Option { return func(s *settings) { s.dynamoDB = true } }
 
 // WithSES starts aws-ses-v2-local, which accepts SES v1 and v2 SendEmail and
@@ -111,12 +114,16 @@ type Servers struct {
 	DynamoDBEndpoint string
 	SESEndpoint      string
 	CognitoEndpoint  string
+	// KMSEndpoint is local-kms's base URL, when [WithKMS] started it.
+	KMSEndpoint string
 
 	// DynamoDB, SES and Cognito are clients of the servers above, built
 	// from [Servers.AWSConfig].
 	DynamoDB *dynamodb.Client
 	SES      *sesv2.Client
 	Cognito  *cognitoidentityprovider.Client
+	// KMS is a client of local-kms.
+	KMS *kms.Client
 
 	// Region is the region the clients use: [Region].
 	Region string
@@ -125,18 +132,20 @@ type Servers struct {
 	// and verification.
 	CognitoCode string
 
-	// InstallDuration is how long npm ci took for this start, zero when the
-	// packages were already installed.
+	// InstallDuration is how long npm ci (and, with [WithKMS], go build of
+	// local-kms) took for this start, zero when an earlier start had done it.
 	InstallDuration time.Duration
 
 	// StartDuration is how long the servers took to answer, measured from
 	// launching them in parallel until the last was ready.
 	StartDuration time.Duration
 
-	procs     []*process
-	tempDirs  []string
-	closeOnce sync.Once
-	closeErr  error
+	procs      []*process
+	node       string // the Node.js program, for [Servers.EncryptCodes]
+	installDir string // where the npm packages are installed
+	tempDirs   []string
+	closeOnce  sync.Once
+	closeErr   error
 }
 
 // Start runs the selected servers for the duration of t and stops them in
@@ -207,7 +216,7 @@ func StartServers(ctx context.Context, opts ...Option) (*Servers, error) {
 	for _, o := range opts {
 		o(&set)
 	}
-	if !set.dynamoDB && !set.ses && set.cognito == nil {
+	if !set.dynamoDB && !set.ses && set.cognito == nil && !set.kms {
 		set.dynamoDB, set.ses, set.cognito = true, true, &CognitoConfig{}
 	}
 	if set.startTimeout <= 0 {
@@ -226,8 +235,21 @@ func StartServers(ctx context.Context, opts ...Option) (*Servers, error) {
 		return nil, err
 	}
 
-	s := &Servers{Region: Region, InstallDuration: took}
+	s := &Servers{Region: Region, InstallDuration: took, node: tc.node, installDir: dir}
 	var specs []serverSpec
+	if set.kms {
+		bin, took, err := buildLocalKMS(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.InstallDuration += took
+		dataDir, err := os.MkdirTemp("", "awslocal-kms-")
+		if err != nil {
+			return nil, fmt.Errorf("local-kms data directory: %w", err)
+		}
+		s.tempDirs = append(s.tempDirs, dataDir)
+		specs = append(specs, kmsSpec(bin, dataDir))
+	}
 	if set.dynamoDB {
 		specs = append(specs, dynamoDBSpec())
 	}
@@ -279,6 +301,8 @@ func StartServers(ctx context.Context, opts ...Option) (*Servers, error) {
 			s.SESEndpoint = p.url
 		case CognitoServer:
 			s.CognitoEndpoint = p.url
+		case KMSServer:
+			s.KMSEndpoint = p.url
 		}
 	}
 	cfg := s.AWSConfig()
@@ -290,6 +314,9 @@ func StartServers(ctx context.Context, opts ...Option) (*Servers, error) {
 	}
 	if s.CognitoEndpoint != "" {
 		s.Cognito = cognitoidentityprovider.NewFromConfig(cfg)
+	}
+	if s.KMSEndpoint != "" {
+		s.KMS = kms.NewFromConfig(cfg)
 	}
 	return s, nil
 }
@@ -327,6 +354,9 @@ func (s *Servers) endpointsByService() map[string]string {
 	}
 	if s.CognitoEndpoint != "" {
 		m[cognitoidentityprovider.ServiceID] = s.CognitoEndpoint
+	}
+	if s.KMSEndpoint != "" {
+		m[kms.ServiceID] = s.KMSEndpoint
 	}
 	return m
 }
@@ -382,6 +412,9 @@ func (s *Servers) Env() []string {
 	}
 	if s.CognitoEndpoint != "" {
 		env = append(env, "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER="+s.CognitoEndpoint)
+	}
+	if s.KMSEndpoint != "" {
+		env = append(env, "AWS_ENDPOINT_URL_KMS="+s.KMSEndpoint)
 	}
 	return env
 }

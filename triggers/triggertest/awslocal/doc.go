@@ -10,6 +10,10 @@
 // later starts reuse the install. Each server listens on a free port of
 // 127.0.0.1 and runs in its own process group, killed when the test ends.
 //
+// [WithKMS] adds local-kms, a KMS written in Go and built from the version the module's
+// go.mod pins, and the AWS Encryption SDK for JavaScript encrypts codes under its keys as
+// Cognito does ([Servers.EncryptCode]).
+//
 // Node.js 20 or later and npm must be in PATH. Without them [Start] skips
 // the test, or fails it when the environment variable CI is true.
 //

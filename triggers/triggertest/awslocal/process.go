@@ -35,14 +35,18 @@ func (e *StartError) Unwrap() error { return e.Err }
 
 // serverSpec says how to run one server and how to tell that it is ready.
 type serverSpec struct {
-	name   string                  // npm package name
+	name   string                  // npm package name, or the program's name
 	script string                  // entry point inside the package
+	binary string                  // a native program to run instead of node and script
 	args   func(port int) []string // command-line arguments
 	env    func(port int) []string // variables added to the inherited environment
 	dir    string                  // working directory; empty for the install directory
-	health string                  // path answered with 200 once the server is ready
-	port   int                     // fixed port, or 0 to pick a free one
-	hidden map[string]bool         // inherited variables the server must not see
+	health string                  // path answered with 200 (or readyStatus) once the server is ready
+	// readyStatus is the status the health path answers when it is not 200: local-kms
+	// answers a GET with 405 once it listens, and it listens only after seeding.
+	readyStatus int
+	port        int             // fixed port, or 0 to pick a free one
+	hidden      map[string]bool // inherited variables the server must not see
 }
 
 // process is one running server.
@@ -89,7 +93,7 @@ func addressInUse(err error) bool {
 		return false
 	}
 	for _, l := range se.Log {
-		if strings.Contains(l, "EADDRINUSE") {
+		if strings.Contains(l, "EADDRINUSE") || strings.Contains(l, "address already in use") {
 			return true
 		}
 	}
@@ -113,6 +117,9 @@ func launchOnce(ctx context.Context, tc toolchain, installDir string, spec serve
 	fail := func(err error) error { return &StartError{Server: spec.name, Err: err, Log: logs.Lines()} }
 
 	cmd := exec.Command(tc.node, append([]string{filepath.Join(installDir, "node_modules", spec.name, spec.script)}, spec.args(port)...)...)
+	if spec.binary != "" {
+		cmd = exec.Command(spec.binary, spec.args(port)...)
+	}
 	cmd.Dir = spec.dir
 	if cmd.Dir == "" {
 		cmd.Dir = installDir
@@ -140,7 +147,7 @@ func launchOnce(ctx context.Context, tc toolchain, installDir string, spec serve
 		p.waitErr = cmd.Wait()
 		close(p.done)
 	}()
-	if err := p.awaitReady(ctx, spec.health); err != nil {
+	if err := p.awaitReady(ctx, spec.health, spec.readyStatus); err != nil {
 		p.stop()
 		return nil, fail(err)
 	}
@@ -171,12 +178,12 @@ var loopbackClient = &http.Client{
 // connections before it can answer does not stall the polling loop.
 const probeTimeout = 500 * time.Millisecond
 
-func (p *process) awaitReady(ctx context.Context, path string) error {
+func (p *process) awaitReady(ctx context.Context, path string, status int) error {
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	var probeErr error
 	for {
-		probeErr = probe(ctx, p.url+path)
+		probeErr = probe(ctx, p.url+path, status)
 		if probeErr == nil {
 			return nil
 		}
@@ -190,7 +197,7 @@ func (p *process) awaitReady(ctx context.Context, path string) error {
 	}
 }
 
-func probe(ctx context.Context, url string) error {
+func probe(ctx context.Context, url string, status int) error {
 	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
@@ -202,7 +209,7 @@ func probe(ctx context.Context, url string) error {
 		return err
 	}
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
+	if resp.StatusCode != http.StatusOK && (status == 0 || resp.StatusCode != status) {
 		return fmt.Errorf("GET %s: %s", url, resp.Status)
 	}
 	return nil
