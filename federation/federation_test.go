@@ -168,6 +168,10 @@ func TestRequireVerifiedEmail(t *testing.T) {
 			triggertest.Set("request.attributes.userInfo.email_verified", false)), true},
 		{"SAML attribute", []federation.CheckOption{federation.VerifiedFrom(federation.From(federation.SAML, "emailVerified"))},
 			oidc(triggertest.Set("request.attributes.samlResponse", map[string]any{"emailVerified": "false"})), true},
+		{"SAML attribute as a list of one value", []federation.CheckOption{federation.VerifiedFrom(federation.From(federation.SAML, "emailVerified"))},
+			oidc(triggertest.Set("request.attributes.samlResponse", map[string]any{"emailVerified": []any{"true"}})), false},
+		{"SAML list of one false value", []federation.CheckOption{federation.VerifiedFrom(federation.From(federation.SAML, "emailVerified"))},
+			oidc(triggertest.Set("request.attributes.samlResponse", map[string]any{"emailVerified": []any{"false"}})), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
