@@ -81,7 +81,7 @@ func checkOptions(name string, opts []CheckOption, def checkConfig) (checkConfig
 // verified (email_verified false or "false"), so that an account cannot be created, or
 // linked, on an address nobody proved to own. A provider that says nothing passes
 // unless [RefuseUnstated]; a value that is neither true nor false counts as not
-// verified. Options: [Message], [VerifiedFrom], [RefuseUnstated].
+// verified, and a list of one value (as SAML sends an attribute) counts as that value. Options: [Message], [VerifiedFrom], [RefuseUnstated].
 //
 // It acts on InboundFederation_ExternalProvider.
 func RequireVerifiedEmail(opts ...CheckOption) (Handler, error) {
@@ -96,6 +96,10 @@ func RequireVerifiedEmail(opts ...CheckOption) (Handler, error) {
 		}
 		for _, s := range cfg.sources {
 			v, ok := s.lookup(e)
+			if list, isList := v.([]any); isList && len(list) == 1 {
+				// A SAML attribute arrives as a list of its values, one value here.
+				v = list[0]
+			}
 			if !ok || v == nil {
 				continue
 			}

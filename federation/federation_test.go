@@ -145,6 +145,32 @@ func TestMapAttributesLimits(t *testing.T) {
 	triggertest.InvokeHandler(t, federation.Chain(own, strict), oidc()).RequireRejected(t, "Profile too large")
 }
 
+// Suppression that empties the answer cannot keep the attribute out, since Cognito maps
+// every attribute on an empty answer: that is logged, by attribute name.
+func TestSuppressEmptiesAnswer(t *testing.T) {
+	t.Parallel()
+	var logs triggertest.Logs
+	h := federation.Must(federation.MapAttributes(map[string]string{"email": "email"}, nil, federation.Suppress("email")))
+	got := triggertest.InvokeHandler(t, h, oidc(), triggers.WithLogger(logs.Logger())).RequireOK(t).
+		InboundFederation().Response.UserAttributesToMap
+	if len(got) != 0 {
+		t.Fatalf("answer %v", got)
+	}
+	lines := logs.Find(t, "suppressed attributes left the answer empty: Cognito maps them anyway")
+	if len(lines) != 1 || lines[0]["level"] != "WARN" || !strings.Contains(logs.String(), `"attributes":["email"]`) ||
+		strings.Contains(logs.String(), "maria.garcia") {
+		t.Errorf("logged %s", logs.String())
+	}
+	// With another attribute left, suppression works and nothing is logged.
+	var quiet triggertest.Logs
+	h = federation.Must(federation.MapAttributes(map[string]string{"email": "email", "name": "name"}, nil, federation.Suppress("email")))
+	got = triggertest.InvokeHandler(t, h, oidc(), triggers.WithLogger(quiet.Logger())).RequireOK(t).
+		InboundFederation().Response.UserAttributesToMap
+	if _, ok := got["email"]; ok || got["name"] == "" || len(quiet.Find(t, "suppressed attributes left the answer empty: Cognito maps them anyway")) != 0 {
+		t.Errorf("answer %v, logs %s", got, quiet.String())
+	}
+}
+
 func TestRequireVerifiedEmail(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -168,6 +194,10 @@ func TestRequireVerifiedEmail(t *testing.T) {
 			triggertest.Set("request.attributes.userInfo.email_verified", false)), true},
 		{"SAML attribute", []federation.CheckOption{federation.VerifiedFrom(federation.From(federation.SAML, "emailVerified"))},
 			oidc(triggertest.Set("request.attributes.samlResponse", map[string]any{"emailVerified": "false"})), true},
+		{"SAML attribute as a list of one value", []federation.CheckOption{federation.VerifiedFrom(federation.From(federation.SAML, "emailVerified"))},
+			oidc(triggertest.Set("request.attributes.samlResponse", map[string]any{"emailVerified": []any{"true"}})), false},
+		{"SAML list of one false value", []federation.CheckOption{federation.VerifiedFrom(federation.From(federation.SAML, "emailVerified"))},
+			oidc(triggertest.Set("request.attributes.samlResponse", map[string]any{"emailVerified": []any{"false"}})), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -54,7 +54,7 @@ const (
 	// signs in without it.
 	DropOverLimit OverLimit = iota
 	// RefuseOverLimit refuses the sign-in with the limit message (see
-	// [OverLimitMessage]).
+	// [DefaultOverLimitMessage] and [OnOverLimit]).
 	RefuseOverLimit
 )
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 
@@ -70,7 +71,10 @@ func OnOverLimit(mode OverLimit, message string) MapOption {
 }
 
 // Suppress leaves the named attributes out of the answer, whatever the pool's mapping
-// or an earlier module set, so that Cognito does not store them.
+// or an earlier module set, so that Cognito does not store them. That needs an answer
+// that lists some other attribute: an empty answer makes Cognito map every attribute,
+// the suppressed ones too, so an answer that suppression leaves empty is logged as a
+// warning. Give poolMapping or mapping an attribute the provider always sends.
 func Suppress(names ...string) MapOption {
 	return mapOptionFunc(func(c *mapConfig) error {
 		for _, n := range names {
@@ -165,8 +169,17 @@ func (m *mapper) handle(ctx context.Context, e *Event) error {
 		m.apply(e, m.base, out)
 	}
 	m.apply(e, m.rules, out)
+	var suppressed []string
 	for _, k := range m.cfg.suppress {
-		delete(out, k)
+		if _, ok := out[k]; ok {
+			suppressed = append(suppressed, k)
+			delete(out, k)
+		}
+	}
+	if len(out) == 0 && len(suppressed) > 0 {
+		// An empty answer makes Cognito map every attribute, these included.
+		triggers.Logger(ctx).LogAttrs(ctx, slog.LevelWarn, "suppressed attributes left the answer empty: Cognito maps them anyway",
+			slog.String("module", "MapAttributes"), slog.String("userName", e.UserName), slog.Any("attributes", suppressed))
 	}
 	if len(out) == 0 && len(e.Response.UserAttributesToMap) == 0 {
 		// Nothing to say: Cognito keeps what it maps.

@@ -104,10 +104,20 @@ func TestRecordSignIn(t *testing.T) {
 	}
 }
 
+// readsOverlap holds every write for a moment, so that concurrent deliveries all read
+// the item before any of them writes it and the writes' conditions decide.
+func readsOverlap(_ context.Context, op string) error {
+	if op == "UpdateItem" {
+		time.Sleep(5 * time.Millisecond)
+	}
+	return nil
+}
+
 func TestRecordSignInConcurrent(t *testing.T) {
 	t.Parallel()
 	db := fakeaws.NewDynamoDB()
 	db.AddTable("profiles", "id", "")
+	db.SetHook(readsOverlap)
 	chain := postauth.Chain(must(postauth.RecordSignIn(db, "profiles", "id")))
 	var wg sync.WaitGroup
 	for i := range 8 {
@@ -176,6 +186,7 @@ func TestAuditTrailConcurrent(t *testing.T) {
 	t.Parallel()
 	db := fakeaws.NewDynamoDB()
 	db.AddTable("sign-ins", "pk", "sk")
+	db.SetHook(readsOverlap)
 	chain := postauth.Chain(must(postauth.AuditTrail(db, "sign-ins")))
 	e := signIn()
 	var wg sync.WaitGroup

@@ -33,4 +33,12 @@
 // reveal follows from the inputs: an unknown user has no attributes, so
 // [RequireVerifiedEmail] refuses it as an unverified user, and [BlockAttribute] lets it
 // through as a user without the attribute.
+//
+// Every answer comes before the password check, so it is given to anyone who types the
+// user name. A module that refuses a real user tells that a user it applies to exists
+// (a blocked user, an administrator on the wrong app client); and since most users are
+// verified, the verification modules tell apart a real, verified user (who reaches
+// Cognito's "Incorrect username or password") from an unknown name (refused with the
+// module's text). Where user names must not be told apart at all, check verification
+// after the password instead, in a pre token generation module.
 package preauth

@@ -37,10 +37,14 @@ func TestEvent(t *testing.T) {
 	})
 	t.Run("unverified email", func(t *testing.T) {
 		t.Parallel()
-		res := exampletest.RunEvent(t, env, triggertest.Payload(triggers.InboundFederationExternalProvider,
+		// At debug level the router logs the event, so the log is where a token would show.
+		res := exampletest.RunEvent(t, append(env, "LOG_LEVEL=debug"), triggertest.Payload(triggers.InboundFederationExternalProvider,
 			triggertest.Set("request.attributes.idToken.email_verified", false),
 			triggertest.Set("request.attributes.userInfo.email_verified", false)))
 		res.RequireFailure(t, "InboundFederation failed with error Your identity provider has not verified your email address.")
+		if !strings.Contains(res.Stderr, "access_token") {
+			t.Fatalf("the debug log does not show the event:\n%s", res.Stderr)
+		}
 		if strings.Contains(res.Stderr, "ya29.") {
 			t.Errorf("a provider token reached the log:\n%s", res.Stderr)
 		}
