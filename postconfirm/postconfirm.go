@@ -58,11 +58,13 @@ func Critical(m Handler) Handler {
 // Named gives m a name that [Chain] and [Parallel] log its failures under, and that
 // [ModuleError] carries. Modules of this package are named already ("AddToGroup",
 // "WelcomeEmail"...); without a name, a module is logged under its Go function name.
+// The name is also the module's name for the router's metrics and for tracing (see
+// [triggers.Named]).
 func Named(name string, m Handler) Handler {
 	if m == nil {
 		return nil
 	}
-	return func(ctx context.Context, e *Event) error {
+	named := func(ctx context.Context, e *Event) error {
 		err := runRecovered(ctx, m, e, name)
 		if err == nil {
 			return nil
@@ -73,6 +75,10 @@ func Named(name string, m Handler) Handler {
 		}
 		return &ModuleError{Module: name, Err: err}
 	}
+	if name == "" {
+		return named
+	}
+	return triggers.Named(name, named)
 }
 
 // ModuleError is a module's failure together with the module's name, so that a log line

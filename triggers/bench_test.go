@@ -104,6 +104,10 @@ func BenchmarkInvoke(b *testing.B) {
 		{"raw", raw},
 		{"chain-5", chain},
 		{"router-5", router},
+		{"chain-5-metrics", benchObserved(benchFiveModules(), false)},
+		{"chain-5-named-metrics", benchObserved(benchFiveNamedModules(), false)},
+		{"chain-5-metrics-tracing", benchObserved(benchFiveModules(), true)},
+		{"chain-5-named-metrics-tracing", benchObserved(benchFiveNamedModules(), true)},
 	} {
 		if _, err := bc.h.Invoke(ctx, payload); err != nil {
 			b.Fatalf("%s: %v", bc.name, err)
