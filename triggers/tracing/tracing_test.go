@@ -67,7 +67,7 @@ func (t *recTracer) Start(ctx context.Context, name string, opts ...trace.SpanSt
 	return trace.ContextWithSpan(ctx, s), s
 }
 
-func (s *span) End(...trace.SpanEndOption) { s.r.mu.Lock(); s.ended = true; s.r.mu.Unlock() }
+func (s *span) End(...trace.SpanEndOption)            { s.r.mu.Lock(); s.ended = true; s.r.mu.Unlock() }
 func (s *span) AddEvent(string, ...trace.EventOption) {}
 func (s *span) AddLink(trace.Link)                    {}
 func (s *span) IsRecording() bool                     { return true }
@@ -200,7 +200,10 @@ func TestUnnamedModulesHaveNoSpan(t *testing.T) {
 	t.Parallel()
 	rec := &recorder{}
 	var inner trace.Span
-	h := func(ctx context.Context, _ *triggers.PreSignUpEvent) error { inner = trace.SpanFromContext(ctx); return nil }
+	h := func(ctx context.Context, _ *triggers.PreSignUpEvent) error {
+		inner = trace.SpanFromContext(ctx)
+		return nil
+	}
 	r := triggers.NewRouter(triggers.WithLogger(discard), triggers.WithMiddleware(tracing.Middleware(rec))).
 		PreSignUp(triggers.Chain(h, h))
 	if _, err := r.Invoke(t.Context(), []byte(preSignUp)); err != nil {
