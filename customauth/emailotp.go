@@ -72,6 +72,11 @@ type EmailOTPConfig struct {
 	// variable OTP_HMAC_KEY (see [OTPKeyEnv]). Changing it invalidates codes in flight.
 	Key []byte
 
+	// KeySource, instead of Key, gives the key when a code is issued or checked, such as
+	// one kept in Parameter Store or Secrets Manager (see package triggers/secrets); it
+	// must give at least 32 bytes. An error from it fails that sign-in step closed.
+	KeySource triggers.SecretSource
+
 	// CodeLength is the number of digits: 4 to 12, [DefaultCodeLength] when zero.
 	CodeLength int
 
@@ -172,10 +177,13 @@ func newEmailOTP(cfg EmailOTPConfig) (*emailOTP, error) {
 	if cfg.From == "" {
 		return nil, errors.New("customauth: email OTP needs a From address")
 	}
-	if len(o.key) == 0 {
+	if cfg.KeySource != nil && len(o.key) > 0 {
+		return nil, errors.New("customauth: email OTP takes Key or KeySource, not both")
+	}
+	if len(o.key) == 0 && cfg.KeySource == nil {
 		o.key = []byte(os.Getenv(OTPKeyEnv))
 	}
-	if len(o.key) < minKeyLen {
+	if len(o.key) < minKeyLen && cfg.KeySource == nil {
 		return nil, fmt.Errorf("customauth: email OTP needs a hash key of at least %d bytes (Key or %s)", minKeyLen, OTPKeyEnv)
 	}
 	o.key = bytes.Clone(o.key)
@@ -303,8 +311,23 @@ func parseCarry(s string) (issued, bool) {
 
 // hash is the keyed hash of code as issued to the user of e at issuedAt under codeID.
 // Binding the pool, user, id and time keeps a hash from standing for any other code.
-func (o *emailOTP) hash(poolID, userName, codeID string, issuedAt time.Time, code string) []byte {
-	m := hmac.New(sha256.New, o.key)
+// keyFor returns the hash key: Key, or what KeySource gives now.
+func (o *emailOTP) keyFor(ctx context.Context) ([]byte, error) {
+	if o.cfg.KeySource == nil {
+		return o.key, nil
+	}
+	k, err := o.cfg.KeySource(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("email OTP hash key: %w", err)
+	}
+	if len(k) < minKeyLen {
+		return nil, fmt.Errorf("email OTP hash key from KeySource: shorter than %d bytes", minKeyLen)
+	}
+	return []byte(k.Reveal()), nil
+}
+
+func (o *emailOTP) hash(hk []byte, poolID, userName, codeID string, issuedAt time.Time, code string) []byte {
+	m := hmac.New(sha256.New, hk)
 	for _, s := range []string{"customauth email OTP v1", poolID, userName, codeID,
 		strconv.FormatInt(issuedAt.UnixMilli(), 10), code} {
 		m.Write([]byte(s))
@@ -316,13 +339,13 @@ func (o *emailOTP) hash(poolID, userName, codeID string, issuedAt time.Time, cod
 func storeKey(h *triggers.Header) string { return h.UserPoolID + "#" + h.UserName }
 
 // recipient returns the address to show (masked) and whether a code may be sent to it.
-func (o *emailOTP) recipient(e *CreateEvent) (string, bool) {
+func (o *emailOTP) recipient(hk []byte, e *CreateEvent) (string, bool) {
 	if e.Request.UserNotFound {
-		return o.decoyAddress(e.UserName), false
+		return o.decoyAddress(hk, e.UserName), false
 	}
 	addr := e.Request.UserAttributes[o.attr]
 	if addr == "" || !strings.Contains(addr, "@") {
-		return o.decoyAddress(e.UserName), false
+		return o.decoyAddress(hk, e.UserName), false
 	}
 	if o.cfg.RequireVerifiedEmail && e.Request.UserAttributes["email_verified"] != "true" {
 		return addr, false
@@ -334,7 +357,11 @@ func (o *emailOTP) create(ctx context.Context, c *Challenge) error {
 	e := c.Event
 	now := o.now()
 	logger := triggers.Logger(ctx)
-	addr, deliverable := o.recipient(e)
+	hk, err := o.keyFor(ctx)
+	if err != nil {
+		return err
+	}
+	addr, deliverable := o.recipient(hk, e)
 
 	// A later attempt in the same sign-in keeps the code already sent while it is valid.
 	if prev, ok := parseCarry(c.Previous); ok && now.Before(prev.issuedAt.Add(o.ttl)) {
@@ -372,7 +399,7 @@ func (o *emailOTP) create(ctx context.Context, c *Challenge) error {
 		return err
 	}
 	iss := issued{codeID: randomID(), issuedAt: now.Truncate(time.Millisecond)}
-	iss.hash = base64.RawURLEncoding.EncodeToString(o.hash(e.UserPoolID, e.UserName, iss.codeID, iss.issuedAt, code))
+	iss.hash = base64.RawURLEncoding.EncodeToString(o.hash(hk, e.UserPoolID, e.UserName, iss.codeID, iss.issuedAt, code))
 	if o.cfg.Store != nil {
 		rec := CodeRecord{CodeID: iss.codeID, Hash: iss.hash, IssuedAt: iss.issuedAt, ExpiresAt: iss.issuedAt.Add(o.ttl)}
 		stored, err := o.cfg.Store.Put(ctx, key, rec, replaces)
@@ -448,7 +475,11 @@ func (o *emailOTP) verify(ctx context.Context, a *Answer) (bool, error) {
 		return false, nil
 	}
 	issuedAt := time.UnixMilli(ms)
-	got := o.hash(e.UserPoolID, e.UserName, codeID, issuedAt, answer)
+	hk, err := o.keyFor(ctx)
+	if err != nil {
+		return false, err
+	}
+	got := o.hash(hk, e.UserPoolID, e.UserName, codeID, issuedAt, answer)
 	match := subtle.ConstantTimeCompare(got, want) == 1 && len(answer) == o.length
 	expired := !o.now().Before(issuedAt.Add(o.ttl))
 	logger := triggers.Logger(ctx)
@@ -537,11 +568,11 @@ var decoyDomains = []string{"gmail.com", "outlook.com", "yahoo.com", "icloud.com
 // address is shown as it is, as for a real user signing in with an email alias; any other
 // name gets a plausible address derived from it with the key, the same on every attempt,
 // so that probing a name twice shows nothing either.
-func (o *emailOTP) decoyAddress(userName string) string {
+func (o *emailOTP) decoyAddress(hk []byte, userName string) string {
 	if strings.Contains(userName, "@") {
 		return userName
 	}
-	m := hmac.New(sha256.New, o.key)
+	m := hmac.New(sha256.New, hk)
 	m.Write([]byte("customauth decoy address\x00" + userName))
 	h := m.Sum(nil)
 	return string(rune('a'+h[0]%26)) + "@" + decoyDomains[int(h[1])%len(decoyDomains)]
