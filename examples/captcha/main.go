@@ -39,7 +39,10 @@ func main() {
 // newRouter serves the password, then the CAPTCHA step that customauthchain.CaptchaConfig
 // (examples/internal/chains/customauthchain, shared with examples/allinone) reads from env.
 func newRouter(env func(string) string) (*triggers.Router, error) {
-	cfg, ok := customauthchain.CaptchaConfig(env)
+	cfg, ok, err := customauthchain.CaptchaConfig(env)
+	if err != nil {
+		return nil, err
+	}
 	if !ok {
 		return nil, errors.New("missing environment variable RECAPTCHASECRET (the CAPTCHA site's secret key)")
 	}
