@@ -104,6 +104,7 @@ func BenchmarkInvoke(b *testing.B) {
 		{"raw", raw},
 		{"chain-5", chain},
 		{"router-5", router},
+		{"chain-5-named", triggers.NewRouter(triggers.WithLogger(codecDiscardLogger())).PreSignUp(benchFiveNamedModules())},
 		{"chain-5-metrics", benchObserved(benchFiveModules(), false)},
 		{"chain-5-named-metrics", benchObserved(benchFiveNamedModules(), false)},
 		{"chain-5-metrics-tracing", benchObserved(benchFiveModules(), true)},
