@@ -126,7 +126,7 @@ func Templates(catalog Catalog, opts ...Option) (Handler, error) {
 			byKey[src] = c
 		}
 	}
-	return t.handle, nil
+	return triggers.Named("Templates", t.handle), nil
 }
 
 type templatesModule struct {
