@@ -115,6 +115,7 @@ func BenchmarkInvoke(b *testing.B) {
 		}
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
+			defer reportCPU(b)()
 			for b.Loop() {
 				if _, err := bc.h.Invoke(ctx, payload); err != nil {
 					b.Fatal(err)

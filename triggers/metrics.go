@@ -117,7 +117,8 @@ var coldStart atomic.Bool
 
 type metrics struct {
 	out io.Writer
-	mu  sync.Mutex // serialises writes, so that lines from concurrent invocations do not mix
+	mu  sync.Mutex // serialises encoding and writing, so that lines from concurrent invocations do not mix
+	buf []byte     // the lines of one invocation, reused under mu
 
 	// Each line is built from fixed pieces, composed once here, and the few values that
 	// change: the timestamp, the trigger, source and module, the counts and the duration.
@@ -177,20 +178,23 @@ func newMetrics(cfg MetricsConfig, getenv func(string) string) *metrics {
 	return m
 }
 
-var linePool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
-
 // emit writes the lines of one finished invocation.
 func (m *metrics) emit(inv *invocation, e Event, o Outcome) {
-	bp := linePool.Get().(*[]byte)
-	b := (*bp)[:0]
-	ts := time.Now().UnixMilli()
 	trigger := e.Trigger()
 	source := e.EventHeader().TriggerSource
 	if !m.sources[source] {
 		source = TriggerSource(string(trigger) + "_Other")
 	}
-
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	inv.mu.Lock()
+	b := m.appendLines(m.buf[:0], inv, trigger, source, o, time.Now().UnixMilli())
+	inv.mu.Unlock()
+	_, _ = m.out.Write(b)
+	m.buf = b
+}
+
+func (m *metrics) appendLines(b []byte, inv *invocation, trigger Trigger, source TriggerSource, o Outcome, ts int64) []byte {
 	b = append(b, m.invocationHead...)
 	cold := coldStart.CompareAndSwap(false, true)
 	if cold {
@@ -202,13 +206,7 @@ func (m *metrics) emit(inv *invocation, e Event, o Outcome) {
 		b = append(b, `","Unit":"Count"}`...)
 	}
 	b = append(b, `]}],"Timestamp":`...)
-	b = strconv.AppendInt(b, ts, 10)
-	b = append(b, '}')
-	b = append(b, m.service...)
-	b = append(b, `,"Trigger":"`...)
-	b = append(b, trigger...)
-	b = append(b, `","TriggerSource":"`...)
-	b = append(b, source...)
+	b = appendDimensions(b, ts, m.service, trigger, source)
 	b = append(b, '"')
 	b = appendOutcome(b, o)
 	if cold {
@@ -221,28 +219,27 @@ func (m *metrics) emit(inv *invocation, e Event, o Outcome) {
 		b = strconv.AppendFloat(b, c.value, 'g', -1, 64)
 	}
 	b = append(b, '}', '\n')
-
 	for _, r := range inv.modules {
 		b = append(b, m.moduleHead...)
-		b = strconv.AppendInt(b, ts, 10)
-		b = append(b, '}')
-		b = append(b, m.service...)
-		b = append(b, `,"Trigger":"`...)
-		b = append(b, trigger...)
-		b = append(b, `","TriggerSource":"`...)
-		b = append(b, source...)
+		b = appendDimensions(b, ts, m.service, trigger, source)
 		b = append(b, `","Module":`...)
 		b = appendString(b, r.name)
 		b = appendOutcome(b, r.o)
 		b = append(b, '}', '\n')
 	}
-	inv.mu.Unlock()
+	return b
+}
 
-	m.mu.Lock()
-	_, _ = m.out.Write(b)
-	m.mu.Unlock()
-	*bp = b
-	linePool.Put(bp)
+// appendDimensions appends the timestamp, the end of the _aws member, and the service,
+// trigger and source, leaving the source's string open.
+func appendDimensions(b []byte, ts int64, service []byte, trigger Trigger, source TriggerSource) []byte {
+	b = strconv.AppendInt(b, ts, 10)
+	b = append(b, '}')
+	b = append(b, service...)
+	b = append(b, `,"Trigger":"`...)
+	b = append(b, trigger...)
+	b = append(b, `","TriggerSource":"`...)
+	return append(b, source...)
 }
 
 // appendOutcome appends the counts and the duration in milliseconds, to the microsecond.

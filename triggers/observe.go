@@ -3,6 +3,7 @@ package triggers
 import (
 	"context"
 	"errors"
+	"runtime/debug"
 	"sync"
 	"time"
 )
@@ -98,7 +99,7 @@ type layer struct {
 
 func observeMiddleware(l *layer) Middleware {
 	return func(next Next) Next {
-		return func(ctx context.Context, e Event) (err error) {
+		return func(ctx context.Context, e Event) error {
 			// Within another Observe middleware's invocation, this layer joins it rather
 			// than making a context of its own: one allocation per invocation in all.
 			inv, _ := ctx.Value(invocationKey{}).(*invocation)
@@ -112,20 +113,33 @@ func observeMiddleware(l *layer) Middleware {
 			if l.observer != nil {
 				run = l.observer.StartInvocation(run, e)
 			}
-			finished := false
-			defer func() {
-				o := Outcome{Result: classify(run, err, !finished), Err: err, Duration: time.Since(start)}
-				if l.observer != nil {
-					l.observer.EndInvocation(run, e, o)
-				}
-				if l.metrics != nil {
-					l.metrics.emit(inv, e, o)
-				}
-			}()
-			err = next(run, e)
-			finished = true
+			err, panicked := callRecovered(run, next, e)
+			l.endInvocation(run, inv, e, Outcome{Result: classify(run, err, panicked), Err: err, Duration: time.Since(start)})
 			return err
 		}
+	}
+}
+
+// callRecovered runs next, turning a panic into a [*PanicError] as [Recover] does, so
+// that the outcome is reported once the stack has unwound. Reporting from a deferred
+// function instead would run at the deepest point of the invocation's stack, which
+// starts small on the chain's own goroutine and would have to grow.
+func callRecovered(ctx context.Context, next Next, e Event) (err error, panicked bool) {
+	defer func() {
+		if v := recover(); v != nil {
+			err, panicked = &PanicError{Value: v, Stack: debug.Stack()}, true
+		}
+	}()
+	return next(ctx, e), false
+}
+
+//go:noinline
+func (l *layer) endInvocation(run context.Context, inv *invocation, e Event, o Outcome) {
+	if l.observer != nil {
+		l.observer.EndInvocation(run, e, o)
+	}
+	if l.metrics != nil {
+		l.metrics.emit(inv, e, o)
 	}
 }
 
@@ -214,7 +228,7 @@ func Named[E any, P interface {
 	}
 }
 
-func runNamed[E any](ctx context.Context, inv *invocation, name string, m Handler[E], e *E, ev Event) (err error) {
+func runNamed[E any](ctx context.Context, inv *invocation, name string, m Handler[E], e *E, ev Event) error {
 	var ctxs [maxLayers]context.Context
 	layers := inv.layers[:inv.nlayers]
 	run := ctx
@@ -225,20 +239,26 @@ func runNamed[E any](ctx context.Context, inv *invocation, name string, m Handle
 		ctxs[i] = run
 	}
 	start := time.Now()
-	finished := false
+	err, panicked := callModule(run, m, e)
+	o := Outcome{Result: classify(run, err, panicked), Err: err, Duration: time.Since(start)}
+	recorded := false
+	for i := len(layers) - 1; i >= 0; i-- {
+		if l := layers[i]; l.observer != nil {
+			l.observer.EndModule(ctxs[i], ev, name, o)
+		} else if l.metrics != nil && !recorded {
+			inv.record(name, o)
+			recorded = true
+		}
+	}
+	return err
+}
+
+// callModule is [callRecovered] for a module: its panic becomes its [*PanicError].
+func callModule[E any](ctx context.Context, m Handler[E], e *E) (err error, panicked bool) {
 	defer func() {
-		o := Outcome{Result: classify(run, err, !finished), Err: err, Duration: time.Since(start)}
-		recorded := false
-		for i := len(layers) - 1; i >= 0; i-- {
-			if l := layers[i]; l.observer != nil {
-				l.observer.EndModule(ctxs[i], ev, name, o)
-			} else if l.metrics != nil && !recorded {
-				inv.record(name, o)
-				recorded = true
-			}
+		if v := recover(); v != nil {
+			err, panicked = &PanicError{Value: v, Stack: debug.Stack()}, true
 		}
 	}()
-	err = m(run, e)
-	finished = true
-	return err
+	return m(ctx, e), false
 }
