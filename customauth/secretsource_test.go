@@ -10,6 +10,8 @@ import (
 	"github.com/lambda-triggers/cognito/customauth"
 	"github.com/lambda-triggers/cognito/triggers"
 	"github.com/lambda-triggers/cognito/triggers/secrets"
+	"github.com/lambda-triggers/cognito/triggers/secrets/parameterstore"
+	"github.com/lambda-triggers/cognito/triggers/secrets/secretsmanager"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
 	"github.com/lambda-triggers/cognito/triggers/triggertest/fakeaws"
 )
@@ -21,7 +23,7 @@ func TestAuthFlowEmailOTPKeyFromParameterStore(t *testing.T) {
 	t.Parallel()
 	params := fakeaws.NewSSM()
 	params.Put("/cognito/otp-key", string(testKey), true)
-	key := secrets.MustParse("ssm:/cognito/otp-key", secrets.WithSSMClient(params))
+	key := secrets.MustParse("ssm:/cognito/otp-key", parameterstore.WithClient(params))
 	env := newOTP(t, customauth.EmailOTPConfig{Key: []byte{}, KeySource: key.Get}, false)
 	if params.Calls("") != 0 {
 		t.Fatal("the key was read when the flow was built")
@@ -35,7 +37,7 @@ func TestAuthFlowEmailOTPKeyFromParameterStore(t *testing.T) {
 		t.Errorf("%d reads of the key over a sign-in, want 1", n)
 	}
 
-	missing := secrets.MustParse("ssm:/cognito/missing", secrets.WithSSMClient(params))
+	missing := secrets.MustParse("ssm:/cognito/missing", parameterstore.WithClient(params))
 	env = newOTP(t, customauth.EmailOTPConfig{Key: []byte{}, KeySource: missing.Get}, false)
 	out := env.sim(t, alice).Start()
 	if !out.Failed || out.Err.Code != triggertest.AuthUserLambdaValidation || env.mail.count() != 0 {
@@ -63,7 +65,7 @@ func TestCaptchaSecretFromSecretsManager(t *testing.T) {
 	sm := fakeaws.NewSecretsManager()
 	sm.Put("prod/keys", `{"captcha":"wrong-at-first"}`)
 	now := time.Unix(1_700_000_000, 0)
-	secret := secrets.MustParse("secretsmanager:prod/keys#captcha", secrets.WithSecretsManagerClient(sm),
+	secret := secrets.MustParse("secretsmanager:prod/keys#captcha", secretsmanager.WithClient(sm),
 		secrets.WithTTL(time.Minute), secrets.WithClock(func() time.Time { return now }))
 	cfg := customauth.CaptchaConfig{SecretSource: secret.Get, VerifyURL: srv.URL}
 	if verifyCaptcha(t, cfg, "good") {

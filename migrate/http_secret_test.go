@@ -10,6 +10,7 @@ import (
 	"github.com/lambda-triggers/cognito/migrate"
 	"github.com/lambda-triggers/cognito/triggers"
 	"github.com/lambda-triggers/cognito/triggers/secrets"
+	"github.com/lambda-triggers/cognito/triggers/secrets/parameterstore"
 	"github.com/lambda-triggers/cognito/triggers/triggertest/fakeaws"
 )
 
@@ -21,7 +22,7 @@ func TestHTTPStoreCredentialFromParameterStore(t *testing.T) {
 	t.Cleanup(srv.Close)
 	params := fakeaws.NewSSM()
 	params.Put("/legacy/api-key", "k3y", true)
-	key := secrets.MustParse("ssm:/legacy/api-key", secrets.WithSSMClient(params))
+	key := secrets.MustParse("ssm:/legacy/api-key", parameterstore.WithClient(params))
 	store, err := migrate.NewHTTPStore(srv.URL, migrate.WithHTTPClient(srv.Client()), migrate.WithHeaderSource("X-Api-Key", key.Get))
 	if err != nil {
 		t.Fatal(err)

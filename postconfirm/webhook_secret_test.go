@@ -9,6 +9,7 @@ import (
 	"github.com/lambda-triggers/cognito/postconfirm"
 	"github.com/lambda-triggers/cognito/triggers"
 	"github.com/lambda-triggers/cognito/triggers/secrets"
+	"github.com/lambda-triggers/cognito/triggers/secrets/secretsmanager"
 	"github.com/lambda-triggers/cognito/triggers/triggertest/fakeaws"
 )
 
@@ -20,7 +21,7 @@ func TestWebhookSecretFromSecretsManager(t *testing.T) {
 	srv := newWebhookServer(t, func() { delivered.Add(1) })
 	sm := fakeaws.NewSecretsManager()
 	sm.Put("prod/webhook", testSecret.Reveal())
-	secret := secrets.MustParse("secretsmanager:prod/webhook", secrets.WithSecretsManagerClient(sm))
+	secret := secrets.MustParse("secretsmanager:prod/webhook", secretsmanager.WithClient(sm))
 	hook := must(postconfirm.Webhook(srv.URL, "", postconfirm.WebhookSecretSource(secret.Get)))
 	if sm.Calls("") != 0 {
 		t.Fatal("the secret was read when the module was built")

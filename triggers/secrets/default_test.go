@@ -9,6 +9,8 @@ import (
 
 	"github.com/lambda-triggers/cognito/internal/awsclient/awsclienttest"
 	"github.com/lambda-triggers/cognito/triggers/secrets"
+	_ "github.com/lambda-triggers/cognito/triggers/secrets/parameterstore"
+	_ "github.com/lambda-triggers/cognito/triggers/secrets/secretsmanager"
 )
 
 // TestDefaultClients reads a parameter and a secret through the SDK clients created on

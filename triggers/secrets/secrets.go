@@ -15,10 +15,19 @@
 // A reference is read on first use, not at start-up, and then kept for a TTL
 // ([DefaultTTL]): a rotated secret reaches the function within that time. When a later
 // read fails, the value already read is served until a read succeeds. Values never
-// appear in an error, a log line or a formatted [Value]. The SSM and Secrets Manager
-// clients are created on first use from the default configuration (so
-// AWS_ENDPOINT_URL_SSM and AWS_ENDPOINT_URL_SECRETS_MANAGER point them elsewhere), and
-// only functions that import this package link them.
+// appear in an error, a log line or a formatted [Value].
+//
+// This package links no AWS client. A function reads ssm: references once it imports
+// triggers/secrets/parameterstore and secretsmanager: references once it imports
+// triggers/secrets/secretsmanager; [Parse] refuses a reference whose service it cannot
+// read, so that a function missing one stops at start-up. Each service package creates
+// its client on first use from the default configuration (AWS_ENDPOINT_URL_SSM and
+// AWS_ENDPOINT_URL_SECRETS_MANAGER point them elsewhere) or takes one with WithClient.
+//
+//	import (
+//		"github.com/lambda-triggers/cognito/triggers/secrets"
+//		_ "github.com/lambda-triggers/cognito/triggers/secrets/parameterstore"
+//	)
 //
 //	key, err := secrets.Parse(os.Getenv("OTP_HMAC_KEY"))
 //	if err != nil {
@@ -37,15 +46,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
-	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
-
-	"github.com/lambda-triggers/cognito/internal/awsclient"
-	"github.com/lambda-triggers/cognito/internal/awsclient/lazysecretsmanager"
-	"github.com/lambda-triggers/cognito/internal/awsclient/lazyssm"
 	"github.com/lambda-triggers/cognito/triggers"
 )
 
@@ -63,16 +63,42 @@ const DefaultTTL = 5 * time.Minute
 // member a reference names is missing.
 var ErrNotFound = errors.New("not found")
 
-// SSMClient is the part of the SSM client this package calls; *ssm.Client satisfies it.
-type SSMClient interface {
-	GetParameter(ctx context.Context, in *ssm.GetParameterInput, optFns ...func(*ssm.Options)) (*ssm.GetParameterOutput, error)
+// Reader reads the current value of the parameter or secret name from its service. The
+// packages that speak to a service register theirs with [Register]; a function links a
+// service's client only when it imports that package.
+type Reader func(ctx context.Context, name string) (string, error)
+
+var (
+	readersMu sync.RWMutex
+	readers   = map[string]Reader{}
+)
+
+// Register makes r the reader of the references that start with prefix ([PrefixSSM] or
+// [PrefixSecretsManager]). Packages triggers/secrets/parameterstore and
+// triggers/secrets/secretsmanager call it when they are imported, so that a function
+// chooses the service clients it links by its imports:
+//
+//	import _ "github.com/lambda-triggers/cognito/triggers/secrets/secretsmanager"
+func Register(prefix string, r Reader) {
+	if prefix != PrefixSSM && prefix != PrefixSecretsManager {
+		panic("secrets: Register with an unknown prefix " + prefix)
+	}
+	readersMu.Lock()
+	defer readersMu.Unlock()
+	readers[prefix] = r
 }
 
-// SecretsManagerClient is the part of the Secrets Manager client this package calls;
-// *secretsmanager.Client satisfies it.
-type SecretsManagerClient interface {
-	GetSecretValue(ctx context.Context, in *secretsmanager.GetSecretValueInput,
-		optFns ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error)
+// WithReader reads the value's references with r instead of the registered reader,
+// such as one with a client of the caller's own (see the WithClient functions of the
+// service packages).
+func WithReader(r Reader) Option {
+	return func(v *Value) error {
+		if r == nil {
+			return errors.New("WithReader: nil reader")
+		}
+		v.reader = r
+		return nil
+	}
 }
 
 // Option configures [Parse].
@@ -89,25 +115,9 @@ func WithTTL(d time.Duration) Option {
 	}
 }
 
-// WithSSMClient reads parameters with c instead of the process-wide client.
-func WithSSMClient(c SSMClient) Option {
-	return func(v *Value) error { v.ssm = awsclient.NewLazy(c, resolveSSM); return nil }
-}
-
-// WithSecretsManagerClient reads secrets with c instead of the process-wide client.
-func WithSecretsManagerClient(c SecretsManagerClient) Option {
-	return func(v *Value) error { v.sm = awsclient.NewLazy(c, resolveSecretsManager); return nil }
-}
-
 // WithClock replaces time.Now, for tests of the TTL.
 func WithClock(now func() time.Time) Option {
 	return func(v *Value) error { v.now = now; return nil }
-}
-
-func resolveSSM(ctx context.Context) (SSMClient, error) { return lazyssm.Default(ctx) }
-
-func resolveSecretsManager(ctx context.Context) (SecretsManagerClient, error) {
-	return lazysecretsmanager.Default(ctx)
 }
 
 // Value is a secret given as itself or as a reference. It is safe for concurrent use.
@@ -117,8 +127,8 @@ type Value struct {
 	key  string // the JSON member of a Secrets Manager secret, or ""
 	ttl  time.Duration
 	now  func() time.Time
-	ssm  *awsclient.Lazy[SSMClient]
-	sm   *awsclient.Lazy[SecretsManagerClient]
+	// reader reads the reference; nil for a secret given as itself.
+	reader Reader
 
 	// The secret is behind a pointer, so that printing a Value, even field by field,
 	// shows an address and never the secret.
@@ -169,11 +179,18 @@ func Parse(s string, opts ...Option) (*Value, error) {
 			return nil, fmt.Errorf("secrets: %w", err)
 		}
 	}
-	if v.ssm == nil {
-		v.ssm = awsclient.NewLazy[SSMClient](nil, resolveSSM)
-	}
-	if v.sm == nil {
-		v.sm = awsclient.NewLazy[SecretsManagerClient](nil, resolveSecretsManager)
+	if v.kind != "" && v.reader == nil {
+		readersMu.RLock()
+		v.reader = readers[v.kind]
+		readersMu.RUnlock()
+		if v.reader == nil {
+			pkg := "parameterstore"
+			if v.kind == PrefixSecretsManager {
+				pkg = "secretsmanager"
+			}
+			return nil, fmt.Errorf("secrets: %s: this function does not read %s references; "+
+				"import _ \"github.com/lambda-triggers/cognito/triggers/secrets/%s\" to link that service's client", v, v.kind, pkg)
+		}
 	}
 	return v, nil
 }
@@ -236,56 +253,25 @@ func (v Value) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(v.String())) 
 func (v *Value) Source() triggers.SecretSource { return v.Get }
 
 func (v *Value) read(ctx context.Context) (triggers.Secret, error) {
-	switch v.kind {
-	case PrefixSSM:
-		c, err := v.ssm.Get(ctx)
-		if err != nil {
-			return "", err
-		}
-		out, err := c.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(v.name), WithDecryption: aws.Bool(true)})
-		if err != nil {
-			var nf *ssmtypes.ParameterNotFound
-			if errors.As(err, &nf) {
-				return "", fmt.Errorf("%w: %w", ErrNotFound, err)
-			}
-			return "", err
-		}
-		if out.Parameter == nil || out.Parameter.Value == nil {
-			return "", errors.New("the answer has no value")
-		}
-		return triggers.Secret(*out.Parameter.Value), nil
-	default:
-		c, err := v.sm.Get(ctx)
-		if err != nil {
-			return "", err
-		}
-		out, err := c.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(v.name)})
-		if err != nil {
-			var nf *smtypes.ResourceNotFoundException
-			if errors.As(err, &nf) {
-				return "", fmt.Errorf("%w: %w", ErrNotFound, err)
-			}
-			return "", err
-		}
-		if out.SecretString == nil {
-			return "", errors.New("the secret has no SecretString (a binary secret is not supported)")
-		}
-		if v.key == "" {
-			return triggers.Secret(*out.SecretString), nil
-		}
-		var members map[string]any
-		if err := json.Unmarshal([]byte(*out.SecretString), &members); err != nil {
-			// json's error may quote the secret's text.
-			return "", errors.New("the secret is not a JSON object")
-		}
-		m, ok := members[v.key]
-		if !ok {
-			return "", fmt.Errorf("JSON member %q: %w", v.key, ErrNotFound)
-		}
-		s, ok := m.(string)
-		if !ok {
-			return "", fmt.Errorf("JSON member %q is not a string", v.key)
-		}
-		return triggers.Secret(s), nil
+	text, err := v.reader(ctx, v.name)
+	if err != nil {
+		return "", err
 	}
+	if v.key == "" {
+		return triggers.Secret(text), nil
+	}
+	var members map[string]any
+	if err := json.Unmarshal([]byte(text), &members); err != nil {
+		// json's error may quote the secret's text.
+		return "", errors.New("the secret is not a JSON object")
+	}
+	m, ok := members[v.key]
+	if !ok {
+		return "", fmt.Errorf("JSON member %q: %w", v.key, ErrNotFound)
+	}
+	member, ok := m.(string)
+	if !ok {
+		return "", fmt.Errorf("JSON member %q is not a string", v.key)
+	}
+	return triggers.Secret(member), nil
 }

@@ -16,6 +16,8 @@ import (
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
 	"github.com/lambda-triggers/cognito/triggers/secrets"
+	"github.com/lambda-triggers/cognito/triggers/secrets/parameterstore"
+	"github.com/lambda-triggers/cognito/triggers/secrets/secretsmanager"
 	"github.com/lambda-triggers/cognito/triggers/triggertest/fakeaws"
 )
 
@@ -65,7 +67,7 @@ func TestParse(t *testing.T) {
 func TestLiteralNeedsNoClient(t *testing.T) {
 	t.Parallel()
 	db, sm := fakeaws.NewSSM(), fakeaws.NewSecretsManager()
-	v := secrets.MustParse(secretValue, secrets.WithSSMClient(db), secrets.WithSecretsManagerClient(sm))
+	v := secrets.MustParse(secretValue, parameterstore.WithClient(db))
 	got, err := v.Get(t.Context())
 	if err != nil || got.Reveal() != secretValue {
 		t.Fatalf("Get = %q, %v", got.Reveal(), err)
@@ -136,8 +138,7 @@ func TestGet(t *testing.T) {
 			p, m := fakeaws.NewSSM(), fakeaws.NewSecretsManager()
 			rotate := tt.setup(p, m)
 			clk := &clock{now: time.Unix(1_700_000_000, 0)}
-			v := secrets.MustParse(tt.ref, secrets.WithSSMClient(p), secrets.WithSecretsManagerClient(m),
-				secrets.WithTTL(time.Minute), secrets.WithClock(clk.Now))
+			v := secrets.MustParse(tt.ref, clientFor(tt.ref, p, m), secrets.WithTTL(time.Minute), secrets.WithClock(clk.Now))
 			calls := func() int { return p.Calls("") + m.Calls("") }
 			if calls() != 0 {
 				t.Fatal("read before first use")
@@ -193,7 +194,7 @@ func TestGetErrors(t *testing.T) {
 		{"ssm:bad/name", "ValidationException", false, nil},
 	}
 	for _, tt := range tests {
-		v := secrets.MustParse(tt.ref, secrets.WithSSMClient(p), secrets.WithSecretsManagerClient(m))
+		v := secrets.MustParse(tt.ref, clientFor(tt.ref, p, m))
 		_, err := v.Get(t.Context())
 		if err == nil || !strings.Contains(err.Error(), tt.wantText) {
 			t.Errorf("%s: error %v, want %q", tt.ref, err, tt.wantText)
@@ -213,9 +214,17 @@ func TestGetErrors(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	p.Put("/k", secretValue, true)
-	if _, err := secrets.MustParse("ssm:/k", secrets.WithSSMClient(p)).Get(ctx); !errors.Is(err, context.Canceled) {
+	if _, err := secrets.MustParse("ssm:/k", parameterstore.WithClient(p)).Get(ctx); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
 
 var _ = io.Discard
+
+// clientFor reads ref through the fake of its service.
+func clientFor(ref string, p *fakeaws.SSM, m *fakeaws.SecretsManager) secrets.Option {
+	if strings.HasPrefix(ref, secrets.PrefixSSM) {
+		return parameterstore.WithClient(p)
+	}
+	return secretsmanager.WithClient(m)
+}
