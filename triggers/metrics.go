@@ -120,6 +120,13 @@ type metrics struct {
 	mu  sync.Mutex // serialises encoding and writing, so that lines from concurrent invocations do not mix
 	buf []byte     // the lines of one invocation, reused under mu
 
+	// The lines are encoded on a goroutine of the metrics' own, whose stack grows once:
+	// the invocation's goroutine starts with a small stack and ends soon after, so
+	// encoding there would make it grow, and copy, on every invocation.
+	start sync.Once
+	jobs  chan emitJob
+	done  chan struct{}
+
 	// Each line is built from fixed pieces, composed once here, and the few values that
 	// change: the timestamp, the trigger, source and module, the counts and the duration.
 	invocationHead []byte // up to the end of the metric declarations
@@ -178,32 +185,45 @@ func newMetrics(cfg MetricsConfig, getenv func(string) string) *metrics {
 	return m
 }
 
-// emit writes the lines of one finished invocation.
+type emitJob struct {
+	inv *invocation
+	e   Event
+	o   Outcome
+}
+
+// emit writes the lines of one finished invocation and returns once they are written.
 func (m *metrics) emit(inv *invocation, e Event, o Outcome) {
+	m.start.Do(func() {
+		m.jobs, m.done = make(chan emitJob), make(chan struct{})
+		go func() {
+			for j := range m.jobs {
+				m.write(j.inv, j.e, j.o)
+				m.done <- struct{}{}
+			}
+		}()
+	})
+	m.mu.Lock()
+	m.jobs <- emitJob{inv, e, o}
+	<-m.done
+	m.mu.Unlock()
+}
+
+// write encodes and writes the lines, on the metrics' goroutine; emit holds mu.
+func (m *metrics) write(inv *invocation, e Event, o Outcome) {
 	trigger := e.Trigger()
 	source := e.EventHeader().TriggerSource
 	if !m.sources[source] {
 		source = TriggerSource(string(trigger) + "_Other")
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	ts := time.Now().UnixMilli()
 	inv.mu.Lock()
-	b := m.appendLines(m.buf[:0], inv, trigger, source, o, time.Now().UnixMilli())
-	inv.mu.Unlock()
-	_, _ = m.out.Write(b)
-	m.buf = b
-}
-
-func (m *metrics) appendLines(b []byte, inv *invocation, trigger Trigger, source TriggerSource, o Outcome, ts int64) []byte {
-	b = append(b, m.invocationHead...)
+	b := append(m.buf[:0], m.invocationHead...)
 	cold := coldStart.CompareAndSwap(false, true)
 	if cold {
 		b = append(b, `,{"Name":"ColdStart","Unit":"Count"}`...)
 	}
-	for _, c := range inv.counts {
-		b = append(b, `,{"Name":"`...)
-		b = append(b, c.name...)
-		b = append(b, `","Unit":"Count"}`...)
+	if len(inv.counts) > 0 {
+		b = appendCountNames(b, inv.counts)
 	}
 	b = append(b, `]}],"Timestamp":`...)
 	b = appendDimensions(b, ts, m.service, trigger, source)
@@ -212,11 +232,8 @@ func (m *metrics) appendLines(b []byte, inv *invocation, trigger Trigger, source
 	if cold {
 		b = append(b, `,"ColdStart":1`...)
 	}
-	for _, c := range inv.counts {
-		b = append(b, ',', '"')
-		b = append(b, c.name...)
-		b = append(b, '"', ':')
-		b = strconv.AppendFloat(b, c.value, 'g', -1, 64)
+	if len(inv.counts) > 0 {
+		b = appendCountValues(b, inv.counts)
 	}
 	b = append(b, '}', '\n')
 	for _, r := range inv.modules {
@@ -227,19 +244,58 @@ func (m *metrics) appendLines(b []byte, inv *invocation, trigger Trigger, source
 		b = appendOutcome(b, r.o)
 		b = append(b, '}', '\n')
 	}
+	inv.mu.Unlock()
+	_, _ = m.out.Write(b)
+	m.buf = b
+}
+
+func appendCountNames(b []byte, counts []customCount) []byte {
+	for _, c := range counts {
+		b = append(b, `,{"Name":"`...)
+		b = append(b, c.name...)
+		b = append(b, `","Unit":"Count"}`...)
+	}
+	return b
+}
+
+func appendCountValues(b []byte, counts []customCount) []byte {
+	for _, c := range counts {
+		b = append(b, ',', '"')
+		b = append(b, c.name...)
+		b = append(b, '"', ':')
+		b = strconv.AppendFloat(b, c.value, 'g', -1, 64)
+	}
 	return b
 }
 
 // appendDimensions appends the timestamp, the end of the _aws member, and the service,
 // trigger and source, leaving the source's string open.
 func appendDimensions(b []byte, ts int64, service []byte, trigger Trigger, source TriggerSource) []byte {
-	b = strconv.AppendInt(b, ts, 10)
+	b = appendInt(b, ts)
 	b = append(b, '}')
 	b = append(b, service...)
 	b = append(b, `,"Trigger":"`...)
 	b = append(b, trigger...)
 	b = append(b, `","TriggerSource":"`...)
 	return append(b, source...)
+}
+
+// appendInt appends a non-negative v in decimal, without strconv's buffer on the stack.
+func appendInt(b []byte, v int64) []byte {
+	if v < 0 {
+		v = 0
+	}
+	start := len(b)
+	for {
+		b = append(b, byte('0'+v%10))
+		if v /= 10; v == 0 {
+			break
+		}
+	}
+	for i, j := start, len(b)-1; i < j; i, j = i+1, j-1 {
+		b[i], b[j] = b[j], b[i]
+	}
+	return b
 }
 
 // appendOutcome appends the counts and the duration in milliseconds, to the microsecond.
@@ -250,7 +306,7 @@ func appendOutcome(b []byte, o Outcome) []byte {
 	}
 	b = append(b, resultCounts[r]...)
 	us := o.Duration.Microseconds()
-	b = strconv.AppendInt(b, us/1000, 10)
+	b = appendInt(b, us/1000)
 	b = append(b, '.')
 	frac := us % 1000
 	b = append(b, byte('0'+frac/100), byte('0'+frac/10%10), byte('0'+frac%10))
