@@ -86,7 +86,7 @@ func (s *span) SetName(n string) { s.name = n }
 func (s *span) SetAttributes(kv ...attribute.KeyValue) {
 	s.r.mu.Lock()
 	for _, a := range kv {
-		s.attrs[a.Key] = a.Value.Emit()
+		s.attrs[a.Key] = a.Value.String()
 	}
 	s.r.mu.Unlock()
 }
