@@ -52,7 +52,9 @@ type MetricsConfig struct {
 // never anything about a user, so the number of metrics stays bounded.
 //
 // The metrics run as the innermost middleware, after any given with [WithMiddleware]
-// before it.
+// before it. Each invocation returns once its lines are written, so that they are out
+// before Lambda freezes the process; the lines are encoded by one goroutine per
+// WithMetrics option, started on first use.
 func WithMetrics(cfg MetricsConfig) Option {
 	m := newMetrics(cfg, os.Getenv)
 	return func(c *config) { c.middleware = append(c.middleware, observeMiddleware(&layer{metrics: m})) }
