@@ -27,6 +27,10 @@ import (
 //	OTP_FROM, OTP_HMAC_KEY, OTP_TABLE                             an emailed code (see customauthsteps)
 //	SMS_OTP=true, OTP_HMAC_KEY, SMS_OTP_TABLE, ...                a code by SMS (see SMSOTPConfig)
 //
+// RECAPTCHASECRET and OTP_HMAC_KEY take the secret or a reference to where it is kept:
+// ssm:/name for a Parameter Store parameter, secretsmanager:name[#member] for a Secrets
+// Manager secret (see customauthsteps.Secret).
+//
 // The step-up check and the CAPTCHA come before anything that sends a message, so that
 // neither a robot nor a client without a session gets one sent.
 func FromEnv(env func(string) string) (*customauth.Flow, error) {
@@ -46,8 +50,12 @@ func FromEnv(env func(string) string) (*customauth.Flow, error) {
 		}
 		steps = append(steps, step)
 	}
-	if cfg, ok := customauthsteps.CaptchaConfig(env); ok {
-		step, err := customauth.CaptchaStep(cfg)
+	captcha, ok, err := customauthsteps.CaptchaConfig(env)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		step, err := customauth.CaptchaStep(captcha)
 		if err != nil {
 			return nil, fmt.Errorf("RECAPTCHASECRET, RECAPTCHA_VERIFY_URL: %w", err)
 		}
