@@ -290,7 +290,8 @@ func (o *oneTimeCode) verify(ctx context.Context, a *Answer) (bool, error) {
 // CodeConfig holds the settings every one-time code step shares; see [EmailOTPConfig]
 // for what each means. Zero fields take the same defaults.
 type CodeConfig struct {
-	Key        []byte // at least 32 bytes
+	Key        []byte                // at least 32 bytes
+	KeySource  triggers.SecretSource // instead of Key; what it gives must be at least 32 bytes
 	CodeLength int
 	CodeTTL    time.Duration
 	Cooldown   time.Duration
@@ -309,6 +310,10 @@ type CodeSender struct {
 	// and a destination that looks real: made up from the user name with a secret, the
 	// same on every attempt.
 	Recipient func(e *CreateEvent) (dest string, ok bool)
+	// KeyedRecipient, instead of Recipient, is also given the hash key in force for the
+	// call (Key, or what KeySource gives now), for a sender that makes up destinations
+	// with it.
+	KeyedRecipient func(key []byte, e *CreateEvent) (dest string, ok bool)
 	// Public sets the public parameters that show dest, masked.
 	Public func(c *Challenge, dest string)
 	// Send delivers code to dest.
@@ -322,11 +327,14 @@ type CodeSender struct {
 // parameters are sender's and "codeLength". It reports a configuration error as
 // [EmailOTPStep] does, and a sender without a name or a function.
 func CodeStep(cfg CodeConfig, sender CodeSender) (Step, error) {
-	if sender.Name == "" || sender.Recipient == nil || sender.Public == nil || sender.Send == nil {
-		return Step{}, errors.New("customauth: a code sender needs a Name, Recipient, Public and Send")
+	if sender.Name == "" || (sender.Recipient == nil) == (sender.KeyedRecipient == nil) || sender.Public == nil || sender.Send == nil {
+		return Step{}, errors.New("customauth: a code sender needs a Name, Recipient or KeyedRecipient (one of them), Public and Send")
 	}
-	recipient := func(_ []byte, e *CreateEvent) (string, bool) { return sender.Recipient(e) }
-	o, err := codeSettings(sender.Name, cfg.Key, nil, cfg.CodeLength, cfg.CodeTTL, cfg.Cooldown, cfg.Store, cfg.Now)
+	recipient := sender.KeyedRecipient
+	if recipient == nil {
+		recipient = func(_ []byte, e *CreateEvent) (string, bool) { return sender.Recipient(e) }
+	}
+	o, err := codeSettings(sender.Name, cfg.Key, cfg.KeySource, cfg.CodeLength, cfg.CodeTTL, cfg.Cooldown, cfg.Store, cfg.Now)
 	if err != nil {
 		return Step{}, err
 	}
