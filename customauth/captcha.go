@@ -46,6 +46,11 @@ type CaptchaConfig struct {
 	// the URL, and never logged.
 	Secret string
 
+	// SecretSource, instead of Secret, gives the secret key on each check, such as one
+	// kept in Parameter Store or Secrets Manager (see package triggers/secrets). An error
+	// from it fails the check, as an internal error.
+	SecretSource triggers.SecretSource
+
 	// VerifyURL is the siteverify endpoint: [ReCAPTCHAVerifyURL] when empty. hCaptcha
 	// ([HCaptchaVerifyURL]) and Cloudflare Turnstile ([TurnstileVerifyURL]) speak the
 	// same protocol.
@@ -93,10 +98,13 @@ type captcha struct {
 // carries the secret or token in its query, or a score outside 0 to 1.
 func CaptchaStep(cfg CaptchaConfig) (Step, error) {
 	c := &captcha{cfg: cfg, secret: cfg.Secret, verifyURL: cfg.VerifyURL, timeout: cfg.Timeout, client: cfg.HTTPClient}
-	if c.secret == "" {
+	if cfg.SecretSource != nil && c.secret != "" {
+		return Step{}, errors.New("customauth: captcha takes Secret or SecretSource, not both")
+	}
+	if c.secret == "" && cfg.SecretSource == nil {
 		c.secret = os.Getenv(CaptchaSecretEnv)
 	}
-	if c.secret == "" {
+	if c.secret == "" && cfg.SecretSource == nil {
 		return Step{}, fmt.Errorf("customauth: captcha needs a secret (Secret or %s)", CaptchaSecretEnv)
 	}
 	if c.verifyURL == "" {
@@ -168,9 +176,19 @@ func (c *captcha) verify(ctx context.Context, a *Answer) (bool, error) {
 	if len(token) > maxCaptchaToken {
 		return reject("token too long")
 	}
+	secret := c.secret
+	if c.cfg.SecretSource != nil {
+		s, err := c.cfg.SecretSource(ctx)
+		if err != nil {
+			return false, fmt.Errorf("captcha secret: %w", err)
+		}
+		if secret = s.Reveal(); secret == "" {
+			return false, errors.New("captcha secret: SecretSource gave an empty secret")
+		}
+	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	body := url.Values{"secret": {c.secret}, "response": {token}}.Encode()
+	body := url.Values{"secret": {secret}, "response": {token}}.Encode()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.verifyURL, strings.NewReader(body))
 	if err != nil {
 		return reject("build request")

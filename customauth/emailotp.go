@@ -17,6 +17,7 @@ import (
 	sestypes "github.com/aws/aws-sdk-go-v2/service/sesv2/types"
 
 	"github.com/lambda-triggers/cognito/internal/awsclient/lazyses"
+	"github.com/lambda-triggers/cognito/triggers"
 )
 
 // EmailOTPStepName is the name of the step [EmailOTPStep] returns.
@@ -65,6 +66,11 @@ type EmailOTPConfig struct {
 	// everywhere outside the email. At least 32 bytes. Empty: the value of the environment
 	// variable OTP_HMAC_KEY (see [OTPKeyEnv]). Changing it invalidates codes in flight.
 	Key []byte
+
+	// KeySource, instead of Key, gives the key when a code is issued or checked, such as
+	// one kept in Parameter Store or Secrets Manager (see package triggers/secrets); it
+	// must give at least 32 bytes. An error from it fails that sign-in step closed.
+	KeySource triggers.SecretSource
 
 	// CodeLength is the number of digits: 4 to 12, [DefaultCodeLength] when zero.
 	CodeLength int
@@ -159,10 +165,10 @@ func newEmailOTP(cfg EmailOTPConfig) (*emailOTP, error) {
 		return nil, errors.New("customauth: email OTP needs a From address")
 	}
 	key := cfg.Key
-	if len(key) == 0 {
+	if len(key) == 0 && cfg.KeySource == nil {
 		key = []byte(os.Getenv(OTPKeyEnv))
 	}
-	code, err := codeSettings("email OTP", key, cfg.CodeLength, cfg.CodeTTL, cfg.Cooldown, cfg.Store, cfg.Now)
+	code, err := codeSettings("email OTP", key, cfg.KeySource, cfg.CodeLength, cfg.CodeTTL, cfg.Cooldown, cfg.Store, cfg.Now)
 	if err != nil {
 		return nil, err
 	}
@@ -228,13 +234,14 @@ func NewCode(length int) (string, error) {
 }
 
 // recipient returns the address to show (masked) and whether a code may be sent to it.
-func (o *emailOTP) recipient(e *CreateEvent) (string, bool) {
+// hk is the hash key in force for this call, which the made-up address is derived with.
+func (o *emailOTP) recipient(hk []byte, e *CreateEvent) (string, bool) {
 	if e.Request.UserNotFound {
-		return o.decoyAddress(e.UserName), false
+		return decoyAddress(hk, e.UserName), false
 	}
 	addr := e.Request.UserAttributes[o.attr]
 	if addr == "" || !strings.Contains(addr, "@") {
-		return o.decoyAddress(e.UserName), false
+		return decoyAddress(hk, e.UserName), false
 	}
 	if o.cfg.RequireVerifiedEmail && e.Request.UserAttributes["email_verified"] != "true" {
 		return addr, false
@@ -338,13 +345,13 @@ var decoyDomains = []string{"gmail.com", "outlook.com", "yahoo.com", "icloud.com
 
 // decoyAddress is the address shown, masked, when no code is sent. A user name that is an
 // address is shown as it is, as for a real user signing in with an email alias; any other
-// name gets a plausible address derived from it with the key, the same on every attempt,
-// so that probing a name twice shows nothing either.
-func (o *emailOTP) decoyAddress(userName string) string {
+// name gets a plausible address derived from it with key, the same on every attempt, so
+// that probing a name twice shows nothing either.
+func decoyAddress(key []byte, userName string) string {
 	if strings.Contains(userName, "@") {
 		return userName
 	}
-	m := hmac.New(sha256.New, o.key)
+	m := hmac.New(sha256.New, key)
 	m.Write([]byte("customauth decoy address\x00" + userName))
 	h := m.Sum(nil)
 	return string(rune('a'+h[0]%26)) + "@" + decoyDomains[int(h[1])%len(decoyDomains)]

@@ -145,7 +145,7 @@ type magicLink struct {
 	mail     *mailer
 	attr     string
 	now      func() time.Time
-	decoy    *emailOTP // for decoy addresses, with a key of its own
+	decoyKey []byte // for decoy addresses, a key of its own
 }
 
 // MagicLinkStep returns a step that signs in with a link sent by email: the link opens
@@ -267,7 +267,7 @@ func newMagicLink(cfg MagicLinkConfig) (*magicLink, error) {
 	case len(key) < minKeyLen:
 		return nil, fmt.Errorf("customauth: magic link decoy key must be at least %d bytes (DecoyKey or %s)", minKeyLen, OTPKeyEnv)
 	}
-	m.decoy = &emailOTP{oneTimeCode: &oneTimeCode{key: key}}
+	m.decoyKey = key
 	return m, nil
 }
 
@@ -292,11 +292,11 @@ type linkPayload struct {
 
 func (m *magicLink) recipient(e *CreateEvent) (string, bool) {
 	if e.Request.UserNotFound {
-		return m.decoy.decoyAddress(e.UserName), false
+		return decoyAddress(m.decoyKey, e.UserName), false
 	}
 	addr := e.Request.UserAttributes[m.attr]
 	if addr == "" || !strings.Contains(addr, "@") {
-		return m.decoy.decoyAddress(e.UserName), false
+		return decoyAddress(m.decoyKey, e.UserName), false
 	}
 	if !m.cfg.AllowUnverifiedEmail && e.Request.UserAttributes["email_verified"] != "true" {
 		return addr, false

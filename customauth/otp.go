@@ -75,8 +75,9 @@ type codeChannel struct {
 	// record each; "" for the email step, whose records predate the others.
 	storeSuffix string
 	// recipient returns the destination to show (masked) and whether a code may be
-	// sent to it.
-	recipient func(e *CreateEvent) (string, bool)
+	// sent to it; key is the hash key in force for this call, which a made-up
+	// destination is derived with.
+	recipient func(key []byte, e *CreateEvent) (string, bool)
 	// public fills the public parameters that show the masked destination.
 	public func(c *Challenge, dest string)
 	// deliver sends code to dest.
@@ -88,19 +89,36 @@ type codeChannel struct {
 // and the store, a constant-time check, expiry, the cooldown, single use and the limit
 // of wrong answers across sign-in attempts.
 type oneTimeCode struct {
-	key    []byte
-	length int
-	ttl    time.Duration
-	cool   time.Duration
-	store  CodeStore
-	now    func() time.Time
-	ch     codeChannel
+	key       []byte
+	keySource triggers.SecretSource // instead of key, when set
+	length    int
+	ttl       time.Duration
+	cool      time.Duration
+	store     CodeStore
+	now       func() time.Time
+	ch        codeChannel
+}
+
+// keyFor returns the hash key: Key, or what KeySource gives now.
+func (o *oneTimeCode) keyFor(ctx context.Context) ([]byte, error) {
+	if o.keySource == nil {
+		return o.key, nil
+	}
+	k, err := o.keySource(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%s hash key: %w", o.ch.logPrefix, err)
+	}
+	if len(k) < minKeyLen {
+		return nil, fmt.Errorf("%s hash key from KeySource: shorter than %d bytes", o.ch.logPrefix, minKeyLen)
+	}
+	return []byte(k.Reveal()), nil
 }
 
 // hash is the keyed hash of code as issued to the user of e at issuedAt under codeID.
 // Binding the pool, user, id and time keeps a hash from standing for any other code.
-func (o *oneTimeCode) hash(poolID, userName, codeID string, issuedAt time.Time, code string) []byte {
-	m := hmac.New(sha256.New, o.key)
+// key is the hash key in force for this call (see keyFor).
+func (o *oneTimeCode) hash(key []byte, poolID, userName, codeID string, issuedAt time.Time, code string) []byte {
+	m := hmac.New(sha256.New, key)
 	for _, s := range []string{o.ch.hashLabel, poolID, userName, codeID,
 		strconv.FormatInt(issuedAt.UnixMilli(), 10), code} {
 		m.Write([]byte(s))
@@ -115,7 +133,11 @@ func (o *oneTimeCode) create(ctx context.Context, c *Challenge) error {
 	e := c.Event
 	now := o.now()
 	logger := triggers.Logger(ctx)
-	dest, deliverable := o.ch.recipient(e)
+	hk, err := o.keyFor(ctx)
+	if err != nil {
+		return err
+	}
+	dest, deliverable := o.ch.recipient(hk, e)
 
 	// A later attempt in the same sign-in keeps the code already sent while it is valid.
 	if prev, ok := parseCarry(c.Previous); ok && now.Before(prev.issuedAt.Add(o.ttl)) {
@@ -153,7 +175,7 @@ func (o *oneTimeCode) create(ctx context.Context, c *Challenge) error {
 		return err
 	}
 	iss := issued{codeID: randomID(), issuedAt: now.Truncate(time.Millisecond)}
-	iss.hash = base64.RawURLEncoding.EncodeToString(o.hash(e.UserPoolID, e.UserName, iss.codeID, iss.issuedAt, code))
+	iss.hash = base64.RawURLEncoding.EncodeToString(o.hash(hk, e.UserPoolID, e.UserName, iss.codeID, iss.issuedAt, code))
 	if o.store != nil {
 		rec := CodeRecord{CodeID: iss.codeID, Hash: iss.hash, IssuedAt: iss.issuedAt, ExpiresAt: iss.issuedAt.Add(o.ttl)}
 		stored, err := o.store.Put(ctx, key, rec, replaces)
@@ -235,7 +257,11 @@ func (o *oneTimeCode) verify(ctx context.Context, a *Answer) (bool, error) {
 		return false, nil
 	}
 	issuedAt := time.UnixMilli(ms)
-	got := o.hash(e.UserPoolID, e.UserName, codeID, issuedAt, answer)
+	hk, err := o.keyFor(ctx)
+	if err != nil {
+		return false, err
+	}
+	got := o.hash(hk, e.UserPoolID, e.UserName, codeID, issuedAt, answer)
 	match := subtle.ConstantTimeCompare(got, want) == 1 && len(answer) == o.length
 	if !o.now().Before(issuedAt.Add(o.ttl)) {
 		logger.LogAttrs(ctx, slog.LevelInfo, o.ch.logPrefix+": code expired")
@@ -264,7 +290,8 @@ func (o *oneTimeCode) verify(ctx context.Context, a *Answer) (bool, error) {
 // CodeConfig holds the settings every one-time code step shares; see [EmailOTPConfig]
 // for what each means. Zero fields take the same defaults.
 type CodeConfig struct {
-	Key        []byte // at least 32 bytes
+	Key        []byte                // at least 32 bytes
+	KeySource  triggers.SecretSource // instead of Key; what it gives must be at least 32 bytes
 	CodeLength int
 	CodeTTL    time.Duration
 	Cooldown   time.Duration
@@ -283,6 +310,10 @@ type CodeSender struct {
 	// and a destination that looks real: made up from the user name with a secret, the
 	// same on every attempt.
 	Recipient func(e *CreateEvent) (dest string, ok bool)
+	// KeyedRecipient, instead of Recipient, is also given the hash key in force for the
+	// call (Key, or what KeySource gives now), for a sender that makes up destinations
+	// with it.
+	KeyedRecipient func(key []byte, e *CreateEvent) (dest string, ok bool)
 	// Public sets the public parameters that show dest, masked.
 	Public func(c *Challenge, dest string)
 	// Send delivers code to dest.
@@ -296,10 +327,14 @@ type CodeSender struct {
 // parameters are sender's and "codeLength". It reports a configuration error as
 // [EmailOTPStep] does, and a sender without a name or a function.
 func CodeStep(cfg CodeConfig, sender CodeSender) (Step, error) {
-	if sender.Name == "" || sender.Recipient == nil || sender.Public == nil || sender.Send == nil {
-		return Step{}, errors.New("customauth: a code sender needs a Name, Recipient, Public and Send")
+	if sender.Name == "" || (sender.Recipient == nil) == (sender.KeyedRecipient == nil) || sender.Public == nil || sender.Send == nil {
+		return Step{}, errors.New("customauth: a code sender needs a Name, Recipient or KeyedRecipient (one of them), Public and Send")
 	}
-	o, err := codeSettings(sender.Name, cfg.Key, cfg.CodeLength, cfg.CodeTTL, cfg.Cooldown, cfg.Store, cfg.Now)
+	recipient := sender.KeyedRecipient
+	if recipient == nil {
+		recipient = func(_ []byte, e *CreateEvent) (string, bool) { return sender.Recipient(e) }
+	}
+	o, err := codeSettings(sender.Name, cfg.Key, cfg.KeySource, cfg.CodeLength, cfg.CodeTTL, cfg.Cooldown, cfg.Store, cfg.Now)
 	if err != nil {
 		return Step{}, err
 	}
@@ -307,7 +342,7 @@ func CodeStep(cfg CodeConfig, sender CodeSender) (Step, error) {
 		logPrefix:   sender.Name,
 		hashLabel:   "customauth " + sender.Name + " v1",
 		storeSuffix: "#" + sender.Name,
-		recipient:   sender.Recipient,
+		recipient:   recipient,
 		public:      sender.Public,
 		deliver:     sender.Send,
 	}
@@ -315,10 +350,14 @@ func CodeStep(cfg CodeConfig, sender CodeSender) (Step, error) {
 }
 
 // codeSettings validates the settings every one-time code step shares and returns the
-// machinery with them; ch is filled in by the caller.
-func codeSettings(step string, key []byte, length int, ttl, cool time.Duration, store CodeStore, now func() time.Time) (*oneTimeCode, error) {
-	o := &oneTimeCode{key: key, length: length, ttl: ttl, cool: cool, store: store, now: now}
-	if len(o.key) < minKeyLen {
+// machinery with them; ch is filled in by the caller. With keySource, key must be empty:
+// the key is then read on each call (see keyFor).
+func codeSettings(step string, key []byte, keySource triggers.SecretSource, length int, ttl, cool time.Duration, store CodeStore, now func() time.Time) (*oneTimeCode, error) {
+	o := &oneTimeCode{key: key, keySource: keySource, length: length, ttl: ttl, cool: cool, store: store, now: now}
+	if keySource != nil && len(key) > 0 {
+		return nil, fmt.Errorf("customauth: %s takes Key or KeySource, not both", step)
+	}
+	if keySource == nil && len(o.key) < minKeyLen {
 		return nil, fmt.Errorf("customauth: %s needs a hash key of at least %d bytes (Key or %s)", step, minKeyLen, OTPKeyEnv)
 	}
 	o.key = append([]byte(nil), o.key...)

@@ -13,7 +13,10 @@ import (
 
 	"github.com/lambda-triggers/cognito/customauth"
 	"github.com/lambda-triggers/cognito/customauth/smsotp"
+	"github.com/lambda-triggers/cognito/triggers/secrets"
+	"github.com/lambda-triggers/cognito/triggers/secrets/parameterstore"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
+	"github.com/lambda-triggers/cognito/triggers/triggertest/fakeaws"
 )
 
 // phone is a fake SNS: it keeps the messages it is asked to publish.
@@ -309,5 +312,58 @@ func TestCodeStepNeedsASender(t *testing.T) {
 		if _, err := customauth.CodeStep(customauth.CodeConfig{Key: testKey}, s); err == nil {
 			t.Errorf("CodeStep accepted sender %+v", s)
 		}
+	}
+}
+
+// TestAuthFlowSMSOTPKeyFromParameterStore signs in by SMS with the hash key kept in
+// Parameter Store: it is read when the first code is issued, not when the step is built;
+// a user Cognito did not find is shown the number the same key makes up; and a key that
+// cannot be read fails the step with no message sent.
+func TestAuthFlowSMSOTPKeyFromParameterStore(t *testing.T) {
+	t.Parallel()
+	params := fakeaws.NewSSM()
+	params.Put("/cognito/otp-key", string(testKey), true)
+	key := secrets.MustParse("ssm:/cognito/otp-key", parameterstore.WithClient(params))
+	env := newSMS(t, smsotp.Config{Key: []byte{}, KeySource: key.Get}, true)
+	if params.Calls("") != 0 {
+		t.Fatal("the key was read when the step was built")
+	}
+	sim := env.sim(t, bob)
+	sim.Start()
+	if out := sim.Answer(env.sms.lastCode(t)); !out.Tokens {
+		t.Fatalf("right code: %+v, want tokens", out)
+	}
+	if n := params.Calls("GetParameter"); n != 1 {
+		t.Errorf("%d reads of the key over a sign-in, want 1", n)
+	}
+
+	ghost := triggertest.AuthUser{UserName: "ghost", NotFound: true}
+	direct := newSMS(t, smsotp.Config{}, false) // Key: testKey
+	if got, want := env.sim(t, ghost).Start().Public["phone"], direct.sim(t, ghost).Start().Public["phone"]; got != want {
+		t.Errorf("made-up number %q with the key from Parameter Store, %q with the same key given directly", got, want)
+	}
+
+	missing := secrets.MustParse("ssm:/cognito/missing", parameterstore.WithClient(params))
+	env = newSMS(t, smsotp.Config{Key: []byte{}, KeySource: missing.Get}, false)
+	out := env.sim(t, bob).Start()
+	if !out.Failed || out.Err.Code != triggertest.AuthUserLambdaValidation || env.sms.count() != 0 {
+		t.Fatalf("missing key: %+v with %d messages, want the trigger to fail and no message", out, env.sms.count())
+	}
+	if _, err := smsotp.Step(smsotp.Config{Key: testKey, KeySource: key.Get}); err == nil || !strings.Contains(err.Error(), "Key or KeySource") {
+		t.Errorf("Key and KeySource together: %v, want an error", err)
+	}
+}
+
+func TestCodeStepTakesOneRecipient(t *testing.T) {
+	t.Parallel()
+	_, err := customauth.CodeStep(customauth.CodeConfig{Key: testKey}, customauth.CodeSender{
+		Name:           "PIGEON",
+		Recipient:      func(*customauth.CreateEvent) (string, bool) { return "", false },
+		KeyedRecipient: func([]byte, *customauth.CreateEvent) (string, bool) { return "", false },
+		Public:         func(*customauth.Challenge, string) {},
+		Send:           func(context.Context, string, string) error { return nil },
+	})
+	if err == nil {
+		t.Error("CodeStep accepted a sender with both Recipient and KeyedRecipient")
 	}
 }

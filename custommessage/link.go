@@ -109,7 +109,7 @@ func VerificationLink(link *ConfirmLink, opts ...Option) (Handler, error) {
 		intro = "<p>" + strings.ReplaceAll(html.EscapeString(s.message), "\n", "<br>") + "</p>"
 	}
 	anchorText := html.EscapeString(s.linkText)
-	return func(ctx context.Context, e *Event) error {
+	return triggers.Named("VerificationLink", func(ctx context.Context, e *Event) error {
 		if e.TriggerSource != triggers.CustomMessageSignUp && e.TriggerSource != triggers.CustomMessageResendCode {
 			return nil
 		}
@@ -125,5 +125,5 @@ func VerificationLink(link *ConfirmLink, opts ...Option) (Handler, error) {
 		e.Response.EmailSubject = s.subject
 		e.Response.EmailMessage = body
 		return nil
-	}, nil
+	}), nil
 }

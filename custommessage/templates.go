@@ -117,7 +117,7 @@ func Templates(catalog Catalog, opts ...Option) (Handler, error) {
 		return nil, fmt.Errorf("templates: %w", err)
 	}
 	t.locales = set
-	return t.handle, nil
+	return triggers.Named("Templates", t.handle), nil
 }
 
 type templatesModule struct {

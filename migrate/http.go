@@ -30,7 +30,13 @@ type httpConfig struct {
 	client   *http.Client
 	timeout  time.Duration
 	header   http.Header
+	sources  []headerSource
 	insecure bool
+}
+
+type headerSource struct {
+	name string
+	src  triggers.SecretSource
 }
 
 // WithHTTPClient sets the client that calls the endpoint, for its transport (proxies,
@@ -71,6 +77,20 @@ func WithHeader(name, value string) HTTPOption {
 	}
 }
 
+// WithHeaderSource sets a header to the value src gives at each request, such as a
+// credential kept in Parameter Store or Secrets Manager (see package triggers/secrets):
+// WithHeaderSource("Authorization", token.Get) with a secret that holds "Bearer ...". An
+// error from src fails the call before anything is sent. Header values are never logged.
+func WithHeaderSource(name string, src triggers.SecretSource) HTTPOption {
+	return func(cfg *httpConfig) error {
+		if name == "" || src == nil {
+			return errors.New("WithHeaderSource: empty name or nil source")
+		}
+		cfg.sources = append(cfg.sources, headerSource{name: textproto.CanonicalMIMEHeaderKey(name), src: src})
+		return nil
+	}
+}
+
 // AllowInsecureHTTP accepts an http:// endpoint, which sends passwords in clear text.
 // It is for a local endpoint in development only.
 func AllowInsecureHTTP() HTTPOption {
@@ -103,6 +123,7 @@ type HTTPStore struct {
 	client   *http.Client
 	timeout  time.Duration
 	header   http.Header
+	sources  []headerSource
 }
 
 // NewHTTPStore returns a store that calls endpoint, an https:// URL. The error reports
@@ -138,7 +159,7 @@ func NewHTTPStore(endpoint string, opts ...HTTPOption) (*HTTPStore, error) {
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	cfg.header.Set("Content-Type", "application/json")
 	cfg.header.Set("Accept", "application/json")
-	return &HTTPStore{endpoint: u.String(), client: &client, timeout: cfg.timeout, header: cfg.header}, nil
+	return &HTTPStore{endpoint: u.String(), client: &client, timeout: cfg.timeout, header: cfg.header, sources: cfg.sources}, nil
 }
 
 type httpRequest struct {
@@ -174,6 +195,13 @@ func (s *HTTPStore) call(ctx context.Context, body httpRequest) (*User, error) {
 		return nil, fmt.Errorf("migrate: %s: %w", body.Action, err)
 	}
 	req.Header = s.header.Clone()
+	for _, h := range s.sources {
+		v, err := h.src(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("migrate: %s: header %s: %w", body.Action, h.name, err)
+		}
+		req.Header.Set(h.name, v.Reveal())
+	}
 	resp, err := s.client.Do(req)
 	if err != nil {
 		// The url.Error names the endpoint and the cause; the body, and so the

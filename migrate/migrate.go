@@ -169,7 +169,7 @@ func Migrate(store Store, opts ...Option) (Handler, error) {
 		}
 	}
 	m := &migrator{store: store, cfg: cfg}
-	return m.handle, nil
+	return triggers.Named("Migrate", m.handle), nil
 }
 
 type migrator struct {

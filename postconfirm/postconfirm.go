@@ -48,6 +48,8 @@ func Critical(m Handler) Handler { return besteffort.Critical(m) }
 // Named gives m a name that [Chain] and [Parallel] log its failures under, and that
 // [ModuleError] carries. Modules of this package are named already ("AddToGroup",
 // "WelcomeEmail"...); without a name, a module is logged under its Go function name.
+// The name is also the module's name for the router's metrics and for tracing (see
+// [triggers.Named]).
 func Named(name string, m Handler) Handler { return besteffort.Named(name, m) }
 
 // ModuleError is a module's failure together with the module's name (its Module field),

@@ -55,6 +55,7 @@ type webhookConfig struct {
 	timeout    time.Duration
 	attributes []string
 	client     *http.Client
+	secret     triggers.SecretSource
 }
 
 func (o SourcesOption) applyWebhook(c *webhookConfig) (err error) {
@@ -103,6 +104,20 @@ func WebhookClient(client *http.Client) WebhookOption {
 	})
 }
 
+// WebhookSecretSource signs with the secret src gives at each delivery, such as one kept
+// in Parameter Store or Secrets Manager (see package triggers/secrets), instead of the
+// secret passed to [Webhook], which must then be empty. A secret shorter than
+// [MinWebhookSecret] or an error from src fails the delivery without sending it.
+func WebhookSecretSource(src triggers.SecretSource) WebhookOption {
+	return webhookOptionFunc(func(c *webhookConfig) error {
+		if src == nil {
+			return errors.New("WebhookSecretSource: nil source")
+		}
+		c.secret = src
+		return nil
+	})
+}
+
 var noRedirects = &http.Client{
 	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 }
@@ -147,7 +162,11 @@ func Webhook(endpoint string, secret triggers.Secret, opts ...WebhookOption) (Ha
 	case u.Scheme != "https":
 		return nil, fmt.Errorf("postconfirm.Webhook: endpoint scheme %q: use https (http only to a loopback host)", u.Scheme)
 	}
-	if len(secret) < MinWebhookSecret {
+	if cfg.secret != nil {
+		if secret != "" {
+			return nil, errors.New("postconfirm.Webhook: a secret and WebhookSecretSource: give one")
+		}
+	} else if len(secret) < MinWebhookSecret {
 		return nil, fmt.Errorf("postconfirm.Webhook: secret shorter than %d bytes", MinWebhookSecret)
 	}
 	w := &webhook{cfg: cfg, endpoint: endpoint, target: u.Scheme + "://" + u.Host, key: []byte(secret.Reveal())}
@@ -194,7 +213,18 @@ func (w *webhook) handle(ctx context.Context, e *Event) error {
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "lambda-triggers-cognito-postconfirm")
 	req.Header.Set(TimestampHeader, timestamp)
-	req.Header.Set(SignatureHeader, sign(w.key, timestamp, body))
+	key := w.key
+	if w.cfg.secret != nil {
+		s, err := w.cfg.secret(ctx)
+		if err != nil {
+			return fmt.Errorf("POST %s: webhook secret: %w", w.target, err)
+		}
+		if len(s) < MinWebhookSecret {
+			return fmt.Errorf("POST %s: webhook secret from WebhookSecretSource shorter than %d bytes", w.target, MinWebhookSecret)
+		}
+		key = []byte(s.Reveal())
+	}
+	req.Header.Set(SignatureHeader, sign(key, timestamp, body))
 
 	resp, err := w.cfg.client.Do(req)
 	if err != nil {

@@ -77,7 +77,7 @@ func RequireAttributes(rules []AttributeRule, opts ...AttributeOption) (Handler,
 			checks[i].re = regexp.MustCompile(`^(?:` + r.Pattern + `)$`)
 		}
 	}
-	return func(_ context.Context, e *Event) error {
+	return triggers.Named("RequireAttributes", func(_ context.Context, e *Event) error {
 		if !cfg.sources.has(e.TriggerSource) {
 			return nil
 		}
@@ -94,5 +94,5 @@ func RequireAttributes(rules []AttributeRule, opts ...AttributeOption) (Handler,
 			}
 		}
 		return nil
-	}, nil
+	}), nil
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/lambda-triggers/cognito/triggers"
 )
 
 // Predicate decides whether a module applies to a sign-up. A nil Predicate means
@@ -78,7 +80,7 @@ func newFlag(name string, when Predicate, needs string, opts []FlagOption, set f
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 	}
-	return func(_ context.Context, e *Event) error {
+	return triggers.Named(strings.TrimPrefix(name, "presignup."), func(_ context.Context, e *Event) error {
 		if !cfg.sources.has(e.TriggerSource) {
 			return nil
 		}
@@ -89,5 +91,5 @@ func newFlag(name string, when Predicate, needs string, opts []FlagOption, set f
 			set(e)
 		}
 		return nil
-	}, nil
+	}), nil
 }

@@ -132,7 +132,7 @@ func newDomainFilter(name string, allow, deny []string, opts []DomainOption) (Ha
 	if err != nil {
 		return nil, fmt.Errorf("%s: deny list: %w", name, err)
 	}
-	return func(_ context.Context, e *Event) error {
+	return triggers.Named(strings.TrimPrefix(name, "presignup."), func(_ context.Context, e *Event) error {
 		if !cfg.sources.has(e.TriggerSource) {
 			return nil
 		}
@@ -156,7 +156,7 @@ func newDomainFilter(name string, allow, deny []string, opts []DomainOption) (Ha
 			return triggers.Reject(cfg.message(typed))
 		}
 		return nil
-	}, nil
+	}), nil
 }
 
 // domainList is a parsed allow or deny list, with every domain in IDNA ASCII form.

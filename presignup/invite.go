@@ -130,7 +130,7 @@ func RequireInvitation(client InvitationClient, table string, opts ...Invitation
 		return nil, errors.New("presignup.RequireInvitation: no table name")
 	}
 	lc := awsclient.NewLazy(client, func(ctx context.Context) (InvitationClient, error) { return lazydynamodb.Default(ctx) })
-	return func(ctx context.Context, e *Event) error {
+	return triggers.Named("RequireInvitation", func(ctx context.Context, e *Event) error {
 		if !cfg.sources.has(e.TriggerSource) {
 			return nil
 		}
@@ -162,5 +162,5 @@ func RequireInvitation(client InvitationClient, table string, opts ...Invitation
 			return fmt.Errorf("presignup.RequireInvitation: %w", err)
 		}
 		return &triggers.Rejected{Message: msg, Cause: err}
-	}, nil
+	}), nil
 }

@@ -157,7 +157,7 @@ func LinkFederatedUser(client LinkClient, opts ...LinkOption) (Handler, error) {
 	slices.SortStableFunc(cfg.providers, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
 	l := &linker{cfg: cfg,
 		client: awsclient.NewLazy(client, func(ctx context.Context) (LinkClient, error) { return lazycognito.Default(ctx) })}
-	return l.handle, nil
+	return triggers.Named("LinkFederatedUser", l.handle), nil
 }
 
 type linker struct {

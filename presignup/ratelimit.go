@@ -168,7 +168,7 @@ func RateLimit(client RateLimitClient, table string, limit int, window time.Dura
 	}
 	r := &rateLimiter{cfg: cfg, table: table, limit: limit, window: int64(window / time.Second),
 		client: awsclient.NewLazy(client, func(ctx context.Context) (RateLimitClient, error) { return lazydynamodb.Default(ctx) })}
-	return r.handle, nil
+	return triggers.Named("RateLimit", r.handle), nil
 }
 
 type rateLimiter struct {

@@ -292,7 +292,7 @@ func ClaimsFromDynamoDB(client GetItemAPI, table, keyAttribute string, claims ma
 	if cfg.ttl > 0 {
 		m.cache = newTTLCache[lookup](cfg.ttl, cfg.size)
 	}
-	return m.handle, nil
+	return triggers.Named("ClaimsFromDynamoDB", m.handle), nil
 }
 
 // key returns the lookup key for e, and false when the module has nothing to do.

@@ -157,7 +157,7 @@ func OverrideGroups(o GroupOverride) (Handler, error) {
 		r := *o.PreferredRole
 		role = &r
 	}
-	return func(_ context.Context, e *Event) error {
+	return triggers.Named("OverrideGroups", func(_ context.Context, e *Event) error {
 		if !HasUser(e) {
 			return nil
 		}
@@ -171,5 +171,5 @@ func OverrideGroups(o GroupOverride) (Handler, error) {
 			SetPreferredRole(e, *role)
 		}
 		return nil
-	}, nil
+	}), nil
 }

@@ -119,13 +119,13 @@ func OverrideClaims(add map[string]any, suppress []string, opts ...ClaimOption) 
 		suppressed = appendNew(suppressed, name)
 	}
 	tokens := cfg.tokens
-	return func(_ context.Context, e *Event) error {
+	return triggers.Named("OverrideClaims", func(_ context.Context, e *Event) error {
 		putClaims(e, tokens, claims)
 		for _, name := range suppressed {
 			suppressClaim(e, tokens, name)
 		}
 		return nil
-	}, nil
+	}), nil
 }
 
 // OverrideScopes returns a module that adds and suppresses OAuth scopes in the access
@@ -151,11 +151,11 @@ func OverrideScopes(add, suppress []string) (Handler, error) {
 		}
 	}
 	add, suppress = slices.Clone(add), slices.Clone(suppress)
-	return func(_ context.Context, e *Event) error {
+	return triggers.Named("OverrideScopes", func(_ context.Context, e *Event) error {
 		addScopes(e, add)
 		suppressScopes(e, suppress)
 		return nil
-	}, nil
+	}), nil
 }
 
 // ClaimsFromAttributes returns a module that copies user attributes into claims:
@@ -187,7 +187,7 @@ func ClaimsFromAttributes(mapping map[string]string, opts ...ClaimOption) (Handl
 		pairs = append(pairs, pair{attr, mapping[attr]})
 	}
 	tokens := cfg.tokens
-	return func(_ context.Context, e *Event) error {
+	return triggers.Named("ClaimsFromAttributes", func(_ context.Context, e *Event) error {
 		if !HasUser(e) {
 			return nil
 		}
@@ -197,7 +197,7 @@ func ClaimsFromAttributes(mapping map[string]string, opts ...ClaimOption) (Handl
 			}
 		}
 		return nil
-	}, nil
+	}), nil
 }
 
 // ClaimsFromClientMetadata returns a module that copies client metadata into claims of

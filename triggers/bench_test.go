@@ -104,12 +104,18 @@ func BenchmarkInvoke(b *testing.B) {
 		{"raw", raw},
 		{"chain-5", chain},
 		{"router-5", router},
+		{"chain-5-named", triggers.NewRouter(triggers.WithLogger(codecDiscardLogger())).PreSignUp(benchFiveNamedModules())},
+		{"chain-5-metrics", benchObserved(benchFiveModules(), false)},
+		{"chain-5-named-metrics", benchObserved(benchFiveNamedModules(), false)},
+		{"chain-5-metrics-tracing", benchObserved(benchFiveModules(), true)},
+		{"chain-5-named-metrics-tracing", benchObserved(benchFiveNamedModules(), true)},
 	} {
 		if _, err := bc.h.Invoke(ctx, payload); err != nil {
 			b.Fatalf("%s: %v", bc.name, err)
 		}
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
+			defer reportCPU(b)()
 			for b.Loop() {
 				if _, err := bc.h.Invoke(ctx, payload); err != nil {
 					b.Fatal(err)

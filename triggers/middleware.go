@@ -79,34 +79,48 @@ func Log(logger *slog.Logger) Middleware {
 			ctx = ContextWithLogger(ctx, logger)
 			debug := logger.Enabled(ctx, slog.LevelDebug)
 			if debug {
-				logger.LogAttrs(ctx, slog.LevelDebug, "event", slog.Any("event", e))
+				logEvent(ctx, logger, "event", e)
 			}
 			err := next(ctx, e)
 			switch {
 			case err == nil:
 				if debug {
-					logger.LogAttrs(ctx, slog.LevelDebug, "response", slog.Any("event", e))
+					logEvent(ctx, logger, "response", e)
 				}
 			default:
-				if r, ok := AsRejection(err); ok {
-					attrs := []slog.Attr{slog.String("triggerSource", string(e.EventHeader().TriggerSource)),
-						slog.String("message", r.Message)}
-					if r.Cause != nil {
-						attrs = append(attrs, slog.String("cause", r.Cause.Error()))
-					}
-					logger.LogAttrs(ctx, slog.LevelInfo, "rejected", attrs...)
-					break
-				}
-				attrs := []slog.Attr{slog.String("triggerSource", string(e.EventHeader().TriggerSource)),
-					slog.String("error", err.Error())}
-				if p, ok := err.(*PanicError); ok {
-					attrs = append(attrs, slog.String("stack", string(p.Stack)))
-				}
-				logger.LogAttrs(ctx, slog.LevelError, "trigger failed", attrs...)
+				logOutcome(ctx, logger, e, err)
 			}
 			return err
 		}
 	}
+}
+
+// logEvent and logOutcome are out of line so that the frame Log keeps on the stack of
+// every invocation stays small: the chain runs on a goroutine of its own, whose stack
+// would otherwise have to grow on each invocation.
+//
+//go:noinline
+func logEvent(ctx context.Context, logger *slog.Logger, msg string, e Event) {
+	logger.LogAttrs(ctx, slog.LevelDebug, msg, slog.Any("event", e))
+}
+
+//go:noinline
+func logOutcome(ctx context.Context, logger *slog.Logger, e Event, err error) {
+	if r, ok := AsRejection(err); ok {
+		attrs := []slog.Attr{slog.String("triggerSource", string(e.EventHeader().TriggerSource)),
+			slog.String("message", r.Message)}
+		if r.Cause != nil {
+			attrs = append(attrs, slog.String("cause", r.Cause.Error()))
+		}
+		logger.LogAttrs(ctx, slog.LevelInfo, "rejected", attrs...)
+		return
+	}
+	attrs := []slog.Attr{slog.String("triggerSource", string(e.EventHeader().TriggerSource)),
+		slog.String("error", err.Error())}
+	if p, ok := err.(*PanicError); ok {
+		attrs = append(attrs, slog.String("stack", string(p.Stack)))
+	}
+	logger.LogAttrs(ctx, slog.LevelError, "trigger failed", attrs...)
 }
 
 type loggerKey struct{}

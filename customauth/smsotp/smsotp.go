@@ -26,6 +26,7 @@ import (
 
 	"github.com/lambda-triggers/cognito/customauth"
 	"github.com/lambda-triggers/cognito/internal/awsclient/lazysns"
+	"github.com/lambda-triggers/cognito/triggers"
 )
 
 // StepName is the name of the step [Step] returns.
@@ -50,12 +51,17 @@ type Data struct {
 }
 
 // Config configures [Step] and [Flow]. Zero fields take the defaults named in their
-// comments; Key, CodeLength, CodeTTL, Cooldown and Store mean what they mean in
-// customauth.EmailOTPConfig.
+// comments; Key, KeySource, CodeLength, CodeTTL, Cooldown and Store mean what they mean
+// in customauth.EmailOTPConfig.
 type Config struct {
 	// Key is the secret key of the keyed hash that stands in for the code everywhere
 	// outside the message. At least 32 bytes. Empty: the value of OTP_HMAC_KEY.
 	Key []byte
+
+	// KeySource, instead of Key, gives the key when a code is issued or checked, such as
+	// one kept in Parameter Store or Secrets Manager (see package triggers/secrets); it
+	// must give at least 32 bytes. An error from it fails that sign-in step closed.
+	KeySource triggers.SecretSource
 
 	// CodeLength is the number of digits: 4 to 12, customauth.DefaultCodeLength when zero.
 	CodeLength int
@@ -95,7 +101,6 @@ type Config struct {
 
 type smsOTP struct {
 	cfg     Config
-	key     []byte
 	ttl     time.Duration
 	message *texttemplate.Template
 	attr    string
@@ -117,10 +122,10 @@ type smsOTP struct {
 // than 140 characters.
 func Step(cfg Config) (customauth.Step, error) {
 	key := cfg.Key
-	if len(key) == 0 {
+	if len(key) == 0 && cfg.KeySource == nil {
 		key = []byte(os.Getenv(customauth.OTPKeyEnv))
 	}
-	o := &smsOTP{cfg: cfg, key: key, ttl: cfg.CodeTTL, attr: cfg.PhoneAttribute}
+	o := &smsOTP{cfg: cfg, ttl: cfg.CodeTTL, attr: cfg.PhoneAttribute}
 	if o.ttl <= 0 {
 		o.ttl = customauth.DefaultCodeTTL // CodeStep refuses a negative TTL
 	}
@@ -145,12 +150,12 @@ func Step(cfg Config) (customauth.Step, error) {
 	case len(text) > maxSMSLength:
 		return customauth.Step{}, fmt.Errorf("customauth: the SMS message is %d characters long, more than %d", len(text), maxSMSLength)
 	}
-	return customauth.CodeStep(customauth.CodeConfig{Key: key, CodeLength: cfg.CodeLength, CodeTTL: cfg.CodeTTL,
+	return customauth.CodeStep(customauth.CodeConfig{Key: key, KeySource: cfg.KeySource, CodeLength: cfg.CodeLength, CodeTTL: cfg.CodeTTL,
 		Cooldown: cfg.Cooldown, Store: cfg.Store, Now: cfg.Now}, customauth.CodeSender{
-		Name:      StepName,
-		Recipient: o.recipient,
-		Public:    func(c *customauth.Challenge, phone string) { c.Public["phone"] = maskPhone(phone) },
-		Send:      o.send,
+		Name:           StepName,
+		KeyedRecipient: o.recipient,
+		Public:         func(c *customauth.Challenge, phone string) { c.Public["phone"] = maskPhone(phone) },
+		Send:           o.send,
 	})
 }
 
@@ -179,14 +184,15 @@ func (o *smsOTP) render(code string) (string, error) {
 	return b.String(), nil
 }
 
-// recipient returns the number to show (masked) and whether a code may be sent to it.
-func (o *smsOTP) recipient(e *customauth.CreateEvent) (string, bool) {
+// recipient returns the number to show (masked) and whether a code may be sent to it;
+// key is the hash key in force for the call, which a made-up number is derived with.
+func (o *smsOTP) recipient(key []byte, e *customauth.CreateEvent) (string, bool) {
 	if e.Request.UserNotFound {
-		return o.decoyPhone(e.UserName), false
+		return decoyPhone(key, e.UserName), false
 	}
 	phone := e.Request.UserAttributes[o.attr]
 	if !isE164(phone) {
-		return o.decoyPhone(e.UserName), false
+		return decoyPhone(key, e.UserName), false
 	}
 	if !o.cfg.AllowUnverifiedPhone && e.Request.UserAttributes["phone_number_verified"] != "true" {
 		return phone, false
@@ -235,9 +241,9 @@ func isE164(s string) bool {
 }
 
 // decoyPhone is the number shown, masked, when no code is sent: derived from the user
-// name with the key, so that probing a name twice shows the same number.
-func (o *smsOTP) decoyPhone(userName string) string {
-	m := hmac.New(sha256.New, o.key)
+// name with key, so that probing a name twice shows the same number.
+func decoyPhone(key []byte, userName string) string {
+	m := hmac.New(sha256.New, key)
 	m.Write([]byte("customauth decoy phone\x00" + userName))
 	h := m.Sum(nil)
 	digits := make([]byte, 11)

@@ -66,6 +66,11 @@ import (
 	"github.com/lambda-triggers/cognito/presignup"
 	"github.com/lambda-triggers/cognito/pretoken"
 	"github.com/lambda-triggers/cognito/triggers"
+
+	// RECAPTCHASECRET and OTP_HMAC_KEY may name a Secrets Manager secret. Parameter
+	// Store references are left out: the SSM client's start-up work would add a few
+	// milliseconds to every cold start of this function.
+	_ "github.com/lambda-triggers/cognito/triggers/secrets/secretsmanager"
 )
 
 func main() {

@@ -25,6 +25,10 @@ import (
 	"github.com/lambda-triggers/cognito/customauth"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/customauthsteps"
 	"github.com/lambda-triggers/cognito/triggers"
+
+	// RECAPTCHASECRET and OTP_HMAC_KEY may name a parameter or a secret.
+	_ "github.com/lambda-triggers/cognito/triggers/secrets/parameterstore"
+	_ "github.com/lambda-triggers/cognito/triggers/secrets/secretsmanager"
 )
 
 func main() {
@@ -39,7 +43,10 @@ func main() {
 // newRouter serves the password, then the CAPTCHA step that customauthsteps.CaptchaConfig
 // (examples/internal/chains/customauthsteps, shared with examples/allinone) reads from env.
 func newRouter(env func(string) string) (*triggers.Router, error) {
-	cfg, ok := customauthsteps.CaptchaConfig(env)
+	cfg, ok, err := customauthsteps.CaptchaConfig(env)
+	if err != nil {
+		return nil, err
+	}
 	if !ok {
 		return nil, errors.New("missing environment variable RECAPTCHASECRET (the CAPTCHA site's secret key)")
 	}

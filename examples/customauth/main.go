@@ -30,6 +30,10 @@ import (
 	"github.com/lambda-triggers/cognito/examples/internal/chains/customauthsteps"
 	"github.com/lambda-triggers/cognito/examples/internal/envvar"
 	"github.com/lambda-triggers/cognito/triggers"
+
+	// RECAPTCHASECRET and OTP_HMAC_KEY may name a parameter or a secret.
+	_ "github.com/lambda-triggers/cognito/triggers/secrets/parameterstore"
+	_ "github.com/lambda-triggers/cognito/triggers/secrets/secretsmanager"
 )
 
 func main() {

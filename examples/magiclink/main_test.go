@@ -37,6 +37,16 @@ func TestStartupErrors(t *testing.T) {
 	}, "tiny-secret-value", "link-signing-key-of-at-least-32-bytes-0123")
 }
 
+// TestOTPKeyReference starts the program with OTP_HMAC_KEY naming a secret, as the other
+// customauth examples allow: the reference is not taken for the decoy key (it would be
+// refused as short), and decoy addresses get a key of the process instead.
+func TestOTPKeyReference(t *testing.T) {
+	t.Parallel()
+	define := triggertest.Payload(triggers.DefineAuthChallengeAuthentication)
+	exampletest.RunEvent(t, append(slices.Clone(base), "OTP_HMAC_KEY=secretsmanager:otp"), define).
+		RequireOK(t, &triggers.DefineAuthChallengeEvent{})
+}
+
 var linkPattern = regexp.MustCompile(`#magic_link=([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)`)
 
 // TestIntegrationSignIn signs in by link through the program, with Cognito's part played

@@ -23,6 +23,9 @@ func TestStartupErrors(t *testing.T) {
 		{Name: "no key", Env: nil, Want: "missing environment variable OTP_HMAC_KEY"},
 		{Name: "short key", Env: []string{"OTP_HMAC_KEY=tiny-secret-value"}, Want: "OTP_HMAC_KEY: customauth: SMS_OTP needs a hash key"},
 		{Name: "bad flag", Env: []string{testKey, "SMS_ALLOW_UNVERIFIED=maybe"}, Want: "SMS_ALLOW_UNVERIFIED: want true or false"},
+		// The key may be a reference, but this function links no Parameter Store client.
+		{Name: "reference not read here", Env: []string{"OTP_HMAC_KEY=ssm:/cognito/otp-key"},
+			Want: "OTP_HMAC_KEY: secrets: ssm:/cognito/otp-key: this function does not read ssm: references"},
 	}, "tiny-secret-value")
 }
 

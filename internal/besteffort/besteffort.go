@@ -52,12 +52,17 @@ func Critical[E any](m triggers.Handler[E]) triggers.Handler[E] {
 	}
 }
 
-// Named returns m with its failures carried in a [ModuleError] named name.
-func Named[E any](name string, m triggers.Handler[E]) triggers.Handler[E] {
+// Named returns m with its failures carried in a [ModuleError] named name. A non-empty
+// name is also the module's name for the router's metrics and for tracing (see
+// [triggers.Named]).
+func Named[E any, P interface {
+	*E
+	triggers.Event
+}](name string, m triggers.Handler[E]) triggers.Handler[E] {
 	if m == nil {
 		return nil
 	}
-	return func(ctx context.Context, e *E) error {
+	named := func(ctx context.Context, e *E) error {
 		err := run(ctx, m, e, name)
 		if err == nil {
 			return nil
@@ -68,6 +73,10 @@ func Named[E any](name string, m triggers.Handler[E]) triggers.Handler[E] {
 		}
 		return &ModuleError{Module: name, Err: err}
 	}
+	if name == "" {
+		return named
+	}
+	return triggers.Named[E, P](name, named)
 }
 
 func all[E any](failure string, mods []triggers.Handler[E]) []triggers.Handler[E] {

@@ -6,6 +6,7 @@
 package customauthchain
 
 import (
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"strings"
@@ -27,6 +28,10 @@ import (
 //	OTP_FROM, OTP_HMAC_KEY, OTP_TABLE                             an emailed code (see customauthsteps)
 //	SMS_OTP=true, OTP_HMAC_KEY, SMS_OTP_TABLE, ...                a code by SMS (see SMSOTPConfig)
 //
+// RECAPTCHASECRET and OTP_HMAC_KEY take the secret or a reference to where it is kept:
+// ssm:/name for a Parameter Store parameter, secretsmanager:name[#member] for a Secrets
+// Manager secret (see customauthsteps.Secret).
+//
 // The step-up check and the CAPTCHA come before anything that sends a message, so that
 // neither a robot nor a client without a session gets one sent.
 func FromEnv(env func(string) string) (*customauth.Flow, error) {
@@ -46,8 +51,12 @@ func FromEnv(env func(string) string) (*customauth.Flow, error) {
 		}
 		steps = append(steps, step)
 	}
-	if cfg, ok := customauthsteps.CaptchaConfig(env); ok {
-		step, err := customauth.CaptchaStep(cfg)
+	captcha, ok, err := customauthsteps.CaptchaConfig(env)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		step, err := customauth.CaptchaStep(captcha)
 		if err != nil {
 			return nil, fmt.Errorf("RECAPTCHASECRET, RECAPTCHA_VERIFY_URL: %w", err)
 		}
@@ -113,10 +122,14 @@ func FromEnv(env func(string) string) (*customauth.Flow, error) {
 // SMSOTPConfig returns the configuration of the SMS one-time code step (FromEnv adds it
 // when SMS_OTP is true). Codes go only to verified numbers unless SMS_ALLOW_UNVERIFIED is
 // true, and with SMS_OTP_TABLE the codes and wrong answers are kept in DynamoDB across
-// sign-in attempts (a table shared with OTP_TABLE keeps a record per step).
+// sign-in attempts (a table shared with OTP_TABLE keeps a record per step). OTP_HMAC_KEY
+// is the key or a reference to it, read when the first code is issued.
 func SMSOTPConfig(env func(string) string) (smsotp.Config, error) {
-	key := env("OTP_HMAC_KEY")
-	if key == "" {
+	key, source, err := customauthsteps.Secret(env, "OTP_HMAC_KEY")
+	if err != nil {
+		return smsotp.Config{}, err
+	}
+	if key == "" && source == nil {
 		return smsotp.Config{}, errors.New(
 			"missing environment variable OTP_HMAC_KEY (a secret of at least 32 bytes that hashes sign-in codes)")
 	}
@@ -124,7 +137,7 @@ func SMSOTPConfig(env func(string) string) (smsotp.Config, error) {
 	if err != nil {
 		return smsotp.Config{}, err
 	}
-	cfg := smsotp.Config{Key: []byte(key), SenderID: env("SMS_SENDER_ID"), AllowUnverifiedPhone: unverified}
+	cfg := smsotp.Config{Key: []byte(key), KeySource: source, SenderID: env("SMS_SENDER_ID"), AllowUnverifiedPhone: unverified}
 	if table := env("SMS_OTP_TABLE"); table != "" {
 		cfg.Store = &customauth.DynamoDBStore{Table: table}
 	}
@@ -165,7 +178,9 @@ func MagicLinkConfig(env func(string) string) (customauth.MagicLinkConfig, bool,
 	cfg := customauth.MagicLinkConfig{
 		From: from, RedirectURL: env("MAGIC_LINK_REDIRECT"), AllowedRedirects: envvar.List(env("MAGIC_LINK_ALLOWED_REDIRECTS")),
 		Store: &customauth.DynamoDBStore{Table: env("MAGIC_LINK_TABLE")}, TTL: ttl, MinInterval: interval,
-		DecoyKey: []byte(env("OTP_HMAC_KEY")),
+	}
+	if decoy, source, err := customauthsteps.Secret(env, "OTP_HMAC_KEY"); err == nil && source == nil {
+		cfg.DecoyKey = []byte(decoy)
 	}
 	keyID, secret := env("MAGIC_LINK_KMS_KEY_ID"), env("MAGIC_LINK_HMAC_KEY")
 	switch {
@@ -185,6 +200,13 @@ func MagicLinkConfig(env func(string) string) (customauth.MagicLinkConfig, bool,
 	default:
 		return cfg, false, errors.New("missing environment variable MAGIC_LINK_KMS_KEY_ID (an asymmetric KMS key that signs sign-in links) " +
 			"or MAGIC_LINK_HMAC_KEY (a secret of at least 32 bytes), required with MAGIC_LINK_FROM")
+	}
+	if len(cfg.DecoyKey) == 0 {
+		// OTP_HMAC_KEY is a reference (or unset) and links are signed by KMS: decoy
+		// addresses take a key of this process, so that the step does not take the
+		// reference in the variable for the key.
+		cfg.DecoyKey = make([]byte, 32)
+		_, _ = rand.Read(cfg.DecoyKey) // crypto/rand.Read never fails on supported platforms
 	}
 	return cfg, true, nil
 }

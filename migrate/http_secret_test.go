@@ -1,0 +1,51 @@
+package migrate_test
+
+import (
+	"context"
+	"errors"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/lambda-triggers/cognito/migrate"
+	"github.com/lambda-triggers/cognito/triggers"
+	"github.com/lambda-triggers/cognito/triggers/secrets"
+	"github.com/lambda-triggers/cognito/triggers/secrets/parameterstore"
+	"github.com/lambda-triggers/cognito/triggers/triggertest/fakeaws"
+)
+
+// TestHTTPStoreCredentialFromParameterStore sends the legacy endpoint's API key read from
+// Parameter Store on first use, and fails the call, sending nothing, when it cannot be read.
+func TestHTTPStoreCredentialFromParameterStore(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewTLSServer(legacyEndpoint(t))
+	t.Cleanup(srv.Close)
+	params := fakeaws.NewSSM()
+	params.Put("/legacy/api-key", "k3y", true)
+	key := secrets.MustParse("ssm:/legacy/api-key", parameterstore.WithClient(params))
+	store, err := migrate.NewHTTPStore(srv.URL, migrate.WithHTTPClient(srv.Client()), migrate.WithHeaderSource("X-Api-Key", key.Get))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if u, err := store.Lookup(t.Context(), "ada@example.com"); err != nil || u == nil {
+			t.Fatalf("Lookup = %v, %v", u, err)
+		}
+	}
+	if n := params.Calls("GetParameter"); n != 1 {
+		t.Errorf("%d reads of the key, want 1", n)
+	}
+
+	failing := func(context.Context) (triggers.Secret, error) { return "", errors.New("access denied") }
+	store, err = migrate.NewHTTPStore(srv.URL, migrate.WithHTTPClient(srv.Client()), migrate.WithHeaderSource("X-Api-Key", failing))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Authenticate(t.Context(), "ada@example.com", adaPassword); err == nil ||
+		!strings.Contains(err.Error(), "X-Api-Key: access denied") {
+		t.Errorf("Authenticate with an unreadable key: %v", err)
+	}
+	if _, err := migrate.NewHTTPStore(srv.URL, migrate.WithHeaderSource("X-Api-Key", nil)); err == nil {
+		t.Error("nil source accepted")
+	}
+}
