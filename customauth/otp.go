@@ -95,6 +95,7 @@ type oneTimeCode struct {
 	store  CodeStore
 	now    func() time.Time
 	ch     codeChannel
+	pace   pacer // times issuing a code, and waits as long where none is issued
 }
 
 // hash is the keyed hash of code as issued to the user of e at issuedAt under codeID.
@@ -123,8 +124,15 @@ func (o *oneTimeCode) create(ctx context.Context, c *Challenge) error {
 		logger.LogAttrs(ctx, slog.LevelDebug, o.ch.logPrefix+": same code, next attempt", slog.Int("attempt", c.Attempt))
 		return nil
 	}
+	// Issuing a code (store read and write, delivery) is timed, and a decoy or a code
+	// sent recently takes as long, so that neither a missing user nor a second request
+	// answers sooner than a real code would.
+	issuing := o.pace.start()
 	if !deliverable {
 		// Looks like a sent code from outside; its hash matches no answer.
+		if err := issuing.wait(ctx); err != nil {
+			return fmt.Errorf("send code: %w", err)
+		}
 		decoy := issued{codeID: randomID(), issuedAt: now.Truncate(time.Millisecond), hash: randomB64(sha256.Size)}
 		o.fill(c, dest, decoy)
 		logger.LogAttrs(ctx, slog.LevelInfo, o.ch.logPrefix+": no code sent", slog.Bool("userNotFound", e.Request.UserNotFound))
@@ -139,6 +147,9 @@ func (o *oneTimeCode) create(ctx context.Context, c *Challenge) error {
 			return fmt.Errorf("read code record: %w", err)
 		}
 		if rec != nil && o.reusable(rec, now) {
+			if err := issuing.wait(ctx); err != nil {
+				return fmt.Errorf("send code: %w", err)
+			}
 			o.fill(c, dest, rec.issued())
 			logger.LogAttrs(ctx, slog.LevelInfo, o.ch.logPrefix+": code sent recently, not sending another")
 			return nil
@@ -182,6 +193,7 @@ func (o *oneTimeCode) create(ctx context.Context, c *Challenge) error {
 		}
 		return fmt.Errorf("send code: %w", err)
 	}
+	issuing.delivered()
 	o.fill(c, dest, iss)
 	logger.LogAttrs(ctx, slog.LevelInfo, o.ch.logPrefix+": code sent", slog.Int("attempt", c.Attempt))
 	return nil
@@ -317,7 +329,7 @@ func CodeStep(cfg CodeConfig, sender CodeSender) (Step, error) {
 // codeSettings validates the settings every one-time code step shares and returns the
 // machinery with them; ch is filled in by the caller.
 func codeSettings(step string, key []byte, length int, ttl, cool time.Duration, store CodeStore, now func() time.Time) (*oneTimeCode, error) {
-	o := &oneTimeCode{key: key, length: length, ttl: ttl, cool: cool, store: store, now: now}
+	o := &oneTimeCode{key: key, length: length, ttl: ttl, cool: cool, store: store, now: now, pace: newPacer(step)}
 	if len(o.key) < minKeyLen {
 		return nil, fmt.Errorf("customauth: %s needs a hash key of at least %d bytes (Key or %s)", step, minKeyLen, OTPKeyEnv)
 	}
