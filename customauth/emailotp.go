@@ -138,7 +138,8 @@ type emailOTP struct {
 // For a user Cognito did not find, a user without an address, or (with
 // RequireVerifiedEmail) an unverified one, nothing is sent, but the challenge looks the
 // same from outside: same public parameter keys, a masked address built from the user
-// name, the same number of tries, and a failure at the end.
+// name, the same number of tries, about the time a real code takes to issue (recent
+// real sends in this process), and a failure at the end.
 //
 // It reports a configuration error: no From, a missing or short key, a code length or
 // TTL out of range, or a template that does not parse or does not show the code.

@@ -2,6 +2,7 @@ package customauth_test
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"os"
 	"slices"
@@ -16,8 +17,8 @@ import (
 	"github.com/lambda-triggers/cognito/triggers/triggertest/awslocal"
 )
 
-// local holds the package's local SES and DynamoDB servers, started by the first test
-// that needs them and shared by all.
+// local holds the package's local SES, DynamoDB and KMS servers, started by the first
+// test that needs them and shared by all.
 var local struct {
 	once sync.Once
 	srv  *awslocal.Servers
@@ -27,7 +28,7 @@ var local struct {
 func localServers(t *testing.T) *awslocal.Servers {
 	t.Helper()
 	local.once.Do(func() {
-		local.srv, local.err = awslocal.StartServers(context.Background(), awslocal.WithSES(), awslocal.WithDynamoDB())
+		local.srv, local.err = awslocal.StartServers(context.Background(), awslocal.WithSES(), awslocal.WithDynamoDB(), awslocal.WithKMS())
 	})
 	if errors.Is(local.err, awslocal.ErrUnavailable) && !awslocal.RequireCI() {
 		t.Skipf("awslocal: %v", local.err)
@@ -253,20 +254,21 @@ func TestIntegrationDynamoDBStore(t *testing.T) {
 	}
 }
 
-// TestIntegrationMagicLink runs the magic link flow against local SES and DynamoDB
-// servers, through the real aws-sdk-go-v2 clients: the link arrives, works once, in
-// another browser too, and is refused when replayed, expired, tampered with, used for
-// another user or pool, or replaced; a second link asked for too soon is not sent.
+// TestIntegrationMagicLink runs the magic link flow against local SES, DynamoDB and KMS
+// servers, through the real aws-sdk-go-v2 clients, signed with an HMAC key and with an
+// ECC_NIST_P256 KMS key through kmssigner: the link arrives, works once, in another
+// browser too, and is refused when replayed, expired, tampered with, used for another
+// user or pool, or replaced; a second link asked for too soon is not sent.
 func TestIntegrationMagicLink(t *testing.T) {
 	t.Parallel()
 	srv := localServers(t)
 	table := srv.CreateTable(t, "", "pk", "")
 	hmacSigner := mustSigner(t)
-	kmsSigner := &kmssigner.Signer{Client: newFakeKMS(t), KeyID: "alias/sign-in-links"}
-	kmsSigner.Client.(*fakeKMS).keyID = kmsSigner.KeyID
+	kmsSigner := &kmssigner.Signer{Client: srv.KMS, KeyID: srv.CreateKMSSigningKey(t)}
 
 	type env struct {
 		clk   *clock
+		logs  *triggertest.Logs
 		r     func(opts ...triggertest.AuthFlowOption) *triggertest.AuthFlow
 		user  triggertest.AuthUser
 		links func() []string // tokens of the links that arrived, oldest first
@@ -279,10 +281,11 @@ func TestIntegrationMagicLink(t *testing.T) {
 			Store:       &customauth.DynamoDBStore{Client: srv.DynamoDB, Table: table},
 			RedirectURL: appPage,
 		}))
-		r := router(flow, &triggertest.Logs{})
+		logs := &triggertest.Logs{}
+		r := router(flow, logs)
 		name := awslocal.UniqueName("user")
 		addr := name + "@example.com"
-		e := &env{clk: clk, user: triggertest.AuthUser{UserName: name,
+		e := &env{clk: clk, logs: logs, user: triggertest.AuthUser{UserName: name,
 			Attributes: map[string]string{"email": addr, "email_verified": "true"}}}
 		e.r = func(opts ...triggertest.AuthFlowOption) *triggertest.AuthFlow {
 			return triggertest.NewAuthFlow(t, r, e.user, append([]triggertest.AuthFlowOption{
@@ -341,16 +344,34 @@ func TestIntegrationMagicLink(t *testing.T) {
 				askForLink(t, e.r(), requestLink)
 				token := e.links()[0]
 				other := newEnv(t, signer)
-				tampered := []byte(token)
-				tampered[len(tampered)-3] ^= 1
+				body, sig, _ := strings.Cut(token, ".")
+				raw, _ := base64.RawURLEncoding.DecodeString(sig)
+				raw[len(raw)-1] ^= 1 // the signature's last byte, inside its value
+				badSig := body + "." + base64.RawURLEncoding.EncodeToString(raw)
+				payload, _ := base64.RawURLEncoding.DecodeString(body)
+				longer := strings.Replace(string(payload), `"exp":`, `"exp":9`, 1) // a later expiry, same signature
+				badBody := base64.RawURLEncoding.EncodeToString([]byte(longer)) + "." + sig
 				if out := answer(other.r(), token); out.Tokens {
 					t.Error("another user's link signed in")
 				}
 				if out := answer(e.r(triggertest.WithAuthUserPool("us-east-1", "us-east-1_OTHER")), token); out.Tokens {
 					t.Error("another pool's link signed in")
 				}
-				if out := answer(e.r(), string(tampered)); out.Tokens {
-					t.Error("a tampered link signed in")
+				for _, tampered := range []string{badSig, badBody} {
+					// A wrong answer, not a failed check: the next challenge follows.
+					if out := answer(e.r(), tampered); out.Tokens || out.ChallengeName != "CUSTOM_CHALLENGE" {
+						t.Errorf("a tampered link: %+v, want another challenge", out)
+					}
+				}
+				// Refused by the signer, not only by the store's hash of the token.
+				badSignatures := 0
+				for _, l := range e.logs.Find(t, "magic link rejected") {
+					if l["reason"] == "bad signature" {
+						badSignatures++
+					}
+				}
+				if badSignatures != 2 {
+					t.Errorf("%d answers refused for their signature, want the 2 tampered ones", badSignatures)
 				}
 
 				// Too soon: no second email; then, after the interval, a new link that

@@ -146,6 +146,7 @@ type magicLink struct {
 	attr     string
 	now      func() time.Time
 	decoyKey []byte // for decoy addresses, a key of its own
+	pace     pacer  // times sends, and waits as long where none is made
 }
 
 // MagicLinkStep returns a step that signs in with a link sent by email: the link opens
@@ -178,7 +179,9 @@ type magicLink struct {
 // For a user Cognito did not find, or one without a verified address, no email is sent
 // and the challenges look the same: the same parameters and states, a masked address
 // derived from the user name, the same signing, store read and (conditional, refused)
-// store write, and a failure at the end; only the email is not sent.
+// store write, a wait as long as recent real sends took in this process (20 ms to 1 s;
+// 100 ms before the first), and a failure at the end; only the email is not sent. A
+// link not sent because the last is too recent waits as long too.
 // A redirect that is not allowed sends nothing either.
 //
 // It reports a configuration error: no From, Signer, Store or RedirectURL, an allow list
@@ -268,6 +271,7 @@ func newMagicLink(cfg MagicLinkConfig) (*magicLink, error) {
 		return nil, fmt.Errorf("customauth: magic link decoy key must be at least %d bytes (DecoyKey or %s)", minKeyLen, OTPKeyEnv)
 	}
 	m.decoyKey = key
+	m.pace = newPacer("magic link")
 	return m, nil
 }
 
@@ -355,12 +359,20 @@ func (m *magicLink) request(ctx context.Context, e *CreateEvent, addr string, de
 			IssuedAt: now, ExpiresAt: now.Add(m.ttl)}, randomID()); err != nil {
 			return fmt.Errorf("store link record: %w", err)
 		}
+		// And it takes about as long as recent real sends did.
+		if err := m.pace.start().wait(ctx); err != nil {
+			return fmt.Errorf("send link email: %w", err)
+		}
 		logger.LogAttrs(ctx, slog.LevelInfo, "magic link: no link sent", slog.Bool("userNotFound", e.Request.UserNotFound))
 		return nil
 	}
 	replaces := ""
 	if rec != nil {
 		if rec.UsedBy == "" && now.Sub(rec.IssuedAt) < m.interval && now.Before(rec.ExpiresAt) {
+			// As long as a send, so that asking twice tells a user apart from no user.
+			if err := m.pace.start().wait(ctx); err != nil {
+				return fmt.Errorf("send link email: %w", err)
+			}
 			logger.LogAttrs(ctx, slog.LevelInfo, "magic link: link sent recently, not sending another")
 			return nil
 		}
@@ -384,11 +396,13 @@ func (m *magicLink) request(ctx context.Context, e *CreateEvent, addr string, de
 		return nil
 	}
 	link := target + "#" + MagicLinkFragment + "=" + token
+	sending := m.pace.start()
 	err = m.mail.send(ctx, addr, LinkEmailData{Link: link, Minutes: int((m.ttl + time.Minute - 1) / time.Minute), Email: addr})
 	if err != nil {
 		forget(ctx, m.cfg.Store, key, payload.ID, "magic link")
 		return fmt.Errorf("send link email: %w", err)
 	}
+	sending.delivered()
 	logger.LogAttrs(ctx, slog.LevelInfo, "magic link: link sent")
 	return nil
 }

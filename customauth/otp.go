@@ -97,6 +97,7 @@ type oneTimeCode struct {
 	store     CodeStore
 	now       func() time.Time
 	ch        codeChannel
+	pace      pacer // times issuing a code, and waits as long where none is issued
 }
 
 // keyFor returns the hash key: Key, or what KeySource gives now.
@@ -145,8 +146,15 @@ func (o *oneTimeCode) create(ctx context.Context, c *Challenge) error {
 		logger.LogAttrs(ctx, slog.LevelDebug, o.ch.logPrefix+": same code, next attempt", slog.Int("attempt", c.Attempt))
 		return nil
 	}
+	// Issuing a code (store read and write, delivery) is timed, and a decoy or a code
+	// sent recently takes as long, so that neither a missing user nor a second request
+	// answers sooner than a real code would.
+	issuing := o.pace.start()
 	if !deliverable {
 		// Looks like a sent code from outside; its hash matches no answer.
+		if err := issuing.wait(ctx); err != nil {
+			return fmt.Errorf("send code: %w", err)
+		}
 		decoy := issued{codeID: randomID(), issuedAt: now.Truncate(time.Millisecond), hash: randomB64(sha256.Size)}
 		o.fill(c, dest, decoy)
 		logger.LogAttrs(ctx, slog.LevelInfo, o.ch.logPrefix+": no code sent", slog.Bool("userNotFound", e.Request.UserNotFound))
@@ -161,6 +169,9 @@ func (o *oneTimeCode) create(ctx context.Context, c *Challenge) error {
 			return fmt.Errorf("read code record: %w", err)
 		}
 		if rec != nil && o.reusable(rec, now) {
+			if err := issuing.wait(ctx); err != nil {
+				return fmt.Errorf("send code: %w", err)
+			}
 			o.fill(c, dest, rec.issued())
 			logger.LogAttrs(ctx, slog.LevelInfo, o.ch.logPrefix+": code sent recently, not sending another")
 			return nil
@@ -204,6 +215,7 @@ func (o *oneTimeCode) create(ctx context.Context, c *Challenge) error {
 		}
 		return fmt.Errorf("send code: %w", err)
 	}
+	issuing.delivered()
 	o.fill(c, dest, iss)
 	logger.LogAttrs(ctx, slog.LevelInfo, o.ch.logPrefix+": code sent", slog.Int("attempt", c.Attempt))
 	return nil
@@ -353,7 +365,7 @@ func CodeStep(cfg CodeConfig, sender CodeSender) (Step, error) {
 // machinery with them; ch is filled in by the caller. With keySource, key must be empty:
 // the key is then read on each call (see keyFor).
 func codeSettings(step string, key []byte, keySource triggers.SecretSource, length int, ttl, cool time.Duration, store CodeStore, now func() time.Time) (*oneTimeCode, error) {
-	o := &oneTimeCode{key: key, keySource: keySource, length: length, ttl: ttl, cool: cool, store: store, now: now}
+	o := &oneTimeCode{key: key, keySource: keySource, length: length, ttl: ttl, cool: cool, store: store, now: now, pace: newPacer(step)}
 	if keySource != nil && len(key) > 0 {
 		return nil, fmt.Errorf("customauth: %s takes Key or KeySource, not both", step)
 	}

@@ -115,7 +115,8 @@ type smsOTP struct {
 // Codes go only to verified numbers in E.164 form unless AllowUnverifiedPhone is set.
 // For a user Cognito did not find, or one without a usable number, nothing is sent and
 // the challenge looks the same from outside: a masked number made up from the user name
-// with the key, the same parameters and tries, and a failure at the end.
+// with the key, the same parameters and tries, about the time a real code takes to
+// issue (recent real sends in this process), and a failure at the end.
 //
 // It reports a configuration error: a missing or short key, a code length or TTL out of
 // range, or a message template that does not parse, does not show the code or is longer

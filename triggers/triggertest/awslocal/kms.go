@@ -17,6 +17,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 )
 
 // KMSServer is the name of the local KMS server, as it appears in [StartError.Server].
@@ -37,7 +38,8 @@ const KMSAccountID = "111122223333"
 // go.mod pins (the first start compiles it, in about a minute; later ones reuse the
 // program). Its keys are AES keys in memory of one run: create them with
 // [Servers.CreateKMSKey]. It answers CreateKey, Encrypt, Decrypt, GenerateDataKey and
-// most other symmetric-key operations, not grants. It listens on every interface of
+// most other symmetric-key operations, not grants; [Servers.CreateKMSSigningKey] makes
+// an asymmetric key for Sign and Verify. It listens on every interface of
 // the machine, not only on loopback. [Servers.EncryptCode] encrypts under its keys as
 // Cognito does.
 func WithKMS() Option { return func(s *settings) { s.kms = true } }
@@ -192,4 +194,22 @@ func (s *Servers) CodeEncrypter(t testing.TB, keyARN string) func(userPoolID, co
 		t.Helper()
 		return s.EncryptCode(t, keyARN, userPoolID, code)
 	}
+}
+
+// CreateKMSSigningKey creates an asymmetric signing key in local-kms (key spec
+// ECC_NIST_P256, key usage SIGN_VERIFY, for Sign and Verify with ECDSA_SHA_256) and
+// returns its ARN. Its private key stays in the server, as in KMS.
+func (s *Servers) CreateKMSSigningKey(t testing.TB) string {
+	t.Helper()
+	if s.KMS == nil {
+		t.Fatal("awslocal: CreateKMSSigningKey needs WithKMS")
+	}
+	ctx, cancel := helperContext()
+	defer cancel()
+	out, err := s.KMS.CreateKey(ctx, &kms.CreateKeyInput{Description: aws.String("awslocal test signing key"),
+		KeySpec: kmstypes.KeySpecEccNistP256, KeyUsage: kmstypes.KeyUsageTypeSignVerify})
+	if err != nil {
+		t.Fatalf("awslocal: create KMS signing key: %v", err)
+	}
+	return aws.ToString(out.KeyMetadata.Arn)
 }

@@ -2,9 +2,11 @@ package awslocal_test
 
 import (
 	"encoding/base64"
+	"errors"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 
 	"github.com/lambda-triggers/cognito/triggers/triggertest/awslocal"
 )
@@ -45,5 +47,43 @@ func TestIntegrationKMS(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("Env() %q lacks AWS_ENDPOINT_URL_KMS", srv.Env())
+	}
+}
+
+// TestIntegrationKMSSigningKey checks that local-kms signs and verifies with an
+// asymmetric key as KMS does: a signature verifies for its message only, and a wrong one
+// is KMS's invalid signature error.
+func TestIntegrationKMSSigningKey(t *testing.T) {
+	t.Parallel()
+	srv := awslocal.Start(t, awslocal.WithKMS())
+	key := srv.CreateKMSSigningKey(t)
+	ctx := t.Context()
+	desc, err := srv.KMS.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: &key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := desc.KeyMetadata; m.KeySpec != kmstypes.KeySpecEccNistP256 || m.KeyUsage != kmstypes.KeyUsageTypeSignVerify {
+		t.Fatalf("key spec %s usage %s", m.KeySpec, m.KeyUsage)
+	}
+	alg := kmstypes.SigningAlgorithmSpecEcdsaSha256
+	msg := []byte("message")
+	signed, err := srv.KMS.Sign(ctx, &kms.SignInput{KeyId: &key, Message: msg, MessageType: kmstypes.MessageTypeRaw, SigningAlgorithm: alg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	verify := func(msg []byte) error {
+		out, err := srv.KMS.Verify(ctx, &kms.VerifyInput{KeyId: &key, Message: msg, Signature: signed.Signature,
+			MessageType: kmstypes.MessageTypeRaw, SigningAlgorithm: alg})
+		if err == nil && !out.SignatureValid {
+			t.Fatal("Verify returned no error and an invalid signature")
+		}
+		return err
+	}
+	if err := verify(msg); err != nil {
+		t.Fatalf("Verify of the signed message: %v", err)
+	}
+	var invalid *kmstypes.KMSInvalidSignatureException
+	if err := verify([]byte("massage")); !errors.As(err, &invalid) {
+		t.Fatalf("Verify of another message: %v, want KMSInvalidSignatureException", err)
 	}
 }
