@@ -114,7 +114,8 @@ func observeMiddleware(l *layer) Middleware {
 				run = l.observer.StartInvocation(run, e)
 			}
 			err, panicked := callRecovered(run, next, e)
-			l.endInvocation(run, inv, e, Outcome{Result: classify(run, err, panicked), Err: err, Duration: time.Since(start)})
+			end := time.Now()
+			l.endInvocation(run, inv, e, Outcome{Result: classify(run, err, panicked), Err: err, Duration: end.Sub(start)}, end)
 			return err
 		}
 	}
@@ -134,12 +135,12 @@ func callRecovered(ctx context.Context, next Next, e Event) (err error, panicked
 }
 
 //go:noinline
-func (l *layer) endInvocation(run context.Context, inv *invocation, e Event, o Outcome) {
+func (l *layer) endInvocation(run context.Context, inv *invocation, e Event, o Outcome, end time.Time) {
 	if l.observer != nil {
 		l.observer.EndInvocation(run, e, o)
 	}
 	if l.metrics != nil {
-		l.metrics.emit(inv, e, o)
+		l.metrics.emit(inv, e, o, end)
 	}
 }
 
