@@ -124,7 +124,7 @@ func observeMiddleware(l *layer) Middleware {
 // callRecovered runs next, turning a panic into a [*PanicError] as [Recover] does, so
 // that the outcome is reported once the stack has unwound. Reporting from a deferred
 // function instead would run at the deepest point of the invocation's stack, which
-// starts small on the chain's own goroutine and would have to grow.
+// would have to grow on the chain's worker goroutine.
 func callRecovered(ctx context.Context, next Next, e Event) (err error, panicked bool) {
 	defer func() {
 		if v := recover(); v != nil {
