@@ -3,6 +3,8 @@ package triggers_test
 import (
 	"context"
 	"encoding/json"
+	"runtime"
+	"sync"
 	"testing"
 	"time"
 
@@ -114,5 +116,59 @@ func BenchmarkBudget(b *testing.B) {
 			}
 			b.ReportMetric(float64(worst-budget)/float64(time.Millisecond), "ms-over-budget-max")
 		})
+	}
+}
+
+// TestWorkersEnd checks that the goroutines the router runs chains on do not pile up:
+// after many invocations, concurrent ones and an abandoned one among them, every worker
+// ends once it is idle and the garbage collector has dropped it, and the abandoned one
+// once its chain returns.
+func TestWorkersEnd(t *testing.T) {
+	settle := func(want int) int {
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			runtime.GC()
+			n := runtime.NumGoroutine()
+			if n <= want || time.Now().After(deadline) {
+				return n
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	for range 5 { // let workers earlier tests left idle end first
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	base := runtime.NumGoroutine()
+
+	r := quietRouter().PreSignUp(func(context.Context, *triggers.PreSignUpEvent) error {
+		runtime.Gosched()
+		return nil
+	})
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 200 {
+				if _, ierr := r.Handle(context.Background(), []byte(preSignUp)); ierr != nil {
+					t.Error(ierr.Message)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+
+	release := make(chan struct{})
+	hung := quietRouter(triggers.WithBudget(time.Millisecond)).PreSignUp(hang[triggers.PreSignUpEvent](release))
+	if _, ierr := hung.Handle(context.Background(), []byte(preSignUp)); ierr == nil {
+		t.Fatal("a chain past its budget succeeded")
+	}
+	if _, ierr := r.Handle(context.Background(), []byte(preSignUp)); ierr != nil {
+		t.Fatal(ierr.Message)
+	}
+	close(release)
+
+	if n := settle(base); n > base {
+		t.Errorf("%d goroutines after the invocations, %d before", n, base)
 	}
 }

@@ -53,8 +53,7 @@ type MetricsConfig struct {
 //
 // The metrics run as the innermost middleware, after any given with [WithMiddleware]
 // before it. Each invocation returns once its lines are written, so that they are out
-// before Lambda freezes the process; the lines are encoded by one goroutine per
-// WithMetrics option, started on first use.
+// before Lambda freezes the process.
 func WithMetrics(cfg MetricsConfig) Option {
 	m := newMetrics(cfg, os.Getenv)
 	return func(c *config) { c.middleware = append(c.middleware, observeMiddleware(&layer{metrics: m})) }
@@ -122,13 +121,6 @@ type metrics struct {
 	mu  sync.Mutex // serialises encoding and writing, so that lines from concurrent invocations do not mix
 	buf []byte     // the lines of one invocation, reused under mu
 
-	// The lines are encoded on a goroutine of the metrics' own, whose stack grows once:
-	// the invocation's goroutine starts with a small stack and ends soon after, so
-	// encoding there would make it grow, and copy, on every invocation.
-	start sync.Once
-	jobs  chan emitJob
-	done  chan struct{}
-
 	// Each line is built from fixed pieces, composed once here, and the few values that
 	// change: the timestamp, the trigger, source and module, the counts and the duration.
 	invocationHead []byte // up to the end of the metric declarations
@@ -187,37 +179,22 @@ func newMetrics(cfg MetricsConfig, getenv func(string) string) *metrics {
 	return m
 }
 
-type emitJob struct {
-	inv *invocation
-	e   Event
-	o   Outcome
-}
-
 // emit writes the lines of one finished invocation and returns once they are written.
-func (m *metrics) emit(inv *invocation, e Event, o Outcome) {
-	m.start.Do(func() {
-		m.jobs, m.done = make(chan emitJob), make(chan struct{})
-		go func() {
-			for j := range m.jobs {
-				m.write(j.inv, j.e, j.o)
-				m.done <- struct{}{}
-			}
-		}()
-	})
+// It encodes on the invocation's own goroutine: the router's chains run on long-lived
+// workers whose stacks are grown already.
+func (m *metrics) emit(inv *invocation, e Event, o Outcome, end time.Time) {
 	m.mu.Lock()
-	m.jobs <- emitJob{inv, e, o}
-	<-m.done
+	m.write(inv, e, o, end.UnixMilli())
 	m.mu.Unlock()
 }
 
-// write encodes and writes the lines, on the metrics' goroutine; emit holds mu.
-func (m *metrics) write(inv *invocation, e Event, o Outcome) {
+// write encodes and writes the lines, stamped ts (Unix milliseconds); emit holds mu.
+func (m *metrics) write(inv *invocation, e Event, o Outcome, ts int64) {
 	trigger := e.Trigger()
 	source := e.EventHeader().TriggerSource
 	if !m.sources[source] {
 		source = TriggerSource(string(trigger) + "_Other")
 	}
-	ts := time.Now().UnixMilli()
 	inv.mu.Lock()
 	b := append(m.buf[:0], m.invocationHead...)
 	cold := coldStart.CompareAndSwap(false, true)

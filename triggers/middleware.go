@@ -96,8 +96,8 @@ func Log(logger *slog.Logger) Middleware {
 }
 
 // logEvent and logOutcome are out of line so that the frame Log keeps on the stack of
-// every invocation stays small: the chain runs on a goroutine of its own, whose stack
-// would otherwise have to grow on each invocation.
+// every invocation stays small: the chain runs on a worker goroutine of its own, whose
+// stack would otherwise have to grow, and be copied, once it is deeper.
 //
 //go:noinline
 func logEvent(ctx context.Context, logger *slog.Logger, msg string, e Event) {

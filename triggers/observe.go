@@ -114,7 +114,8 @@ func observeMiddleware(l *layer) Middleware {
 				run = l.observer.StartInvocation(run, e)
 			}
 			err, panicked := callRecovered(run, next, e)
-			l.endInvocation(run, inv, e, Outcome{Result: classify(run, err, panicked), Err: err, Duration: time.Since(start)})
+			end := time.Now()
+			l.endInvocation(run, inv, e, Outcome{Result: classify(run, err, panicked), Err: err, Duration: end.Sub(start)}, end)
 			return err
 		}
 	}
@@ -123,7 +124,7 @@ func observeMiddleware(l *layer) Middleware {
 // callRecovered runs next, turning a panic into a [*PanicError] as [Recover] does, so
 // that the outcome is reported once the stack has unwound. Reporting from a deferred
 // function instead would run at the deepest point of the invocation's stack, which
-// starts small on the chain's own goroutine and would have to grow.
+// would have to grow on the chain's worker goroutine.
 func callRecovered(ctx context.Context, next Next, e Event) (err error, panicked bool) {
 	defer func() {
 		if v := recover(); v != nil {
@@ -134,12 +135,12 @@ func callRecovered(ctx context.Context, next Next, e Event) (err error, panicked
 }
 
 //go:noinline
-func (l *layer) endInvocation(run context.Context, inv *invocation, e Event, o Outcome) {
+func (l *layer) endInvocation(run context.Context, inv *invocation, e Event, o Outcome, end time.Time) {
 	if l.observer != nil {
 		l.observer.EndInvocation(run, e, o)
 	}
 	if l.metrics != nil {
-		l.metrics.emit(inv, e, o)
+		l.metrics.emit(inv, e, o, end)
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda/messages"
@@ -266,28 +268,82 @@ func (r *Router) Handle(ctx context.Context, payload []byte) ([]byte, *InvokeErr
 // context cancelled, for the chain to return before it answers without it.
 const BudgetGrace = 20 * time.Millisecond
 
-// run runs the route's chain within the budget. A chain that honours its context returns
-// in time; one that does not is left running, and run reports it unfinished.
+// run runs the route's chain within the budget, on a worker goroutine (see [worker]). A
+// chain that honours its context returns in time; one that does not is left running on
+// its worker, which is never reused, and run reports it unfinished.
 func (r *Router) run(ctx context.Context, rt *route, e Event) (err error, finished bool) {
 	if r.cfg.budget <= 0 {
 		return rt.next(ctx, e), true
 	}
 	ctx, cancel := context.WithTimeout(ctx, r.cfg.budget)
 	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- rt.next(ctx, e) }()
+	w := getWorker()
+	w.jobs <- job{ctx: ctx, next: rt.next, e: e}
 	select {
-	case err := <-done:
+	case err := <-w.done:
+		idleWorkers.Put(w)
 		return err, true
 	case <-ctx.Done():
 	}
 	grace := time.NewTimer(BudgetGrace)
 	defer grace.Stop()
 	select {
-	case err := <-done:
+	case err := <-w.done:
+		idleWorkers.Put(w)
 		return err, true
 	case <-grace.C:
+		w.abandon()
 		return nil, false
+	}
+}
+
+// worker is a goroutine that runs chains, one at a time, for any router. Chains run off
+// the caller's goroutine so that one that ignores its context can be left behind at the
+// budget; a worker kept from one invocation to the next keeps the stack its chains grew,
+// where a goroutine started per invocation would start small and grow, and copy, its
+// stack every time.
+//
+// Idle workers wait in idleWorkers, so that concurrent invocations each take one of
+// their own and an idle one the garbage collector drops from the pool ends (its cleanup
+// closes jobs). A worker whose chain was abandoned is never put back: it ends once the
+// chain returns.
+type worker struct {
+	jobs    chan job   // unbuffered; closed to end the goroutine
+	done    chan error // the chain's result, buffered so that an abandoned chain can still hand it in
+	cleanup runtime.Cleanup
+}
+
+type job struct {
+	ctx  context.Context
+	next Next
+	e    Event
+}
+
+var idleWorkers sync.Pool
+
+func getWorker() *worker {
+	if w, ok := idleWorkers.Get().(*worker); ok {
+		return w
+	}
+	w := &worker{jobs: make(chan job), done: make(chan error, 1)}
+	go work(w.jobs, w.done)
+	w.cleanup = runtime.AddCleanup(w, closeJobs, w.jobs)
+	return w
+}
+
+func closeJobs(jobs chan job) { close(jobs) }
+
+// abandon ends the worker once its current chain returns.
+func (w *worker) abandon() {
+	w.cleanup.Stop()
+	close(w.jobs)
+}
+
+// work runs the jobs it receives until jobs is closed. It holds no reference to its
+// worker, so that an idle worker dropped from the pool can be collected.
+func work(jobs <-chan job, done chan<- error) {
+	for j := range jobs {
+		done <- j.next(j.ctx, j.e)
 	}
 }
 

@@ -1,0 +1,5 @@
+//go:build !race
+
+package triggers_test
+
+const raceEnabled = false
