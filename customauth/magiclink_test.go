@@ -335,7 +335,8 @@ func TestAuthFlowMagicLinkRedirects(t *testing.T) {
 	t.Parallel()
 	env := newLinks(t, customauth.MagicLinkConfig{AllowedRedirects: []string{"https://admin.example.com/"}})
 	for _, bad := range []string{"https://evil.example/", "https://app.example.com.evil.example/sign-in", "//evil.example/",
-		"https://app.example.com/other", "https://app.example.com/sign-in/../x", "javascript:alert(1)", "https://app.example.com/sign-in#x"} {
+		"https://app.example.com/other", "https://app.example.com/sign-in/../x", "javascript:alert(1)", "https://app.example.com/sign-in#x",
+		"http://app.example.com/sign-in"} {
 		askForLink(t, env.sim(t, alice), requestTo(bad))
 		if env.mail.count() != 0 {
 			t.Fatalf("a link went out for redirect %q", bad)
