@@ -9,6 +9,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"log/slog"
 	"maps"
 	"regexp"
 	"slices"
@@ -335,7 +337,8 @@ func TestAuthFlowMagicLinkRedirects(t *testing.T) {
 	t.Parallel()
 	env := newLinks(t, customauth.MagicLinkConfig{AllowedRedirects: []string{"https://admin.example.com/"}})
 	for _, bad := range []string{"https://evil.example/", "https://app.example.com.evil.example/sign-in", "//evil.example/",
-		"https://app.example.com/other", "https://app.example.com/sign-in/../x", "javascript:alert(1)", "https://app.example.com/sign-in#x"} {
+		"https://app.example.com/other", "https://app.example.com/sign-in/../x", "javascript:alert(1)", "https://app.example.com/sign-in#x",
+		"http://app.example.com/sign-in"} {
 		askForLink(t, env.sim(t, alice), requestTo(bad))
 		if env.mail.count() != 0 {
 			t.Fatalf("a link went out for redirect %q", bad)
@@ -464,5 +467,23 @@ func TestMagicLinkConfigErrors(t *testing.T) {
 	}
 	if _, err := customauth.MagicLinkStep(good); err != nil {
 		t.Errorf("good configuration: %v", err)
+	}
+}
+
+func TestHMACSignerDoesNotPrintItsKey(t *testing.T) {
+	t.Parallel()
+	const key = "link-signing-key-0123456789abcdefghijklmnop"
+	s, err := customauth.HMACSigner([]byte(key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, _ := json.Marshal(s)
+	var logged strings.Builder
+	slog.New(slog.NewJSONHandler(&logged, nil)).Info("signer", "signer", s)
+	for _, out := range []string{fmt.Sprintf("%v %+v %#v %s %x %q", s, s, s, s, s, s), string(js), logged.String()} {
+		if strings.Contains(out, key) || strings.Contains(out, fmt.Sprintf("%x", key)) ||
+			strings.Contains(out, base64.StdEncoding.EncodeToString([]byte(key))) || strings.Contains(out, "108 105 110 107") {
+			t.Errorf("the signer's key shows in %s", out)
+		}
 	}
 }

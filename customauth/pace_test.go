@@ -174,7 +174,7 @@ func TestDecoyWaitsLikeASend(t *testing.T) {
 		"magic link": func(t *testing.T) step {
 			clk := &fakePacing{now: time.Unix(1e9, 0)}
 			ses := &slowSES{clk: clk, d: sendTime}
-			m, err := newMagicLink(MagicLinkConfig{From: "sign-in@example.com", Signer: hmacSigner(paceKey),
+			m, err := newMagicLink(MagicLinkConfig{From: "sign-in@example.com", Signer: hmacSigner{key: paceKey},
 				Store: &mapStore{}, RedirectURL: "https://app.example.com/sign-in", SES: ses, DecoyKey: paceKey})
 			if err != nil {
 				t.Fatal(err)

@@ -21,13 +21,20 @@ func HMACSigner(key []byte) (LinkSigner, error) {
 	if len(key) < minKeyLen {
 		return nil, fmt.Errorf("customauth: link signing key must be at least %d bytes", minKeyLen)
 	}
-	return hmacSigner(append([]byte(nil), key...)), nil
+	return hmacSigner{key: append([]byte(nil), key...)}, nil
 }
 
-type hmacSigner []byte
+// hmacSigner keeps its key in an unexported field, out of encoding/json and log/slog,
+// and its Format keeps every fmt verb from printing it.
+type hmacSigner struct{ key []byte }
+
+// Format prints the signer's kind, never its key.
+func (hmacSigner) Format(f fmt.State, _ rune) {
+	_, _ = f.Write([]byte("customauth.HMACSigner([REDACTED])"))
+}
 
 func (k hmacSigner) mac(message []byte) []byte {
-	m := hmac.New(sha256.New, k)
+	m := hmac.New(sha256.New, k.key)
 	m.Write(message)
 	return m.Sum(nil)
 }

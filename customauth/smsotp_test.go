@@ -290,6 +290,7 @@ func TestSMSOTPConfigErrors(t *testing.T) {
 		{"bad template", smsotp.Config{Key: testKey, Message: "{{.Code"}, "SMS message template"},
 		{"unknown field", smsotp.Config{Key: testKey, Message: "{{.Link}} {{.Code}}"}, "SMS message template"},
 		{"too long", smsotp.Config{Key: testKey, Message: strings.Repeat("x", 140) + "{{.Code}}"}, "more than 140"},
+		{"too many bytes", smsotp.Config{Key: testKey, Message: strings.Repeat("ä", 70) + "{{.Code}}"}, "146 bytes long, more than 140"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

@@ -81,7 +81,7 @@ type Config struct {
 	SNS SNSAPI
 
 	// Message is a text/template template executed with [Data]; it must show the code
-	// and render to at most 140 characters. [DefaultMessage] when empty.
+	// and render to at most 140 bytes (UTF-8: fewer letters outside ASCII). [DefaultMessage] when empty.
 	Message string
 
 	// SenderID, when set, is the sender ID shown where carriers support one.
@@ -120,7 +120,7 @@ type smsOTP struct {
 //
 // It reports a configuration error: a missing or short key, a code length or TTL out of
 // range, or a message template that does not parse, does not show the code or is longer
-// than 140 characters.
+// than 140 bytes.
 func Step(cfg Config) (customauth.Step, error) {
 	key := cfg.Key
 	if len(key) == 0 && cfg.KeySource == nil {
@@ -149,7 +149,7 @@ func Step(cfg Config) (customauth.Step, error) {
 	case !strings.Contains(text, probe):
 		return customauth.Step{}, errors.New("customauth: the SMS message template does not show {{.Code}}")
 	case len(text) > maxSMSLength:
-		return customauth.Step{}, fmt.Errorf("customauth: the SMS message is %d characters long, more than %d", len(text), maxSMSLength)
+		return customauth.Step{}, fmt.Errorf("customauth: the SMS message is %d bytes long, more than %d", len(text), maxSMSLength)
 	}
 	return customauth.CodeStep(customauth.CodeConfig{Key: key, KeySource: cfg.KeySource, CodeLength: cfg.CodeLength, CodeTTL: cfg.CodeTTL,
 		Cooldown: cfg.Cooldown, Store: cfg.Store, Now: cfg.Now}, customauth.CodeSender{
