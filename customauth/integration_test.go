@@ -3,8 +3,6 @@ package customauth_test
 import (
 	"context"
 	"encoding/base64"
-	"errors"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -13,47 +11,22 @@ import (
 
 	"github.com/lambda-triggers/cognito/customauth"
 	"github.com/lambda-triggers/cognito/customauth/kmssigner"
+	"github.com/lambda-triggers/cognito/internal/localaws"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
 	"github.com/lambda-triggers/cognito/triggers/triggertest/awslocal"
 )
 
 // local holds the package's local SES, DynamoDB and KMS servers, started by the first
 // test that needs them and shared by all.
-var local struct {
-	once sync.Once
-	srv  *awslocal.Servers
-	err  error
-}
+var local = localaws.New(awslocal.WithSES(), awslocal.WithDynamoDB(), awslocal.WithKMS())
 
-func localServers(t *testing.T) *awslocal.Servers {
-	t.Helper()
-	local.once.Do(func() {
-		local.srv, local.err = awslocal.StartServers(context.Background(), awslocal.WithSES(), awslocal.WithDynamoDB(), awslocal.WithKMS())
-	})
-	if errors.Is(local.err, awslocal.ErrUnavailable) && !awslocal.RequireCI() {
-		t.Skipf("awslocal: %v", local.err)
-	}
-	if local.err != nil {
-		t.Fatalf("awslocal: %v", local.err)
-	}
-	return local.srv
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if local.srv != nil {
-		if err := local.srv.Close(); err != nil && code == 0 {
-			code = 1
-		}
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { localaws.Main(m, local) }
 
 // TestIntegrationEmailOTP runs the email OTP flow against local SES and DynamoDB
 // servers, through the real aws-sdk-go-v2 clients.
 func TestIntegrationEmailOTP(t *testing.T) {
 	t.Parallel()
-	srv := localServers(t)
+	srv := local.Servers(t)
 	table := srv.CreateTable(t, "", "pk", "")
 
 	// newFlow returns a router with the flow, a user of its own, and the user's mail.
@@ -168,7 +141,7 @@ func TestIntegrationEmailOTP(t *testing.T) {
 // DynamoDB.
 func TestIntegrationDynamoDBStore(t *testing.T) {
 	t.Parallel()
-	srv := localServers(t)
+	srv := local.Servers(t)
 	store := &customauth.DynamoDBStore{Client: srv.DynamoDB, Table: srv.CreateTable(t, "", "id", ""), KeyAttribute: "id"}
 	ctx := t.Context()
 	key := "pool#" + awslocal.UniqueName("user")
@@ -261,7 +234,7 @@ func TestIntegrationDynamoDBStore(t *testing.T) {
 // user or pool, or replaced; a second link asked for too soon is not sent.
 func TestIntegrationMagicLink(t *testing.T) {
 	t.Parallel()
-	srv := localServers(t)
+	srv := local.Servers(t)
 	table := srv.CreateTable(t, "", "pk", "")
 	hmacSigner := mustSigner(t)
 	kmsSigner := &kmssigner.Signer{Client: srv.KMS, KeyID: srv.CreateKMSSigningKey(t)}

@@ -3,11 +3,9 @@ package presignup_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,43 +19,18 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/lambda-triggers/cognito/internal/localaws"
 	"github.com/lambda-triggers/cognito/postconfirm"
 	"github.com/lambda-triggers/cognito/presignup"
 	"github.com/lambda-triggers/cognito/triggers"
 	"github.com/lambda-triggers/cognito/triggers/triggertest/awslocal"
 )
 
-// shared is one DynamoDB server for the integration tests that need nothing else,
+// dynamo is one DynamoDB server for the integration tests that need nothing else,
 // started by the first of them and stopped by TestMain.
-var shared struct {
-	once sync.Once
-	srv  *awslocal.Servers
-	err  error
-}
+var dynamo = localaws.New(awslocal.WithDynamoDB())
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if shared.srv != nil {
-		if err := shared.srv.Close(); err != nil {
-			fmt.Fprintln(os.Stderr, "awslocal:", err)
-		}
-	}
-	os.Exit(code)
-}
-
-func dynamoServer(t *testing.T) *awslocal.Servers {
-	t.Helper()
-	shared.once.Do(func() {
-		shared.srv, shared.err = awslocal.StartServers(context.Background(), awslocal.WithDynamoDB())
-	})
-	if shared.err != nil {
-		if errors.Is(shared.err, awslocal.ErrUnavailable) && !awslocal.RequireCI() {
-			t.Skipf("awslocal: %v", shared.err)
-		}
-		t.Fatalf("awslocal: %v", shared.err)
-	}
-	return shared.srv
-}
+func TestMain(m *testing.M) { localaws.Main(m, dynamo) }
 
 func putInvitation(t *testing.T, srv *awslocal.Servers, table, code, email string, expiresAt time.Time, usedBy string) {
 	t.Helper()
@@ -95,7 +68,7 @@ func getUsedBy(t *testing.T, srv *awslocal.Servers, table, code string) string {
 
 func TestIntegrationRequireInvitation(t *testing.T) {
 	t.Parallel()
-	srv := dynamoServer(t)
+	srv := dynamo.Servers(t)
 	table := srv.CreateTable(t, "", "code", "")
 	hour := time.Now().Add(time.Hour)
 	putInvitation(t, srv, table, "valid-7f3a", "Ada@Example.com", hour, "")
@@ -136,7 +109,7 @@ func TestIntegrationRequireInvitation(t *testing.T) {
 // same code is turned away from then on, the same user's retry included.
 func TestIntegrationInvitationSingleUse(t *testing.T) {
 	t.Parallel()
-	srv := dynamoServer(t)
+	srv := dynamo.Servers(t)
 	table := srv.CreateTable(t, "", "code", "")
 	putInvitation(t, srv, table, "once-5e1d", "grace@example.com", time.Now().Add(time.Hour), "")
 	require := presignup.Must(presignup.RequireInvitation(srv.DynamoDB, table))
@@ -174,7 +147,7 @@ func TestIntegrationInvitationSingleUse(t *testing.T) {
 
 func TestIntegrationRateLimit(t *testing.T) {
 	t.Parallel()
-	srv := dynamoServer(t)
+	srv := dynamo.Servers(t)
 	table := srv.CreateTable(t, "", "pk", "")
 	clk := &clock{now: time.Unix(1_750_000_000, 0)} // window [1_749_999_600, 1_750_003_200)
 	const limit = 3
@@ -239,7 +212,7 @@ func TestIntegrationRateLimit(t *testing.T) {
 
 func TestIntegrationRateLimitConcurrent(t *testing.T) {
 	t.Parallel()
-	srv := dynamoServer(t)
+	srv := dynamo.Servers(t)
 	table := srv.CreateTable(t, "", "pk", "")
 	const limit, tries = 5, 12
 	h := presignup.Must(presignup.RateLimit(srv.DynamoDB, table, limit, time.Hour,

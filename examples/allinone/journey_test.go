@@ -17,6 +17,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/lambda-triggers/cognito/examples/internal/exampletest"
+	"github.com/lambda-triggers/cognito/internal/localaws"
 	"github.com/lambda-triggers/cognito/triggers/triggertest/awslocal"
 )
 
@@ -166,7 +167,7 @@ var lambdaAddr string
 // localAWS is the package's local AWS servers, with cognito-local calling the Lambda
 // Invoke API at lambdaAddr for every trigger it supports. Each function is named after
 // its trigger, so that errors read as Cognito words them.
-var localAWS = exampletest.NewLocalAWSFunc(func() ([]awslocal.Option, error) {
+var localAWS = localaws.NewFunc(func() ([]awslocal.Option, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err

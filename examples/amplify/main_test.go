@@ -18,6 +18,7 @@ import (
 	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/lambda-triggers/cognito/examples/internal/exampletest"
+	"github.com/lambda-triggers/cognito/internal/localaws"
 	"github.com/lambda-triggers/cognito/triggers"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
 	"github.com/lambda-triggers/cognito/triggers/triggertest/awslocal"
@@ -349,6 +350,6 @@ func TestIntegrationAddToGroup(t *testing.T) {
 	exampletest.RunEvent(t, env, event).RequireFailure(t, "PostConfirmation failed with error ")
 }
 
-var localAWS = exampletest.NewLocalAWS(awslocal.WithCognito(awslocal.CognitoConfig{}))
+var localAWS = localaws.New(awslocal.WithCognito(awslocal.CognitoConfig{}))
 
 func TestMain(m *testing.M) { exampletest.Main(m, main, localAWS) }

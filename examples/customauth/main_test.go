@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/lambda-triggers/cognito/examples/internal/exampletest"
+	"github.com/lambda-triggers/cognito/internal/localaws"
 	"github.com/lambda-triggers/cognito/triggers"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
 	"github.com/lambda-triggers/cognito/triggers/triggertest/awslocal"
@@ -102,6 +103,6 @@ func codesTo(t *testing.T, srv *awslocal.Servers, address string) []string {
 	return codes
 }
 
-var localAWS = exampletest.NewLocalAWS(awslocal.WithDynamoDB(), awslocal.WithSES())
+var localAWS = localaws.New(awslocal.WithDynamoDB(), awslocal.WithSES())
 
 func TestMain(m *testing.M) { exampletest.Main(m, main, localAWS) }

@@ -5,12 +5,13 @@ import (
 	"testing"
 
 	"github.com/lambda-triggers/cognito/examples/internal/exampletest"
+	"github.com/lambda-triggers/cognito/internal/localaws"
 	"github.com/lambda-triggers/cognito/triggers"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
 	"github.com/lambda-triggers/cognito/triggers/triggertest/awslocal"
 )
 
-var localAWS = exampletest.NewLocalAWS(awslocal.WithKMS(), awslocal.WithSES())
+var localAWS = localaws.New(awslocal.WithKMS(), awslocal.WithSES())
 
 func TestMain(m *testing.M) { exampletest.Main(m, main, localAWS) }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/lambda-triggers/cognito/customauth"
 	"github.com/lambda-triggers/cognito/examples/internal/exampletest"
+	"github.com/lambda-triggers/cognito/internal/localaws"
 	"github.com/lambda-triggers/cognito/triggers"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
 	"github.com/lambda-triggers/cognito/triggers/triggertest/awslocal"
@@ -99,6 +100,6 @@ func linksTo(t *testing.T, srv *awslocal.Servers, address string) []string {
 	return tokens
 }
 
-var localAWS = exampletest.NewLocalAWS(awslocal.WithDynamoDB(), awslocal.WithSES())
+var localAWS = localaws.New(awslocal.WithDynamoDB(), awslocal.WithSES())
 
 func TestMain(m *testing.M) { exampletest.Main(m, main, localAWS) }

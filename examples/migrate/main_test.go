@@ -11,6 +11,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/lambda-triggers/cognito/examples/internal/exampletest"
+	"github.com/lambda-triggers/cognito/internal/localaws"
 	"github.com/lambda-triggers/cognito/triggers"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
 	"github.com/lambda-triggers/cognito/triggers/triggertest/awslocal"
@@ -89,6 +90,6 @@ func TestIntegrationMigration(t *testing.T) {
 	}
 }
 
-var localAWS = exampletest.NewLocalAWS(awslocal.WithDynamoDB())
+var localAWS = localaws.New(awslocal.WithDynamoDB())
 
 func TestMain(m *testing.M) { exampletest.Main(m, main, localAWS) }

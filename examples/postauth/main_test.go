@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/lambda-triggers/cognito/examples/internal/exampletest"
+	"github.com/lambda-triggers/cognito/internal/localaws"
 	"github.com/lambda-triggers/cognito/triggers"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
 	"github.com/lambda-triggers/cognito/triggers/triggertest/awslocal"
@@ -88,6 +89,6 @@ func TestIntegrationSignIn(t *testing.T) {
 	}
 }
 
-var localAWS = exampletest.NewLocalAWS(awslocal.WithDynamoDB(), awslocal.WithSES())
+var localAWS = localaws.New(awslocal.WithDynamoDB(), awslocal.WithSES())
 
 func TestMain(m *testing.M) { exampletest.Main(m, main, localAWS) }

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/lambda-triggers/cognito/examples/internal/exampletest"
+	"github.com/lambda-triggers/cognito/internal/localaws"
 	"github.com/lambda-triggers/cognito/preauth"
 	"github.com/lambda-triggers/cognito/triggers"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
@@ -114,6 +115,6 @@ func TestIntegrationBlockList(t *testing.T) {
 		triggertest.Set("request.userNotFound", true))).RequireFailure(t, blocked)
 }
 
-var localAWS = exampletest.NewLocalAWS(awslocal.WithDynamoDB())
+var localAWS = localaws.New(awslocal.WithDynamoDB())
 
 func TestMain(m *testing.M) { exampletest.Main(m, main, localAWS) }

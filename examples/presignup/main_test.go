@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/lambda-triggers/cognito/examples/internal/exampletest"
+	"github.com/lambda-triggers/cognito/internal/localaws"
 	"github.com/lambda-triggers/cognito/triggers"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
 	"github.com/lambda-triggers/cognito/triggers/triggertest/awslocal"
@@ -106,6 +107,6 @@ func TestIntegrationInvitationAndRateLimit(t *testing.T) {
 	exampletest.RunEvent(t, env, signUp("ana2", "ana.silva@example.com", "INV-7K2M-QX9P")).RequireOK(t, &e)
 }
 
-var localAWS = exampletest.NewLocalAWS(awslocal.WithDynamoDB())
+var localAWS = localaws.New(awslocal.WithDynamoDB())
 
 func TestMain(m *testing.M) { exampletest.Main(m, main, localAWS) }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/lambda-triggers/cognito/examples/internal/exampletest"
+	"github.com/lambda-triggers/cognito/internal/localaws"
 	"github.com/lambda-triggers/cognito/triggers"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
 	"github.com/lambda-triggers/cognito/triggers/triggertest/awslocal"
@@ -100,6 +101,6 @@ func TestIntegrationSignIn(t *testing.T) {
 	}
 }
 
-var localAWS = exampletest.NewLocalAWS(awslocal.WithDynamoDB())
+var localAWS = localaws.New(awslocal.WithDynamoDB())
 
 func TestMain(m *testing.M) { exampletest.Main(m, main, localAWS) }

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/lambda-triggers/cognito/examples/internal/exampletest"
+	"github.com/lambda-triggers/cognito/internal/localaws"
 	"github.com/lambda-triggers/cognito/triggers"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
 	"github.com/lambda-triggers/cognito/triggers/triggertest/awslocal"
@@ -113,6 +114,6 @@ func TestIntegrationStepUp(t *testing.T) {
 	}
 }
 
-var localAWS = exampletest.NewLocalAWS(awslocal.WithSES())
+var localAWS = localaws.New(awslocal.WithSES())
 
 func TestMain(m *testing.M) { exampletest.Main(m, main, localAWS) }

@@ -5,7 +5,7 @@
 // with [RunMainEnv] set, so the program needs no second build and runs with the tests'
 // race detector and coverage.
 //
-//	var localAWS = exampletest.NewLocalAWS(awslocal.WithDynamoDB())
+//	var localAWS = localaws.New(awslocal.WithDynamoDB())
 //
 //	func TestMain(m *testing.M) { exampletest.Main(m, main, localAWS) }
 //
@@ -17,7 +17,7 @@
 //
 // Every run starts from a clean environment, so that nothing of the test's own AWS
 // settings or credentials reaches the program; integration tests add the endpoints of the
-// local servers from [LocalAWS].
+// local servers from a localaws.Shared.
 package exampletest
 
 import (
@@ -36,6 +36,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda/messages"
 
+	"github.com/lambda-triggers/cognito/internal/localaws"
 	"github.com/lambda-triggers/cognito/triggers"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
 )
@@ -50,16 +51,12 @@ const runTimeout = time.Minute
 
 // Main is an example's TestMain: with [RunMainEnv] set to 1 it runs main and exits 0 (main
 // exits on its own with any other code); otherwise it runs the tests, then stops servers.
-func Main(m *testing.M, main func(), servers ...*LocalAWS) {
+func Main(m *testing.M, main func(), servers ...*localaws.Shared) {
 	if os.Getenv(RunMainEnv) == "1" {
 		main()
 		os.Exit(0)
 	}
-	code := m.Run()
-	for _, s := range servers {
-		s.close()
-	}
-	os.Exit(code)
+	os.Exit(localaws.Run(m, servers...))
 }
 
 // baseEnv is the environment of a run before the test's own variables: [RunMainEnv], what
