@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -421,6 +422,37 @@ func TestNewEvent(t *testing.T) {
 	for _, trigger := range []triggers.Trigger{"", "Nope", "VerifyAuthChallenge"} {
 		if e := triggers.NewEvent(trigger); e != nil {
 			t.Errorf("NewEvent(%q) = %T, want nil", trigger, e)
+		}
+	}
+}
+
+func TestSourcesResolve(t *testing.T) {
+	t.Parallel()
+	def := triggers.Sources{triggers.PreSignUpSignUp}
+	tests := []struct {
+		name    string
+		in      triggers.Sources
+		want    triggers.Sources
+		wantErr string
+	}{
+		{"empty takes the default", nil, def, ""},
+		{"own sources", triggers.Sources{triggers.PreSignUpAdminCreateUser}, triggers.Sources{triggers.PreSignUpAdminCreateUser}, ""},
+		{"foreign source", triggers.Sources{triggers.PostConfirmationConfirmSignUp}, nil, `"PostConfirmation_ConfirmSignUp" is not a PreSignUp trigger source`},
+		{"unknown source", triggers.Sources{"Nonsense"}, nil, `"Nonsense" is not a PreSignUp trigger source`},
+	}
+	for _, tt := range tests {
+		got, err := tt.in.Resolve(triggers.TriggerPreSignUp, def)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("%s: error %v, want %q", tt.name, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || !slices.Equal(got, tt.want) {
+			t.Errorf("%s: got %v, %v; want %v", tt.name, got, err, tt.want)
+		}
+		if len(got) > 0 && !got.Has(got[0]) || got.Has(triggers.CustomMessageSignUp) {
+			t.Errorf("%s: Has disagrees with the list %v", tt.name, got)
 		}
 	}
 }

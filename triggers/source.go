@@ -1,6 +1,9 @@
 package triggers
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // TriggerSource is the triggerSource field of a Cognito event: which trigger fired and why.
 type TriggerSource string
@@ -159,4 +162,33 @@ func (s TriggerSource) Trigger() Trigger {
 func (s TriggerSource) Action() string {
 	_, action, _ := strings.Cut(string(s), "_")
 	return action
+}
+
+// Sources lists the trigger sources a module acts on. Module configs take it as their
+// Sources field; an empty list means the module's documented default.
+type Sources []TriggerSource
+
+// Has reports whether src is in the list.
+func (s Sources) Has(src TriggerSource) bool {
+	for _, v := range s {
+		if v == src {
+			return true
+		}
+	}
+	return false
+}
+
+// Resolve returns the list a module built for trigger t acts on: s, or def when s is
+// empty. It reports an error, for the module's constructor to return, when s names a
+// source that does not belong to t.
+func (s Sources) Resolve(t Trigger, def Sources) (Sources, error) {
+	if len(s) == 0 {
+		return def, nil
+	}
+	for _, src := range s {
+		if src.Trigger() != t {
+			return nil, fmt.Errorf("Sources: %q is not a %s trigger source", src, t)
+		}
+	}
+	return append(Sources(nil), s...), nil
 }
