@@ -22,7 +22,7 @@ func TestHTTPStoreCredentialFromParameterStore(t *testing.T) {
 	t.Cleanup(srv.Close)
 	params := fakeaws.NewSSM()
 	params.Put("/legacy/api-key", "k3y", true)
-	key := secrets.MustParse("ssm:/legacy/api-key", parameterstore.WithClient(params))
+	key := secrets.MustParse(secrets.Config{Value: "ssm:/legacy/api-key", Reader: parameterstore.Reader(params)})
 	store, err := migrate.NewHTTPStore(srv.URL, migrate.WithHTTPClient(srv.Client()), migrate.WithHeaderSource("X-Api-Key", key.Get))
 	if err != nil {
 		t.Fatal(err)
