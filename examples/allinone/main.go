@@ -46,12 +46,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 
 	"github.com/lambda-triggers/cognito/custommessage"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/customauthchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/custommessagechain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/customsenderchain"
-	"github.com/lambda-triggers/cognito/examples/internal/chains/federationchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/migratechain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/postauthchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/postconfirmchain"
@@ -96,7 +97,7 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 	flow, err6 := customauthchain.FromEnv(env)
 	signIn, err7 := preauthchain.FromEnv(env)
 	signedIn, err8 := postauthchain.FromEnv(env)
-	federated, err9 := federationchain.FromEnv(env)
+	federated, err9 := inboundFederation(env)
 	email, sms, err10 := customsenderchain.FromEnv(env)
 	if err := errors.Join(err1, err2, err3, err4, err5, err6, err7, err8, err9, err10); err != nil {
 		return nil, err
@@ -126,4 +127,96 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 		r.CustomSMSSender(sms)
 	}
 	return r, nil
+}
+
+// inboundFederation builds the inbound federation chain of examples/federation from env,
+// in the order its modules run: a provider that is not allowed is refused before anything
+// is mapped.
+func inboundFederation(env func(string) string) ([]federation.Handler, error) {
+	var mods []federation.Handler
+	split := func(s string) []string {
+		var out []string
+		for item := range strings.SplitSeq(s, ",") {
+			if item = strings.TrimSpace(item); item != "" {
+				out = append(out, item)
+			}
+		}
+		return out
+	}
+	pairs := func(name string) (map[string]string, error) {
+		out := map[string]string{}
+		for _, item := range split(env(name)) {
+			k, v, ok := strings.Cut(item, "=")
+			k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+			if !ok || k == "" || v == "" {
+				return nil, fmt.Errorf("%s: want comma-separated name=value pairs, got %q", name, item)
+			}
+			out[k] = v
+		}
+		return out, nil
+	}
+
+	if names := split(env("FEDERATION_PROVIDERS")); len(names) > 0 {
+		h, err := federation.AllowProviders(federation.ProvidersConfig{Providers: names})
+		if err != nil {
+			return nil, fmt.Errorf("FEDERATION_PROVIDERS: %w", err)
+		}
+		mods = append(mods, h)
+	}
+
+	if v := env("FEDERATION_REQUIRE_VERIFIED_EMAIL"); v != "" {
+		verified, err := strconv.ParseBool(v)
+		if err != nil {
+			return nil, fmt.Errorf("FEDERATION_REQUIRE_VERIFIED_EMAIL: want true or false, got %q", v)
+		}
+		if verified {
+			h, err := federation.RequireVerifiedEmail(federation.VerifiedEmailConfig{})
+			if err != nil {
+				return nil, err
+			}
+			mods = append(mods, h)
+		}
+	}
+
+	overLimit := federation.DropOverLimit
+	switch v := env("FEDERATION_OVER_LIMIT"); v {
+	case "", "drop":
+	case "refuse":
+		overLimit = federation.RefuseOverLimit
+	default:
+		return nil, fmt.Errorf("FEDERATION_OVER_LIMIT: want drop or refuse, got %q", v)
+	}
+	pool, err := pairs("FEDERATION_POOL_MAPPING")
+	if err != nil {
+		return nil, err
+	}
+	claims, err := pairs("FEDERATION_MAPPING")
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case len(pool) > 0 || len(claims) > 0:
+		mapping := federation.Mapping{}
+		for attr, claim := range claims {
+			// A nested claim is named by dots; a SAML attribute named by a URL is one name.
+			path := []string{claim}
+			if !strings.Contains(claim, "://") {
+				path = strings.Split(claim, ".")
+			}
+			mapping[attr] = federation.Claim(path...)
+		}
+		h, err := federation.MapAttributes(federation.MapConfig{PoolMapping: pool, Mapping: mapping, OverLimit: overLimit})
+		if err != nil {
+			return nil, fmt.Errorf("FEDERATION_POOL_MAPPING, FEDERATION_MAPPING: %w", err)
+		}
+		mods = append(mods, h)
+	case env("FEDERATION_OVER_LIMIT") != "":
+		// Nothing to map, but the limits still apply to what Cognito maps.
+		h, err := federation.EnforceLimits(federation.LimitsConfig{OverLimit: overLimit})
+		if err != nil {
+			return nil, err
+		}
+		mods = append(mods, h)
+	}
+	return mods, nil
 }
