@@ -53,7 +53,6 @@ import (
 	"github.com/lambda-triggers/cognito/examples/internal/chains/customauthchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/custommessagechain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/customsenderchain"
-	"github.com/lambda-triggers/cognito/examples/internal/chains/migratechain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/postauthchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/postconfirmchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/preauthchain"
@@ -93,7 +92,7 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 	confirmation, err2 := postconfirmchain.FromEnv(env)
 	tokens, err3 := pretokenchain.FromEnv(env)
 	messages, err4 := custommessagechain.FromEnv(env)
-	migration, err5 := migratechain.FromEnv(env)
+	migration, err5 := userMigration(env)
 	flow, err6 := customauthchain.FromEnv(env)
 	signIn, err7 := preauthchain.FromEnv(env)
 	signedIn, err8 := postauthchain.FromEnv(env)
@@ -219,4 +218,44 @@ func inboundFederation(env func(string) string) ([]federation.Handler, error) {
 		mods = append(mods, h)
 	}
 	return mods, nil
+}
+
+// userMigration builds the user migration module of examples/migrate from env: with
+// LEGACY_USERS_TABLE, users are brought over from that DynamoDB table of legacy users
+// (partition key username, bcrypt hash in passwordHash), email addresses looked up in
+// lower case, and LEGACY_ATTRIBUTES naming the item attributes that become user attributes.
+func userMigration(env func(string) string) ([]migrate.Handler, error) {
+	table := env("LEGACY_USERS_TABLE")
+	if table == "" {
+		return nil, nil
+	}
+	pairs := env("LEGACY_ATTRIBUTES")
+	if pairs == "" {
+		pairs = "email=email,email_verified=email_verified"
+	}
+	attributes := map[string]string{}
+	for item := range strings.SplitSeq(pairs, ",") {
+		if strings.TrimSpace(item) == "" {
+			continue
+		}
+		from, to, ok := strings.Cut(item, "=")
+		from, to = strings.TrimSpace(from), strings.TrimSpace(to)
+		if !ok || from == "" || to == "" {
+			return nil, fmt.Errorf("LEGACY_ATTRIBUTES: want comma-separated name=value pairs, got %q", strings.TrimSpace(item))
+		}
+		attributes[from] = to
+	}
+	store, err := migrate.NewDynamoDBStore(migrate.DynamoDBStoreConfig{
+		Table:        table,
+		KeyAttribute: "username",
+		Attributes:   attributes,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("LEGACY_USERS_TABLE, LEGACY_ATTRIBUTES: %w", err)
+	}
+	migration, err := migrate.Migrate(migrate.Config{Store: store, NormalizeEmail: true})
+	if err != nil {
+		return nil, fmt.Errorf("LEGACY_USERS_TABLE: %w", err)
+	}
+	return []migrate.Handler{migration}, nil
 }
