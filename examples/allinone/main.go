@@ -51,7 +51,6 @@ import (
 
 	"github.com/lambda-triggers/cognito/custommessage"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/customauthchain"
-	"github.com/lambda-triggers/cognito/examples/internal/chains/custommessagechain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/customsenderchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/postauthchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/postconfirmchain"
@@ -91,7 +90,7 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 	signUp, err1 := presignupchain.FromEnv(env)
 	confirmation, err2 := postconfirmchain.FromEnv(env)
 	tokens, err3 := pretokenchain.FromEnv(env)
-	messages, err4 := custommessagechain.FromEnv(env)
+	messages, err4 := customMessages(env)
 	migration, err5 := userMigration(env)
 	flow, err6 := customauthchain.FromEnv(env)
 	signIn, err7 := preauthchain.FromEnv(env)
@@ -258,4 +257,72 @@ func userMigration(env func(string) string) ([]migrate.Handler, error) {
 		return nil, fmt.Errorf("LEGACY_USERS_TABLE: %w", err)
 	}
 	return []migrate.Handler{migration}, nil
+}
+
+// customMessageTexts are the texts of the password reset and invitation messages, by locale.
+// {{appName}} is APP_NAME; Cognito's placeholders are {{.Code}} and {{.Username}}.
+var customMessageTexts = custommessage.Catalog{
+	"": {
+		triggers.CustomMessageForgotPassword: {
+			Subject: "Reset your {{appName}} password",
+			Email:   "<p>Your code to reset your {{appName}} password is <strong>{{.Code}}</strong>.</p>",
+			SMS:     "Your {{appName}} password reset code is {{.Code}}",
+		},
+		triggers.CustomMessageAdminCreateUser: {
+			Subject: "Your {{appName}} account",
+			Email:   "<p>Your {{appName}} account is ready. User name: {{.Username}}, temporary password: {{.Code}}</p>",
+			SMS:     "{{appName}}: user name {{.Username}}, temporary password {{.Code}}",
+		},
+	},
+	"de": {
+		triggers.CustomMessageForgotPassword: {
+			Subject: "Ihr {{appName}}-Passwort zurücksetzen",
+			Email:   "<p>Ihr Code zum Zurücksetzen des {{appName}}-Passworts lautet <strong>{{.Code}}</strong>.</p>",
+			SMS:     "Ihr {{appName}}-Code zum Zurücksetzen: {{.Code}}",
+		},
+		triggers.CustomMessageAdminCreateUser: {
+			Subject: "Ihr {{appName}}-Konto",
+			Email:   "<p>Ihr {{appName}}-Konto ist bereit. Benutzername: {{.Username}}, vorläufiges Passwort: {{.Code}}</p>",
+			SMS:     "{{appName}}: Benutzername {{.Username}}, vorläufiges Passwort {{.Code}}",
+		},
+	},
+}
+
+// customMessages builds the custom message chain of examples/custommessage from env,
+// each module writing the messages of its own trigger sources:
+//
+//	CONFIRM_URL, REDIRECTURL, EMAILSUBJECT, EMAILMESSAGE  custommessage.VerificationLink: sign-up and resent codes
+//	APP_NAME                                              custommessage.Templates: password reset, invitation
+func customMessages(env func(string) string) ([]custommessage.Handler, error) {
+	var mods []custommessage.Handler
+	if confirmURL := env("CONFIRM_URL"); confirmURL != "" {
+		redirect := env("REDIRECTURL")
+		if redirect == "" {
+			return nil, errors.New("missing environment variable REDIRECTURL (where users land once confirmed), required with CONFIRM_URL")
+		}
+		link, err := custommessage.NewConfirmLink(confirmURL, redirect)
+		if err != nil {
+			return nil, fmt.Errorf("CONFIRM_URL, REDIRECTURL: %w", err)
+		}
+		verify, err := custommessage.VerificationLink(custommessage.VerificationLinkConfig{
+			Link:    link,
+			Subject: env("EMAILSUBJECT"), // "" is the module's default
+			Text:    env("EMAILMESSAGE"),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("EMAILSUBJECT, EMAILMESSAGE: %w", err)
+		}
+		mods = append(mods, verify)
+	}
+	if name := env("APP_NAME"); name != "" {
+		texts, err := custommessage.Templates(custommessage.TemplatesConfig{
+			Catalog: customMessageTexts,
+			Funcs:   map[string]any{"appName": func() string { return name }},
+		})
+		if err != nil {
+			return nil, fmt.Errorf("APP_NAME: %w", err)
+		}
+		mods = append(mods, texts)
+	}
+	return mods, nil
 }
