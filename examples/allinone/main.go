@@ -50,8 +50,8 @@ import (
 	"strings"
 
 	"github.com/lambda-triggers/cognito/custommessage"
+	"github.com/lambda-triggers/cognito/customsender"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/customauthchain"
-	"github.com/lambda-triggers/cognito/examples/internal/chains/customsenderchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/postauthchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/postconfirmchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/preauthchain"
@@ -96,7 +96,7 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 	signIn, err7 := preauthchain.FromEnv(env)
 	signedIn, err8 := postauthchain.FromEnv(env)
 	federated, err9 := inboundFederation(env)
-	email, sms, err10 := customsenderchain.FromEnv(env)
+	email, sms, err10 := customSenders(env)
 	if err := errors.Join(err1, err2, err3, err4, err5, err6, err7, err8, err9, err10); err != nil {
 		return nil, err
 	}
@@ -325,4 +325,67 @@ func customMessages(env func(string) string) ([]custommessage.Handler, error) {
 		mods = append(mods, texts)
 	}
 	return mods, nil
+}
+
+// customSenders builds the custom email and SMS senders of examples/customsender from env,
+// nil for a sender left off:
+//
+//	KEY_ARN                 the user pool's KMS key (LambdaConfig.KMSKeyID); several,
+//	                        comma-separated, while codes of an older key may still arrive
+//	CUSTOM_EMAIL_FROM       customsender.Email through SES, from this verified address
+//	CUSTOM_SMS              true: customsender.SMS through SNS
+//	SMS_SENDER_ID           the SMS sender ID, where the country allows one
+//	SMS_ORIGINATION_NUMBER  the number SMS are sent from (E.164)
+//	CUSTOM_SENDER_TABLE     a DynamoDB table (key pk, time to live on expiresAt) so that
+//	                        Cognito's retries send a code once
+//
+// A sender without KEY_ARN, and KEY_ARN without a sender, are errors.
+func customSenders(env func(string) string) (customsender.EmailHandler, customsender.SMSHandler, error) {
+	from := env("CUSTOM_EMAIL_FROM")
+	sms := false
+	if v := env("CUSTOM_SMS"); v != "" {
+		var err error
+		if sms, err = strconv.ParseBool(v); err != nil {
+			return nil, nil, fmt.Errorf("CUSTOM_SMS: want true or false, got %q", v)
+		}
+	}
+	var keys []string
+	for arn := range strings.SplitSeq(env("KEY_ARN"), ",") {
+		if arn = strings.TrimSpace(arn); arn != "" {
+			keys = append(keys, arn)
+		}
+	}
+	switch {
+	case from == "" && !sms && len(keys) == 0:
+		return nil, nil, nil
+	case len(keys) == 0:
+		return nil, nil, errors.New("missing environment variable KEY_ARN (the user pool's KMS key that encrypts the codes), required with CUSTOM_EMAIL_FROM or CUSTOM_SMS")
+	case from == "" && !sms:
+		return nil, nil, errors.New("KEY_ARN is set but no sender is: set CUSTOM_EMAIL_FROM, CUSTOM_SMS=true or both")
+	}
+	dec, err := customsender.KMSDecrypter(keys...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("KEY_ARN: %w", err)
+	}
+	// With a table, Cognito's retries send a code once; nil clients are the process-wide
+	// ones, created on first use.
+	table := env("CUSTOM_SENDER_TABLE")
+	var email customsender.EmailHandler
+	if from != "" {
+		if email, err = customsender.Email(customsender.EmailConfig{Decrypter: dec, From: from, Table: table}); err != nil {
+			return nil, nil, fmt.Errorf("CUSTOM_EMAIL_FROM: %w", err)
+		}
+	}
+	var text customsender.SMSHandler
+	if sms {
+		if text, err = customsender.SMS(customsender.SMSConfig{
+			Decrypter:         dec,
+			SenderID:          env("SMS_SENDER_ID"),
+			OriginationNumber: env("SMS_ORIGINATION_NUMBER"),
+			Table:             table,
+		}); err != nil {
+			return nil, nil, fmt.Errorf("SMS_SENDER_ID, SMS_ORIGINATION_NUMBER: %w", err)
+		}
+	}
+	return email, text, nil
 }
