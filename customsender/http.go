@@ -89,9 +89,9 @@ type HTTPConfig struct {
 // error, and so Cognito retries. The secret, the code and the endpoint's path and query
 // never appear in an error. It acts on cfg.Sources, by default [EmailSources].
 func HTTPEmail(cfg HTTPConfig) (EmailHandler, error) {
-	p, err := newHTTPProvider("email", triggers.TriggerCustomEmailSender, EmailSources, cfg)
+	p, err := newHTTPProvider("HTTPEmail", "email", triggers.TriggerCustomEmailSender, EmailSources, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("customsender.HTTPEmail: %w", err)
+		return nil, err
 	}
 	return func(ctx context.Context, e *EmailEvent) error { return p.handle(ctx, &e.Header, &e.Request) }, nil
 }
@@ -99,9 +99,9 @@ func HTTPEmail(cfg HTTPConfig) (EmailHandler, error) {
 // HTTPSMS is [HTTPEmail] for SMS: it posts the user's phone_number as To, and acts on
 // cfg.Sources, by default [SMSSources].
 func HTTPSMS(cfg HTTPConfig) (SMSHandler, error) {
-	p, err := newHTTPProvider("sms", triggers.TriggerCustomSMSSender, SMSSources, cfg)
+	p, err := newHTTPProvider("HTTPSMS", "sms", triggers.TriggerCustomSMSSender, SMSSources, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("customsender.HTTPSMS: %w", err)
+		return nil, err
 	}
 	return func(ctx context.Context, e *SMSEvent) error { return p.handle(ctx, &e.Header, &e.Request) }, nil
 }
@@ -121,19 +121,22 @@ var noRedirects = &http.Client{
 	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 }
 
-func newHTTPProvider(channel string, t triggers.Trigger, defaults triggers.Sources, cfg HTTPConfig) (*httpProvider, error) {
+func newHTTPProvider(name, channel string, t triggers.Trigger, defaults triggers.Sources, cfg HTTPConfig) (*httpProvider, error) {
+	fail := func(format string, args ...any) (*httpProvider, error) {
+		return nil, fmt.Errorf("customsender."+name+": "+format, args...)
+	}
 	if cfg.Decrypter == nil {
-		return nil, errors.New("Decrypter is nil")
+		return fail("Decrypter is nil")
 	}
 	s, err := newSettings(t, defaults, cfg.Sources, cfg.LocaleAttribute,
 		sendOnce{markers: cfg.Markers, table: cfg.Table, ttl: cfg.MarkerTTL, now: cfg.Now})
 	if err != nil {
-		return nil, err
+		return fail("%w", err)
 	}
 	timeout := cfg.Timeout
 	switch {
 	case timeout < 0:
-		return nil, fmt.Errorf("Timeout %s is negative", timeout)
+		return fail("Timeout %s is negative", timeout)
 	case timeout == 0:
 		timeout = DefaultHTTPTimeout
 	}
@@ -143,29 +146,25 @@ func newHTTPProvider(channel string, t triggers.Trigger, defaults triggers.Sourc
 	}
 	for _, n := range attrs {
 		if n == "" {
-			return nil, errors.New("Attributes has an empty name")
+			return fail("Attributes has an empty name")
 		}
 	}
 	if cfg.Endpoint == "" {
-		return nil, errors.New("Endpoint is empty")
+		return fail("Endpoint is empty")
 	}
 	u, err := url.Parse(cfg.Endpoint)
 	if err != nil {
-		return nil, errors.New("Endpoint is not a valid URL")
+		return fail("Endpoint is not a valid URL")
 	}
 	switch {
 	case u.Host == "":
-		return nil, errors.New("Endpoint has no host")
+		return fail("Endpoint has no host")
 	case u.Scheme == "http" && webhooksig.IsLoopback(u.Hostname()):
 	case u.Scheme != "https":
-		return nil, fmt.Errorf("Endpoint scheme %q: use https (http only to a loopback host)", u.Scheme)
+		return fail("Endpoint scheme %q: use https (http only to a loopback host)", u.Scheme)
 	}
 	if len(cfg.Secret) < MinHTTPSecret {
-		return nil, fmt.Errorf("Secret shorter than %d bytes", MinHTTPSecret)
-	}
-	name := "HTTPEmail"
-	if channel == "sms" {
-		name = "HTTPSMS"
+		return fail("Secret shorter than %d bytes", MinHTTPSecret)
 	}
 	return &httpProvider{core: core{name: name, dec: cfg.Decrypter, settings: s}, channel: channel, endpoint: cfg.Endpoint,
 		target: u.Scheme + "://" + u.Host, key: []byte(cfg.Secret.Reveal()), client: noRedirects, timeout: timeout, attrs: attrs}, nil

@@ -49,11 +49,11 @@ type sendOnce struct {
 func (o sendOnce) store() (*onceStore, error) {
 	switch {
 	case o.table == "" && (o.markers != nil || o.ttl != 0):
-		return nil, errors.New("Markers or MarkerTTL without Table")
+		return nil, errors.New("a marker table is needed: Markers or MarkerTTL without Table")
 	case o.table == "":
 		return nil, nil
 	case o.ttl < 0:
-		return nil, fmt.Errorf("MarkerTTL %s is negative", o.ttl)
+		return nil, fmt.Errorf("marker time to live: MarkerTTL %s is negative", o.ttl)
 	case o.ttl == 0:
 		o.ttl = DefaultSendOnceTTL
 	}

@@ -112,18 +112,18 @@ type DynamoDBStore struct {
 // An unknown username costs one comparison with a dummy hash, so that it takes as long
 // as a wrong password; a user whose item has no usable hash is a wrong password.
 func NewDynamoDBStore(cfg DynamoDBStoreConfig) (*DynamoDBStore, error) {
-	fail := func(err error) (*DynamoDBStore, error) {
-		return nil, fmt.Errorf("migrate.NewDynamoDBStore: %w", err)
+	fail := func(format string, args ...any) (*DynamoDBStore, error) {
+		return nil, fmt.Errorf("migrate.NewDynamoDBStore: "+format, args...)
 	}
 	switch {
 	case cfg.Table == "":
-		return fail(errors.New("Table is empty"))
+		return fail("Table is empty")
 	case cfg.KeyAttribute == "":
-		return fail(errors.New("KeyAttribute is empty"))
+		return fail("KeyAttribute is empty")
 	case len(cfg.Attributes) == 0:
-		return fail(errors.New("Attributes is empty: no item attribute to map to a user attribute"))
+		return fail("Attributes is empty: no item attribute to map to a user attribute")
 	case cfg.Hasher != nil && len(cfg.DummyHash) == 0:
-		return fail(errors.New("Hasher without DummyHash"))
+		return fail("Hasher without DummyHash")
 	}
 	if cfg.HashAttribute == "" {
 		cfg.HashAttribute = "passwordHash"
@@ -152,11 +152,11 @@ func NewDynamoDBStore(cfg DynamoDBStoreConfig) (*DynamoDBStore, error) {
 	for i, attr := range slices.Sorted(maps.Keys(attributes)) {
 		switch {
 		case attr == "" || attributes[attr] == "":
-			return fail(fmt.Errorf("Attributes: empty attribute name in %q: %q", attr, attributes[attr]))
+			return fail("Attributes: empty attribute name in %q: %q", attr, attributes[attr])
 		case attr == cfg.HashAttribute:
-			return fail(fmt.Errorf("Attributes: %q holds the password hash; it must never become a user attribute", attr))
+			return fail("Attributes: %q holds the password hash; it must never become a user attribute", attr)
 		case attributes[attr] == "sub":
-			return fail(fmt.Errorf("Attributes: %q: Cognito assigns sub itself", attr))
+			return fail("Attributes: %q: Cognito assigns sub itself", attr)
 		}
 		ph := "#a" + strconv.Itoa(i)
 		s.names[ph] = attr

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -84,19 +83,19 @@ type HTTPStore struct {
 // that is not an absolute https URL (see AllowInsecureHTTP) or that carries credentials
 // in the URL, a negative timeout and an empty header name.
 func NewHTTPStore(cfg HTTPStoreConfig) (*HTTPStore, error) {
-	fail := func(err error) (*HTTPStore, error) {
-		return nil, fmt.Errorf("migrate.NewHTTPStore: %w", err)
+	fail := func(format string, args ...any) (*HTTPStore, error) {
+		return nil, fmt.Errorf("migrate.NewHTTPStore: "+format, args...)
 	}
 	switch {
 	case cfg.Timeout < 0:
-		return fail(fmt.Errorf("Timeout %s is negative", cfg.Timeout))
+		return fail("Timeout %s is negative", cfg.Timeout)
 	case cfg.Timeout == 0:
 		cfg.Timeout = DefaultHTTPTimeout
 	}
 	header := http.Header{}
 	for name, values := range cfg.Header {
 		if name == "" {
-			return fail(errors.New("Header has an empty name"))
+			return fail("Header has an empty name")
 		}
 		for _, v := range values {
 			header.Add(textproto.CanonicalMIMEHeaderKey(name), v)
@@ -104,24 +103,24 @@ func NewHTTPStore(cfg HTTPStoreConfig) (*HTTPStore, error) {
 	}
 	switch {
 	case cfg.SecretHeader != "" && cfg.SecretSource == nil:
-		return fail(errors.New("SecretHeader without SecretSource"))
+		return fail("SecretHeader without SecretSource")
 	case cfg.SecretHeader == "":
 		cfg.SecretHeader = "Authorization"
 	}
 	u, err := url.Parse(cfg.Endpoint)
 	switch {
 	case cfg.Endpoint == "":
-		return fail(errors.New("Endpoint is empty"))
+		return fail("Endpoint is empty")
 	case err != nil:
-		return fail(errors.New("Endpoint is not a URL"))
+		return fail("Endpoint is not a URL")
 	case u.Host == "":
-		return fail(errors.New("Endpoint is not an absolute URL"))
+		return fail("Endpoint is not an absolute URL")
 	case u.User != nil:
-		return fail(errors.New("Endpoint carries credentials; pass them in Header or with SecretSource"))
+		return fail("Endpoint carries credentials; pass them in Header or with SecretSource")
 	case u.Scheme == "https":
 	case u.Scheme == "http" && cfg.AllowInsecureHTTP:
 	default:
-		return fail(fmt.Errorf("Endpoint scheme %q: want https, so that passwords are encrypted in transit", u.Scheme))
+		return fail("Endpoint scheme %q: want https, so that passwords are encrypted in transit", u.Scheme)
 	}
 	client := http.Client{}
 	if cfg.HTTPClient != nil {
