@@ -23,7 +23,7 @@ func TestAuthFlowEmailOTPKeyFromParameterStore(t *testing.T) {
 	t.Parallel()
 	params := fakeaws.NewSSM()
 	params.Put("/cognito/otp-key", string(testKey), true)
-	key := secrets.MustParse("ssm:/cognito/otp-key", parameterstore.WithClient(params))
+	key := secrets.MustParse(secrets.Config{Value: "ssm:/cognito/otp-key", Reader: parameterstore.Reader(params)})
 	env := newOTP(t, customauth.EmailOTPConfig{Key: []byte{}, KeySource: key.Get}, false)
 	if params.Calls("") != 0 {
 		t.Fatal("the key was read when the flow was built")
@@ -37,7 +37,7 @@ func TestAuthFlowEmailOTPKeyFromParameterStore(t *testing.T) {
 		t.Errorf("%d reads of the key over a sign-in, want 1", n)
 	}
 
-	missing := secrets.MustParse("ssm:/cognito/missing", parameterstore.WithClient(params))
+	missing := secrets.MustParse(secrets.Config{Value: "ssm:/cognito/missing", Reader: parameterstore.Reader(params)})
 	env = newOTP(t, customauth.EmailOTPConfig{Key: []byte{}, KeySource: missing.Get}, false)
 	out := env.sim(t, alice).Start()
 	if !out.Failed || out.Err.Code != triggertest.AuthUserLambdaValidation || env.mail.count() != 0 {
@@ -65,8 +65,8 @@ func TestCaptchaSecretFromSecretsManager(t *testing.T) {
 	sm := fakeaws.NewSecretsManager()
 	sm.Put("prod/keys", `{"captcha":"wrong-at-first"}`)
 	now := time.Unix(1_700_000_000, 0)
-	secret := secrets.MustParse("secretsmanager:prod/keys#captcha", secretsmanager.WithClient(sm),
-		secrets.WithTTL(time.Minute), secrets.WithClock(func() time.Time { return now }))
+	secret := secrets.MustParse(secrets.Config{Value: "secretsmanager:prod/keys#captcha", Reader: secretsmanager.Reader(sm),
+		TTL: time.Minute, Now: func() time.Time { return now }})
 	cfg := customauth.CaptchaConfig{SecretSource: secret.Get, VerifyURL: srv.URL}
 	if verifyCaptcha(t, cfg, "good") {
 		t.Fatal("accepted with the wrong secret")

@@ -324,7 +324,7 @@ func TestAuthFlowSMSOTPKeyFromParameterStore(t *testing.T) {
 	t.Parallel()
 	params := fakeaws.NewSSM()
 	params.Put("/cognito/otp-key", string(testKey), true)
-	key := secrets.MustParse("ssm:/cognito/otp-key", parameterstore.WithClient(params))
+	key := secrets.MustParse(secrets.Config{Value: "ssm:/cognito/otp-key", Reader: parameterstore.Reader(params)})
 	env := newSMS(t, smsotp.Config{Key: []byte{}, KeySource: key.Get}, true)
 	if params.Calls("") != 0 {
 		t.Fatal("the key was read when the step was built")
@@ -344,7 +344,7 @@ func TestAuthFlowSMSOTPKeyFromParameterStore(t *testing.T) {
 		t.Errorf("made-up number %q with the key from Parameter Store, %q with the same key given directly", got, want)
 	}
 
-	missing := secrets.MustParse("ssm:/cognito/missing", parameterstore.WithClient(params))
+	missing := secrets.MustParse(secrets.Config{Value: "ssm:/cognito/missing", Reader: parameterstore.Reader(params)})
 	env = newSMS(t, smsotp.Config{Key: []byte{}, KeySource: missing.Get}, false)
 	out := env.sim(t, bob).Start()
 	if !out.Failed || out.Err.Code != triggertest.AuthUserLambdaValidation || env.sms.count() != 0 {

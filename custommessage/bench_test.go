@@ -10,7 +10,7 @@ import (
 
 func BenchmarkVerificationLink(b *testing.B) {
 	link := must(custommessage.NewConfirmLink("https://confirm.example.com/", "https://app.example.com/welcome"))(b)
-	h := must(custommessage.VerificationLink(link))(b)
+	h := must(custommessage.VerificationLink(custommessage.VerificationLinkConfig{Link: link}))(b)
 	e := newEvent(triggers.CustomMessageSignUp)
 	b.ReportAllocs()
 	for b.Loop() {
@@ -22,9 +22,11 @@ func BenchmarkVerificationLink(b *testing.B) {
 }
 
 func BenchmarkTemplates(b *testing.B) {
-	h := must(custommessage.Templates(custommessage.Catalog{
-		"":   {triggers.CustomMessageSignUp: {Subject: "Welcome {{.User.name}}", Email: `<p>Hi {{.User.name}}, <a href="https://app.example.com/v?c={{.Code}}">verify</a></p>`, SMS: "Code {{.Code}}"}},
-		"de": {triggers.CustomMessageSignUp: {Subject: "Willkommen {{.User.name}}", Email: `<p>Hallo {{.User.name}}, <a href="https://app.example.com/v?c={{.Code}}">bestätigen</a></p>`, SMS: "Code {{.Code}}"}},
+	h := must(custommessage.Templates(custommessage.TemplatesConfig{
+		Catalog: custommessage.Catalog{
+			"":   {triggers.CustomMessageSignUp: {Subject: "Welcome {{.User.name}}", Email: `<p>Hi {{.User.name}}, <a href="https://app.example.com/v?c={{.Code}}">verify</a></p>`, SMS: "Code {{.Code}}"}},
+			"de": {triggers.CustomMessageSignUp: {Subject: "Willkommen {{.User.name}}", Email: `<p>Hallo {{.User.name}}, <a href="https://app.example.com/v?c={{.Code}}">bestätigen</a></p>`, SMS: "Code {{.Code}}"}},
+		},
 	}))(b)
 	e := newEvent(triggers.CustomMessageSignUp)
 	e.Request.UserAttributes["locale"] = "de-AT"

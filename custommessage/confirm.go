@@ -29,29 +29,28 @@ type ConfirmClient interface {
 	ConfirmSignUp(ctx context.Context, in *cip.ConfirmSignUpInput, optFns ...func(*cip.Options)) (*cip.ConfirmSignUpOutput, error)
 }
 
-// ConfirmOption configures [ConfirmHandler].
-type ConfirmOption func(*confirmConfig)
-
-type confirmConfig struct {
-	secret string
-	logger *slog.Logger
-	page   *htemplate.Template
-}
-
-// WithClientSecret sets the app client's secret, for app clients that have one: every
-// ConfirmSignUp call then carries the SECRET_HASH Cognito requires of them.
-func WithClientSecret(secret string) ConfirmOption {
-	return func(c *confirmConfig) { c.secret = secret }
-}
-
-// WithLogger sets the logger of [ConfirmHandler]; the default is slog.Default(). Codes
-// are never logged.
-func WithLogger(l *slog.Logger) ConfirmOption { return func(c *confirmConfig) { c.logger = l } }
-
-// WithPageTemplate replaces the page [ConfirmHandler] shows when it cannot confirm the
-// user, to match the application's look or language. The template executes on a [Page].
-func WithPageTemplate(t *htemplate.Template) ConfirmOption {
-	return func(c *confirmConfig) { c.page = t }
+// ConfirmHandlerConfig configures [ConfirmHandler].
+type ConfirmHandlerConfig struct {
+	// Client calls ConfirmSignUp; nil means the process-wide client from the default AWS
+	// configuration, created on first use.
+	Client ConfirmClient
+	// ClientID is the app client users sign up with; links for any other are refused.
+	// Required.
+	ClientID string
+	// AllowedRedirects are the targets users may be sent to once confirmed: origins with
+	// path prefixes such as "https://app.example.com/welcome", which allows /welcome and
+	// /welcome/..., with any query. Required.
+	AllowedRedirects []string
+	// ClientSecret is the app client's secret, for app clients that have one: every
+	// ConfirmSignUp call then carries the SECRET_HASH Cognito requires of them.
+	ClientSecret string
+	// Logger receives the handler's logs; nil means slog.Default(). Codes are never
+	// logged.
+	Logger *slog.Logger
+	// PageTemplate replaces the page shown when the user cannot be confirmed, to match
+	// the application's look or language; it executes on a [Page]. Nil means a plain
+	// built-in page.
+	PageTemplate *htemplate.Template
 }
 
 // Outcome says why [ConfirmHandler] shows a page instead of redirecting.
@@ -122,13 +121,13 @@ const defaultPageCSP = "default-src 'none'; style-src 'unsafe-inline'; frame-anc
 
 // ConfirmHandler returns the HTTP endpoint that the links of [VerificationLink] open. On
 // GET with the parameters [ParamClientID], [ParamUsername], [ParamCode] and
-// [ParamRedirect] it calls ConfirmSignUp for clientID and redirects (303 See Other) to
+// [ParamRedirect] it calls ConfirmSignUp for cfg.ClientID and redirects (303 See Other) to
 // the redirect target. A user who is confirmed already is redirected as well, so a
 // second click on the link, or a mail scanner's click before the user's, does no harm.
 //
-// The redirect target must be on allowedRedirects, a list of origins with path prefixes
-// such as "https://app.example.com/welcome" (which allows /welcome and /welcome/...,
-// with any query): exact scheme, host and port, no user info, nothing a browser could
+// The redirect target must be on cfg.AllowedRedirects, a list of origins with path
+// prefixes such as "https://app.example.com/welcome" (which allows /welcome and
+// /welcome/..., with any query): exact scheme, host and port, no user info, nothing a browser could
 // read differently (see the package documentation). A link with any other target, or
 // for another app client, is refused with a 400 page before Cognito is called, so a
 // forged link cannot confirm anyone or send anyone elsewhere.
@@ -137,39 +136,36 @@ const defaultPageCSP = "default-src 'none'; style-src 'unsafe-inline'; frame-anc
 // a missing parameter a 400 page; any other failure a 500 page. Pages never show error
 // details or echo the request; the details are logged (without the code).
 //
-// client may be nil: the process-wide client from the default AWS configuration is
-// used. The handler works behind any router or server; in AWS Lambda, serve it through
-// a function URL with [FunctionURL].
-func ConfirmHandler(client ConfirmClient, clientID string, allowedRedirects []string, opts ...ConfirmOption) (http.Handler, error) {
-	if clientID == "" {
-		return nil, errors.New("confirm handler: empty app client ID")
+// The handler works behind any router or server; in AWS Lambda, serve it through a
+// function URL with [FunctionURL].
+func ConfirmHandler(cfg ConfirmHandlerConfig) (http.Handler, error) {
+	if cfg.ClientID == "" {
+		return nil, errors.New("custommessage.ConfirmHandler: ClientID is empty")
 	}
-	allow, err := redirect.ParseAllowList(allowedRedirects)
+	allow, err := redirect.ParseAllowList(cfg.AllowedRedirects)
 	if err != nil {
-		return nil, fmt.Errorf("confirm handler: %w", err)
+		return nil, fmt.Errorf("custommessage.ConfirmHandler: AllowedRedirects: %w", err)
 	}
-	cfg := confirmConfig{logger: slog.Default()}
-	for _, o := range opts {
-		if o != nil {
-			o(&cfg)
-		}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.Default()
 	}
-	if cfg.logger == nil {
-		cfg.logger = slog.Default()
-	}
-	return &confirmHandler{client: client, clientID: clientID, allow: allow, cfg: cfg}, nil
+	return &confirmHandler{client: cfg.Client, clientID: cfg.ClientID, allow: allow,
+		secret: cfg.ClientSecret, logger: logger, custom: cfg.PageTemplate}, nil
 }
 
 type confirmHandler struct {
 	client   ConfirmClient
 	clientID string
 	allow    redirect.AllowList
-	cfg      confirmConfig
+	secret   string
+	logger   *slog.Logger
+	custom   *htemplate.Template // the page template, nil for the default page
 }
 
 func (h *confirmHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	log := h.cfg.logger
+	log := h.logger
 	if r.Method != http.MethodGet {
 		w.Header().Set("Allow", http.MethodGet)
 		h.page(ctx, w, http.StatusMethodNotAllowed, OutcomeInvalidLink)
@@ -225,8 +221,8 @@ func (h *confirmHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Username:         aws.String(username),
 		ConfirmationCode: aws.String(code),
 	}
-	if h.cfg.secret != "" {
-		in.SecretHash = aws.String(SecretHash(h.cfg.secret, username, h.clientID))
+	if h.secret != "" {
+		in.SecretHash = aws.String(SecretHash(h.secret, username, h.clientID))
 	}
 	_, err = client.ConfirmSignUp(ctx, in)
 	status, outcome := classify(err)
@@ -296,12 +292,12 @@ func (h *confirmHandler) page(ctx context.Context, w http.ResponseWriter, status
 	texts := pageTexts[outcome]
 	data := Page{Status: status, Outcome: outcome, Title: texts[0], Message: texts[1]}
 	var buf bytes.Buffer
-	tmpl, custom := defaultPage(), h.cfg.page != nil
+	tmpl, custom := defaultPage(), h.custom != nil
 	if custom {
-		tmpl = h.cfg.page
+		tmpl = h.custom
 	}
 	if err := tmpl.Execute(&buf, data); err != nil {
-		h.cfg.logger.LogAttrs(ctx, slog.LevelError, "confirmation page template failed", slog.String("error", err.Error()))
+		h.logger.LogAttrs(ctx, slog.LevelError, "confirmation page template failed", slog.String("error", err.Error()))
 		buf.Reset()
 		custom = false
 		_ = defaultPage().Execute(&buf, data)

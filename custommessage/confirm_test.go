@@ -70,14 +70,17 @@ func get(t *testing.T, h http.Handler, target string) *httptest.ResponseRecorder
 	return rec
 }
 
-func quietLogger() custommessage.ConfirmOption {
-	return custommessage.WithLogger(slog.New(slog.DiscardHandler))
+// confirmConfig is the configuration of the tests' handler: client, the test app
+// client and allow list, and a logger that discards.
+func confirmConfig(client custommessage.ConfirmClient) custommessage.ConfirmHandlerConfig {
+	return custommessage.ConfirmHandlerConfig{Client: client, ClientID: testClientID, AllowedRedirects: testAllowed,
+		Logger: slog.New(slog.DiscardHandler)}
 }
 
 func TestConfirmHandlerConfirmsAndRedirects(t *testing.T) {
 	t.Parallel()
 	client := &fakeConfirm{}
-	h := must(custommessage.ConfirmHandler(client, testClientID, testAllowed, quietLogger()))(t)
+	h := must(custommessage.ConfirmHandler(confirmConfig(client)))(t)
 
 	params := linkParams("https://app.example.com/welcome?from=mail#top")
 	params[custommessage.ParamUsername] = "jürgen+test@example.com"
@@ -112,7 +115,7 @@ func TestConfirmHandlerFollowsConfirmLink(t *testing.T) {
 	e.CallerContext.ClientID = testClientID
 	u := must(link.URL(e))(t)
 	client := &fakeConfirm{}
-	h := must(custommessage.ConfirmHandler(client, testClientID, testAllowed, quietLogger()))(t)
+	h := must(custommessage.ConfirmHandler(confirmConfig(client)))(t)
 
 	rec := get(t, h, strings.Replace(u, "{####}", "654321", 1))
 	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "https://app.example.com/welcome/next" {
@@ -190,7 +193,7 @@ func TestConfirmHandlerOpenRedirect(t *testing.T) {
 		t.Run(tt.target, func(t *testing.T) {
 			t.Parallel()
 			client := &fakeConfirm{}
-			h := must(custommessage.ConfirmHandler(client, testClientID, testAllowed, quietLogger()))(t)
+			h := must(custommessage.ConfirmHandler(confirmConfig(client)))(t)
 			rec := get(t, h, confirmURL(linkParams(tt.target)))
 			if tt.allowed {
 				if rec.Code != http.StatusSeeOther {
@@ -218,7 +221,7 @@ func TestConfirmHandlerOpenRedirect(t *testing.T) {
 func TestConfirmHandlerMissingParameters(t *testing.T) {
 	t.Parallel()
 	client := &fakeConfirm{}
-	h := must(custommessage.ConfirmHandler(client, testClientID, testAllowed, quietLogger()))(t)
+	h := must(custommessage.ConfirmHandler(confirmConfig(client)))(t)
 	full := linkParams("https://app.example.com/welcome")
 	for _, p := range []string{custommessage.ParamClientID, custommessage.ParamUsername, custommessage.ParamCode, custommessage.ParamRedirect} {
 		t.Run("without "+p, func(t *testing.T) {
@@ -309,8 +312,9 @@ func TestConfirmHandlerCognitoErrors(t *testing.T) {
 			t.Parallel()
 			logs := &triggertest.Logs{}
 			client := &fakeConfirm{err: tt.err}
-			h := must(custommessage.ConfirmHandler(client, testClientID, testAllowed,
-				custommessage.WithLogger(slog.New(slog.NewJSONHandler(logs, nil)))))(t)
+			cfg := confirmConfig(client)
+			cfg.Logger = slog.New(slog.NewJSONHandler(logs, nil))
+			h := must(custommessage.ConfirmHandler(cfg))(t)
 			params := linkParams("https://app.example.com/welcome")
 			params[custommessage.ParamUsername] = `<script>alert("x")</script>`
 			params[custommessage.ParamCode] = "987650"
@@ -360,7 +364,7 @@ func (w *wrapped) Unwrap() error { return w.err }
 func TestConfirmHandlerMethods(t *testing.T) {
 	t.Parallel()
 	client := &fakeConfirm{}
-	h := must(custommessage.ConfirmHandler(client, testClientID, testAllowed, quietLogger()))(t)
+	h := must(custommessage.ConfirmHandler(confirmConfig(client)))(t)
 	for _, method := range []string{http.MethodPost, http.MethodHead, http.MethodPut, http.MethodDelete} {
 		t.Run(method, func(t *testing.T) {
 			t.Parallel()
@@ -386,7 +390,9 @@ func TestConfirmHandlerSecretHash(t *testing.T) {
 		t.Fatalf("SecretHash = %q, want %q", got, want)
 	}
 	client := &fakeConfirm{}
-	h := must(custommessage.ConfirmHandler(client, testClientID, testAllowed, quietLogger(), custommessage.WithClientSecret("s3cr3t")))(t)
+	cfg := confirmConfig(client)
+	cfg.ClientSecret = "s3cr3t"
+	h := must(custommessage.ConfirmHandler(cfg))(t)
 	if rec := get(t, h, confirmURL(linkParams("https://app.example.com/welcome"))); rec.Code != http.StatusSeeOther {
 		t.Fatalf("status = %d", rec.Code)
 	}
@@ -401,8 +407,9 @@ func TestConfirmHandlerPageTemplate(t *testing.T) {
 	t.Run("custom page", func(t *testing.T) {
 		t.Parallel()
 		page := htemplate.Must(htemplate.New("p").Parse(`<p class="{{.Outcome}}">{{.Status}} {{.Title}}</p>`))
-		h := must(custommessage.ConfirmHandler(&fakeConfirm{err: &types.ExpiredCodeException{}}, testClientID, testAllowed,
-			quietLogger(), custommessage.WithPageTemplate(page)))(t)
+		cfg := confirmConfig(&fakeConfirm{err: &types.ExpiredCodeException{}})
+		cfg.PageTemplate = page
+		h := must(custommessage.ConfirmHandler(cfg))(t)
 		rec := get(t, h, confirmURL(params))
 		if want := `<p class="code-expired">400 This link has expired</p>`; rec.Body.String() != want {
 			t.Errorf("body = %q, want %q", rec.Body, want)
@@ -414,8 +421,9 @@ func TestConfirmHandlerPageTemplate(t *testing.T) {
 	t.Run("failing custom page falls back to the default", func(t *testing.T) {
 		t.Parallel()
 		page := htemplate.Must(htemplate.New("p").Parse(`<p>{{.Nope}}</p>`))
-		h := must(custommessage.ConfirmHandler(&fakeConfirm{err: &types.CodeMismatchException{}}, testClientID, testAllowed,
-			quietLogger(), custommessage.WithPageTemplate(page)))(t)
+		cfg := confirmConfig(&fakeConfirm{err: &types.CodeMismatchException{}})
+		cfg.PageTemplate = page
+		h := must(custommessage.ConfirmHandler(cfg))(t)
 		rec := get(t, h, confirmURL(params))
 		if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "This code is not valid") {
 			t.Errorf("status %d body %q", rec.Code, rec.Body)
@@ -445,8 +453,9 @@ func TestConfirmHandlerConstruction(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if _, err := custommessage.ConfirmHandler(&fakeConfirm{}, tt.clientID, tt.allowed); err == nil {
-				t.Fatal("ConfirmHandler succeeded, want an error")
+			if _, err := custommessage.ConfirmHandler(custommessage.ConfirmHandlerConfig{Client: &fakeConfirm{},
+				ClientID: tt.clientID, AllowedRedirects: tt.allowed}); err == nil || !strings.HasPrefix(err.Error(), "custommessage.ConfirmHandler: ") {
+				t.Fatalf("ConfirmHandler: %v, want an error from custommessage.ConfirmHandler", err)
 			}
 		})
 	}

@@ -73,89 +73,6 @@ func (m *MessageError) Error() string {
 // Unwrap returns the cause: [ErrMissingPlaceholder], [ErrTooLong] or a template error.
 func (m *MessageError) Unwrap() error { return m.Err }
 
-// Option configures [VerificationLink] and [Templates]. Each option says which of them
-// it affects; the other ignores it.
-type Option func(*settings)
-
-type settings struct {
-	subject     string
-	message     string
-	linkText    string
-	localeAttr  string
-	link        *ConfirmLink
-	funcs       map[string]any
-	failOnError bool
-}
-
-func newSettings(opts []Option) settings {
-	s := settings{
-		subject:    "Verify your email address",
-		message:    "Please verify your email address by opening the link below.",
-		linkText:   "Verify email address",
-		localeAttr: "locale",
-	}
-	for _, o := range opts {
-		if o != nil {
-			o(&s)
-		}
-	}
-	return s
-}
-
-// WithSubject sets the email subject of [VerificationLink] (Amplify's EMAILSUBJECT). The
-// default is "Verify your email address".
-func WithSubject(subject string) Option {
-	return func(s *settings) { s.subject = subject }
-}
-
-// WithMessage sets the text [VerificationLink] puts above the link (Amplify's
-// EMAILMESSAGE). It is plain text: it is HTML-escaped, and line breaks are kept. The
-// default is "Please verify your email address by opening the link below."; "" leaves
-// only the link.
-func WithMessage(message string) Option {
-	return func(s *settings) { s.message = message }
-}
-
-// WithLinkText sets the text of the link [VerificationLink] sends. The default is
-// "Verify email address".
-func WithLinkText(text string) Option {
-	return func(s *settings) { s.linkText = text }
-}
-
-// WithLocaleAttribute names the user attribute [Templates] picks the language by. The
-// default is Cognito's standard "locale" attribute; a custom attribute is named like
-// "custom:lang".
-func WithLocaleAttribute(name string) Option {
-	return func(s *settings) { s.localeAttr = name }
-}
-
-// WithConfirmLink gives the templates of [Templates] the link to a [ConfirmHandler] as
-// {{.ConfirmURL}}, on CustomMessage_SignUp and CustomMessage_ResendCode.
-func WithConfirmLink(link *ConfirmLink) Option { return func(s *settings) { s.link = link } }
-
-// WithFuncs adds functions the templates of [Templates] can call, as
-// template.FuncMap does.
-func WithFuncs(funcs map[string]any) Option {
-	return func(s *settings) {
-		if s.funcs == nil {
-			s.funcs = map[string]any{}
-		}
-		for k, v := range funcs {
-			s.funcs[k] = v
-		}
-	}
-}
-
-// FailOnInvalid makes [VerificationLink] and [Templates] fail the trigger with a
-// [*MessageError] when a message cannot be rendered or Cognito would reject it. The
-// router logs the error and the user sees the generic error text, so the request that
-// sent the message (the sign-up, the password reset) fails.
-//
-// Without it, the module leaves the response fields as they were, so Cognito sends its
-// own default message (or the one an earlier module wrote) and the error is logged at
-// error level: a user can still sign up while an operator fixes the template.
-func FailOnInvalid() Option { return func(s *settings) { s.failOnError = true } }
-
 // validate checks a rendered message against what Cognito accepts for e. Empty fields
 // are not set and not checked. It returns the first problem found.
 func validate(e *Event, locale, subject, email, sms string) error {
@@ -232,9 +149,10 @@ func needUsername(e *Event, msg string) error {
 }
 
 // invalid handles a message that failed [validate] or rendering: it fails the trigger
-// under [FailOnInvalid], and otherwise logs the error and leaves the response alone.
-func invalid(ctx context.Context, s *settings, module string, err error) error {
-	if s.failOnError {
+// when fail is set (the modules' FailOnInvalid), and otherwise logs the error and leaves
+// the response alone.
+func invalid(ctx context.Context, fail bool, module string, err error) error {
+	if fail {
 		return err
 	}
 	triggers.Logger(ctx).LogAttrs(ctx, slog.LevelError, "invalid custom message not set; Cognito sends its default",

@@ -6,24 +6,25 @@
 //
 //	link, err := custommessage.NewConfirmLink(
 //		"https://confirm.example.com/", "https://app.example.com/welcome")
-//	verify, err := custommessage.VerificationLink(link,
-//		custommessage.WithSubject("Welcome! Please verify your email"))
-//	texts, err := custommessage.Templates(custommessage.Catalog{
+//	verify, err := custommessage.VerificationLink(custommessage.VerificationLinkConfig{
+//		Link: link, Subject: "Welcome! Please verify your email"})
+//	texts, err := custommessage.Templates(custommessage.TemplatesConfig{Catalog: custommessage.Catalog{
 //		"":   {triggers.CustomMessageForgotPassword: {SMS: "Your reset code: {{.Code}}"}},
 //		"de": {triggers.CustomMessageForgotPassword: {SMS: "Ihr Code: {{.Code}}"}},
-//	})
+//	}})
 //	router := triggers.NewRouter().CustomMessage(custommessage.Chain(verify, texts))
 //	triggers.Start(router)
 //
 // and, in a second function behind a Lambda function URL at https://confirm.example.com/:
 //
-//	h, err := custommessage.ConfirmHandler(nil, clientID,
-//		[]string{"https://app.example.com/welcome"})
+//	h, err := custommessage.ConfirmHandler(custommessage.ConfirmHandlerConfig{
+//		ClientID: clientID, AllowedRedirects: []string{"https://app.example.com/welcome"}})
 //	lambda.Start(custommessage.FunctionURL(h))
 //
 // # Modules and errors
 //
-// Constructors return (Handler, error) or (http.Handler, error): a bad URL, a template
+// Each constructor takes one config struct and returns (Handler, error) or
+// (http.Handler, error): a bad URL, a template
 // that does not parse or can never contain the code, a subject over 140 characters is a
 // construction error, reported once at start-up. Each module documents the trigger
 // sources it acts on and is a no-op on the others. A field a module does not set stays
@@ -32,7 +33,7 @@
 // A message that turns out invalid at run time (a template error, a missing
 // placeholder, over Cognito's length limits) is by default logged at error level and
 // left out, so that Cognito sends its default message and the user's sign-up or
-// password reset still works; with [FailOnInvalid] the trigger fails instead.
+// password reset still works; with FailOnInvalid in the module's config the trigger fails instead.
 //
 // # Placeholders
 //

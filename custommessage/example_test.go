@@ -18,9 +18,11 @@ func ExampleVerificationLink() {
 	if err != nil {
 		panic(err)
 	}
-	verify, err := custommessage.VerificationLink(link,
-		custommessage.WithSubject("Welcome! Please verify your email"),
-		custommessage.WithMessage("Thanks for signing up."))
+	verify, err := custommessage.VerificationLink(custommessage.VerificationLinkConfig{
+		Link:    link,
+		Subject: "Welcome! Please verify your email",
+		Text:    "Thanks for signing up.",
+	})
 	if err != nil {
 		panic(err)
 	}
@@ -68,18 +70,20 @@ func ExampleConfirmLink_URL() {
 }
 
 func ExampleTemplates() {
-	texts, err := custommessage.Templates(custommessage.Catalog{
-		"": {
-			triggers.CustomMessageForgotPassword: {
-				Subject: "Reset your password",
-				Email:   `<p>Hi {{.User.name}}, your code is <b>{{.Code}}</b>.</p>`,
-				SMS:     "Your reset code: {{.Code}}",
+	texts, err := custommessage.Templates(custommessage.TemplatesConfig{
+		Catalog: custommessage.Catalog{
+			"": {
+				triggers.CustomMessageForgotPassword: {
+					Subject: "Reset your password",
+					Email:   `<p>Hi {{.User.name}}, your code is <b>{{.Code}}</b>.</p>`,
+					SMS:     "Your reset code: {{.Code}}",
+				},
 			},
-		},
-		"de": {
-			triggers.CustomMessageForgotPassword: {
-				Subject: "Passwort zurücksetzen",
-				Email:   `<p>Hallo {{.User.name}}, Ihr Code lautet <b>{{.Code}}</b>.</p>`,
+			"de": {
+				triggers.CustomMessageForgotPassword: {
+					Subject: "Passwort zurücksetzen",
+					Email:   `<p>Hallo {{.User.name}}, Ihr Code lautet <b>{{.Code}}</b>.</p>`,
+				},
 			},
 		},
 	})
@@ -109,8 +113,11 @@ func (confirmingClient) ConfirmSignUp(context.Context, *cip.ConfirmSignUpInput, 
 }
 
 func ExampleConfirmHandler() {
-	h, err := custommessage.ConfirmHandler(confirmingClient{}, "client-1",
-		[]string{"https://app.example.com/welcome"})
+	h, err := custommessage.ConfirmHandler(custommessage.ConfirmHandlerConfig{
+		Client:           confirmingClient{},
+		ClientID:         "client-1",
+		AllowedRedirects: []string{"https://app.example.com/welcome"},
+	})
 	if err != nil {
 		panic(err)
 	}

@@ -15,7 +15,8 @@ import (
 // FunctionURL adapts h to a Lambda function URL (buffered invoke mode), so that the
 // [ConfirmHandler] can run as its own small Lambda function:
 //
-//	h, err := custommessage.ConfirmHandler(nil, clientID, allowed)
+//	h, err := custommessage.ConfirmHandler(custommessage.ConfirmHandlerConfig{
+//		ClientID: clientID, AllowedRedirects: allowed})
 //	...
 //	lambda.Start(custommessage.FunctionURL(h))
 //

@@ -31,7 +31,7 @@ func functionURLRequest(method, rawPath, rawQuery string) events.LambdaFunctionU
 func TestFunctionURLConfirms(t *testing.T) {
 	t.Parallel()
 	client := &fakeConfirm{}
-	h := must(custommessage.ConfirmHandler(client, testClientID, testAllowed, quietLogger()))(t)
+	h := must(custommessage.ConfirmHandler(confirmConfig(client)))(t)
 	fn := custommessage.FunctionURL(h)
 
 	query := "client_id=client-1&username=j%C3%BCrgen%2Btest%40example.com&redirect_uri=https%3A%2F%2Fapp.example.com%2Fwelcome&code=123456"

@@ -66,7 +66,7 @@ func invoke(t *testing.T, h custommessage.Handler, payload []byte) (map[string]a
 }
 
 // must returns v, or fails the test given to the returned function on a construction
-// error: must(custommessage.Templates(c))(t).
+// error: must(custommessage.Templates(custommessage.TemplatesConfig{Catalog: c}))(t).
 func must[T any](v T, err error) func(testing.TB) T {
 	return func(t testing.TB) T {
 		t.Helper()

@@ -56,7 +56,7 @@ func TestIntegrationConfirmationLink(t *testing.T) {
 		sent[e.Request.UserAttributes.Get("email")] = *e
 		return nil
 	}
-	verify := must(custommessage.VerificationLink(link, custommessage.FailOnInvalid()))(t)
+	verify := must(custommessage.VerificationLink(custommessage.VerificationLinkConfig{Link: link, FailOnInvalid: true}))(t)
 	router := triggers.NewRouter(triggers.WithLogger(logger)).CustomMessage(custommessage.Chain(verify, record))
 	lambda := httptest.NewServer(triggers.InvokeServer(router))
 	defer lambda.Close()
@@ -77,8 +77,8 @@ func TestIntegrationConfirmationLink(t *testing.T) {
 		in.UsernameAttributes = []types.UsernameAttributeType{types.UsernameAttributeTypePhoneNumber}
 		in.AutoVerifiedAttributes = []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail}
 	})
-	confirm = must(custommessage.ConfirmHandler(nil, pool.ClientID,
-		[]string{"https://app.example.com/welcome"}, custommessage.WithLogger(logger)))(t)
+	confirm = must(custommessage.ConfirmHandler(custommessage.ConfirmHandlerConfig{ClientID: pool.ClientID,
+		AllowedRedirects: []string{"https://app.example.com/welcome"}, Logger: logger}))(t)
 
 	// signUp registers a user and returns the link of the email Cognito would send,
 	// with the code put in as Cognito does after the trigger returns.

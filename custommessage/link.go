@@ -78,12 +78,40 @@ func (l *ConfirmLink) build(clientID, username, code string) string {
 	return l.prefix + "?" + q.Encode() + "&" + ParamCode + "=" + code
 }
 
+// Default texts of [VerificationLink].
+const (
+	DefaultVerificationSubject  = "Verify your email address"
+	DefaultVerificationText     = "Please verify your email address by opening the link below."
+	DefaultVerificationLinkText = "Verify email address"
+)
+
+// VerificationLinkConfig configures [VerificationLink].
+type VerificationLinkConfig struct {
+	// Link builds the links to the [ConfirmHandler]; see [NewConfirmLink]. Required.
+	Link *ConfirmLink
+	// Subject is the email subject (Amplify's EMAILSUBJECT), at most [MaxEmailSubject]
+	// characters; "" means [DefaultVerificationSubject].
+	Subject string
+	// Text is put above the link (Amplify's EMAILMESSAGE). It is plain text: it is
+	// HTML-escaped, and line breaks are kept. "" means [DefaultVerificationText].
+	Text string
+	// OmitText leaves only the link in the email, without Text.
+	OmitText bool
+	// LinkText is the text of the link; "" means [DefaultVerificationLinkText].
+	LinkText string
+	// FailOnInvalid fails the trigger with a [*MessageError] when the message cannot be
+	// built or Cognito would reject it, so that the request that sent it fails. By
+	// default the response is left as it was, so that Cognito sends its own message (or
+	// the one an earlier module wrote), and the error is logged at error level: a user
+	// can still sign up while an operator fixes the configuration.
+	FailOnInvalid bool
+}
+
 // VerificationLink returns a module that replaces the code in the sign-up email with a
 // link to a [ConfirmHandler]: one click confirms the account and lands the user on the
-// redirect target of link. It is the counterpart of Amplify's "email verification link
-// with redirect"; [WithSubject], [WithMessage] and [WithLinkText] set the texts
-// (Amplify's EMAILSUBJECT and EMAILMESSAGE) and [FailOnInvalid] how an invalid message
-// is handled.
+// redirect target of cfg.Link. It is the counterpart of Amplify's "email verification
+// link with redirect"; the config sets the texts (Amplify's EMAILSUBJECT and
+// EMAILMESSAGE) and how an invalid message is handled.
 //
 // It acts on CustomMessage_SignUp and CustomMessage_ResendCode, so that a user who asks
 // for a new code gets a working link again, and is a no-op on other sources. It sets
@@ -93,36 +121,49 @@ func (l *ConfirmLink) build(clientID, username, code string) string {
 // style CONFIRM_WITH_CODE): in a pool that verifies by link, Cognito puts its own link
 // where the code placeholder is. The event cannot tell the two apart (Cognito sends a
 // linkParameter either way), so this is a deployment setting to get right.
-func VerificationLink(link *ConfirmLink, opts ...Option) (Handler, error) {
-	if link == nil {
-		return nil, errors.New("verification link: nil ConfirmLink")
+func VerificationLink(cfg VerificationLinkConfig) (Handler, error) {
+	fail := func(format string, args ...any) (Handler, error) {
+		return nil, fmt.Errorf("custommessage.VerificationLink: "+format, args...)
 	}
-	s := newSettings(opts)
-	if n := utf8.RuneCountInString(s.subject); n > MaxEmailSubject {
-		return nil, fmt.Errorf("verification link: subject has %d characters, at most %d", n, MaxEmailSubject)
+	if cfg.Link == nil {
+		return fail("Link is nil")
 	}
-	if strings.TrimSpace(s.linkText) == "" {
-		return nil, errors.New("verification link: empty link text")
+	subject, text, linkText := cfg.Subject, cfg.Text, cfg.LinkText
+	if subject == "" {
+		subject = DefaultVerificationSubject
+	}
+	if text == "" {
+		text = DefaultVerificationText
+	}
+	if linkText == "" {
+		linkText = DefaultVerificationLinkText
+	}
+	if n := utf8.RuneCountInString(subject); n > MaxEmailSubject {
+		return fail("Subject has %d characters, at most %d", n, MaxEmailSubject)
+	}
+	if strings.TrimSpace(linkText) == "" {
+		return fail("LinkText is blank")
 	}
 	var intro string
-	if s.message != "" {
-		intro = "<p>" + strings.ReplaceAll(html.EscapeString(s.message), "\n", "<br>") + "</p>"
+	if !cfg.OmitText {
+		intro = "<p>" + strings.ReplaceAll(html.EscapeString(text), "\n", "<br>") + "</p>"
 	}
-	anchorText := html.EscapeString(s.linkText)
+	link, failOnInvalid := cfg.Link, cfg.FailOnInvalid
+	anchorText := html.EscapeString(linkText)
 	return triggers.Named("VerificationLink", func(ctx context.Context, e *Event) error {
 		if e.TriggerSource != triggers.CustomMessageSignUp && e.TriggerSource != triggers.CustomMessageResendCode {
 			return nil
 		}
 		u, err := link.URL(e)
 		if err != nil {
-			return invalid(ctx, &s, "VerificationLink",
+			return invalid(ctx, failOnInvalid, "VerificationLink",
 				&MessageError{Source: e.TriggerSource, Field: FieldEmailMessage, Err: err})
 		}
 		body := intro + `<p><a href="` + html.EscapeString(u) + `">` + anchorText + "</a></p>"
-		if err := validate(e, "", s.subject, body, ""); err != nil {
-			return invalid(ctx, &s, "VerificationLink", err)
+		if err := validate(e, "", subject, body, ""); err != nil {
+			return invalid(ctx, failOnInvalid, "VerificationLink", err)
 		}
-		e.Response.EmailSubject = s.subject
+		e.Response.EmailSubject = subject
 		e.Response.EmailMessage = body
 		return nil
 	}), nil

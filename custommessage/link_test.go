@@ -127,10 +127,12 @@ func TestNewConfirmLinkRejects(t *testing.T) {
 func TestVerificationLinkThroughRouter(t *testing.T) {
 	t.Parallel()
 	link := must(custommessage.NewConfirmLink("https://confirm.example.com/confirm", "https://app.example.com/welcome?from=mail"))(t)
-	h := must(custommessage.VerificationLink(link,
-		custommessage.WithSubject("Bitte bestätigen"),
-		custommessage.WithMessage("Hallo <Freund> & willkommen!\nEin Klick genügt."),
-		custommessage.WithLinkText("E-Mail bestätigen")))(t)
+	h := must(custommessage.VerificationLink(custommessage.VerificationLinkConfig{
+		Link:     link,
+		Subject:  "Bitte bestätigen",
+		Text:     "Hallo <Freund> & willkommen!\nEin Klick genügt.",
+		LinkText: "E-Mail bestätigen",
+	}))(t)
 
 	const wantMessage = `<p>Hallo &lt;Freund&gt; &amp; willkommen!<br>Ein Klick genügt.</p>` +
 		`<p><a href="https://confirm.example.com/confirm?client_id=4tu98tl1sh8bsqq5fhjdk0udqm` +
@@ -177,7 +179,7 @@ func TestVerificationLinkThroughRouter(t *testing.T) {
 func TestVerificationLinkDefaults(t *testing.T) {
 	t.Parallel()
 	link := must(custommessage.NewConfirmLink("https://confirm.example.com/", "https://app.example.com/"))(t)
-	h := must(custommessage.VerificationLink(link))(t)
+	h := must(custommessage.VerificationLink(custommessage.VerificationLinkConfig{Link: link}))(t)
 	e := newEvent(triggers.CustomMessageSignUp)
 	if err := h(context.Background(), e); err != nil {
 		t.Fatal(err)
@@ -199,27 +201,43 @@ func TestVerificationLinkDefaults(t *testing.T) {
 	}
 }
 
+func TestVerificationLinkOmitText(t *testing.T) {
+	t.Parallel()
+	link := must(custommessage.NewConfirmLink("https://confirm.example.com/", "https://app.example.com/"))(t)
+	h := must(custommessage.VerificationLink(custommessage.VerificationLinkConfig{Link: link, Text: "ignored", OmitText: true}))(t)
+	e := newEvent(triggers.CustomMessageSignUp)
+	if err := h(context.Background(), e); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(e.Response.EmailMessage, `<p><a href="https://confirm.example.com/?`) || strings.Contains(e.Response.EmailMessage, "ignored") {
+		t.Errorf("emailMessage = %s, want the link alone", e.Response.EmailMessage)
+	}
+}
+
 func TestVerificationLinkConstruction(t *testing.T) {
 	t.Parallel()
 	link := must(custommessage.NewConfirmLink("https://confirm.example.com/", "https://app.example.com/"))(t)
 	tests := []struct {
 		name string
 		link *custommessage.ConfirmLink
-		opts []custommessage.Option
-		ok   bool
+		cfg  custommessage.VerificationLinkConfig // Link comes from link
+		want string                               // "" for no error
 	}{
-		{"defaults", link, nil, true},
-		{"subject of 140 characters", link, []custommessage.Option{custommessage.WithSubject(strings.Repeat("ä", 140))}, true},
-		{"subject of 141 characters", link, []custommessage.Option{custommessage.WithSubject(strings.Repeat("ä", 141))}, false},
-		{"empty link text", link, []custommessage.Option{custommessage.WithLinkText(" ")}, false},
-		{"nil link", nil, nil, false},
+		{"defaults", link, custommessage.VerificationLinkConfig{}, ""},
+		{"subject of 140 characters", link, custommessage.VerificationLinkConfig{Subject: strings.Repeat("ä", 140)}, ""},
+		{"subject of 141 characters", link, custommessage.VerificationLinkConfig{Subject: strings.Repeat("ä", 141)}, "Subject has 141 characters"},
+		{"blank link text", link, custommessage.VerificationLinkConfig{LinkText: " "}, "LinkText is blank"},
+		{"nil link", nil, custommessage.VerificationLinkConfig{}, "Link is nil"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := custommessage.VerificationLink(tt.link, tt.opts...)
-			if (err == nil) != tt.ok {
-				t.Fatalf("err = %v, want ok=%v", err, tt.ok)
+			cfg := tt.cfg
+			cfg.Link = tt.link
+			_, err := custommessage.VerificationLink(cfg)
+			if tt.want == "" && err != nil || tt.want != "" && (err == nil ||
+				!strings.HasPrefix(err.Error(), "custommessage.VerificationLink: ") || !strings.Contains(err.Error(), tt.want)) {
+				t.Fatalf("err = %v, want %q", err, tt.want)
 			}
 		})
 	}
@@ -232,7 +250,7 @@ func TestVerificationLinkInvalidEvent(t *testing.T) {
 
 	t.Run("default leaves Cognito's message and logs", func(t *testing.T) {
 		t.Parallel()
-		h := must(custommessage.VerificationLink(link))(t)
+		h := must(custommessage.VerificationLink(custommessage.VerificationLinkConfig{Link: link}))(t)
 		resp, ierr, logs := invoke(t, h, payload)
 		if ierr != nil {
 			t.Fatal(ierr)
@@ -246,7 +264,7 @@ func TestVerificationLinkInvalidEvent(t *testing.T) {
 	})
 	t.Run("FailOnInvalid fails the trigger with the generic text", func(t *testing.T) {
 		t.Parallel()
-		h := must(custommessage.VerificationLink(link, custommessage.FailOnInvalid()))(t)
+		h := must(custommessage.VerificationLink(custommessage.VerificationLinkConfig{Link: link, FailOnInvalid: true}))(t)
 		_, ierr, logs := invoke(t, h, payload)
 		if ierr == nil {
 			t.Fatal("invocation succeeded, want a failure")
@@ -260,7 +278,7 @@ func TestVerificationLinkInvalidEvent(t *testing.T) {
 	})
 	t.Run("the error is a MessageError", func(t *testing.T) {
 		t.Parallel()
-		h := must(custommessage.VerificationLink(link, custommessage.FailOnInvalid()))(t)
+		h := must(custommessage.VerificationLink(custommessage.VerificationLinkConfig{Link: link, FailOnInvalid: true}))(t)
 		e := newEvent(triggers.CustomMessageSignUp)
 		e.UserName = ""
 		err := h(context.Background(), e)

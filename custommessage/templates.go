@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	htemplate "html/template"
+	"maps"
 	"strings"
 	ttemplate "text/template"
 
@@ -65,14 +66,38 @@ type Data struct {
 	// that verifies by code, use Code or ConfirmURL instead.
 	Link string
 	// ConfirmURL is the link to a [ConfirmHandler], with the code placeholder in it,
-	// when [WithConfirmLink] is given and the source is CustomMessage_SignUp or
+	// when [TemplatesConfig].ConfirmLink is set and the source is CustomMessage_SignUp or
 	// CustomMessage_ResendCode; "" otherwise. In an email use it as an attribute
 	// value: <a href="{{.ConfirmURL}}">.
 	ConfirmURL string
 }
 
+// TemplatesConfig configures [Templates].
+type TemplatesConfig struct {
+	// Catalog holds the messages, by locale and trigger source. Required.
+	Catalog Catalog
+	// LocaleAttribute names the user attribute the language is picked by; "" means
+	// Cognito's standard "locale" attribute. A custom attribute is named like
+	// "custom:lang".
+	LocaleAttribute string
+	// ConfirmLink gives the templates the link to a [ConfirmHandler] as
+	// {{.ConfirmURL}}, on CustomMessage_SignUp and CustomMessage_ResendCode. Nil leaves
+	// ConfirmURL empty.
+	ConfirmLink *ConfirmLink
+	// Funcs are functions the templates can call, as template.FuncMap holds them.
+	Funcs map[string]any
+	// FailOnInvalid fails the trigger with a [*MessageError] when a message cannot be
+	// rendered or Cognito would reject it. The router logs the error and the user sees
+	// the generic error text, so the request that sent the message (the sign-up, the
+	// password reset) fails. By default the module leaves the response fields as they
+	// were, so Cognito sends its own default message (or the one an earlier module
+	// wrote), and the error is logged at error level: a user can still sign up while an
+	// operator fixes the template.
+	FailOnInvalid bool
+}
+
 // Templates returns a module that writes each message from the catalog's templates, in
-// the language of the user's locale attribute ([WithLocaleAttribute]). It acts on the
+// the language of the user's locale attribute (cfg.LocaleAttribute). It acts on the
 // CustomMessage sources the catalog has a message for (SignUp, AdminCreateUser,
 // ResendCode, ForgotPassword, UpdateUserAttribute, VerifyUserAttribute, Authentication)
 // and is a no-op on others.
@@ -82,25 +107,28 @@ type Data struct {
 // Cognito could not find it. Every rendered message is checked before it is returned:
 // it must contain the placeholders Cognito requires and fit its limits ([MaxEmailMessage],
 // [MaxEmailSubject], [MaxSMSMessage]). A message that fails is handled as
-// [FailOnInvalid] says; the email (subject and body) and the SMS are handled apart.
+// FailOnInvalid says; the email (subject and body) and the SMS are handled apart.
 //
 // Templates are parsed, and executed once on a sample event with Cognito's standard
 // placeholders, here: a syntax error, an unknown trigger source, a message without the
 // code placeholder or a static text over the limits is a construction error.
-func Templates(catalog Catalog, opts ...Option) (Handler, error) {
-	if len(catalog) == 0 {
-		return nil, errors.New("templates: empty catalog")
+func Templates(cfg TemplatesConfig) (Handler, error) {
+	if len(cfg.Catalog) == 0 {
+		return nil, errors.New("custommessage.Templates: Catalog is empty")
 	}
-	s := newSettings(opts)
-	t := &templatesModule{settings: s}
+	t := &templatesModule{localeAttr: cfg.LocaleAttribute, link: cfg.ConfirmLink,
+		funcs: maps.Clone(cfg.Funcs), failOnInvalid: cfg.FailOnInvalid}
+	if t.localeAttr == "" {
+		t.localeAttr = "locale"
+	}
 	var nonce [8]byte
 	if _, err := rand.Read(nonce[:]); err != nil {
-		return nil, fmt.Errorf("templates: %w", err)
+		return nil, fmt.Errorf("custommessage.Templates: %w", err)
 	}
 	mark := "cmph" + hex.EncodeToString(nonce[:])
 	t.codeMark, t.userMark, t.linkMark = mark+"CODE", mark+"USER", mark+"LINK"
 
-	set, err := msgtemplate.Compile(catalog, func(locale string, src triggers.TriggerSource, msg Message) (*compiled, error) {
+	set, err := msgtemplate.Compile(cfg.Catalog, func(locale string, src triggers.TriggerSource, msg Message) (*compiled, error) {
 		if src.Trigger() != triggers.TriggerCustomMessage {
 			return nil, fmt.Errorf("locale %q: %q is not a custom message trigger source", msgtemplate.LocaleName(locale), src)
 		}
@@ -114,14 +142,17 @@ func Templates(catalog Catalog, opts ...Option) (Handler, error) {
 		return c, nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("templates: %w", err)
+		return nil, fmt.Errorf("custommessage.Templates: Catalog: %w", err)
 	}
 	t.locales = set
 	return triggers.Named("Templates", t.handle), nil
 }
 
 type templatesModule struct {
-	settings
+	localeAttr                   string
+	link                         *ConfirmLink
+	funcs                        map[string]any
+	failOnInvalid                bool
 	locales                      *msgtemplate.Set[*compiled]
 	codeMark, userMark, linkMark string
 }
@@ -196,7 +227,7 @@ func (t *templatesModule) handle(ctx context.Context, e *Event) error {
 			err = validateEmail(e, locale, subject, email)
 		}
 		if err != nil {
-			if err := invalid(ctx, &t.settings, "Templates", err); err != nil {
+			if err := invalid(ctx, t.failOnInvalid, "Templates", err); err != nil {
 				return err
 			}
 		} else {
@@ -210,7 +241,7 @@ func (t *templatesModule) handle(ctx context.Context, e *Event) error {
 			err = validateSMS(e, locale, sms)
 		}
 		if err != nil {
-			return invalid(ctx, &t.settings, "Templates", err)
+			return invalid(ctx, t.failOnInvalid, "Templates", err)
 		}
 		setIfNotEmpty(&e.Response.SMSMessage, sms)
 	}

@@ -34,7 +34,7 @@ func TestTemplatesEachSource(t *testing.T) {
 		}
 		msgs[src] = m
 	}
-	h := must(custommessage.Templates(custommessage.Catalog{"": msgs}))(t)
+	h := must(custommessage.Templates(custommessage.TemplatesConfig{Catalog: custommessage.Catalog{"": msgs}}))(t)
 
 	for _, src := range allSources {
 		t.Run(string(src), func(t *testing.T) {
@@ -77,7 +77,7 @@ func TestTemplatesLocaleFallback(t *testing.T) {
 		"de_AT": {triggers.CustomMessageSignUp: msg("de-AT")},
 		"pt-BR": {triggers.CustomMessageSignUp: msg("pt-BR")},
 	}
-	h := must(custommessage.Templates(catalog))(t)
+	h := must(custommessage.Templates(custommessage.TemplatesConfig{Catalog: catalog}))(t)
 
 	tests := []struct {
 		locale string
@@ -115,7 +115,7 @@ func TestTemplatesLocaleFallback(t *testing.T) {
 
 	t.Run("custom locale attribute", func(t *testing.T) {
 		t.Parallel()
-		h := must(custommessage.Templates(catalog, custommessage.WithLocaleAttribute("custom:lang")))(t)
+		h := must(custommessage.Templates(custommessage.TemplatesConfig{Catalog: catalog, LocaleAttribute: "custom:lang"}))(t)
 		e := newEvent(triggers.CustomMessageSignUp)
 		e.Request.UserAttributes["locale"] = "pt-BR"
 		e.Request.UserAttributes["custom:lang"] = "de"
@@ -129,7 +129,7 @@ func TestTemplatesLocaleFallback(t *testing.T) {
 
 	t.Run("no default locale", func(t *testing.T) {
 		t.Parallel()
-		h := must(custommessage.Templates(custommessage.Catalog{"de": {triggers.CustomMessageSignUp: msg("de")}}))(t)
+		h := must(custommessage.Templates(custommessage.TemplatesConfig{Catalog: custommessage.Catalog{"de": {triggers.CustomMessageSignUp: msg("de")}}}))(t)
 		e := newEvent(triggers.CustomMessageSignUp)
 		e.Request.UserAttributes["locale"] = "en-US"
 		if err := h(context.Background(), e); err != nil {
@@ -147,10 +147,12 @@ func TestTemplatesPlaceholdersSurviveExactly(t *testing.T) {
 <p><a href="https://app.example.com/reset?code={{.Code}}&amp;user={{.Header.UserName}}" title="{{.Code}}">Reset</a></p>
 <p><a href="{{.Code}}">bare</a> {{.Link}} {{.Username}}</p>
 <script>var code = {{.Code}};</script>`
-	h := must(custommessage.Templates(custommessage.Catalog{"": {
-		triggers.CustomMessageAdminCreateUser: {Subject: "Code {{.Code}} for {{.Username}}", Email: email,
-			SMS: "{{.Username}}: {{.Code}} & {{.User.name}}"},
-	}}))(t)
+	h := must(custommessage.Templates(custommessage.TemplatesConfig{
+		Catalog: custommessage.Catalog{"": {
+			triggers.CustomMessageAdminCreateUser: {Subject: "Code {{.Code}} for {{.Username}}", Email: email,
+				SMS: "{{.Username}}: {{.Code}} & {{.User.name}}"},
+		}},
+	}))(t)
 	e := newEvent(triggers.CustomMessageAdminCreateUser)
 	e.UserName = "jürgen+1@example.com"
 	e.Request.UserAttributes["name"] = `O'Brien & <Sons>`
@@ -177,12 +179,15 @@ func TestTemplatesPlaceholdersSurviveExactly(t *testing.T) {
 func TestTemplatesConfirmURL(t *testing.T) {
 	t.Parallel()
 	link := must(custommessage.NewConfirmLink("https://confirm.example.com/c", "https://app.example.com/welcome"))(t)
-	h := must(custommessage.Templates(custommessage.Catalog{"": {
-		triggers.CustomMessageSignUp:         {Email: `<a href="{{.ConfirmURL}}">{{.ConfirmURL}}</a>`, SMS: "{{tail .ConfirmURL}}"},
-		triggers.CustomMessageForgotPassword: {Email: `<p>{{.Code}}</p>[{{.ConfirmURL}}]`},
-	}}, custommessage.WithConfirmLink(link),
+	h := must(custommessage.Templates(custommessage.TemplatesConfig{
+		Catalog: custommessage.Catalog{"": {
+			triggers.CustomMessageSignUp:         {Email: `<a href="{{.ConfirmURL}}">{{.ConfirmURL}}</a>`, SMS: "{{tail .ConfirmURL}}"},
+			triggers.CustomMessageForgotPassword: {Email: `<p>{{.Code}}</p>[{{.ConfirmURL}}]`},
+		}},
+		ConfirmLink: link,
 		// The whole link would not fit an SMS; its end shows that text templates get it unescaped.
-		custommessage.WithFuncs(map[string]any{"tail": func(s string) string { return s[len(s)-38:] }})))(t)
+		Funcs: map[string]any{"tail": func(s string) string { return s[len(s)-38:] }},
+	}))(t)
 
 	e := newEvent(triggers.CustomMessageSignUp)
 	e.UserName = "a+b@example.com"
@@ -208,10 +213,12 @@ func TestTemplatesConfirmURL(t *testing.T) {
 
 func TestTemplatesMissingAttributeIsEmpty(t *testing.T) {
 	t.Parallel()
-	h := must(custommessage.Templates(custommessage.Catalog{"": {
-		triggers.CustomMessageSignUp: {Subject: "Hi {{.User.nickname}}!", Email: `<p>Hi {{index .User "custom:x"}}{{.Metadata.app}}, {{.Code}}</p>`,
-			SMS: "Hi {{.User.nickname}}{{.Metadata.app}} {{.Code}}"},
-	}}))(t)
+	h := must(custommessage.Templates(custommessage.TemplatesConfig{
+		Catalog: custommessage.Catalog{"": {
+			triggers.CustomMessageSignUp: {Subject: "Hi {{.User.nickname}}!", Email: `<p>Hi {{index .User "custom:x"}}{{.Metadata.app}}, {{.Code}}</p>`,
+				SMS: "Hi {{.User.nickname}}{{.Metadata.app}} {{.Code}}"},
+		}},
+	}))(t)
 	e := newEvent(triggers.CustomMessageSignUp)
 	if err := h(context.Background(), e); err != nil {
 		t.Fatal(err)
@@ -224,9 +231,11 @@ func TestTemplatesMissingAttributeIsEmpty(t *testing.T) {
 
 func TestTemplatesSubjectIsOneLine(t *testing.T) {
 	t.Parallel()
-	h := must(custommessage.Templates(custommessage.Catalog{"": {
-		triggers.CustomMessageSignUp: {Subject: "Welcome,\n  {{.User.name}}", Email: "{{.Code}}"},
-	}}))(t)
+	h := must(custommessage.Templates(custommessage.TemplatesConfig{
+		Catalog: custommessage.Catalog{"": {
+			triggers.CustomMessageSignUp: {Subject: "Welcome,\n  {{.User.name}}", Email: "{{.Code}}"},
+		}},
+	}))(t)
 	e := newEvent(triggers.CustomMessageSignUp)
 	e.Request.UserAttributes["name"] = "Eve\r\nBcc: x@example.com"
 	if err := h(context.Background(), e); err != nil {
@@ -239,9 +248,12 @@ func TestTemplatesSubjectIsOneLine(t *testing.T) {
 
 func TestTemplatesFuncs(t *testing.T) {
 	t.Parallel()
-	h := must(custommessage.Templates(custommessage.Catalog{"": {
-		triggers.CustomMessageSignUp: {Email: "<p>{{upper .User.name}} {{.Code}}</p>", SMS: "{{upper .User.name}} {{.Code}}"},
-	}}, custommessage.WithFuncs(map[string]any{"upper": strings.ToUpper})))(t)
+	h := must(custommessage.Templates(custommessage.TemplatesConfig{
+		Catalog: custommessage.Catalog{"": {
+			triggers.CustomMessageSignUp: {Email: "<p>{{upper .User.name}} {{.Code}}</p>", SMS: "{{upper .User.name}} {{.Code}}"},
+		}},
+		Funcs: map[string]any{"upper": strings.ToUpper},
+	}))(t)
 	e := newEvent(triggers.CustomMessageSignUp)
 	if err := h(context.Background(), e); err != nil {
 		t.Fatal(err)
@@ -279,7 +291,7 @@ func TestTemplatesConstructionErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := custommessage.Templates(tt.catalog)
+			_, err := custommessage.Templates(custommessage.TemplatesConfig{Catalog: tt.catalog})
 			if err == nil {
 				t.Fatal("Templates succeeded, want an error")
 			}
@@ -291,11 +303,13 @@ func TestTemplatesConstructionErrors(t *testing.T) {
 
 	t.Run("limits are inclusive", func(t *testing.T) {
 		t.Parallel()
-		_, err := custommessage.Templates(custommessage.Catalog{"": {src: {
-			Subject: strings.Repeat("ü", 140),
-			Email:   strings.Repeat("ü", 20000-6) + "{{.Code}}",
-			SMS:     strings.Repeat("ü", 140-6) + "{{.Code}}",
-		}}})
+		_, err := custommessage.Templates(custommessage.TemplatesConfig{
+			Catalog: custommessage.Catalog{"": {src: {
+				Subject: strings.Repeat("ü", 140),
+				Email:   strings.Repeat("ü", 20000-6) + "{{.Code}}",
+				SMS:     strings.Repeat("ü", 140-6) + "{{.Code}}",
+			}}},
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -303,7 +317,7 @@ func TestTemplatesConstructionErrors(t *testing.T) {
 	t.Run("link placeholder stands in for the code in sign-up emails", func(t *testing.T) {
 		t.Parallel()
 		for _, s := range []triggers.TriggerSource{triggers.CustomMessageSignUp, triggers.CustomMessageResendCode} {
-			if _, err := custommessage.Templates(custommessage.Catalog{"": {s: {Email: "<p>{{.Link}}</p>"}}}); err != nil {
+			if _, err := custommessage.Templates(custommessage.TemplatesConfig{Catalog: custommessage.Catalog{"": {s: {Email: "<p>{{.Link}}</p>"}}}}); err != nil {
 				t.Errorf("%s: %v", s, err)
 			}
 		}
@@ -350,7 +364,7 @@ func TestTemplatesInvalidAtRunTime(t *testing.T) {
 					e.Response.EmailMessage, e.Response.EmailSubject = "earlier {####}", "earlier subject"
 					return nil
 				}
-				h := custommessage.Chain(earlier, must(custommessage.Templates(catalog))(t))
+				h := custommessage.Chain(earlier, must(custommessage.Templates(custommessage.TemplatesConfig{Catalog: catalog}))(t))
 				e := newEvent(tt.src)
 				tt.edit(e)
 				logs := &triggertest.Logs{}
@@ -373,7 +387,7 @@ func TestTemplatesInvalidAtRunTime(t *testing.T) {
 			})
 			t.Run("FailOnInvalid", func(t *testing.T) {
 				t.Parallel()
-				h := must(custommessage.Templates(catalog, custommessage.FailOnInvalid()))(t)
+				h := must(custommessage.Templates(custommessage.TemplatesConfig{Catalog: catalog, FailOnInvalid: true}))(t)
 				e := newEvent(tt.src)
 				tt.edit(e)
 				err := h(context.Background(), e)
@@ -423,7 +437,7 @@ func TestTemplatesUnsetFieldsThroughRouter(t *testing.T) {
 			t.Parallel()
 			h := custommessage.Chain()
 			if tt.catalog != nil {
-				h = must(custommessage.Templates(tt.catalog))(t)
+				h = must(custommessage.Templates(custommessage.TemplatesConfig{Catalog: tt.catalog}))(t)
 			}
 			resp, ierr, _ := invoke(t, h, fixture(t, tt.fixture))
 			if ierr != nil {

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
-	"time"
 
 	"github.com/lambda-triggers/cognito/internal/msgtemplate"
 	"github.com/lambda-triggers/cognito/triggers"
@@ -40,13 +38,13 @@ const ClientIDNotApplicable = "CLIENT_ID_NOT_APPLICABLE"
 // EmailSources and SMSSources are the trigger sources the modules act on by default:
 // every source Cognito documents for the trigger.
 var (
-	EmailSources = []triggers.TriggerSource{
+	EmailSources = triggers.Sources{
 		triggers.CustomEmailSenderSignUp, triggers.CustomEmailSenderResendCode,
 		triggers.CustomEmailSenderForgotPassword, triggers.CustomEmailSenderUpdateUserAttribute,
 		triggers.CustomEmailSenderVerifyUserAttribute, triggers.CustomEmailSenderAdminCreateUser,
 		triggers.CustomEmailSenderAuthentication, triggers.CustomEmailSenderAccountTakeOverNotification,
 	}
-	SMSSources = []triggers.TriggerSource{
+	SMSSources = triggers.Sources{
 		triggers.CustomSMSSenderSignUp, triggers.CustomSMSSenderResendCode,
 		triggers.CustomSMSSenderForgotPassword, triggers.CustomSMSSenderUpdateUserAttribute,
 		triggers.CustomSMSSenderVerifyUserAttribute, triggers.CustomSMSSenderAdminCreateUser,
@@ -85,55 +83,25 @@ type Data struct {
 	Username string
 }
 
-// Option configures the modules of this package; each says which modules it affects.
-type Option func(*settings) error
-
+// settings are what every module shares, resolved from its config.
 type settings struct {
 	localeAttr string
-	sources    []triggers.TriggerSource
+	sources    triggers.Sources
 	once       *onceStore
-	timeout    time.Duration
-	httpAttrs  []string
 }
 
-// WithLocaleAttribute names the user attribute that holds the user's locale; the default
-// is "locale", Cognito's standard attribute. All modules.
-func WithLocaleAttribute(name string) Option {
-	return func(s *settings) error {
-		if name == "" {
-			return errors.New("WithLocaleAttribute: empty name")
-		}
-		s.localeAttr = name
-		return nil
+// newSettings validates the shared fields of a module's config.
+func newSettings(t triggers.Trigger, defaults, sources triggers.Sources, localeAttr string, once sendOnce) (settings, error) {
+	src, err := sources.Resolve(t, defaults)
+	if err != nil {
+		return settings{}, err
 	}
-}
-
-// Sources limits a module to some of its trigger sources; the others pass through
-// untouched. All modules.
-func Sources(srcs ...triggers.TriggerSource) Option {
-	return func(s *settings) error {
-		if len(srcs) == 0 {
-			return errors.New("Sources: none given")
-		}
-		s.sources = slices.Clone(srcs)
-		return nil
+	if localeAttr == "" {
+		localeAttr = "locale"
 	}
-}
-
-func newSettings(defaults []triggers.TriggerSource, opts []Option) (settings, error) {
-	s := settings{localeAttr: "locale", sources: defaults}
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o(&s); err != nil {
-			return s, err
-		}
-	}
-	for _, src := range s.sources {
-		if !slices.Contains(defaults, src) {
-			return s, fmt.Errorf("Sources: %q is not a source of this trigger", src)
-		}
+	s := settings{localeAttr: localeAttr, sources: src}
+	if s.once, err = once.store(); err != nil {
+		return settings{}, err
 	}
 	return s, nil
 }
@@ -153,7 +121,7 @@ type core struct {
 	settings
 }
 
-func (c *core) acts(src triggers.TriggerSource) bool { return slices.Contains(c.sources, src) }
+func (c *core) acts(src triggers.TriggerSource) bool { return c.sources.Has(src) }
 
 // open decrypts the event's code and returns the message data. Sources without a code
 // (the account takeover notification) have none to decrypt.

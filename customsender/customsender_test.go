@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
@@ -88,12 +89,14 @@ func (f *fakeSNS) Sent() []*sns.PublishInput {
 	return append([]*sns.PublishInput(nil), f.sent...)
 }
 
-func mustEmail(t *testing.T, dec customsender.Decrypter, ses customsender.SESClient, cfg customsender.EmailConfig, opts ...customsender.Option) customsender.EmailHandler {
+// mustEmail builds an Email module of cfg with dec, ses and, when cfg has none, a From.
+func mustEmail(t *testing.T, dec customsender.Decrypter, ses customsender.SESClient, cfg customsender.EmailConfig) customsender.EmailHandler {
 	t.Helper()
 	if cfg.From == "" {
 		cfg.From = "no-reply@example.com"
 	}
-	h, err := customsender.Email(dec, ses, cfg, opts...)
+	cfg.Decrypter, cfg.Sender = dec, ses
+	h, err := customsender.Email(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,10 +238,9 @@ func TestEmailConstructionErrors(t *testing.T) {
 		name string
 		dec  customsender.Decrypter
 		cfg  customsender.EmailConfig
-		opts []customsender.Option
 		want string
 	}{
-		{name: "nil decrypter", cfg: customsender.EmailConfig{From: "a@example.com"}, want: "nil decrypter"},
+		{name: "nil decrypter", cfg: customsender.EmailConfig{From: "a@example.com"}, want: "customsender.Email: Decrypter is nil"},
 		{name: "bad from", dec: dec, cfg: customsender.EmailConfig{From: "not an address"}, want: "not an email address"},
 		{name: "SMS source", dec: dec, cfg: customsender.EmailConfig{From: "a@example.com",
 			Catalog: customsender.EmailCatalog{"": {triggers.CustomSMSSenderSignUp: {Text: "x"}}}}, want: "not a custom email sender source"},
@@ -252,15 +254,19 @@ func TestEmailConstructionErrors(t *testing.T) {
 			Catalog: customsender.EmailCatalog{"de_AT": {}, "de-at": {}}}, want: "both mean"},
 		{name: "reserved client", dec: dec, cfg: customsender.EmailConfig{From: "a@example.com",
 			Clients: map[string]customsender.EmailCatalog{customsender.ClientIDNotApplicable: {}}}, want: "not an app client ID"},
-		{name: "foreign source option", dec: dec, cfg: customsender.EmailConfig{From: "a@example.com"},
-			opts: []customsender.Option{customsender.Sources(triggers.CustomSMSSenderSignUp)}, want: "not a source of this trigger"},
-		{name: "empty table", dec: dec, cfg: customsender.EmailConfig{From: "a@example.com"},
-			opts: []customsender.Option{customsender.SendOnce(nil, "", 0)}, want: "empty table name"},
+		{name: "foreign source", dec: dec, cfg: customsender.EmailConfig{From: "a@example.com",
+			Sources: triggers.Sources{triggers.CustomSMSSenderSignUp}}, want: "customsender.Email: Sources: \"CustomSMSSender_SignUp\" is not a CustomEmailSender trigger source"},
+		{name: "markers without a table", dec: dec, cfg: customsender.EmailConfig{From: "a@example.com",
+			Markers: fakeaws.NewDynamoDB()}, want: "Markers or MarkerTTL without Table"},
+		{name: "negative marker TTL", dec: dec, cfg: customsender.EmailConfig{From: "a@example.com",
+			Table: "markers", MarkerTTL: -time.Hour}, want: "MarkerTTL -1h0m0s is negative"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := customsender.Email(tt.dec, fakeaws.NewSES(), tt.cfg, tt.opts...)
+			cfg := tt.cfg
+			cfg.Decrypter, cfg.Sender = tt.dec, fakeaws.NewSES()
+			_, err := customsender.Email(cfg)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error %v, want one containing %q", err, tt.want)
 			}
@@ -274,7 +280,7 @@ func TestEmailSendOnce(t *testing.T) {
 	t.Parallel()
 	dec, ses, db := newFakeDecrypter(), fakeaws.NewSES(), fakeaws.NewDynamoDB()
 	db.AddTable("markers", "pk", "")
-	email := mustEmail(t, dec, ses, customsender.EmailConfig{}, customsender.SendOnce(db, "markers", 0))
+	email := mustEmail(t, dec, ses, customsender.EmailConfig{Table: "markers", Markers: db})
 	event := triggertest.Payload(triggers.CustomEmailSenderSignUp, triggertest.WithEncryptedCode(dec.encrypter, "102938"))
 	ses.FailNext("SendEmail", errors.New("throttled"))
 	triggertest.InvokeHandler(t, email, event).RequireInternalError(t)
@@ -297,13 +303,38 @@ func TestEmailSendOnce(t *testing.T) {
 	}
 }
 
+// TestEmailSendOnceExpires sends a code again once its marker has outlived MarkerTTL on
+// the module's clock, as DynamoDB may keep expired items for hours.
+func TestEmailSendOnceExpires(t *testing.T) {
+	t.Parallel()
+	dec, ses, db := newFakeDecrypter(), fakeaws.NewSES(), fakeaws.NewDynamoDB()
+	db.AddTable("markers", "pk", "")
+	var mu sync.Mutex
+	now := time.Unix(1_700_000_000, 0)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	email := mustEmail(t, dec, ses, customsender.EmailConfig{Table: "markers", Markers: db, MarkerTTL: time.Hour, Now: clock})
+	event := triggertest.Payload(triggers.CustomEmailSenderSignUp, triggertest.WithEncryptedCode(dec.encrypter, "102938"))
+	triggertest.InvokeHandler(t, email, event).RequireOK(t)
+	triggertest.InvokeHandler(t, email, event).RequireOK(t)
+	if n := len(ses.Sent()); n != 1 {
+		t.Fatalf("%d emails within the TTL, want 1", n)
+	}
+	mu.Lock()
+	now = now.Add(time.Hour + time.Second)
+	mu.Unlock()
+	triggertest.InvokeHandler(t, email, event).RequireOK(t)
+	if n := len(ses.Sent()); n != 2 {
+		t.Errorf("%d emails once the marker expired, want 2", n)
+	}
+}
+
 func TestConformance(t *testing.T) {
 	t.Parallel()
 	dec := newFakeDecrypter()
-	email := mustEmail(t, dec, fakeaws.NewSES(), customsender.EmailConfig{},
-		customsender.Sources(triggers.CustomEmailSenderSignUp, triggers.CustomEmailSenderForgotPassword))
+	email := mustEmail(t, dec, fakeaws.NewSES(), customsender.EmailConfig{
+		Sources: triggers.Sources{triggers.CustomEmailSenderSignUp, triggers.CustomEmailSenderForgotPassword}})
 	triggertest.RunModuleTests(t, email, triggertest.ActsOn(triggers.CustomEmailSenderSignUp, triggers.CustomEmailSenderForgotPassword))
-	sms, err := customsender.SMS(dec, &fakeSNS{}, customsender.SMSConfig{})
+	sms, err := customsender.SMS(customsender.SMSConfig{Decrypter: dec, Sender: &fakeSNS{}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,11 +11,11 @@
 //		if err != nil {
 //			log.Fatal(err)
 //		}
-//		email, err := customsender.Email(dec, nil, customsender.EmailConfig{From: "no-reply@example.com"})
+//		email, err := customsender.Email(customsender.EmailConfig{Decrypter: dec, From: "no-reply@example.com"})
 //		if err != nil {
 //			log.Fatal(err)
 //		}
-//		sms, err := customsender.SMS(dec, nil, customsender.SMSConfig{SenderID: "Example"})
+//		sms, err := customsender.SMS(customsender.SMSConfig{Decrypter: dec, SenderID: "Example"})
 //		if err != nil {
 //			log.Fatal(err)
 //		}
@@ -24,7 +24,8 @@
 //
 // The decrypted code is never logged and never appears in an error. Cognito invokes
 // custom senders asynchronously and retries failures, so a failing module makes Cognito
-// send the event again; [SendOnce] keeps a retry from sending a code twice.
+// send the event again; a marker table (the Table field of each config) keeps a retry
+// from sending a code twice.
 //
 // The Encryption SDK and the SNS client are linked only into functions that import
 // this package.

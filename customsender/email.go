@@ -8,6 +8,7 @@ import (
 	"net/mail"
 	"strings"
 	ttemplate "text/template"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2/types"
@@ -44,6 +45,11 @@ type EmailCatalog map[string]EmailMessages
 
 // EmailConfig configures [Email].
 type EmailConfig struct {
+	// Decrypter decrypts the event's code; see [KMSDecrypter]. Required.
+	Decrypter Decrypter
+	// Sender sends the email; nil means the process-wide SES v2 client, created on first
+	// use, whose role needs ses:SendEmail.
+	Sender SESClient
 	// From is the sender, an address or domain verified in SES ("Example <no-reply@example.com>").
 	From string
 	// Catalog holds the emails; nil means [DefaultEmails], English texts for every source.
@@ -56,30 +62,53 @@ type EmailConfig struct {
 	ConfigurationSet string
 	// ReplyTo addresses, if any.
 	ReplyTo []string
+	// Sources are the trigger sources the module acts on; the others pass through
+	// untouched. Empty means [EmailSources], every source Cognito documents for the trigger.
+	Sources triggers.Sources
+	// LocaleAttribute names the user attribute that holds the user's locale; "" means
+	// "locale", Cognito's standard attribute.
+	LocaleAttribute string
+	// Table is the DynamoDB table of send-once markers, so that Cognito's retries send
+	// each code at most once: before sending, the module writes a marker keyed by a
+	// SHA-256 hash of the user pool, the trigger source and the encrypted code (never
+	// the code) with a conditional write, and a delivery that finds it does not send; a
+	// failed send removes its marker, so the retry sends. The table has a string
+	// partition key "pk" and time to live on "expiresAt". Events without a code (account
+	// takeover notifications) are sent every time. "" sends every delivery.
+	Table string
+	// Markers is the DynamoDB client of Table; nil means the process-wide client, whose
+	// role needs dynamodb:PutItem and dynamodb:DeleteItem on the table.
+	Markers MarkerClient
+	// MarkerTTL is how long a marker keeps a code from being sent again; zero means
+	// [DefaultSendOnceTTL].
+	MarkerTTL time.Duration
+	// Now is the clock of the markers; nil means time.Now.
+	Now func() time.Time
 }
 
-// Email returns a module that decrypts the event's code with dec and sends the email of
-// the event's source to the user's email attribute through SES v2. client nil is the
-// process-wide SES v2 client. It acts on every custom email sender source
-// ([EmailSources]; [Sources] narrows them) and passes the others through.
+// Email returns a module that decrypts the event's code with cfg.Decrypter and sends the
+// email of the event's source to the user's email attribute through SES v2. It acts on
+// cfg.Sources, by default every custom email sender source ([EmailSources]), and passes
+// the others through.
 //
 // Templates are parsed and executed once on sample data here: a syntax error, a source
 // that is not a custom email sender source, an email without a body or an invalid From
-// is a construction error. Options: [WithLocaleAttribute], [Sources], [SendOnce].
-func Email(dec Decrypter, client SESClient, cfg EmailConfig, opts ...Option) (EmailHandler, error) {
+// is a construction error.
+func Email(cfg EmailConfig) (EmailHandler, error) {
 	fail := func(err error) (EmailHandler, error) { return nil, fmt.Errorf("customsender.Email: %w", err) }
-	if dec == nil {
-		return fail(errors.New("nil decrypter"))
+	if cfg.Decrypter == nil {
+		return fail(errors.New("Decrypter is nil"))
 	}
 	if _, err := mail.ParseAddress(cfg.From); err != nil {
 		return fail(fmt.Errorf("sender (From) %q is not an email address", cfg.From))
 	}
-	s, err := newSettings(EmailSources, opts)
+	s, err := newSettings(triggers.TriggerCustomEmailSender, EmailSources, cfg.Sources, cfg.LocaleAttribute,
+		sendOnce{markers: cfg.Markers, table: cfg.Table, ttl: cfg.MarkerTTL, now: cfg.Now})
 	if err != nil {
 		return fail(err)
 	}
-	m := &emailModule{core: core{name: "Email", dec: dec, settings: s}, cfg: cfg,
-		ses: awsclient.NewLazy(client, func(ctx context.Context) (SESClient, error) { return lazyses.Default(ctx) })}
+	m := &emailModule{core: core{name: "Email", dec: cfg.Decrypter, settings: s}, cfg: cfg,
+		ses: awsclient.NewLazy(cfg.Sender, func(ctx context.Context) (SESClient, error) { return lazyses.Default(ctx) })}
 	if m.msgs.def, err = compileEmails(withDefaults(cfg.Catalog, DefaultEmails)); err != nil {
 		return fail(err)
 	}

@@ -22,7 +22,7 @@ const (
 	TimestampHeader = webhooksig.TimestampHeader
 )
 
-// DefaultHTTPTimeout bounds a provider request unless [HTTPTimeout] says otherwise; the
+// DefaultHTTPTimeout bounds a provider request unless HTTPConfig.Timeout says otherwise; the
 // request also ends when the trigger's context (its budget) does.
 const DefaultHTTPTimeout = 3 * time.Second
 
@@ -49,55 +49,59 @@ type HTTPMessage struct {
 	// ID is the same for every delivery of one code, so that the provider can drop a
 	// repeat; absent when there is no code.
 	ID string `json:"id,omitempty"`
-	// UserAttributes are the attributes chosen with [HTTPAttributes].
+	// UserAttributes are the attributes chosen with HTTPConfig.Attributes.
 	UserAttributes map[string]string `json:"userAttributes"`
 }
 
-// HTTPTimeout replaces [DefaultHTTPTimeout]. HTTP modules.
-func HTTPTimeout(d time.Duration) Option {
-	return func(s *settings) error {
-		if d <= 0 {
-			return fmt.Errorf("HTTPTimeout: %s is not positive", d)
-		}
-		s.timeout = d
-		return nil
-	}
-}
-
-// HTTPAttributes chooses the user attributes the document carries; the default is
-// "sub". HTTP modules.
-func HTTPAttributes(names ...string) Option {
-	return func(s *settings) error {
-		for _, n := range names {
-			if n == "" {
-				return errors.New("HTTPAttributes: empty attribute name")
-			}
-		}
-		s.httpAttrs = append([]string(nil), names...)
-		return nil
-	}
+// HTTPConfig configures [HTTPEmail] and [HTTPSMS].
+type HTTPConfig struct {
+	// Decrypter decrypts the event's code; see [KMSDecrypter]. Required.
+	Decrypter Decrypter
+	// Endpoint is the provider's address, https (http only to a loopback host). Its
+	// path and query never appear in an error. Required.
+	Endpoint string
+	// Secret signs every delivery (see [SignatureHeader]), at least [MinHTTPSecret]
+	// bytes. Required.
+	Secret triggers.Secret
+	// Timeout bounds a provider request; zero means [DefaultHTTPTimeout]. The request
+	// also ends when the trigger's context (its budget) does.
+	Timeout time.Duration
+	// Attributes are the user attributes the document carries; empty means "sub".
+	Attributes []string
+	// Sources are the trigger sources the module acts on; the others pass through
+	// untouched. Empty means every source Cognito documents for the trigger
+	// ([EmailSources] or [SMSSources]).
+	Sources triggers.Sources
+	// LocaleAttribute names the user attribute sent as the document's Locale; "" means
+	// "locale", Cognito's standard attribute.
+	LocaleAttribute string
+	// Table, Markers, MarkerTTL and Now make each code be sent at most once, as in
+	// [EmailConfig]; "" Table sends every delivery.
+	Table     string
+	Markers   MarkerClient
+	MarkerTTL time.Duration
+	Now       func() time.Time
 }
 
 // HTTPEmail returns a module that decrypts the event's code and posts it as an
-// [HTTPMessage] to endpoint, for an email provider of your own, signed with secret
-// (see [SignatureHeader]). A response outside 2xx, a redirect included, is an error,
-// and so Cognito retries. endpoint must be https (http only to a loopback host); the
-// secret, the code and the endpoint's path and query never appear in an error. It acts
-// on [EmailSources]. Options: [HTTPTimeout], [HTTPAttributes], [Sources], [SendOnce].
-func HTTPEmail(dec Decrypter, endpoint string, secret triggers.Secret, opts ...Option) (EmailHandler, error) {
-	p, err := newHTTPProvider("email", EmailSources, dec, endpoint, secret, opts)
+// [HTTPMessage] to cfg.Endpoint, for an email provider of your own, signed with
+// cfg.Secret (see [SignatureHeader]). A response outside 2xx, a redirect included, is an
+// error, and so Cognito retries. The secret, the code and the endpoint's path and query
+// never appear in an error. It acts on cfg.Sources, by default [EmailSources].
+func HTTPEmail(cfg HTTPConfig) (EmailHandler, error) {
+	p, err := newHTTPProvider("HTTPEmail", "email", triggers.TriggerCustomEmailSender, EmailSources, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("customsender.HTTPEmail: %w", err)
+		return nil, err
 	}
 	return func(ctx context.Context, e *EmailEvent) error { return p.handle(ctx, &e.Header, &e.Request) }, nil
 }
 
 // HTTPSMS is [HTTPEmail] for SMS: it posts the user's phone_number as To, and acts on
-// [SMSSources].
-func HTTPSMS(dec Decrypter, endpoint string, secret triggers.Secret, opts ...Option) (SMSHandler, error) {
-	p, err := newHTTPProvider("sms", SMSSources, dec, endpoint, secret, opts)
+// cfg.Sources, by default [SMSSources].
+func HTTPSMS(cfg HTTPConfig) (SMSHandler, error) {
+	p, err := newHTTPProvider("HTTPSMS", "sms", triggers.TriggerCustomSMSSender, SMSSources, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("customsender.HTTPSMS: %w", err)
+		return nil, err
 	}
 	return func(ctx context.Context, e *SMSEvent) error { return p.handle(ctx, &e.Header, &e.Request) }, nil
 }
@@ -109,47 +113,61 @@ type httpProvider struct {
 	target   string // scheme and host: what errors may show
 	key      []byte
 	client   *http.Client
+	timeout  time.Duration
+	attrs    []string
 }
 
 var noRedirects = &http.Client{
 	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 }
 
-func newHTTPProvider(channel string, sources []triggers.TriggerSource, dec Decrypter, endpoint string,
-	secret triggers.Secret, opts []Option) (*httpProvider, error) {
-	if dec == nil {
-		return nil, errors.New("nil decrypter")
+func newHTTPProvider(name, channel string, t triggers.Trigger, defaults triggers.Sources, cfg HTTPConfig) (*httpProvider, error) {
+	fail := func(format string, args ...any) (*httpProvider, error) {
+		return nil, fmt.Errorf("customsender."+name+": "+format, args...)
 	}
-	s, err := newSettings(sources, opts)
+	if cfg.Decrypter == nil {
+		return fail("Decrypter is nil")
+	}
+	s, err := newSettings(t, defaults, cfg.Sources, cfg.LocaleAttribute,
+		sendOnce{markers: cfg.Markers, table: cfg.Table, ttl: cfg.MarkerTTL, now: cfg.Now})
 	if err != nil {
-		return nil, err
+		return fail("%w", err)
 	}
-	if s.timeout == 0 {
-		s.timeout = DefaultHTTPTimeout
+	timeout := cfg.Timeout
+	switch {
+	case timeout < 0:
+		return fail("Timeout %s is negative", timeout)
+	case timeout == 0:
+		timeout = DefaultHTTPTimeout
 	}
-	if s.httpAttrs == nil {
-		s.httpAttrs = []string{"sub"}
+	attrs := []string{"sub"}
+	if len(cfg.Attributes) > 0 {
+		attrs = append([]string(nil), cfg.Attributes...)
 	}
-	u, err := url.Parse(endpoint)
+	for _, n := range attrs {
+		if n == "" {
+			return fail("Attributes has an empty name")
+		}
+	}
+	if cfg.Endpoint == "" {
+		return fail("Endpoint is empty")
+	}
+	u, err := url.Parse(cfg.Endpoint)
 	if err != nil {
-		return nil, errors.New("endpoint is not a valid URL")
+		return fail("Endpoint is not a valid URL")
 	}
 	switch {
 	case u.Host == "":
-		return nil, errors.New("endpoint has no host")
+		return fail("Endpoint has no host")
 	case u.Scheme == "http" && webhooksig.IsLoopback(u.Hostname()):
 	case u.Scheme != "https":
-		return nil, fmt.Errorf("endpoint scheme %q: use https (http only to a loopback host)", u.Scheme)
+		return fail("Endpoint scheme %q: use https (http only to a loopback host)", u.Scheme)
 	}
-	if len(secret) < MinHTTPSecret {
-		return nil, fmt.Errorf("secret shorter than %d bytes", MinHTTPSecret)
+	if len(cfg.Secret) < MinHTTPSecret {
+		return fail("Secret shorter than %d bytes", MinHTTPSecret)
 	}
-	name := "HTTPEmail"
-	if channel == "sms" {
-		name = "HTTPSMS"
-	}
-	return &httpProvider{core: core{name: name, dec: dec, settings: s}, channel: channel, endpoint: endpoint,
-		target: u.Scheme + "://" + u.Host, key: []byte(secret.Reveal()), client: noRedirects}, nil
+	return &httpProvider{core: core{name: name, dec: cfg.Decrypter, settings: s}, channel: channel, endpoint: cfg.Endpoint,
+		target: u.Scheme + "://" + u.Host, key: []byte(cfg.Secret.Reveal()), client: noRedirects, timeout: timeout, attrs: attrs}, nil
 }
 
 func (p *httpProvider) handle(ctx context.Context, h *triggers.Header, req *triggers.CustomSenderRequest) error {
@@ -172,7 +190,7 @@ func (p *httpProvider) handle(ctx context.Context, h *triggers.Header, req *trig
 		ClientID: h.CallerContext.ClientID, UserName: h.UserName, To: to,
 		Locale: req.UserAttributes.Get(p.localeAttr), Code: msg.data.Code, ID: msg.replayKey,
 		UserAttributes: map[string]string{}}
-	for _, name := range p.httpAttrs {
+	for _, name := range p.attrs {
 		if v, ok := req.UserAttributes[name]; ok {
 			doc.UserAttributes[name] = v
 		}

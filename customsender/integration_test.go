@@ -44,8 +44,8 @@ func TestIntegrationDecryptAndSend(t *testing.T) {
 		t.Fatal(err)
 	}
 	table := srv.CreateTable(t, awslocal.UniqueName("sent-codes"), "pk", "")
-	email, err := customsender.Email(dec, srv.SES, customsender.EmailConfig{From: "no-reply@example.com"},
-		customsender.SendOnce(srv.DynamoDB, table, 0))
+	email, err := customsender.Email(customsender.EmailConfig{Decrypter: dec, Sender: srv.SES,
+		From: "no-reply@example.com", Table: table, Markers: srv.DynamoDB})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,41 +17,51 @@ import (
 	"github.com/lambda-triggers/cognito/triggers"
 )
 
-// MarkerClient is the part of the DynamoDB API that [SendOnce] calls; *dynamodb.Client
+// MarkerClient is the part of the DynamoDB API that the send-once markers need (see
+// EmailConfig.Table); *dynamodb.Client
 // and the fakes of triggertest/fakeaws satisfy it.
 type MarkerClient interface {
 	PutItem(ctx context.Context, in *dynamodb.PutItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
 	DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
 }
 
-// DefaultSendOnceTTL is how long a [SendOnce] marker keeps a code from being sent again.
+// DefaultSendOnceTTL is how long a send-once marker keeps a code from being sent again
+// unless MarkerTTL says otherwise.
 const DefaultSendOnceTTL = 24 * time.Hour
 
-// SendOnce makes a module send each code at most once. Cognito invokes custom senders
-// asynchronously and retries them, so the same event may arrive again; before sending,
-// the module writes a marker keyed by a SHA-256 hash of the user pool, the trigger
-// source and the encrypted code (never the code) with a conditional write, and a
-// delivery that finds the marker does not send. A failed send removes its marker, so
-// the retry sends. The table has a string partition key "pk" and time to live on
-// "expiresAt" (markers expire after ttl, [DefaultSendOnceTTL] when 0; expiry is also
-// checked on write, as DynamoDB deletes expired items late). client nil is the
-// process-wide DynamoDB client. Events without a code (account takeover notifications)
-// are sent every time. All modules.
-func SendOnce(client MarkerClient, table string, ttl time.Duration) Option {
-	return func(s *settings) error {
-		if table == "" {
-			return errors.New("SendOnce: empty table name")
-		}
-		if ttl < 0 {
-			return fmt.Errorf("SendOnce: negative time to live %s", ttl)
-		}
-		if ttl == 0 {
-			ttl = DefaultSendOnceTTL
-		}
-		s.once = &onceStore{table: table, ttl: ttl, now: time.Now,
-			db: awsclient.NewLazy(client, func(ctx context.Context) (MarkerClient, error) { return lazydynamodb.Default(ctx) })}
-		return nil
+// sendOnce is the send-once part of a module's config: Markers, Table, MarkerTTL and Now.
+// Cognito invokes custom senders asynchronously and retries them, so the same event may
+// arrive again; before sending, the module writes a marker keyed by a SHA-256 hash of
+// the user pool, the trigger source and the encrypted code (never the code) with a
+// conditional write, and a delivery that finds the marker does not send. A failed send
+// removes its marker, so the retry sends. The table has a string partition key "pk" and
+// time to live on "expiresAt" (expiry is also checked on write, as DynamoDB deletes
+// expired items late). Events without a code (account takeover notifications) are sent
+// every time.
+type sendOnce struct {
+	markers MarkerClient
+	table   string
+	ttl     time.Duration
+	now     func() time.Time
+}
+
+// store returns the marker store, nil when no table is configured.
+func (o sendOnce) store() (*onceStore, error) {
+	switch {
+	case o.table == "" && (o.markers != nil || o.ttl != 0):
+		return nil, errors.New("a marker table is needed: Markers or MarkerTTL without Table")
+	case o.table == "":
+		return nil, nil
+	case o.ttl < 0:
+		return nil, fmt.Errorf("marker time to live: MarkerTTL %s is negative", o.ttl)
+	case o.ttl == 0:
+		o.ttl = DefaultSendOnceTTL
 	}
+	if o.now == nil {
+		o.now = time.Now
+	}
+	return &onceStore{table: o.table, ttl: o.ttl, now: o.now,
+		db: awsclient.NewLazy(o.markers, func(ctx context.Context) (MarkerClient, error) { return lazydynamodb.Default(ctx) })}, nil
 }
 
 type onceStore struct {

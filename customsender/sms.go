@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	ttemplate "text/template"
+	"time"
 	"unicode/utf16"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -48,6 +49,11 @@ const (
 
 // SMSConfig configures [SMS].
 type SMSConfig struct {
+	// Decrypter decrypts the event's code; see [KMSDecrypter]. Required.
+	Decrypter Decrypter
+	// Sender publishes the SMS; nil means a process-wide SNS client created on first
+	// use, whose role needs sns:Publish.
+	Sender SNSClient
 	// Catalog holds the texts; nil means [DefaultSMS], English texts for every source. A
 	// source missing from Catalog is sent with its default text.
 	Catalog SMSCatalog
@@ -61,6 +67,28 @@ type SMSConfig struct {
 	OriginationNumber string
 	// Type is SMSTransactional (the default: codes are) or SMSPromotional.
 	Type string
+	// Sources are the trigger sources the module acts on; the others pass through
+	// untouched. Empty means [SMSSources], every source Cognito documents for the trigger.
+	Sources triggers.Sources
+	// LocaleAttribute names the user attribute that holds the user's locale; "" means
+	// "locale", Cognito's standard attribute.
+	LocaleAttribute string
+	// Table is the DynamoDB table of send-once markers, so that Cognito's retries send
+	// each code at most once: before sending, the module writes a marker keyed by a
+	// SHA-256 hash of the user pool, the trigger source and the encrypted code (never
+	// the code) with a conditional write, and a delivery that finds it does not send; a
+	// failed send removes its marker, so the retry sends. The table has a string
+	// partition key "pk" and time to live on "expiresAt". Events without a code (account
+	// takeover notifications) are sent every time. "" sends every delivery.
+	Table string
+	// Markers is the DynamoDB client of Table; nil means the process-wide client, whose
+	// role needs dynamodb:PutItem and dynamodb:DeleteItem on the table.
+	Markers MarkerClient
+	// MarkerTTL is how long a marker keeps a code from being sent again; zero means
+	// [DefaultSendOnceTTL].
+	MarkerTTL time.Duration
+	// Now is the clock of the markers; nil means time.Now.
+	Now func() time.Time
 }
 
 var (
@@ -68,20 +96,19 @@ var (
 	e164Pattern     = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
 )
 
-// SMS returns a module that decrypts the event's code with dec and publishes the text of
-// the event's source to the user's phone_number attribute through SNS. client nil is a
-// process-wide SNS client created on first use. It acts on every custom SMS sender
-// source ([SMSSources]; [Sources] narrows them) and passes the others through.
+// SMS returns a module that decrypts the event's code with cfg.Decrypter and publishes
+// the text of the event's source to the user's phone_number attribute through SNS. It
+// acts on cfg.Sources, by default every custom SMS sender source ([SMSSources]), and
+// passes the others through.
 //
 // A text that cannot fit one SMS is refused: here, when a template executed on sample
 // data (an 8-digit code, a 12-character temporary password, a 36-character user name,
 // no attributes) is too long, and on each event before sending, so that a long text is
-// an error, not a message cut short. Options: [WithLocaleAttribute], [Sources],
-// [SendOnce].
-func SMS(dec Decrypter, client SNSClient, cfg SMSConfig, opts ...Option) (SMSHandler, error) {
+// an error, not a message cut short.
+func SMS(cfg SMSConfig) (SMSHandler, error) {
 	fail := func(err error) (SMSHandler, error) { return nil, fmt.Errorf("customsender.SMS: %w", err) }
-	if dec == nil {
-		return fail(errors.New("nil decrypter"))
+	if cfg.Decrypter == nil {
+		return fail(errors.New("Decrypter is nil"))
 	}
 	if cfg.SenderID != "" && (!senderIDPattern.MatchString(cfg.SenderID) || strings.Trim(cfg.SenderID, "0123456789-") == "") {
 		return fail(fmt.Errorf("SenderID %q: use 1 to 11 letters, digits or hyphens, at least one letter", cfg.SenderID))
@@ -96,12 +123,13 @@ func SMS(dec Decrypter, client SNSClient, cfg SMSConfig, opts ...Option) (SMSHan
 	default:
 		return fail(fmt.Errorf("message type (Type) %q: want %s or %s", cfg.Type, SMSTransactional, SMSPromotional))
 	}
-	s, err := newSettings(SMSSources, opts)
+	s, err := newSettings(triggers.TriggerCustomSMSSender, SMSSources, cfg.Sources, cfg.LocaleAttribute,
+		sendOnce{markers: cfg.Markers, table: cfg.Table, ttl: cfg.MarkerTTL, now: cfg.Now})
 	if err != nil {
 		return fail(err)
 	}
-	m := &smsModule{core: core{name: "SMS", dec: dec, settings: s}, cfg: cfg,
-		sns: awsclient.NewLazy(client, func(context.Context) (SNSClient, error) { return lazySNS{}, nil })}
+	m := &smsModule{core: core{name: "SMS", dec: cfg.Decrypter, settings: s}, cfg: cfg,
+		sns: awsclient.NewLazy(cfg.Sender, func(context.Context) (SNSClient, error) { return lazySNS{}, nil })}
 	if m.msgs.def, err = compileSMS(withDefaults(cfg.Catalog, DefaultSMS)); err != nil {
 		return fail(err)
 	}

@@ -23,7 +23,7 @@ import (
 func TestSMS(t *testing.T) {
 	t.Parallel()
 	dec, client := newFakeDecrypter(), &fakeSNS{}
-	sms, err := customsender.SMS(dec, client, customsender.SMSConfig{
+	sms, err := customsender.SMS(customsender.SMSConfig{Decrypter: dec, Sender: client,
 		Catalog:  customsender.SMSCatalog{"de": {triggers.CustomSMSSenderSignUp: "Ihr Code: {{.Code}}"}},
 		Clients:  map[string]customsender.SMSCatalog{"app-kiosk": {"": {triggers.CustomSMSSenderSignUp: "Kiosk {{.Code}}"}}},
 		SenderID: "Example", OriginationNumber: "+12065550100",
@@ -88,14 +88,14 @@ func TestSMSTooLong(t *testing.T) {
 		if strings.Contains(tt.text, "TemporaryPassword") {
 			src = triggers.CustomSMSSenderAdminCreateUser
 		}
-		_, err := customsender.SMS(dec, client, customsender.SMSConfig{Catalog: customsender.SMSCatalog{"": {src: tt.text}}})
+		_, err := customsender.SMS(customsender.SMSConfig{Decrypter: dec, Sender: client, Catalog: customsender.SMSCatalog{"": {src: tt.text}}})
 		if (err == nil) != tt.ok {
 			t.Errorf("%s: error %v, want ok=%v", tt.name, err, tt.ok)
 		}
 	}
 
 	// A user attribute can make a text too long at run time: an error, not a cut text.
-	sms, err := customsender.SMS(dec, client, customsender.SMSConfig{
+	sms, err := customsender.SMS(customsender.SMSConfig{Decrypter: dec, Sender: client,
 		Catalog: customsender.SMSCatalog{"": {triggers.CustomSMSSenderSignUp: "Hi {{.User.name}}, code {{.Code}}"}}})
 	if err != nil {
 		t.Fatal(err)
@@ -121,12 +121,14 @@ func TestSMSConstructionErrors(t *testing.T) {
 		{"type", customsender.SMSConfig{Type: "Urgent"}, "Type"},
 		{"email source", customsender.SMSConfig{Catalog: customsender.SMSCatalog{"": {triggers.CustomEmailSenderSignUp: "x"}}}, "not a custom SMS sender source"},
 	} {
-		if _, err := customsender.SMS(dec, &fakeSNS{}, tt.cfg); err == nil || !strings.Contains(err.Error(), tt.want) {
+		cfg := tt.cfg
+		cfg.Decrypter, cfg.Sender = dec, &fakeSNS{}
+		if _, err := customsender.SMS(cfg); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: error %v, want %q", tt.name, err, tt.want)
 		}
 	}
-	if _, err := customsender.SMS(nil, nil, customsender.SMSConfig{}); err == nil {
-		t.Error("nil decrypter accepted")
+	if _, err := customsender.SMS(customsender.SMSConfig{}); err == nil || err.Error() != "customsender.SMS: Decrypter is nil" {
+		t.Errorf("nil decrypter: %v", err)
 	}
 }
 
@@ -134,7 +136,7 @@ func TestSMSFailures(t *testing.T) {
 	t.Parallel()
 	dec := newFakeDecrypter()
 	client := &fakeSNS{fail: errors.New("opted out")}
-	sms, err := customsender.SMS(dec, client, customsender.SMSConfig{})
+	sms, err := customsender.SMS(customsender.SMSConfig{Decrypter: dec, Sender: client})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,11 +194,12 @@ func TestHTTPProvider(t *testing.T) {
 	srv := httptest.NewServer(p)
 	t.Cleanup(srv.Close)
 	dec := newFakeDecrypter()
-	email, err := customsender.HTTPEmail(dec, srv.URL+"/send?token=abc", providerSecret, customsender.HTTPAttributes("sub", "name"))
+	email, err := customsender.HTTPEmail(customsender.HTTPConfig{Decrypter: dec, Endpoint: srv.URL + "/send?token=abc",
+		Secret: providerSecret, Attributes: []string{"sub", "name"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sms, err := customsender.HTTPSMS(dec, srv.URL, providerSecret)
+	sms, err := customsender.HTTPSMS(customsender.HTTPConfig{Decrypter: dec, Endpoint: srv.URL, Secret: providerSecret})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +245,8 @@ func TestHTTPProviderFailures(t *testing.T) {
 			t.Parallel()
 			srv := httptest.NewServer(&provider{status: tt.status, delay: tt.delay})
 			t.Cleanup(srv.Close)
-			email, err := customsender.HTTPEmail(dec, srv.URL+"/hook/s3cr3t-path", tt.secret, customsender.HTTPTimeout(100*time.Millisecond))
+			email, err := customsender.HTTPEmail(customsender.HTTPConfig{Decrypter: dec, Endpoint: srv.URL + "/hook/s3cr3t-path",
+				Secret: tt.secret, Timeout: 100 * time.Millisecond})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -262,12 +266,27 @@ func TestHTTPProviderFailures(t *testing.T) {
 		{"https:///send", "no host"},
 		{"://bad", "not a valid URL"},
 	} {
-		if _, err := customsender.HTTPEmail(dec, tt.endpoint, providerSecret); err == nil || !strings.Contains(err.Error(), tt.want) {
+		if _, err := customsender.HTTPEmail(customsender.HTTPConfig{Decrypter: dec, Endpoint: tt.endpoint, Secret: providerSecret}); err == nil ||
+			!strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: error %v, want %q", tt.endpoint, err, tt.want)
 		}
 	}
-	if _, err := customsender.HTTPSMS(dec, "https://provider.example.com", "short"); err == nil {
-		t.Error("short secret accepted")
+	for _, tt := range []struct {
+		name string
+		cfg  customsender.HTTPConfig
+		want string
+	}{
+		{"short secret", customsender.HTTPConfig{Decrypter: dec, Endpoint: "https://provider.example.com", Secret: "short"}, "customsender.HTTPSMS: Secret shorter than"},
+		{"no endpoint", customsender.HTTPConfig{Decrypter: dec, Secret: providerSecret}, "customsender.HTTPSMS: Endpoint is empty"},
+		{"no decrypter", customsender.HTTPConfig{Endpoint: "https://provider.example.com", Secret: providerSecret}, "customsender.HTTPSMS: Decrypter is nil"},
+		{"negative timeout", customsender.HTTPConfig{Decrypter: dec, Endpoint: "https://provider.example.com", Secret: providerSecret,
+			Timeout: -time.Second}, "customsender.HTTPSMS: Timeout"},
+		{"empty attribute", customsender.HTTPConfig{Decrypter: dec, Endpoint: "https://provider.example.com", Secret: providerSecret,
+			Attributes: []string{""}}, "customsender.HTTPSMS: Attributes has an empty name"},
+	} {
+		if _, err := customsender.HTTPSMS(tt.cfg); err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("%s: error %v, want %q", tt.name, err, tt.want)
+		}
 	}
 }
 

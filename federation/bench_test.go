@@ -14,10 +14,12 @@ import (
 // value, encode.
 func BenchmarkInvoke(b *testing.B) {
 	chain := federation.Chain(
-		federation.Must(federation.AllowProviders([]string{"Google"})),
-		federation.Must(federation.RequireVerifiedEmail()),
-		federation.Must(federation.MapAttributes(map[string]string{"email": "email", "name": "name"},
-			federation.Mapping{"custom:groups": federation.Claim("groups"), "custom:city": federation.Claim("address", "locality")})),
+		federation.Must(federation.AllowProviders(federation.ProvidersConfig{Providers: []string{"Google"}})),
+		federation.Must(federation.RequireVerifiedEmail(federation.VerifiedEmailConfig{})),
+		federation.Must(federation.MapAttributes(federation.MapConfig{
+			PoolMapping: map[string]string{"email": "email", "name": "name"},
+			Mapping:     federation.Mapping{"custom:groups": federation.Claim("groups"), "custom:city": federation.Claim("address", "locality")},
+		})),
 	)
 	router := triggers.NewRouter(triggers.WithBudget(0)).InboundFederation(chain)
 	payload := triggertest.Payload(triggers.InboundFederationExternalProvider,

@@ -14,15 +14,17 @@
 // them, and the event logs their names only, never their values.
 //
 // Every module acts on InboundFederation_ExternalProvider, the trigger's only source.
-// Constructors return (Handler, error); [Must] turns the error into a panic.
+// Each constructor takes one config struct and returns (Handler, error); [Must] turns
+// the error into a panic.
 //
-//	check := federation.Must(federation.AllowProviders([]string{"Okta"}))
-//	verified := federation.Must(federation.RequireVerifiedEmail())
-//	attrs := federation.Must(federation.MapAttributes(
-//		map[string]string{"email": "email", "given_name": "given_name"}, // the pool's mapping
-//		federation.Mapping{
+//	check := federation.Must(federation.AllowProviders(federation.ProvidersConfig{Providers: []string{"Okta"}}))
+//	verified := federation.Must(federation.RequireVerifiedEmail(federation.VerifiedEmailConfig{}))
+//	attrs := federation.Must(federation.MapAttributes(federation.MapConfig{
+//		PoolMapping: map[string]string{"email": "email", "given_name": "given_name"},
+//		Mapping: federation.Mapping{
 //			"custom:groups": federation.Claim("groups"),
 //			"custom:city":   federation.Claim("address", "locality"),
-//		}))
+//		},
+//	}))
 //	triggers.Start(triggers.NewRouter().InboundFederation(federation.Chain(check, verified, attrs)))
 package federation

@@ -12,12 +12,13 @@ import (
 // A groups array and a nested address map into custom attributes, beside the pool's own
 // mapping of email and name.
 func ExampleMapAttributes() {
-	attrs, err := federation.MapAttributes(
-		map[string]string{"email": "email", "name": "name"},
-		federation.Mapping{
+	attrs, err := federation.MapAttributes(federation.MapConfig{
+		PoolMapping: map[string]string{"email": "email", "name": "name"}, // as configured in the pool
+		Mapping: federation.Mapping{
 			"custom:groups": federation.Claim("groups"),
 			"custom:city":   federation.Claim("address", "locality"),
-		})
+		},
+	})
 	if err != nil {
 		panic(err)
 	}

@@ -49,7 +49,7 @@ func TestMapAttributes(t *testing.T) {
 		name    string
 		pool    map[string]string
 		mapping federation.Mapping
-		opts    []federation.MapOption
+		cfg     federation.MapConfig // PoolMapping and Mapping come from pool and mapping
 		event   any
 		want    triggers.Attributes
 	}{
@@ -58,35 +58,35 @@ func TestMapAttributes(t *testing.T) {
 			"custom:city":    federation.From(federation.UserInfo, "address", "locality"),
 			"custom:iat":     federation.From(federation.IDToken, "iat"),
 			"email_verified": federation.Claim("email_verified"),
-		}, nil, oidc(), triggers.Attributes{
+		}, federation.MapConfig{}, oidc(), triggers.Attributes{
 			"email": "maria.garcia@gmail.example", "given_name": "María", "name": "María García",
 			"custom:groups": "staff,sso", "custom:city": "Sevilla", "custom:iat": "1717171717", "email_verified": "true",
 		}},
 		{"lists as JSON, object as JSON", nil, federation.Mapping{
 			"custom:groups": federation.Claim("groups"),
 			"address":       federation.Claim("address"),
-		}, []federation.MapOption{federation.ListsAsJSON()}, oidc(), triggers.Attributes{
+		}, federation.MapConfig{ListsAsJSON: true}, oidc(), triggers.Attributes{
 			"custom:groups": `["staff","sso"]`, "address": `{"country":"ES","locality":"Sevilla"}`,
 		}},
 		{"a string that looks like a list stays as it is", nil, federation.Mapping{"custom:groups": federation.Claim("groups")},
-			[]federation.MapOption{federation.JoinWith(";")},
+			federation.MapConfig{Separator: ";"},
 			oidc(triggertest.Set("request.attributes.idToken.groups", `["a","b"]`)),
 			triggers.Attributes{"custom:groups": `["a","b"]`}},
-		{"a missing source keeps the pool's value", pool, federation.Mapping{"name": federation.Claim("nickname")}, nil, oidc(),
+		{"a missing source keeps the pool's value", pool, federation.Mapping{"name": federation.Claim("nickname")}, federation.MapConfig{}, oidc(),
 			triggers.Attributes{"email": "maria.garcia@gmail.example", "given_name": "María", "name": "María García"}},
-		{"suppressed", pool, nil, []federation.MapOption{federation.Suppress("name")}, oidc(),
+		{"suppressed", pool, nil, federation.MapConfig{Suppress: []string{"name"}}, oidc(),
 			triggers.Attributes{"email": "maria.garcia@gmail.example", "given_name": "María"}},
-		{"an earlier answer is kept and extended", pool, federation.Mapping{"custom:groups": federation.Claim("groups")}, nil,
+		{"an earlier answer is kept and extended", pool, federation.Mapping{"custom:groups": federation.Claim("groups")}, federation.MapConfig{},
 			oidc(triggertest.Set("response.userAttributesToMap", map[string]any{"email": "set@example.com"})),
 			triggers.Attributes{"email": "set@example.com", "custom:groups": "staff,sso"}},
-		{"nothing found leaves Cognito's mapping", nil, federation.Mapping{"custom:x": federation.Claim("absent")}, nil, oidc(),
+		{"nothing found leaves Cognito's mapping", nil, federation.Mapping{"custom:x": federation.Claim("absent")}, federation.MapConfig{}, oidc(),
 			triggers.Attributes{}},
 		{"SAML multi-valued and single-element lists", map[string]string{"email": samlEmail, "given_name": samlGiven},
 			federation.Mapping{
 				"custom:groups":     federation.From(federation.SAML, samlGroups),
 				"custom:department": federation.From(federation.SAML, "department"),
 				"custom:employee":   federation.From(federation.SAML, "employeeNumber"),
-			}, nil, samlPayload, triggers.Attributes{
+			}, federation.MapConfig{}, samlPayload, triggers.Attributes{
 				"email": "jdoe@corp.example", "given_name": "Jane", "custom:groups": "engineering,on-call,vpn-users",
 				"custom:department": "R&D", "custom:employee": "4711",
 			}},
@@ -94,7 +94,9 @@ func TestMapAttributes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			h := federation.Must(federation.MapAttributes(tt.pool, tt.mapping, tt.opts...))
+			cfg := tt.cfg
+			cfg.PoolMapping, cfg.Mapping = tt.pool, tt.mapping
+			h := federation.Must(federation.MapAttributes(cfg))
 			event := tt.event
 			if f, ok := event.(func(*testing.T) []byte); ok {
 				event = f(t)
@@ -118,7 +120,7 @@ func TestMapAttributesLimits(t *testing.T) {
 	mapping := federation.Mapping{"custom:groups": federation.Claim("groups"), "custom:fits": federation.Claim("fits")}
 
 	var logs triggertest.Logs
-	drop := federation.Must(federation.MapAttributes(map[string]string{"email": "email"}, mapping))
+	drop := federation.Must(federation.MapAttributes(federation.MapConfig{PoolMapping: map[string]string{"email": "email"}, Mapping: mapping}))
 	got := triggertest.InvokeHandler(t, drop, event, triggers.WithLogger(logs.Logger())).RequireOK(t).
 		InboundFederation().Response.UserAttributesToMap
 	if _, ok := got["custom:groups"]; ok || got["email"] == "" || len([]rune(got["custom:fits"])) != federation.MaxValueLength {
@@ -129,7 +131,7 @@ func TestMapAttributesLimits(t *testing.T) {
 		t.Errorf("drop logged as %s", logs.String())
 	}
 
-	refuse := federation.Must(federation.MapAttributes(nil, mapping, federation.OnOverLimit(federation.RefuseOverLimit, "")))
+	refuse := federation.Must(federation.MapAttributes(federation.MapConfig{Mapping: mapping, OverLimit: federation.RefuseOverLimit}))
 	triggertest.InvokeHandler(t, refuse, event).RequireRejected(t, federation.DefaultOverLimitMessage)
 
 	// EnforceLimits checks what a module of the user's wrote.
@@ -137,11 +139,11 @@ func TestMapAttributesLimits(t *testing.T) {
 		e.Response.UserAttributesToMap = triggers.Attributes{"custom:token": long + "x", "email": "a@example.com"}
 		return nil
 	}
-	limits := federation.Must(federation.EnforceLimits(federation.DropOverLimit, ""))
+	limits := federation.Must(federation.EnforceLimits(federation.LimitsConfig{}))
 	if got := mapped(t, federation.Chain(own, limits), oidc()); !reflect.DeepEqual(got, triggers.Attributes{"email": "a@example.com"}) {
 		t.Errorf("EnforceLimits left %v", got)
 	}
-	strict := federation.Must(federation.EnforceLimits(federation.RefuseOverLimit, "Profile too large"))
+	strict := federation.Must(federation.EnforceLimits(federation.LimitsConfig{OverLimit: federation.RefuseOverLimit, Message: "Profile too large"}))
 	triggertest.InvokeHandler(t, federation.Chain(own, strict), oidc()).RequireRejected(t, "Profile too large")
 }
 
@@ -150,7 +152,7 @@ func TestMapAttributesLimits(t *testing.T) {
 func TestSuppressEmptiesAnswer(t *testing.T) {
 	t.Parallel()
 	var logs triggertest.Logs
-	h := federation.Must(federation.MapAttributes(map[string]string{"email": "email"}, nil, federation.Suppress("email")))
+	h := federation.Must(federation.MapAttributes(federation.MapConfig{PoolMapping: map[string]string{"email": "email"}, Suppress: []string{"email"}}))
 	got := triggertest.InvokeHandler(t, h, oidc(), triggers.WithLogger(logs.Logger())).RequireOK(t).
 		InboundFederation().Response.UserAttributesToMap
 	if len(got) != 0 {
@@ -163,7 +165,7 @@ func TestSuppressEmptiesAnswer(t *testing.T) {
 	}
 	// With another attribute left, suppression works and nothing is logged.
 	var quiet triggertest.Logs
-	h = federation.Must(federation.MapAttributes(map[string]string{"email": "email", "name": "name"}, nil, federation.Suppress("email")))
+	h = federation.Must(federation.MapAttributes(federation.MapConfig{PoolMapping: map[string]string{"email": "email", "name": "name"}, Suppress: []string{"email"}}))
 	got = triggertest.InvokeHandler(t, h, oidc(), triggers.WithLogger(quiet.Logger())).RequireOK(t).
 		InboundFederation().Response.UserAttributesToMap
 	if _, ok := got["email"]; ok || got["name"] == "" || len(quiet.Find(t, "suppressed attributes left the answer empty: Cognito maps them anyway")) != 0 {
@@ -175,34 +177,36 @@ func TestRequireVerifiedEmail(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name   string
-		opts   []federation.CheckOption
+		cfg    federation.VerifiedEmailConfig
 		event  *federation.Event
 		reject bool
 	}{
-		{"verified", nil, oidc(), false},
-		{"not verified", nil, oidc(triggertest.Set("request.attributes.idToken.email_verified", false),
+		{"verified", federation.VerifiedEmailConfig{}, oidc(), false},
+		{"not verified", federation.VerifiedEmailConfig{}, oidc(triggertest.Set("request.attributes.idToken.email_verified", false),
 			triggertest.Set("request.attributes.userInfo.email_verified", false)), true},
-		{"not verified as a string", nil, oidc(triggertest.Set("request.attributes.idToken.email_verified", "false")), true},
-		{"garbage counts as not verified", nil, oidc(triggertest.Set("request.attributes.idToken.email_verified", "maybe")), true},
-		{"unstated passes", nil, oidc(triggertest.Unset("request.attributes.idToken.email_verified"),
+		{"not verified as a string", federation.VerifiedEmailConfig{}, oidc(triggertest.Set("request.attributes.idToken.email_verified", "false")), true},
+		{"garbage counts as not verified", federation.VerifiedEmailConfig{}, oidc(triggertest.Set("request.attributes.idToken.email_verified", "maybe")), true},
+		{"unstated passes", federation.VerifiedEmailConfig{}, oidc(triggertest.Unset("request.attributes.idToken.email_verified"),
 			triggertest.Unset("request.attributes.userInfo.email_verified")), false},
-		{"unstated refused", []federation.CheckOption{federation.RefuseUnstated()}, oidc(
+		{"unstated refused", federation.VerifiedEmailConfig{RefuseUnstated: true}, oidc(
 			triggertest.Unset("request.attributes.idToken.email_verified"),
 			triggertest.Unset("request.attributes.userInfo.email_verified")), true},
-		{"userInfo decides when the ID token is silent", nil, oidc(
+		{"userInfo decides when the ID token is silent", federation.VerifiedEmailConfig{}, oidc(
 			triggertest.Unset("request.attributes.idToken.email_verified"),
 			triggertest.Set("request.attributes.userInfo.email_verified", false)), true},
-		{"SAML attribute", []federation.CheckOption{federation.VerifiedFrom(federation.From(federation.SAML, "emailVerified"))},
+		{"SAML attribute", federation.VerifiedEmailConfig{VerifiedFrom: []federation.Source{federation.From(federation.SAML, "emailVerified")}},
 			oidc(triggertest.Set("request.attributes.samlResponse", map[string]any{"emailVerified": "false"})), true},
-		{"SAML attribute as a list of one value", []federation.CheckOption{federation.VerifiedFrom(federation.From(federation.SAML, "emailVerified"))},
+		{"SAML attribute as a list of one value", federation.VerifiedEmailConfig{VerifiedFrom: []federation.Source{federation.From(federation.SAML, "emailVerified")}},
 			oidc(triggertest.Set("request.attributes.samlResponse", map[string]any{"emailVerified": []any{"true"}})), false},
-		{"SAML list of one false value", []federation.CheckOption{federation.VerifiedFrom(federation.From(federation.SAML, "emailVerified"))},
+		{"SAML list of one false value", federation.VerifiedEmailConfig{VerifiedFrom: []federation.Source{federation.From(federation.SAML, "emailVerified")}},
 			oidc(triggertest.Set("request.attributes.samlResponse", map[string]any{"emailVerified": []any{"false"}})), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			h := federation.Must(federation.RequireVerifiedEmail(append(tt.opts, federation.Message("Verify your email first"))...))
+			cfg := tt.cfg
+			cfg.Message = "Verify your email first"
+			h := federation.Must(federation.RequireVerifiedEmail(cfg))
 			res := triggertest.InvokeHandler(t, h, tt.event)
 			if tt.reject {
 				res.RequireRejected(t, "Verify your email first")
@@ -215,7 +219,7 @@ func TestRequireVerifiedEmail(t *testing.T) {
 
 func TestAllowProviders(t *testing.T) {
 	t.Parallel()
-	h := federation.Must(federation.AllowProviders([]string{"Google", "CorporateSAML"}))
+	h := federation.Must(federation.AllowProviders(federation.ProvidersConfig{Providers: []string{"Google", "CorporateSAML"}}))
 	triggertest.InvokeHandler(t, h, oidc()).RequireOK(t).RequireNoOp(t)
 	triggertest.InvokeHandler(t, h, samlPayload(t)).RequireOK(t)
 	triggertest.InvokeHandler(t, h, oidc(triggertest.Set("request.providerName", "google"))).
@@ -232,24 +236,24 @@ func TestConstructorsRefuseBadConfiguration(t *testing.T) {
 		err  error
 		want string
 	}{
-		{"nothing to map", errOf(federation.MapAttributes(nil, nil)), "no attribute"},
-		{"unknown attribute", errOf(federation.MapAttributes(nil, federation.Mapping{"groups": federation.Claim("groups")})), "neither a standard"},
-		{"custom name too long", errOf(federation.MapAttributes(nil, federation.Mapping{"custom:" + strings.Repeat("x", 21): federation.Claim("g")})), "1 to 20"},
-		{"custom name with a space", errOf(federation.MapAttributes(nil, federation.Mapping{"custom:a b": federation.Claim("g")})), "white space"},
-		{"empty custom name", errOf(federation.MapAttributes(nil, federation.Mapping{"custom:": federation.Claim("g")})), "1 to 20"},
-		{"empty path", errOf(federation.MapAttributes(nil, federation.Mapping{"email": federation.Claim()})), "empty source"},
-		{"empty path element", errOf(federation.MapAttributes(nil, federation.Mapping{"email": federation.Claim("a", "")})), "empty source"},
-		{"zero source", errOf(federation.MapAttributes(nil, federation.Mapping{"email": {}})), "empty source"},
-		{"bad pool attribute", errOf(federation.MapAttributes(map[string]string{"mail": "email"}, nil)), "pool mapping"},
-		{"empty pool source", errOf(federation.MapAttributes(map[string]string{"email": ""}, nil)), "no provider attribute"},
-		{"empty separator", errOf(federation.MapAttributes(nil, federation.Mapping{"email": federation.Claim("e")}, federation.JoinWith(""))), "JoinWith"},
-		{"bad over-limit mode", errOf(federation.MapAttributes(nil, federation.Mapping{"email": federation.Claim("e")}, federation.OnOverLimit(7, ""))), "unknown mode"},
-		{"bad suppress", errOf(federation.MapAttributes(nil, federation.Mapping{"email": federation.Claim("e")}, federation.Suppress("x y"))), "Suppress"},
-		{"bad limits mode", errOf(federation.EnforceLimits(9, "")), "unknown mode"},
-		{"no providers", errOf(federation.AllowProviders(nil)), "no provider"},
-		{"empty provider", errOf(federation.AllowProviders([]string{""})), "empty name"},
-		{"empty message", errOf(federation.RequireVerifiedEmail(federation.Message(" "))), "empty text"},
-		{"no verified source", errOf(federation.RequireVerifiedEmail(federation.VerifiedFrom())), "no source"},
+		{"nothing to map", errOf(federation.MapAttributes(federation.MapConfig{})), "no attribute"},
+		{"unknown attribute", errOf(federation.MapAttributes(federation.MapConfig{Mapping: federation.Mapping{"groups": federation.Claim("groups")}})), "neither a standard"},
+		{"custom name too long", errOf(federation.MapAttributes(federation.MapConfig{Mapping: federation.Mapping{"custom:" + strings.Repeat("x", 21): federation.Claim("g")}})), "1 to 20"},
+		{"custom name with a space", errOf(federation.MapAttributes(federation.MapConfig{Mapping: federation.Mapping{"custom:a b": federation.Claim("g")}})), "white space"},
+		{"empty custom name", errOf(federation.MapAttributes(federation.MapConfig{Mapping: federation.Mapping{"custom:": federation.Claim("g")}})), "1 to 20"},
+		{"empty path", errOf(federation.MapAttributes(federation.MapConfig{Mapping: federation.Mapping{"email": federation.Claim()}})), "empty source"},
+		{"empty path element", errOf(federation.MapAttributes(federation.MapConfig{Mapping: federation.Mapping{"email": federation.Claim("a", "")}})), "empty source"},
+		{"zero source", errOf(federation.MapAttributes(federation.MapConfig{Mapping: federation.Mapping{"email": {}}})), "empty source"},
+		{"bad pool attribute", errOf(federation.MapAttributes(federation.MapConfig{PoolMapping: map[string]string{"mail": "email"}})), "PoolMapping"},
+		{"empty pool source", errOf(federation.MapAttributes(federation.MapConfig{PoolMapping: map[string]string{"email": ""}})), "no provider attribute"},
+		{"bad over-limit mode", errOf(federation.MapAttributes(federation.MapConfig{Mapping: federation.Mapping{"email": federation.Claim("e")}, OverLimit: 7})), "OverLimit: unknown mode"},
+		{"bad suppress", errOf(federation.MapAttributes(federation.MapConfig{Mapping: federation.Mapping{"email": federation.Claim("e")}, Suppress: []string{"x y"}})), "Suppress"},
+		{"blank over-limit message", errOf(federation.MapAttributes(federation.MapConfig{Mapping: federation.Mapping{"email": federation.Claim("e")}, Message: " "})), "federation.MapAttributes: Message is blank"},
+		{"bad limits mode", errOf(federation.EnforceLimits(federation.LimitsConfig{OverLimit: 9})), "unknown mode"},
+		{"no providers", errOf(federation.AllowProviders(federation.ProvidersConfig{})), "federation.AllowProviders: Providers is empty"},
+		{"empty provider", errOf(federation.AllowProviders(federation.ProvidersConfig{Providers: []string{""}})), "empty name"},
+		{"empty message", errOf(federation.RequireVerifiedEmail(federation.VerifiedEmailConfig{Message: " "})), "federation.RequireVerifiedEmail: Message is blank"},
+		{"empty verified source", errOf(federation.RequireVerifiedEmail(federation.VerifiedEmailConfig{VerifiedFrom: []federation.Source{{}}})), "VerifiedFrom has an empty source"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -267,10 +271,10 @@ func TestTokensNeverLogged(t *testing.T) {
 	var logs triggertest.Logs
 	debug := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	chain := federation.Chain(
-		federation.Must(federation.AllowProviders([]string{"Google"})),
-		federation.Must(federation.RequireVerifiedEmail()),
-		federation.Must(federation.MapAttributes(map[string]string{"email": "email"},
-			federation.Mapping{"custom:groups": federation.Claim("groups")})),
+		federation.Must(federation.AllowProviders(federation.ProvidersConfig{Providers: []string{"Google"}})),
+		federation.Must(federation.RequireVerifiedEmail(federation.VerifiedEmailConfig{})),
+		federation.Must(federation.MapAttributes(federation.MapConfig{PoolMapping: map[string]string{"email": "email"},
+			Mapping: federation.Mapping{"custom:groups": federation.Claim("groups")}})),
 	)
 	event := oidc()
 	triggertest.InvokeHandler(t, chain, event, triggers.WithLogger(debug)).RequireOK(t)
@@ -295,11 +299,11 @@ func TestTokensNeverLogged(t *testing.T) {
 func TestConformance(t *testing.T) {
 	t.Parallel()
 	mods := map[string]federation.Handler{
-		"MapAttributes": federation.Must(federation.MapAttributes(map[string]string{"email": "email"},
-			federation.Mapping{"custom:groups": federation.Claim("groups")})),
-		"RequireVerifiedEmail": federation.Must(federation.RequireVerifiedEmail(federation.RefuseUnstated())),
-		"AllowProviders":       federation.Must(federation.AllowProviders([]string{"Okta"})),
-		"EnforceLimits":        federation.Must(federation.EnforceLimits(federation.RefuseOverLimit, "")),
+		"MapAttributes": federation.Must(federation.MapAttributes(federation.MapConfig{PoolMapping: map[string]string{"email": "email"},
+			Mapping: federation.Mapping{"custom:groups": federation.Claim("groups")}})),
+		"RequireVerifiedEmail": federation.Must(federation.RequireVerifiedEmail(federation.VerifiedEmailConfig{RefuseUnstated: true})),
+		"AllowProviders":       federation.Must(federation.AllowProviders(federation.ProvidersConfig{Providers: []string{"Okta"}})),
+		"EnforceLimits":        federation.Must(federation.EnforceLimits(federation.LimitsConfig{OverLimit: federation.RefuseOverLimit})),
 	}
 	for name, m := range mods {
 		t.Run(name, func(t *testing.T) {

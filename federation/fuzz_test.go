@@ -39,15 +39,19 @@ func FuzzModules(f *testing.F) {
 	}
 	var panicked error
 	chain := federation.Chain(
-		federation.Must(federation.AllowProviders([]string{"Okta", "Google", "CorporateSAML"})),
-		federation.Must(federation.RequireVerifiedEmail(federation.VerifiedFrom(federation.Claim("email_verified"),
-			federation.From(federation.UserInfo, "address", "verified")))),
-		federation.Must(federation.MapAttributes(map[string]string{"email": "email", "name": "name"}, federation.Mapping{
-			"custom:groups": federation.Claim("groups"),
-			"custom:city":   federation.Claim("address", "locality"),
-			"custom:saml":   federation.From(federation.SAML, samlGroups),
-		}, federation.ListsAsJSON())),
-		federation.Must(federation.EnforceLimits(federation.RefuseOverLimit, "")),
+		federation.Must(federation.AllowProviders(federation.ProvidersConfig{Providers: []string{"Okta", "Google", "CorporateSAML"}})),
+		federation.Must(federation.RequireVerifiedEmail(federation.VerifiedEmailConfig{VerifiedFrom: []federation.Source{
+			federation.Claim("email_verified"), federation.From(federation.UserInfo, "address", "verified")}})),
+		federation.Must(federation.MapAttributes(federation.MapConfig{
+			PoolMapping: map[string]string{"email": "email", "name": "name"},
+			Mapping: federation.Mapping{
+				"custom:groups": federation.Claim("groups"),
+				"custom:city":   federation.Claim("address", "locality"),
+				"custom:saml":   federation.From(federation.SAML, samlGroups),
+			},
+			ListsAsJSON: true,
+		})),
+		federation.Must(federation.EnforceLimits(federation.LimitsConfig{OverLimit: federation.RefuseOverLimit})),
 	)
 	guarded := func(ctx context.Context, e *federation.Event) (err error) {
 		defer func() {

@@ -54,7 +54,7 @@ const (
 	// signs in without it.
 	DropOverLimit OverLimit = iota
 	// RefuseOverLimit refuses the sign-in with the limit message (see
-	// [DefaultOverLimitMessage] and [OnOverLimit]).
+	// [DefaultOverLimitMessage]).
 	RefuseOverLimit
 )
 
@@ -88,25 +88,37 @@ func enforce(ctx context.Context, e *Event, module string, mode OverLimit, messa
 	return nil
 }
 
+// LimitsConfig configures [EnforceLimits].
+type LimitsConfig struct {
+	// OverLimit says what happens to a value longer than [MaxValueLength]; the zero
+	// value is [DropOverLimit]: left out and logged.
+	OverLimit OverLimit
+	// Message is the text a user refused under [RefuseOverLimit] sees; "" means
+	// [DefaultOverLimitMessage].
+	Message string
+}
+
 // EnforceLimits checks the answer that the modules before it wrote: a value longer than
 // [MaxValueLength] is left out and logged (DropOverLimit) or refuses the sign-in with
-// message (RefuseOverLimit; "" is [DefaultOverLimitMessage]), instead of reaching
+// cfg.Message (RefuseOverLimit), instead of reaching
 // Cognito and failing the sign-in with an error the user cannot act on. [MapAttributes]
 // does this itself; put EnforceLimits last when your own modules write the answer. An
 // empty answer (keep what Cognito maps) is left alone.
 //
 // It acts on InboundFederation_ExternalProvider.
-func EnforceLimits(mode OverLimit, message string) (Handler, error) {
+func EnforceLimits(cfg LimitsConfig) (Handler, error) {
+	mode := cfg.OverLimit
 	if mode != DropOverLimit && mode != RefuseOverLimit {
-		return nil, fmt.Errorf("federation.EnforceLimits: unknown mode %d", mode)
+		return nil, fmt.Errorf("federation.EnforceLimits: OverLimit: unknown mode %d", mode)
 	}
-	if message == "" {
-		message = DefaultOverLimitMessage
+	msg, err := message("EnforceLimits", cfg.Message, DefaultOverLimitMessage)
+	if err != nil {
+		return nil, err
 	}
 	return func(ctx context.Context, e *Event) error {
 		if !actsOn(e) {
 			return nil
 		}
-		return enforce(ctx, e, "EnforceLimits", mode, message)
+		return enforce(ctx, e, "EnforceLimits", mode, msg)
 	}, nil
 }

@@ -3,7 +3,6 @@ package federation
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -20,123 +19,94 @@ import (
 //	}
 type Mapping map[string]Source
 
-// MapOption configures [MapAttributes].
-type MapOption interface{ applyMap(*mapConfig) error }
-
-type mapConfig struct {
-	sep       string
-	asJSON    bool
-	overLimit OverLimit
-	message   string
-	suppress  []string
-}
-
-type mapOptionFunc func(*mapConfig) error
-
-func (f mapOptionFunc) applyMap(c *mapConfig) error { return f(c) }
-
-// JoinWith sets the separator a list value (a groups claim, a SAML attribute with
-// several values) is joined with; the default is ",". A list of one value maps to that
-// value, an empty list to nothing.
-func JoinWith(sep string) MapOption {
-	return mapOptionFunc(func(c *mapConfig) error {
-		if sep == "" {
-			return errors.New("JoinWith: empty separator")
-		}
-		c.sep = sep
-		return nil
-	})
-}
-
-// ListsAsJSON maps a list of two or more values to its JSON text, ["staff","sso"],
-// instead of joining it: for values that may contain the separator.
-func ListsAsJSON() MapOption {
-	return mapOptionFunc(func(c *mapConfig) error { c.asJSON = true; return nil })
-}
-
-// OnOverLimit says what happens to a value longer than [MaxValueLength]: left out and
-// logged ([DropOverLimit], the default) or the sign-in refused with message
-// ([RefuseOverLimit]; "" is [DefaultOverLimitMessage]).
-func OnOverLimit(mode OverLimit, message string) MapOption {
-	return mapOptionFunc(func(c *mapConfig) error {
-		if mode != DropOverLimit && mode != RefuseOverLimit {
-			return fmt.Errorf("OnOverLimit: unknown mode %d", mode)
-		}
-		c.overLimit = mode
-		if message != "" {
-			c.message = message
-		}
-		return nil
-	})
-}
-
-// Suppress leaves the named attributes out of the answer, whatever the pool's mapping
-// or an earlier module set, so that Cognito does not store them. That needs an answer
-// that lists some other attribute: an empty answer makes Cognito map every attribute,
-// the suppressed ones too, so an answer that suppression leaves empty is logged as a
-// warning. Give poolMapping or mapping an attribute the provider always sends.
-func Suppress(names ...string) MapOption {
-	return mapOptionFunc(func(c *mapConfig) error {
-		for _, n := range names {
-			if err := CheckAttributeName(n); err != nil {
-				return fmt.Errorf("Suppress: %w", err)
-			}
-		}
-		c.suppress = append(c.suppress, names...)
-		return nil
-	})
+// MapConfig configures [MapAttributes]. At least one of PoolMapping and Mapping is
+// required.
+type MapConfig struct {
+	// PoolMapping is the provider's attribute mapping as configured in the user pool
+	// (user pool attribute → provider attribute name, as in CreateIdentityProvider's
+	// AttributeMapping), so that the attributes Mapping does not set stay as Cognito
+	// would map them. Nil starts the answer from nothing: it is then only Mapping's
+	// attributes.
+	PoolMapping map[string]string
+	// Mapping sets user pool attributes from provider values, on top of PoolMapping.
+	Mapping Mapping
+	// Separator joins a list value (a groups claim, a SAML attribute with several
+	// values); "" means ",". A list of one value maps to that value, an empty list to
+	// nothing.
+	Separator string
+	// ListsAsJSON maps a list of two or more values to its JSON text, ["staff","sso"],
+	// instead of joining it: for values that may contain the separator.
+	ListsAsJSON bool
+	// Suppress names attributes left out of the answer, whatever PoolMapping or an
+	// earlier module set, so that Cognito does not store them. That needs an answer that
+	// lists some other attribute: an empty answer makes Cognito map every attribute, the
+	// suppressed ones too, so an answer that suppression leaves empty is logged as a
+	// warning. Give PoolMapping or Mapping an attribute the provider always sends.
+	Suppress []string
+	// OverLimit says what happens to a value longer than [MaxValueLength]; the zero
+	// value is [DropOverLimit]: left out and logged.
+	OverLimit OverLimit
+	// Message is the text a user refused under [RefuseOverLimit] sees; "" means
+	// [DefaultOverLimitMessage].
+	Message string
 }
 
 // MapAttributes sets user pool attributes from what the provider sent, with the values
 // in their JSON shape (see [triggers.ProviderValues]): a string as it is, a number or a
-// boolean as its JSON text, a list joined (see [JoinWith], [ListsAsJSON]), an object as
+// boolean as its JSON text, a list joined (see Separator and ListsAsJSON of [MapConfig]), an object as
 // its compact JSON text; a nested value is reached by its path. A source the provider
 // did not send leaves its attribute as it was.
 //
 // Cognito stores exactly the attributes the answer lists once it lists any, and all it
 // would map itself when the answer is empty. So that every attribute the module does
-// not map stays as Cognito would map it, give poolMapping: the provider's attribute
-// mapping as configured in the user pool (user pool attribute → provider attribute name,
-// as in CreateIdentityProvider's AttributeMapping). The module starts the answer from
-// what an earlier module wrote or, when that is empty, from poolMapping applied to the
-// provider's values, then sets mapping's attributes on top, then leaves out the
-// [Suppress]ed ones. A nil poolMapping starts from nothing: the answer is then only
-// mapping's attributes.
+// not map stays as Cognito would map it, give PoolMapping. The module starts the answer
+// from what an earlier module wrote or, when that is empty, from PoolMapping applied to
+// the provider's values, then sets Mapping's attributes on top, then leaves out the
+// Suppress ones.
 //
 // Every value is checked against Cognito's limit of [MaxValueLength] characters (see
-// [OnOverLimit]); attribute names must pass [CheckAttributeName], which the
+// OverLimit); attribute names must pass [CheckAttributeName], which the
 // constructor checks with the rest of the configuration. Values never reach a log line.
 //
 // It acts on InboundFederation_ExternalProvider.
-func MapAttributes(poolMapping map[string]string, mapping Mapping, opts ...MapOption) (Handler, error) {
-	cfg := mapConfig{sep: ",", message: DefaultOverLimitMessage}
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o.applyMap(&cfg); err != nil {
-			return nil, fmt.Errorf("federation.MapAttributes: %w", err)
+func MapAttributes(cfg MapConfig) (Handler, error) {
+	fail := func(format string, args ...any) (Handler, error) {
+		return nil, fmt.Errorf("federation.MapAttributes: "+format, args...)
+	}
+	if len(cfg.PoolMapping) == 0 && len(cfg.Mapping) == 0 {
+		return fail("PoolMapping and Mapping are empty: no attribute to map")
+	}
+	m := &mapper{sep: cfg.Separator, asJSON: cfg.ListsAsJSON, overLimit: cfg.OverLimit, suppress: slices.Clone(cfg.Suppress)}
+	if m.sep == "" {
+		m.sep = ","
+	}
+	if cfg.OverLimit != DropOverLimit && cfg.OverLimit != RefuseOverLimit {
+		return fail("OverLimit: unknown mode %d", cfg.OverLimit)
+	}
+	var err error
+	if m.message, err = message("MapAttributes", cfg.Message, DefaultOverLimitMessage); err != nil {
+		return nil, err
+	}
+	for _, n := range cfg.Suppress {
+		if err := CheckAttributeName(n); err != nil {
+			return fail("Suppress: %w", err)
 		}
 	}
-	if len(poolMapping) == 0 && len(mapping) == 0 {
-		return nil, errors.New("federation.MapAttributes: no attribute to map")
-	}
-	m := &mapper{cfg: cfg}
-	for attr, name := range poolMapping {
+	for attr, name := range cfg.PoolMapping {
 		if err := CheckAttributeName(attr); err != nil {
-			return nil, fmt.Errorf("federation.MapAttributes: pool mapping: %w", err)
+			return fail("PoolMapping: %w", err)
 		}
 		if name == "" {
-			return nil, fmt.Errorf("federation.MapAttributes: pool mapping: attribute %q has no provider attribute", attr)
+			return fail("PoolMapping: attribute %q has no provider attribute", attr)
 		}
 		m.base = append(m.base, rule{attr, Claim(name)})
 	}
-	for attr, src := range mapping {
+	for attr, src := range cfg.Mapping {
 		if err := CheckAttributeName(attr); err != nil {
-			return nil, fmt.Errorf("federation.MapAttributes: %w", err)
+			return fail("Mapping: %w", err)
 		}
 		if len(src.parts) == 0 || len(src.path) == 0 || slices.Contains(src.path, "") {
-			return nil, fmt.Errorf("federation.MapAttributes: attribute %q: empty source path", attr)
+			return fail("Mapping: attribute %q: empty source path", attr)
 		}
 		m.rules = append(m.rules, rule{attr, src})
 	}
@@ -152,9 +122,13 @@ type rule struct {
 }
 
 type mapper struct {
-	cfg   mapConfig
-	base  []rule
-	rules []rule
+	sep       string
+	asJSON    bool
+	overLimit OverLimit
+	message   string
+	suppress  []string
+	base      []rule
+	rules     []rule
 }
 
 func (m *mapper) handle(ctx context.Context, e *Event) error {
@@ -170,7 +144,7 @@ func (m *mapper) handle(ctx context.Context, e *Event) error {
 	}
 	m.apply(e, m.rules, out)
 	var suppressed []string
-	for _, k := range m.cfg.suppress {
+	for _, k := range m.suppress {
 		if _, ok := out[k]; ok {
 			suppressed = append(suppressed, k)
 			delete(out, k)
@@ -186,7 +160,7 @@ func (m *mapper) handle(ctx context.Context, e *Event) error {
 		return nil
 	}
 	e.Response.UserAttributesToMap = out
-	return enforce(ctx, e, "MapAttributes", m.cfg.overLimit, m.cfg.message)
+	return enforce(ctx, e, "MapAttributes", m.overLimit, m.message)
 }
 
 func (m *mapper) apply(e *Event, rules []rule, out triggers.Attributes) {
@@ -227,11 +201,11 @@ func (m *mapper) text(v any) (string, bool) {
 			return "", false
 		case len(items) == 1:
 			return items[0], true
-		case m.cfg.asJSON:
+		case m.asJSON:
 			b, _ := json.Marshal(items)
 			return string(b), true
 		}
-		return strings.Join(items, m.cfg.sep), true
+		return strings.Join(items, m.sep), true
 	}
 	b, err := json.Marshal(v)
 	if err != nil {

@@ -12,16 +12,19 @@
 // anyone which usernames exist. The password the user typed is never logged, never put
 // in an error, and is cleared from the event before the response goes back to Cognito.
 //
-// Constructors take required arguments positionally and options after them, and return
-// an error for a configuration mistake, when the chain is built. A nil AWS client means
-// the process-wide default client.
+// Each constructor takes one config struct holding every setting, and returns an error
+// naming the field for a configuration mistake, when the chain is built. A nil AWS
+// client means the process-wide default client.
 //
-//	store, err := migrate.NewDynamoDBStore(nil, "legacy-users", "username",
-//		map[string]string{"email": "email", "emailVerified": "email_verified", "name": "name"})
+//	store, err := migrate.NewDynamoDBStore(migrate.DynamoDBStoreConfig{
+//		Table:        "legacy-users",
+//		KeyAttribute: "username",
+//		Attributes:   map[string]string{"email": "email", "emailVerified": "email_verified", "name": "name"},
+//	})
 //	if err != nil {
 //		log.Fatal(err)
 //	}
-//	migration, err := migrate.Migrate(store, migrate.NormalizeEmail())
+//	migration, err := migrate.Migrate(migrate.Config{Store: store, NormalizeEmail: true})
 //	if err != nil {
 //		log.Fatal(err)
 //	}

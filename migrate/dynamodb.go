@@ -49,57 +49,38 @@ func (bcryptHasher) Compare(hash, password []byte) error {
 // answer takes as long as for a known user with a wrong password.
 var defaultDummyHash = []byte("$2a$10$qhGQT2qrMgO5s9K6uY2CR.tAFJcbPHbUA6FEDqvBBdNyrxkAoPZDO")
 
-// DynamoDBOption configures [NewDynamoDBStore]: [WithHashAttribute], [WithHasher] and
-// [ConsistentRead] return one.
-type DynamoDBOption interface{ applyDynamoDB(*dynamoConfig) error }
-
-// dynamoOption adapts a function to DynamoDBOption.
-type dynamoOption func(*dynamoConfig) error
-
-func (f dynamoOption) applyDynamoDB(c *dynamoConfig) error { return f(c) }
-
-type dynamoConfig struct {
-	hashAttribute string
-	hasher        PasswordHasher
-	dummy         []byte
-	consistent    bool
-}
-
-// WithHashAttribute names the item attribute that holds the password hash; the
-// default is "passwordHash".
-func WithHashAttribute(name string) DynamoDBOption {
-	return dynamoOption(func(c *dynamoConfig) error {
-		if name == "" {
-			return errors.New("WithHashAttribute: empty name")
-		}
-		c.hashAttribute = name
-		return nil
-	})
-}
-
-// WithHasher replaces [Bcrypt], for stores that hash passwords another way. dummy is a
-// hash in the same format, and of the same cost, as the stored ones, of a password
-// nobody knows: an unknown user's password is compared with it, so that an unknown
-// username costs the same time as a wrong password. For bcrypt hashes of a cost other
-// than 10, pass [Bcrypt] and a dummy from [DummyBcryptHash].
-func WithHasher(h PasswordHasher, dummy []byte) DynamoDBOption {
-	return dynamoOption(func(c *dynamoConfig) error {
-		if h == nil || len(dummy) == 0 {
-			return errors.New("WithHasher: nil hasher or empty dummy hash")
-		}
-		c.hasher, c.dummy = h, slices.Clone(dummy)
-		return nil
-	})
-}
-
-// ConsistentRead makes lookups strongly consistent reads, for a legacy table
-// that is still being written to.
-func ConsistentRead() DynamoDBOption {
-	return dynamoOption(func(c *dynamoConfig) error { c.consistent = true; return nil })
+// DynamoDBStoreConfig configures [NewDynamoDBStore].
+type DynamoDBStoreConfig struct {
+	// Client reads the table; nil means the process-wide DynamoDB client, created on
+	// first use.
+	Client GetItemAPI
+	// Table is the table of legacy users, one item per user. Required.
+	Table string
+	// KeyAttribute names the item's string key attribute that holds the username.
+	// Required.
+	KeyAttribute string
+	// Attributes maps item attributes to the Cognito user attributes they become, such
+	// as {"mail": "email", "mailVerified": "email_verified"}; string, number and boolean
+	// item values are taken, as their text. Required.
+	Attributes map[string]string
+	// HashAttribute names the item attribute that holds the password hash; "" means
+	// "passwordHash".
+	HashAttribute string
+	// Hasher checks passwords against the stored hashes; nil means [Bcrypt]. A Hasher
+	// needs DummyHash.
+	Hasher PasswordHasher
+	// DummyHash is a hash in the stored format, and of the same cost, of a password
+	// nobody knows: an unknown user's password is compared with it, so that an unknown
+	// username costs the same time as a wrong password. Nil means a bcrypt hash of cost
+	// 10; for bcrypt hashes of another cost, take one from [DummyBcryptHash].
+	DummyHash []byte
+	// ConsistentRead makes lookups strongly consistent reads, for a legacy table that is
+	// still being written to.
+	ConsistentRead bool
 }
 
 // DummyBcryptHash returns a bcrypt hash of the given cost of a random password, for
-// [WithHasher] when the stored hashes are not of cost 10. It takes as long as one
+// DynamoDBStoreConfig.DummyHash when the stored hashes are not of cost 10. It takes as long as one
 // bcrypt hash of that cost; call it once, at start.
 func DummyBcryptHash(cost int) ([]byte, error) {
 	h, err := bcrypt.GenerateFromPassword([]byte(rand.Text()), cost)
@@ -116,58 +97,66 @@ type DynamoDBStore struct {
 	table      string
 	keyAttr    string
 	attributes map[string]string // item attribute -> user attribute
-	cfg        dynamoConfig
+	hashAttr   string
+	hasher     PasswordHasher
+	dummy      []byte
+	consistent bool
 	projection string
 	names      map[string]string
 }
 
-// NewDynamoDBStore returns a store that reads the item whose string key attribute
-// keyAttribute is the username, and checks the password against its bcrypt hash (see
-// [WithHashAttribute], [WithHasher]). attributes maps item attributes to the Cognito
-// user attributes they become, such as {"mail": "email", "mailVerified":
-// "email_verified"}; string, number and boolean item values are taken, as their text.
-// A nil client means the process-wide default client.
+// NewDynamoDBStore returns a store that reads the item whose key attribute
+// (cfg.KeyAttribute) is the username, and checks the password against its hash (bcrypt
+// unless cfg.Hasher says otherwise).
 //
 // An unknown username costs one comparison with a dummy hash, so that it takes as long
 // as a wrong password; a user whose item has no usable hash is a wrong password.
-func NewDynamoDBStore(client GetItemAPI, table, keyAttribute string, attributes map[string]string, opts ...DynamoDBOption) (*DynamoDBStore, error) {
-	fail := func(err error) (*DynamoDBStore, error) {
-		return nil, fmt.Errorf("migrate: NewDynamoDBStore: %w", err)
-	}
-	cfg := dynamoConfig{hashAttribute: "passwordHash", hasher: Bcrypt, dummy: defaultDummyHash}
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o.applyDynamoDB(&cfg); err != nil {
-			return fail(err)
-		}
+func NewDynamoDBStore(cfg DynamoDBStoreConfig) (*DynamoDBStore, error) {
+	fail := func(format string, args ...any) (*DynamoDBStore, error) {
+		return nil, fmt.Errorf("migrate.NewDynamoDBStore: "+format, args...)
 	}
 	switch {
-	case table == "":
-		return fail(errors.New("empty table name"))
-	case keyAttribute == "":
-		return fail(errors.New("empty key attribute name"))
-	case len(attributes) == 0:
-		return fail(errors.New("no item attribute to map to a user attribute"))
+	case cfg.Table == "":
+		return fail("Table is empty")
+	case cfg.KeyAttribute == "":
+		return fail("KeyAttribute is empty")
+	case len(cfg.Attributes) == 0:
+		return fail("Attributes is empty: no item attribute to map to a user attribute")
+	case cfg.Hasher != nil && len(cfg.DummyHash) == 0:
+		return fail("Hasher without DummyHash")
 	}
+	if cfg.HashAttribute == "" {
+		cfg.HashAttribute = "passwordHash"
+	}
+	if cfg.Hasher == nil {
+		cfg.Hasher = Bcrypt
+	}
+	dummy := slices.Clone(cfg.DummyHash)
+	if len(dummy) == 0 {
+		dummy = defaultDummyHash
+	}
+	attributes := cfg.Attributes
+	client := cfg.Client
 	s := &DynamoDBStore{
 		client:     awsclient.NewLazy(client, func(ctx context.Context) (GetItemAPI, error) { return lazydynamodb.Default(ctx) }),
-		table:      table,
-		keyAttr:    keyAttribute,
+		table:      cfg.Table,
+		keyAttr:    cfg.KeyAttribute,
 		attributes: maps.Clone(attributes),
-		cfg:        cfg,
-		names:      map[string]string{"#h": cfg.hashAttribute},
+		hashAttr:   cfg.HashAttribute,
+		hasher:     cfg.Hasher,
+		dummy:      dummy,
+		consistent: cfg.ConsistentRead,
+		names:      map[string]string{"#h": cfg.HashAttribute},
 	}
 	projection := []string{"#h"}
 	for i, attr := range slices.Sorted(maps.Keys(attributes)) {
 		switch {
 		case attr == "" || attributes[attr] == "":
-			return fail(fmt.Errorf("empty attribute name in %q: %q", attr, attributes[attr]))
-		case attr == cfg.hashAttribute:
-			return fail(fmt.Errorf("attribute %q holds the password hash; it must never become a user attribute", attr))
+			return fail("Attributes: empty attribute name in %q: %q", attr, attributes[attr])
+		case attr == cfg.HashAttribute:
+			return fail("Attributes: %q holds the password hash; it must never become a user attribute", attr)
 		case attributes[attr] == "sub":
-			return fail(fmt.Errorf("attribute %q: Cognito assigns sub itself", attr))
+			return fail("Attributes: %q: Cognito assigns sub itself", attr)
 		}
 		ph := "#a" + strconv.Itoa(i)
 		s.names[ph] = attr
@@ -184,15 +173,15 @@ func (s *DynamoDBStore) Authenticate(ctx context.Context, username string, passw
 		return nil, err
 	}
 	if item == nil {
-		_ = s.cfg.hasher.Compare(s.cfg.dummy, []byte(password.Reveal()))
+		_ = s.hasher.Compare(s.dummy, []byte(password.Reveal()))
 		return nil, ErrUnknownUser
 	}
-	hash, ok := item[s.cfg.hashAttribute].(*types.AttributeValueMemberS)
+	hash, ok := item[s.hashAttr].(*types.AttributeValueMemberS)
 	if !ok || hash.Value == "" {
-		_ = s.cfg.hasher.Compare(s.cfg.dummy, []byte(password.Reveal()))
-		return nil, fmt.Errorf("%w: the item has no %s", ErrWrongPassword, s.cfg.hashAttribute)
+		_ = s.hasher.Compare(s.dummy, []byte(password.Reveal()))
+		return nil, fmt.Errorf("%w: the item has no %s", ErrWrongPassword, s.hashAttr)
 	}
-	if err := s.cfg.hasher.Compare([]byte(hash.Value), []byte(password.Reveal())); err != nil {
+	if err := s.hasher.Compare([]byte(hash.Value), []byte(password.Reveal())); err != nil {
 		if errors.Is(err, bcrypt.ErrMismatchedHashAndPassword) || errors.Is(err, ErrWrongPassword) {
 			return nil, ErrWrongPassword
 		}
@@ -228,7 +217,7 @@ func (s *DynamoDBStore) get(ctx context.Context, username string) (map[string]ty
 		Key:                      map[string]types.AttributeValue{s.keyAttr: &types.AttributeValueMemberS{Value: username}},
 		ProjectionExpression:     aws.String(s.projection),
 		ExpressionAttributeNames: s.names,
-		ConsistentRead:           aws.Bool(s.cfg.consistent),
+		ConsistentRead:           aws.Bool(s.consistent),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("migrate: get user from table %q: %w", s.table, err)

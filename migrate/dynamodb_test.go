@@ -3,7 +3,6 @@ package migrate_test
 import (
 	"context"
 	"errors"
-	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -100,8 +99,8 @@ func TestDynamoDBStore(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			hasher := &countingHasher{}
-			store, err := migrate.NewDynamoDBStore(table, "legacy", "username", legacyAttributes,
-				migrate.WithHasher(hasher, []byte(dummy)))
+			store, err := migrate.NewDynamoDBStore(migrate.DynamoDBStoreConfig{Client: table, Table: "legacy",
+				KeyAttribute: "username", Attributes: legacyAttributes, Hasher: hasher, DummyHash: []byte(dummy)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -134,8 +133,8 @@ func TestDynamoDBStore(t *testing.T) {
 func TestDynamoDBStoreLookup(t *testing.T) {
 	t.Parallel()
 	hasher := &countingHasher{}
-	store, err := migrate.NewDynamoDBStore(legacyTable(t, bcrypt.MinCost), "legacy", "username", legacyAttributes,
-		migrate.WithHasher(hasher, []byte(hash(t, "x", bcrypt.MinCost))))
+	store, err := migrate.NewDynamoDBStore(migrate.DynamoDBStoreConfig{Client: legacyTable(t, bcrypt.MinCost), Table: "legacy",
+		KeyAttribute: "username", Attributes: legacyAttributes, Hasher: hasher, DummyHash: []byte(hash(t, "x", bcrypt.MinCost))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +153,7 @@ func TestDynamoDBStoreLookup(t *testing.T) {
 func TestDynamoDBStoreDefaultHasherAndErrors(t *testing.T) {
 	t.Parallel()
 	table := legacyTable(t, bcrypt.MinCost)
-	store, err := migrate.NewDynamoDBStore(table, "legacy", "username", legacyAttributes)
+	store, err := migrate.NewDynamoDBStore(migrate.DynamoDBStoreConfig{Client: table, Table: "legacy", KeyAttribute: "username", Attributes: legacyAttributes})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +165,7 @@ func TestDynamoDBStoreDefaultHasherAndErrors(t *testing.T) {
 		t.Errorf("unknown user with the default dummy hash: %v", err)
 	}
 	failing := &fakeTable{err: errors.New("ThrottlingException")}
-	store, _ = migrate.NewDynamoDBStore(failing, "legacy", "username", legacyAttributes)
+	store, _ = migrate.NewDynamoDBStore(migrate.DynamoDBStoreConfig{Client: failing, Table: "legacy", KeyAttribute: "username", Attributes: legacyAttributes})
 	_, err = store.Authenticate(ctx, "ada@example.com", adaPassword)
 	if err == nil || errors.Is(err, migrate.ErrUnknownUser) || errors.Is(err, migrate.ErrWrongPassword) || !errors.Is(err, failing.err) {
 		t.Errorf("table failure: %v, want the DynamoDB error, not a credentials error", err)
@@ -175,36 +174,26 @@ func TestDynamoDBStoreDefaultHasherAndErrors(t *testing.T) {
 
 func TestDynamoDBStoreBadConfiguration(t *testing.T) {
 	t.Parallel()
-	tests := map[string]func() (*migrate.DynamoDBStore, error){
-		"no table": func() (*migrate.DynamoDBStore, error) {
-			return migrate.NewDynamoDBStore(nil, "", "u", legacyAttributes)
-		},
-		"no key": func() (*migrate.DynamoDBStore, error) {
-			return migrate.NewDynamoDBStore(nil, "t", "", legacyAttributes)
-		},
-		"no mapping": func() (*migrate.DynamoDBStore, error) { return migrate.NewDynamoDBStore(nil, "t", "u", nil) },
-		"empty target": func() (*migrate.DynamoDBStore, error) {
-			return migrate.NewDynamoDBStore(nil, "t", "u", map[string]string{"a": ""})
-		},
-		"hash exposed": func() (*migrate.DynamoDBStore, error) {
-			return migrate.NewDynamoDBStore(nil, "t", "u", map[string]string{"passwordHash": "custom:hash"})
-		},
-		"custom hash exposed": func() (*migrate.DynamoDBStore, error) {
-			return migrate.NewDynamoDBStore(nil, "t", "u", map[string]string{"pw": "custom:pw"}, migrate.WithHashAttribute("pw"))
-		},
-		"sub": func() (*migrate.DynamoDBStore, error) {
-			return migrate.NewDynamoDBStore(nil, "t", "u", map[string]string{"id": "sub"})
-		},
-		"hasher without dummy": func() (*migrate.DynamoDBStore, error) {
-			return migrate.NewDynamoDBStore(nil, "t", "u", legacyAttributes, migrate.WithHasher(migrate.Bcrypt, nil))
-		},
-		"empty hash attribute": func() (*migrate.DynamoDBStore, error) {
-			return migrate.NewDynamoDBStore(nil, "t", "u", legacyAttributes, migrate.WithHashAttribute(""))
-		},
+	tests := map[string]struct {
+		cfg  migrate.DynamoDBStoreConfig
+		want string
+	}{
+		"no table":     {migrate.DynamoDBStoreConfig{KeyAttribute: "u", Attributes: legacyAttributes}, "Table is empty"},
+		"no key":       {migrate.DynamoDBStoreConfig{Table: "t", Attributes: legacyAttributes}, "KeyAttribute is empty"},
+		"no mapping":   {migrate.DynamoDBStoreConfig{Table: "t", KeyAttribute: "u"}, "Attributes is empty"},
+		"empty target": {migrate.DynamoDBStoreConfig{Table: "t", KeyAttribute: "u", Attributes: map[string]string{"a": ""}}, "empty attribute name"},
+		"hash exposed": {migrate.DynamoDBStoreConfig{Table: "t", KeyAttribute: "u",
+			Attributes: map[string]string{"passwordHash": "custom:hash"}}, "holds the password hash"},
+		"custom hash exposed": {migrate.DynamoDBStoreConfig{Table: "t", KeyAttribute: "u", HashAttribute: "pw",
+			Attributes: map[string]string{"pw": "custom:pw"}}, "holds the password hash"},
+		"sub": {migrate.DynamoDBStoreConfig{Table: "t", KeyAttribute: "u", Attributes: map[string]string{"id": "sub"}}, "assigns sub"},
+		"hasher without dummy": {migrate.DynamoDBStoreConfig{Table: "t", KeyAttribute: "u", Attributes: legacyAttributes,
+			Hasher: migrate.Bcrypt}, "Hasher without DummyHash"},
 	}
-	for name, build := range tests {
-		if st, err := build(); err == nil || st != nil || !strings.HasPrefix(err.Error(), "migrate: ") {
-			t.Errorf("%s: store %v, error %v; want only an error from migrate", name, st != nil, err)
+	for name, tt := range tests {
+		st, err := migrate.NewDynamoDBStore(tt.cfg)
+		if err == nil || st != nil || !strings.HasPrefix(err.Error(), "migrate.NewDynamoDBStore: ") || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: store %v, error %v; want only an error from migrate.NewDynamoDBStore with %q", name, st != nil, err, tt.want)
 		}
 	}
 }
@@ -234,7 +223,7 @@ func TestDummyBcryptHash(t *testing.T) {
 //	go test -run ^$ -bench DynamoDBStoreTiming -benchtime 20x ./migrate/
 func BenchmarkDynamoDBStoreTiming(b *testing.B) {
 	table := legacyTable(b, bcrypt.DefaultCost)
-	store, err := migrate.NewDynamoDBStore(table, "legacy", "username", legacyAttributes)
+	store, err := migrate.NewDynamoDBStore(migrate.DynamoDBStoreConfig{Client: table, Table: "legacy", KeyAttribute: "username", Attributes: legacyAttributes})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -258,14 +247,5 @@ func BenchmarkDynamoDBStoreTiming(b *testing.B) {
 				}
 			}
 		})
-	}
-}
-
-// The store's options are an interface with an unexported method, as every other
-// package's options are, so that only this package can make one.
-func TestDynamoDBOptionIsAnOptionInterface(t *testing.T) {
-	t.Parallel()
-	if k := reflect.TypeFor[migrate.DynamoDBOption]().Kind(); k != reflect.Interface {
-		t.Fatalf("DynamoDBOption is a %s, want an interface", k)
 	}
 }

@@ -31,7 +31,7 @@ func (d directory) Lookup(_ context.Context, username string) (*migrate.User, er
 }
 
 func ExampleMigrate() {
-	migration, err := migrate.Migrate(directory{"ada@example.com": "correct horse"}, migrate.NormalizeEmail())
+	migration, err := migrate.Migrate(migrate.Config{Store: directory{"ada@example.com": "correct horse"}, NormalizeEmail: true})
 	if err != nil {
 		panic(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -23,78 +22,31 @@ const DefaultHTTPTimeout = 2 * time.Second
 // maxResponse bounds the endpoint's answer; a user's attributes fit many times over.
 const maxResponse = 64 << 10
 
-// HTTPOption configures [NewHTTPStore].
-type HTTPOption func(*httpConfig) error
-
-type httpConfig struct {
-	client   *http.Client
-	timeout  time.Duration
-	header   http.Header
-	sources  []headerSource
-	insecure bool
-}
-
-type headerSource struct {
-	name string
-	src  triggers.SecretSource
-}
-
-// WithHTTPClient sets the client that calls the endpoint, for its transport (proxies,
-// client certificates, root CAs). The store copies it and refuses redirects, so that
-// the password is never re-posted to another address. The default is a client with
-// http.DefaultTransport.
-func WithHTTPClient(c *http.Client) HTTPOption {
-	return func(cfg *httpConfig) error {
-		if c == nil {
-			return errors.New("WithHTTPClient: nil client")
-		}
-		cfg.client = c
-		return nil
-	}
-}
-
-// WithTimeout replaces [DefaultHTTPTimeout]. The router's budget applies as well,
-// whichever ends first.
-func WithTimeout(d time.Duration) HTTPOption {
-	return func(cfg *httpConfig) error {
-		if d <= 0 {
-			return fmt.Errorf("WithTimeout(%s): want a positive duration", d)
-		}
-		cfg.timeout = d
-		return nil
-	}
-}
-
-// WithHeader adds a header to every request, such as the credential the endpoint
-// expects ("Authorization", "Bearer ..."). Header values are never logged.
-func WithHeader(name, value string) HTTPOption {
-	return func(cfg *httpConfig) error {
-		if name == "" {
-			return errors.New("WithHeader: empty name")
-		}
-		cfg.header.Add(textproto.CanonicalMIMEHeaderKey(name), value)
-		return nil
-	}
-}
-
-// WithHeaderSource sets a header to the value src gives at each request, such as a
-// credential kept in Parameter Store or Secrets Manager (see package triggers/secrets):
-// WithHeaderSource("Authorization", token.Get) with a secret that holds "Bearer ...". An
-// error from src fails the call before anything is sent. Header values are never logged.
-func WithHeaderSource(name string, src triggers.SecretSource) HTTPOption {
-	return func(cfg *httpConfig) error {
-		if name == "" || src == nil {
-			return errors.New("WithHeaderSource: empty name or nil source")
-		}
-		cfg.sources = append(cfg.sources, headerSource{name: textproto.CanonicalMIMEHeaderKey(name), src: src})
-		return nil
-	}
-}
-
-// AllowInsecureHTTP accepts an http:// endpoint, which sends passwords in clear text.
-// It is for a local endpoint in development only.
-func AllowInsecureHTTP() HTTPOption {
-	return func(cfg *httpConfig) error { cfg.insecure = true; return nil }
+// HTTPStoreConfig configures [NewHTTPStore].
+type HTTPStoreConfig struct {
+	// Endpoint is the https:// URL of the legacy service (see [HTTPStore]). Required.
+	Endpoint string
+	// HTTPClient calls the endpoint, for its transport (proxies, client certificates,
+	// root CAs). The store copies it and refuses redirects, so that the password is never
+	// re-posted to another address. Nil means a client with http.DefaultTransport.
+	HTTPClient *http.Client
+	// Timeout bounds one call; zero means [DefaultHTTPTimeout]. The router's budget
+	// applies as well, whichever ends first.
+	Timeout time.Duration
+	// Header is added to every request, such as the credential the endpoint expects
+	// ("Authorization: Bearer ..."). Header values are never logged.
+	Header http.Header
+	// SecretSource gives, at each request, the value of the header SecretHeader: a
+	// credential kept in Parameter Store or Secrets Manager (see package
+	// triggers/secrets), such as a secret that holds "Bearer ...". An error from it fails
+	// the call before anything is sent. Nil sends no such header.
+	SecretSource triggers.SecretSource
+	// SecretHeader names the header SecretSource sets; "" means "Authorization". Only
+	// with SecretSource.
+	SecretHeader string
+	// AllowInsecureHTTP accepts an http:// endpoint, which sends passwords in clear
+	// text. It is for a local endpoint in development only.
+	AllowInsecureHTTP bool
 }
 
 // HTTPStore is a [Store] that asks a legacy service over HTTPS.
@@ -119,47 +71,66 @@ func AllowInsecureHTTP() HTTPOption {
 // fails the sign-in with the router's generic text. The endpoint should take as long
 // for an unknown user as for a wrong password.
 type HTTPStore struct {
-	endpoint string
-	client   *http.Client
-	timeout  time.Duration
-	header   http.Header
-	sources  []headerSource
+	endpoint     string
+	client       *http.Client
+	timeout      time.Duration
+	header       http.Header
+	secretHeader string
+	secret       triggers.SecretSource
 }
 
-// NewHTTPStore returns a store that calls endpoint, an https:// URL. The error reports
-// an endpoint that is not an absolute https URL (see [AllowInsecureHTTP]) or that
-// carries credentials in the URL.
-func NewHTTPStore(endpoint string, opts ...HTTPOption) (*HTTPStore, error) {
-	fail := func(err error) (*HTTPStore, error) {
-		return nil, fmt.Errorf("migrate: NewHTTPStore: %w", err)
+// NewHTTPStore returns a store that calls cfg.Endpoint. The error reports an endpoint
+// that is not an absolute https URL (see AllowInsecureHTTP) or that carries credentials
+// in the URL, a negative timeout and an empty header name.
+func NewHTTPStore(cfg HTTPStoreConfig) (*HTTPStore, error) {
+	fail := func(format string, args ...any) (*HTTPStore, error) {
+		return nil, fmt.Errorf("migrate.NewHTTPStore: "+format, args...)
 	}
-	cfg := httpConfig{client: &http.Client{}, timeout: DefaultHTTPTimeout, header: http.Header{}}
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o(&cfg); err != nil {
-			return fail(err)
-		}
-	}
-	u, err := url.Parse(endpoint)
 	switch {
-	case err != nil:
-		return fail(errors.New("endpoint is not a URL"))
-	case u.Host == "":
-		return fail(errors.New("endpoint is not an absolute URL"))
-	case u.User != nil:
-		return fail(errors.New("endpoint carries credentials; pass them with WithHeader"))
-	case u.Scheme == "https":
-	case u.Scheme == "http" && cfg.insecure:
-	default:
-		return fail(fmt.Errorf("endpoint scheme %q: want https, so that passwords are encrypted in transit", u.Scheme))
+	case cfg.Timeout < 0:
+		return fail("Timeout %s is negative", cfg.Timeout)
+	case cfg.Timeout == 0:
+		cfg.Timeout = DefaultHTTPTimeout
 	}
-	client := *cfg.client
+	header := http.Header{}
+	for name, values := range cfg.Header {
+		if name == "" {
+			return fail("Header has an empty name")
+		}
+		for _, v := range values {
+			header.Add(textproto.CanonicalMIMEHeaderKey(name), v)
+		}
+	}
+	switch {
+	case cfg.SecretHeader != "" && cfg.SecretSource == nil:
+		return fail("SecretHeader without SecretSource")
+	case cfg.SecretHeader == "":
+		cfg.SecretHeader = "Authorization"
+	}
+	u, err := url.Parse(cfg.Endpoint)
+	switch {
+	case cfg.Endpoint == "":
+		return fail("Endpoint is empty")
+	case err != nil:
+		return fail("Endpoint is not a URL")
+	case u.Host == "":
+		return fail("Endpoint is not an absolute URL")
+	case u.User != nil:
+		return fail("Endpoint carries credentials; pass them in Header or with SecretSource")
+	case u.Scheme == "https":
+	case u.Scheme == "http" && cfg.AllowInsecureHTTP:
+	default:
+		return fail("Endpoint scheme %q: want https, so that passwords are encrypted in transit", u.Scheme)
+	}
+	client := http.Client{}
+	if cfg.HTTPClient != nil {
+		client = *cfg.HTTPClient
+	}
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	cfg.header.Set("Content-Type", "application/json")
-	cfg.header.Set("Accept", "application/json")
-	return &HTTPStore{endpoint: u.String(), client: &client, timeout: cfg.timeout, header: cfg.header, sources: cfg.sources}, nil
+	header.Set("Content-Type", "application/json")
+	header.Set("Accept", "application/json")
+	return &HTTPStore{endpoint: u.String(), client: &client, timeout: cfg.Timeout, header: header,
+		secretHeader: textproto.CanonicalMIMEHeaderKey(cfg.SecretHeader), secret: cfg.SecretSource}, nil
 }
 
 type httpRequest struct {
@@ -195,12 +166,12 @@ func (s *HTTPStore) call(ctx context.Context, body httpRequest) (*User, error) {
 		return nil, fmt.Errorf("migrate: %s: %w", body.Action, err)
 	}
 	req.Header = s.header.Clone()
-	for _, h := range s.sources {
-		v, err := h.src(ctx)
+	if s.secret != nil {
+		v, err := s.secret(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("migrate: %s: header %s: %w", body.Action, h.name, err)
+			return nil, fmt.Errorf("migrate: %s: header %s: %w", body.Action, s.secretHeader, err)
 		}
-		req.Header.Set(h.name, v.Reveal())
+		req.Header.Set(s.secretHeader, v.Reveal())
 	}
 	resp, err := s.client.Do(req)
 	if err != nil {

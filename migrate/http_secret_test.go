@@ -22,8 +22,8 @@ func TestHTTPStoreCredentialFromParameterStore(t *testing.T) {
 	t.Cleanup(srv.Close)
 	params := fakeaws.NewSSM()
 	params.Put("/legacy/api-key", "k3y", true)
-	key := secrets.MustParse("ssm:/legacy/api-key", parameterstore.WithClient(params))
-	store, err := migrate.NewHTTPStore(srv.URL, migrate.WithHTTPClient(srv.Client()), migrate.WithHeaderSource("X-Api-Key", key.Get))
+	key := secrets.MustParse(secrets.Config{Value: "ssm:/legacy/api-key", Reader: parameterstore.Reader(params)})
+	store, err := migrate.NewHTTPStore(migrate.HTTPStoreConfig{Endpoint: srv.URL, HTTPClient: srv.Client(), SecretHeader: "X-Api-Key", SecretSource: key.Get})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +37,7 @@ func TestHTTPStoreCredentialFromParameterStore(t *testing.T) {
 	}
 
 	failing := func(context.Context) (triggers.Secret, error) { return "", errors.New("access denied") }
-	store, err = migrate.NewHTTPStore(srv.URL, migrate.WithHTTPClient(srv.Client()), migrate.WithHeaderSource("X-Api-Key", failing))
+	store, err = migrate.NewHTTPStore(migrate.HTTPStoreConfig{Endpoint: srv.URL, HTTPClient: srv.Client(), SecretHeader: "X-Api-Key", SecretSource: failing})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,8 @@ func TestHTTPStoreCredentialFromParameterStore(t *testing.T) {
 		!strings.Contains(err.Error(), "X-Api-Key: access denied") {
 		t.Errorf("Authenticate with an unreadable key: %v", err)
 	}
-	if _, err := migrate.NewHTTPStore(srv.URL, migrate.WithHeaderSource("X-Api-Key", nil)); err == nil {
-		t.Error("nil source accepted")
+	if _, err := migrate.NewHTTPStore(migrate.HTTPStoreConfig{Endpoint: srv.URL, SecretHeader: "X-Api-Key"}); err == nil ||
+		!strings.Contains(err.Error(), "SecretHeader without SecretSource") {
+		t.Errorf("a secret header without a source: %v", err)
 	}
 }

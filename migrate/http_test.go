@@ -54,10 +54,12 @@ func legacyEndpoint(t testing.TB) http.Handler {
 	})
 }
 
-func newHTTPStore(t testing.TB, srv *httptest.Server, opts ...migrate.HTTPOption) *migrate.HTTPStore {
+// newHTTPStore returns a store for srv, with cfg's settings and the endpoint, client and
+// API key header the test server expects.
+func newHTTPStore(t testing.TB, srv *httptest.Server, cfg migrate.HTTPStoreConfig) *migrate.HTTPStore {
 	t.Helper()
-	opts = append([]migrate.HTTPOption{migrate.WithHTTPClient(srv.Client()), migrate.WithHeader("X-Api-Key", "k3y")}, opts...)
-	store, err := migrate.NewHTTPStore(srv.URL+"/legacy/users", opts...)
+	cfg.Endpoint, cfg.HTTPClient, cfg.Header = srv.URL+"/legacy/users", srv.Client(), http.Header{"X-Api-Key": {"k3y"}}
+	store, err := migrate.NewHTTPStore(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +70,7 @@ func TestHTTPStore(t *testing.T) {
 	t.Parallel()
 	srv := httptest.NewTLSServer(legacyEndpoint(t))
 	t.Cleanup(srv.Close)
-	store := newHTTPStore(t, srv)
+	store := newHTTPStore(t, srv, migrate.HTTPStoreConfig{})
 	ctx := context.Background()
 
 	user, err := store.Authenticate(ctx, "ada@example.com", adaPassword)
@@ -96,7 +98,7 @@ func TestHTTPStore(t *testing.T) {
 		{"not JSON", func() (*migrate.User, error) { return store.Authenticate(ctx, "garbage@example.com", adaPassword) }, nil, "not the expected JSON"},
 		{"too large", func() (*migrate.User, error) { return store.Authenticate(ctx, "huge@example.com", adaPassword) }, nil, "larger than"},
 		{"no API key", func() (*migrate.User, error) {
-			s, _ := migrate.NewHTTPStore(srv.URL, migrate.WithHTTPClient(srv.Client()))
+			s, _ := migrate.NewHTTPStore(migrate.HTTPStoreConfig{Endpoint: srv.URL, HTTPClient: srv.Client()})
 			return s.Authenticate(ctx, "ada@example.com", adaPassword)
 		}, migrate.ErrWrongPassword, ""},
 	}
@@ -127,7 +129,7 @@ func TestHTTPStoreTimeout(t *testing.T) {
 		}
 	}))
 	t.Cleanup(func() { close(release); srv.Close() })
-	store := newHTTPStore(t, srv, migrate.WithTimeout(100*time.Millisecond))
+	store := newHTTPStore(t, srv, migrate.HTTPStoreConfig{Timeout: 100 * time.Millisecond})
 
 	began := time.Now()
 	_, err := store.Authenticate(context.Background(), "ada@example.com", adaPassword)
@@ -140,7 +142,7 @@ func TestHTTPStoreTimeout(t *testing.T) {
 	}
 
 	// The router's budget bounds the call too, when it is the shorter.
-	h, err := migrate.Migrate(newHTTPStore(t, srv))
+	h, err := migrate.Migrate(migrate.Config{Store: newHTTPStore(t, srv, migrate.HTTPStoreConfig{})})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +167,7 @@ func TestHTTPStoreRefusesRedirects(t *testing.T) {
 		http.Redirect(w, r, elsewhere.URL, http.StatusTemporaryRedirect)
 	}))
 	t.Cleanup(srv.Close)
-	_, err := newHTTPStore(t, srv).Authenticate(context.Background(), "ada@example.com", adaPassword)
+	_, err := newHTTPStore(t, srv, migrate.HTTPStoreConfig{}).Authenticate(context.Background(), "ada@example.com", adaPassword)
 	if err == nil || !strings.Contains(err.Error(), "307") {
 		t.Errorf("err = %v, want the redirect status as a failure", err)
 	}
@@ -184,20 +186,23 @@ func TestNewHTTPStoreRejectsUnsafeEndpoints(t *testing.T) {
 		"https://",
 		"://bad",
 	} {
-		if st, err := migrate.NewHTTPStore(endpoint); err == nil || st != nil || strings.Contains(err.Error(), "hunter2") {
+		if st, err := migrate.NewHTTPStore(migrate.HTTPStoreConfig{Endpoint: endpoint}); err == nil || st != nil || strings.Contains(err.Error(), "hunter2") {
 			t.Errorf("%q: store %v, error %v; want it refused without echoing credentials", endpoint, st != nil, err)
 		}
 	}
-	if _, err := migrate.NewHTTPStore("http://127.0.0.1:8080/users", migrate.AllowInsecureHTTP()); err != nil {
+	if _, err := migrate.NewHTTPStore(migrate.HTTPStoreConfig{Endpoint: "http://127.0.0.1:8080/users", AllowInsecureHTTP: true}); err != nil {
 		t.Errorf("http with AllowInsecureHTTP: %v", err)
 	}
-	for name, opt := range map[string]migrate.HTTPOption{
-		"nil client":    migrate.WithHTTPClient(nil),
-		"zero timeout":  migrate.WithTimeout(0),
-		"empty header ": migrate.WithHeader("", "x"),
+	for name, tt := range map[string]struct {
+		cfg  migrate.HTTPStoreConfig
+		want string
+	}{
+		"no endpoint":      {migrate.HTTPStoreConfig{}, "migrate.NewHTTPStore: Endpoint is empty"},
+		"negative timeout": {migrate.HTTPStoreConfig{Endpoint: "https://legacy.example.com", Timeout: -time.Second}, "migrate.NewHTTPStore: Timeout"},
+		"empty header":     {migrate.HTTPStoreConfig{Endpoint: "https://legacy.example.com", Header: http.Header{"": {"x"}}}, "migrate.NewHTTPStore: Header"},
 	} {
-		if _, err := migrate.NewHTTPStore("https://legacy.example.com", opt); err == nil {
-			t.Errorf("%s: accepted", name)
+		if _, err := migrate.NewHTTPStore(tt.cfg); err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("%s: error %v, want %q", name, err, tt.want)
 		}
 	}
 }

@@ -51,12 +51,12 @@ func TestIntegrationMigrateFromDynamoDB(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, err := migrate.NewDynamoDBStore(srv.DynamoDB, table, "username",
-		map[string]string{"mail": "email", "verified": "email_verified", "plan": "custom:plan"})
+	store, err := migrate.NewDynamoDBStore(migrate.DynamoDBStoreConfig{Client: srv.DynamoDB, Table: table, KeyAttribute: "username",
+		Attributes: map[string]string{"mail": "email", "verified": "email_verified", "plan": "custom:plan"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	migration, err := migrate.Migrate(store, migrate.NormalizeEmail())
+	migration, err := migrate.Migrate(migrate.Config{Store: store, NormalizeEmail: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,11 +142,12 @@ func TestIntegrationMigrateThroughCognito(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	store, err := migrate.NewDynamoDBStore(srv.DynamoDB, table, "username", map[string]string{"email": "email"})
+	store, err := migrate.NewDynamoDBStore(migrate.DynamoDBStoreConfig{Client: srv.DynamoDB, Table: table, KeyAttribute: "username",
+		Attributes: map[string]string{"email": "email"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	migration, err := migrate.Migrate(store, migrate.NormalizeEmail())
+	migration, err := migrate.Migrate(migrate.Config{Store: store, NormalizeEmail: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,122 +59,83 @@ type Store interface {
 	Lookup(ctx context.Context, username string) (*User, error)
 }
 
-// Option configures [Migrate].
-type Option func(*config) error
-
-type config struct {
-	message        string
-	mediums        []string
-	sendWelcome    bool
-	forceAlias     bool
-	smsMFA         bool
-	normalizeEmail bool
-	resetAll       bool
-	policy         func(password string) bool
+// Config configures [Migrate].
+type Config struct {
+	// Store is the legacy directory users are brought over from. Required.
+	Store Store
+	// Message is the text an unknown user and a wrong password both get; "" means
+	// [DefaultMessage].
+	Message string
+	// SendWelcomeMessage lets Cognito send its welcome message to migrated users; by
+	// default it is suppressed, since the users already have an account.
+	SendWelcomeMessage bool
+	// DeliveryMediums are the mediums of the welcome message, "EMAIL" and "SMS"; empty
+	// means Cognito's default, SMS. Only with SendWelcomeMessage.
+	DeliveryMediums []string
+	// ForceAliasCreation moves an email address or phone number that is already another
+	// user's alias to the migrated user; by default such a migration fails.
+	ForceAliasCreation bool
+	// EnableSMSMFA turns on SMS multi-factor authentication for migrated users.
+	EnableSMSMFA bool
+	// NormalizeEmail lower-cases and trims a username that is an email address before
+	// looking it up, for stores that keep addresses in lower case while users type them
+	// as they like. By default the username is looked up as typed.
+	NormalizeEmail bool
+	// RequirePasswordReset makes every user migrated at sign-in choose a new password at
+	// once (finalUserStatus RESET_REQUIRED); the app must handle
+	// PasswordResetRequiredException.
+	RequirePasswordReset bool
+	// PasswordPolicy makes users whose password it refuses choose a new one at their
+	// first sign-in. Cognito does not apply the pool's password policy to migrated
+	// passwords; this is where to apply it. Nil accepts every password.
+	PasswordPolicy func(password string) bool
 }
 
-// WithMessage replaces [DefaultMessage], the text an unknown user and a wrong password
-// both get.
-func WithMessage(message string) Option {
-	return func(c *config) error {
-		if strings.TrimSpace(message) == "" {
-			return errors.New("WithMessage: empty message")
-		}
-		c.message = message
-		return nil
-	}
-}
-
-// SendWelcomeMessage lets Cognito send its welcome message to migrated users, through
-// the given mediums (EMAIL, SMS); by default the message is suppressed, since the users
-// already have an account. Cognito's own default medium is SMS.
-func SendWelcomeMessage(mediums ...string) Option {
-	return func(c *config) error {
-		for _, m := range mediums {
-			if m != "EMAIL" && m != "SMS" {
-				return fmt.Errorf("SendWelcomeMessage: medium %q: want EMAIL or SMS", m)
-			}
-		}
-		c.sendWelcome, c.mediums = true, slices.Clone(mediums)
-		return nil
-	}
-}
-
-// ForceAliasCreation moves an email address or phone number that is already another
-// user's alias to the migrated user; without it, such a migration fails.
-func ForceAliasCreation() Option {
-	return func(c *config) error { c.forceAlias = true; return nil }
-}
-
-// EnableSMSMFA turns on SMS multi-factor authentication for migrated users.
-func EnableSMSMFA() Option {
-	return func(c *config) error { c.smsMFA = true; return nil }
-}
-
-// NormalizeEmail lower-cases and trims a username that is an email address before
-// looking it up, for stores that keep addresses in lower case while users type them as
-// they like.
-func NormalizeEmail() Option {
-	return func(c *config) error { c.normalizeEmail = true; return nil }
-}
-
-// RequirePasswordReset makes every user migrated at sign-in choose a new password at
-// once (finalUserStatus RESET_REQUIRED); the app must handle
-// PasswordResetRequiredException.
-func RequirePasswordReset() Option {
-	return func(c *config) error { c.resetAll = true; return nil }
-}
-
-// WithPasswordPolicy makes users whose password fails ok choose a new one at their first
-// sign-in. Cognito does not apply the pool's password policy to migrated passwords; this
-// is where to apply it.
-func WithPasswordPolicy(ok func(password string) bool) Option {
-	return func(c *config) error {
-		if ok == nil {
-			return errors.New("WithPasswordPolicy: nil policy")
-		}
-		c.policy = ok
-		return nil
-	}
-}
-
-// Migrate returns a module that brings users over from store. On
+// Migrate returns a module that brings users over from cfg.Store. On
 // UserMigration_Authentication it checks the password the user typed against the store;
 // on UserMigration_ForgotPassword it looks the user up without one, and Cognito then
 // sends the reset code to the user's verified email or phone. Other trigger sources
 // are left alone.
 //
 // The response carries the store's attributes, finalUserStatus CONFIRMED at sign-in
-// (RESET_REQUIRED with [RequirePasswordReset], [WithPasswordPolicy] or when the store
-// says so; none for the forgot-password flow, where Cognito makes the user reset),
-// messageAction SUPPRESS unless [SendWelcomeMessage], and the flags [ForceAliasCreation]
-// and [EnableSMSMFA].
+// (RESET_REQUIRED with RequirePasswordReset, a PasswordPolicy that refuses the password
+// or when the store says so; none for the forgot-password flow, where Cognito makes the
+// user reset), messageAction SUPPRESS unless SendWelcomeMessage, and the flags
+// ForceAliasCreation and EnableSMSMFA (see [Config]).
 //
 // An unknown user and a wrong password are the same rejection, with the same text
-// ([DefaultMessage] or [WithMessage]); the operator's log tells them apart. Any other
+// (cfg.Message, or [DefaultMessage]); the operator's log tells them apart. Any other
 // store failure fails the trigger with the router's generic text. The password never
 // reaches a log line or an error, and Migrate clears it from the event once the store
 // has checked it, so the response sent back to Cognito does not carry it either.
-func Migrate(store Store, opts ...Option) (Handler, error) {
-	if store == nil {
-		return nil, errors.New("migrate: Migrate: nil store")
+func Migrate(cfg Config) (Handler, error) {
+	fail := func(format string, args ...any) (Handler, error) {
+		return nil, fmt.Errorf("migrate.Migrate: "+format, args...)
 	}
-	cfg := config{message: DefaultMessage}
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o(&cfg); err != nil {
-			return nil, fmt.Errorf("migrate: Migrate: %w", err)
+	switch {
+	case cfg.Store == nil:
+		return fail("Store is nil")
+	case cfg.Message == "":
+		cfg.Message = DefaultMessage
+	case strings.TrimSpace(cfg.Message) == "":
+		return fail("Message is blank")
+	}
+	if len(cfg.DeliveryMediums) > 0 && !cfg.SendWelcomeMessage {
+		return fail("DeliveryMediums without SendWelcomeMessage")
+	}
+	for _, m := range cfg.DeliveryMediums {
+		if m != "EMAIL" && m != "SMS" {
+			return fail("DeliveryMediums: %q: want EMAIL or SMS", m)
 		}
 	}
-	m := &migrator{store: store, cfg: cfg}
+	cfg.DeliveryMediums = slices.Clone(cfg.DeliveryMediums)
+	m := &migrator{store: cfg.Store, cfg: cfg}
 	return triggers.Named("Migrate", m.handle), nil
 }
 
 type migrator struct {
 	store Store
-	cfg   config
+	cfg   Config
 }
 
 func (m *migrator) handle(ctx context.Context, e *Event) error {
@@ -183,7 +144,7 @@ func (m *migrator) handle(ctx context.Context, e *Event) error {
 		return nil
 	}
 	username := e.UserName
-	if m.cfg.normalizeEmail && strings.Contains(username, "@") {
+	if m.cfg.NormalizeEmail && strings.Contains(username, "@") {
 		username = strings.ToLower(strings.TrimSpace(username))
 	}
 	var (
@@ -197,8 +158,8 @@ func (m *migrator) handle(ctx context.Context, e *Event) error {
 		// The password leaves the event here, so that the response echoed to Cognito
 		// and any later logging of the event cannot carry it.
 		e.Request.Password = ""
-		if m.cfg.policy != nil {
-			weak = !m.cfg.policy(password.Reveal())
+		if m.cfg.PasswordPolicy != nil {
+			weak = !m.cfg.PasswordPolicy(password.Reveal())
 		}
 		user, err = m.store.Authenticate(ctx, username, password)
 	} else {
@@ -206,7 +167,7 @@ func (m *migrator) handle(ctx context.Context, e *Event) error {
 	}
 	if err != nil {
 		if errors.Is(err, ErrUnknownUser) || errors.Is(err, ErrWrongPassword) {
-			return &triggers.Rejected{Message: m.cfg.message, Cause: err}
+			return &triggers.Rejected{Message: m.cfg.Message, Cause: err}
 		}
 		return fmt.Errorf("migrate: %s user in legacy store: %w", step, err)
 	}
@@ -225,7 +186,7 @@ func (m *migrator) handle(ctx context.Context, e *Event) error {
 	}
 	if signIn {
 		r.FinalUserStatus = "CONFIRMED"
-		if m.cfg.resetAll || weak || user.ResetPassword {
+		if m.cfg.RequirePasswordReset || weak || user.ResetPassword {
 			r.FinalUserStatus = "RESET_REQUIRED"
 		}
 	} else if !hasVerifiedContact(r.UserAttributes) {
@@ -233,14 +194,14 @@ func (m *migrator) handle(ctx context.Context, e *Event) error {
 			"migrated user has no verified email or phone number; Cognito cannot send the reset code",
 			slog.String("userPoolId", e.UserPoolID))
 	}
-	if m.cfg.sendWelcome {
+	if m.cfg.SendWelcomeMessage {
 		r.MessageAction = ""
-		r.DesiredDeliveryMediums = slices.Clone(m.cfg.mediums)
+		r.DesiredDeliveryMediums = slices.Clone(m.cfg.DeliveryMediums)
 	} else {
 		r.MessageAction = "SUPPRESS"
 	}
-	r.ForceAliasCreation = m.cfg.forceAlias
-	r.EnableSMSMFA = m.cfg.smsMFA
+	r.ForceAliasCreation = m.cfg.ForceAliasCreation
+	r.EnableSMSMFA = m.cfg.EnableSMSMFA
 	return nil
 }
 

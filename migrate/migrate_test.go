@@ -84,36 +84,36 @@ func TestMigrateResponse(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name    string
-		opts    []migrate.Option
+		cfg     migrate.Config // Store is set by the test
 		payload func(t testing.TB) []byte
 		want    string // the response member
 	}{
-		{"sign-in defaults", nil, func(t testing.TB) []byte { return signIn(t, "ada@example.com", adaPassword) },
+		{"sign-in defaults", migrate.Config{}, func(t testing.TB) []byte { return signIn(t, "ada@example.com", adaPassword) },
 			`{"finalUserStatus":"CONFIRMED","messageAction":"SUPPRESS",` +
 				`"userAttributes":{"email":"ada@example.com","email_verified":"true","name":"Ada"}}`},
-		{"forgot password defaults", nil, func(t testing.TB) []byte { return forgotPassword(t, "ada@example.com") },
+		{"forgot password defaults", migrate.Config{}, func(t testing.TB) []byte { return forgotPassword(t, "ada@example.com") },
 			`{"messageAction":"SUPPRESS","userAttributes":{"email":"ada@example.com","email_verified":"true","name":"Ada"}}`},
 		{"welcome message and flags",
-			[]migrate.Option{migrate.SendWelcomeMessage("EMAIL"), migrate.ForceAliasCreation(), migrate.EnableSMSMFA()},
+			migrate.Config{SendWelcomeMessage: true, DeliveryMediums: []string{"EMAIL"}, ForceAliasCreation: true, EnableSMSMFA: true},
 			func(t testing.TB) []byte { return signIn(t, "ada@example.com", adaPassword) },
 			`{"desiredDeliveryMediums":["EMAIL"],"enableSMSMFA":true,"finalUserStatus":"CONFIRMED","forceAliasCreation":true,` +
 				`"userAttributes":{"email":"ada@example.com","email_verified":"true","name":"Ada"}}`},
-		{"reset for everyone", []migrate.Option{migrate.RequirePasswordReset()},
+		{"reset for everyone", migrate.Config{RequirePasswordReset: true},
 			func(t testing.TB) []byte { return signIn(t, "ada@example.com", adaPassword) },
 			`{"finalUserStatus":"RESET_REQUIRED","messageAction":"SUPPRESS",` +
 				`"userAttributes":{"email":"ada@example.com","email_verified":"true","name":"Ada"}}`},
-		{"weak password by policy", []migrate.Option{migrate.WithPasswordPolicy(func(p string) bool { return len(p) >= 12 })},
+		{"weak password by policy", migrate.Config{PasswordPolicy: func(p string) bool { return len(p) >= 12 }},
 			func(t testing.TB) []byte { return signIn(t, "weak@example.com", "123456") },
 			`{"finalUserStatus":"RESET_REQUIRED","messageAction":"SUPPRESS",` +
 				`"userAttributes":{"email":"weak@example.com","email_verified":"true"}}`},
-		{"strong password by policy", []migrate.Option{migrate.WithPasswordPolicy(func(p string) bool { return len(p) >= 12 })},
+		{"strong password by policy", migrate.Config{PasswordPolicy: func(p string) bool { return len(p) >= 12 }},
 			func(t testing.TB) []byte { return signIn(t, "ada@example.com", adaPassword) },
 			`{"finalUserStatus":"CONFIRMED","messageAction":"SUPPRESS",` +
 				`"userAttributes":{"email":"ada@example.com","email_verified":"true","name":"Ada"}}`},
-		{"reset asked by the store", nil, func(t testing.TB) []byte { return signIn(t, "flagged@example.com", adaPassword) },
+		{"reset asked by the store", migrate.Config{}, func(t testing.TB) []byte { return signIn(t, "flagged@example.com", adaPassword) },
 			`{"finalUserStatus":"RESET_REQUIRED","messageAction":"SUPPRESS",` +
 				`"userAttributes":{"email":"flagged@example.com","email_verified":"true"}}`},
-		{"normalized email", []migrate.Option{migrate.NormalizeEmail()},
+		{"normalized email", migrate.Config{NormalizeEmail: true},
 			func(t testing.TB) []byte { return signIn(t, " Ada@Example.COM", adaPassword) },
 			`{"finalUserStatus":"CONFIRMED","messageAction":"SUPPRESS",` +
 				`"userAttributes":{"email":"ada@example.com","email_verified":"true","name":"Ada"}}`},
@@ -121,7 +121,9 @@ func TestMigrateResponse(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			h, err := migrate.Migrate(newFakeStore(), tt.opts...)
+			cfg := tt.cfg
+			cfg.Store = newFakeStore()
+			h, err := migrate.Migrate(cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -142,7 +144,7 @@ func TestMigrateResponse(t *testing.T) {
 func TestMigrateCallsTheRightStoreMethod(t *testing.T) {
 	t.Parallel()
 	store := newFakeStore()
-	h, err := migrate.Migrate(store, migrate.NormalizeEmail())
+	h, err := migrate.Migrate(migrate.Config{Store: store, NormalizeEmail: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,8 +161,8 @@ func TestMigrateCallsTheRightStoreMethod(t *testing.T) {
 // Nothing in the answer may tell an unknown username from a wrong password.
 func TestUnknownUserAndWrongPasswordLookAlike(t *testing.T) {
 	t.Parallel()
-	for _, opts := range [][]migrate.Option{nil, {migrate.WithMessage("Sign-in failed")}} {
-		h, err := migrate.Migrate(newFakeStore(), opts...)
+	for _, message := range []string{"", "Sign-in failed"} {
+		h, err := migrate.Migrate(migrate.Config{Store: newFakeStore(), Message: message})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -172,8 +174,8 @@ func TestUnknownUserAndWrongPasswordLookAlike(t *testing.T) {
 			t.Fatalf("errors = %v, %v, %v; want three rejections", wrong.err, unknown.err, unknownReset.err)
 		}
 		wantMessage := migrate.DefaultMessage
-		if opts != nil {
-			wantMessage = "Sign-in failed"
+		if message != "" {
+			wantMessage = message
 		}
 		for _, res := range []result{wrong, unknown, unknownReset} {
 			if *res.err != *wrong.err {
@@ -190,7 +192,7 @@ func TestStoreFailureIsGeneric(t *testing.T) {
 	t.Parallel()
 	store := newFakeStore()
 	store.err = errors.New("legacy database: connection refused to 10.0.0.7")
-	h, err := migrate.Migrate(store)
+	h, err := migrate.Migrate(migrate.Config{Store: store})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +204,7 @@ func TestStoreFailureIsGeneric(t *testing.T) {
 
 func TestStoreWithoutAttributesFails(t *testing.T) {
 	t.Parallel()
-	h, err := migrate.Migrate(newFakeStore())
+	h, err := migrate.Migrate(migrate.Config{Store: newFakeStore()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +216,7 @@ func TestStoreWithoutAttributesFails(t *testing.T) {
 
 func TestForgotPasswordWithoutVerifiedContactWarns(t *testing.T) {
 	t.Parallel()
-	h, err := migrate.Migrate(newFakeStore())
+	h, err := migrate.Migrate(migrate.Config{Store: newFakeStore()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,15 +233,15 @@ func TestForgotPasswordWithoutVerifiedContactWarns(t *testing.T) {
 func TestMigrateBadConfiguration(t *testing.T) {
 	t.Parallel()
 	store := newFakeStore()
-	tests := map[string]func() (migrate.Handler, error){
-		"nil store":      func() (migrate.Handler, error) { return migrate.Migrate(nil) },
-		"empty message":  func() (migrate.Handler, error) { return migrate.Migrate(store, migrate.WithMessage(" ")) },
-		"bad medium":     func() (migrate.Handler, error) { return migrate.Migrate(store, migrate.SendWelcomeMessage("PIGEON")) },
-		"nil policy":     func() (migrate.Handler, error) { return migrate.Migrate(store, migrate.WithPasswordPolicy(nil)) },
-		"lower-case sms": func() (migrate.Handler, error) { return migrate.Migrate(store, migrate.SendWelcomeMessage("sms")) },
+	tests := map[string]migrate.Config{
+		"nil store":                 {},
+		"blank message":             {Store: store, Message: " "},
+		"bad medium":                {Store: store, SendWelcomeMessage: true, DeliveryMediums: []string{"PIGEON"}},
+		"lower-case sms":            {Store: store, SendWelcomeMessage: true, DeliveryMediums: []string{"sms"}},
+		"mediums without a welcome": {Store: store, DeliveryMediums: []string{"EMAIL"}},
 	}
-	for name, build := range tests {
-		if h, err := build(); err == nil || h != nil || !strings.HasPrefix(err.Error(), "migrate: ") {
+	for name, cfg := range tests {
+		if h, err := migrate.Migrate(cfg); err == nil || h != nil || !strings.HasPrefix(err.Error(), "migrate.Migrate: ") {
 			t.Errorf("%s: handler %v, error %v; want only an error from migrate", name, h != nil, err)
 		}
 	}

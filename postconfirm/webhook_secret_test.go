@@ -21,7 +21,7 @@ func TestWebhookSecretFromSecretsManager(t *testing.T) {
 	srv := newWebhookServer(t, func() { delivered.Add(1) })
 	sm := fakeaws.NewSecretsManager()
 	sm.Put("prod/webhook", testSecret.Reveal())
-	secret := secrets.MustParse("secretsmanager:prod/webhook", secretsmanager.WithClient(sm))
+	secret := secrets.MustParse(secrets.Config{Value: "secretsmanager:prod/webhook", Reader: secretsmanager.Reader(sm)})
 	hook := must(postconfirm.Webhook(srv.URL, "", postconfirm.WebhookSecretSource(secret.Get)))
 	if sm.Calls("") != 0 {
 		t.Fatal("the secret was read when the module was built")

@@ -97,14 +97,11 @@ var modules = map[string]module{
 		if err != nil {
 			return err
 		}
-		var opts []custommessage.Option
-		if s := f.env("EMAILSUBJECT"); s != "" {
-			opts = append(opts, custommessage.WithSubject(s))
-		}
-		if s := f.env("EMAILMESSAGE"); s != "" {
-			opts = append(opts, custommessage.WithMessage(s))
-		}
-		h, err := custommessage.VerificationLink(link, opts...)
+		h, err := custommessage.VerificationLink(custommessage.VerificationLinkConfig{
+			Link:    link,
+			Subject: f.env("EMAILSUBJECT"), // "" is the module's default, as in Amplify
+			Text:    f.env("EMAILMESSAGE"),
+		})
 		f.customMessage = append(f.customMessage, h)
 		return err
 	}},

@@ -24,13 +24,15 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 
-	"github.com/lambda-triggers/cognito/examples/internal/chains/customsenderchain"
+	"github.com/lambda-triggers/cognito/customsender"
 	"github.com/lambda-triggers/cognito/triggers"
 )
 
 func main() {
-	router, err := newRouter(os.Getenv)
+	router, err := newRouter()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "customsender:", err)
 		os.Exit(1)
@@ -38,22 +40,57 @@ func main() {
 	triggers.Start(router)
 }
 
-// newRouter serves the senders that customsenderchain.FromEnv (shared with
-// examples/allinone) builds from env.
-func newRouter(env func(string) string) (*triggers.Router, error) {
-	email, sms, err := customsenderchain.FromEnv(env)
-	if err != nil {
-		return nil, err
+// newRouter builds the senders the environment turns on. A sender without KEY_ARN, and
+// KEY_ARN without a sender, are errors.
+func newRouter() (*triggers.Router, error) {
+	from := os.Getenv("CUSTOM_EMAIL_FROM")
+	sms := false
+	if v := os.Getenv("CUSTOM_SMS"); v != "" {
+		var err error
+		if sms, err = strconv.ParseBool(v); err != nil {
+			return nil, fmt.Errorf("CUSTOM_SMS: want true or false, got %q", v)
+		}
 	}
-	if email == nil && sms == nil {
+	var keys []string
+	for arn := range strings.SplitSeq(os.Getenv("KEY_ARN"), ",") {
+		if arn = strings.TrimSpace(arn); arn != "" {
+			keys = append(keys, arn)
+		}
+	}
+	switch {
+	case from == "" && !sms && len(keys) == 0:
 		return nil, errors.New("missing environment variables: set KEY_ARN and CUSTOM_EMAIL_FROM, CUSTOM_SMS=true or both")
+	case len(keys) == 0:
+		return nil, errors.New("missing environment variable KEY_ARN (the user pool's KMS key that encrypts the codes), required with CUSTOM_EMAIL_FROM or CUSTOM_SMS")
+	case from == "" && !sms:
+		return nil, errors.New("KEY_ARN is set but no sender is: set CUSTOM_EMAIL_FROM, CUSTOM_SMS=true or both")
 	}
+	dec, err := customsender.KMSDecrypter(keys...)
+	if err != nil {
+		return nil, fmt.Errorf("KEY_ARN: %w", err)
+	}
+	// With a table, Cognito's retries send a code once; nil clients are the process-wide
+	// ones, created on first use.
+	table := os.Getenv("CUSTOM_SENDER_TABLE")
 	r := triggers.NewRouter()
-	if email != nil {
+	if from != "" {
+		email, err := customsender.Email(customsender.EmailConfig{Decrypter: dec, From: from, Table: table})
+		if err != nil {
+			return nil, fmt.Errorf("CUSTOM_EMAIL_FROM: %w", err)
+		}
 		r.CustomEmailSender(email)
 	}
-	if sms != nil {
-		r.CustomSMSSender(sms)
+	if sms {
+		text, err := customsender.SMS(customsender.SMSConfig{
+			Decrypter:         dec,
+			SenderID:          os.Getenv("SMS_SENDER_ID"),
+			OriginationNumber: os.Getenv("SMS_ORIGINATION_NUMBER"),
+			Table:             table,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("SMS_SENDER_ID, SMS_ORIGINATION_NUMBER: %w", err)
+		}
+		r.CustomSMSSender(text)
 	}
 	return r, nil
 }

@@ -22,14 +22,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
-	"github.com/lambda-triggers/cognito/examples/internal/chains/migratechain"
 	"github.com/lambda-triggers/cognito/migrate"
 	"github.com/lambda-triggers/cognito/triggers"
 )
 
 func main() {
-	router, err := newRouter(os.Getenv)
+	router, err := newRouter()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "migrate:", err)
 		os.Exit(1)
@@ -37,15 +37,41 @@ func main() {
 	triggers.Start(router)
 }
 
-// newRouter serves the user migration module that migratechain.FromEnv
-// (examples/internal/chains/migratechain, shared with examples/allinone) builds from env.
-func newRouter(env func(string) string) (*triggers.Router, error) {
-	mods, err := migratechain.FromEnv(env)
-	if err != nil {
-		return nil, err
-	}
-	if len(mods) == 0 {
+// newRouter builds the user migration module from the environment.
+func newRouter() (*triggers.Router, error) {
+	table := os.Getenv("LEGACY_USERS_TABLE")
+	if table == "" {
 		return nil, errors.New("missing environment variable LEGACY_USERS_TABLE (the DynamoDB table of legacy users)")
 	}
-	return triggers.NewRouter().UserMigration(migrate.Chain(mods...)), nil
+	pairs := os.Getenv("LEGACY_ATTRIBUTES")
+	if pairs == "" {
+		pairs = "email=email,email_verified=email_verified"
+	}
+	attributes := map[string]string{}
+	for item := range strings.SplitSeq(pairs, ",") {
+		if strings.TrimSpace(item) == "" {
+			continue
+		}
+		from, to, ok := strings.Cut(item, "=")
+		from, to = strings.TrimSpace(from), strings.TrimSpace(to)
+		if !ok || from == "" || to == "" {
+			return nil, fmt.Errorf("LEGACY_ATTRIBUTES: want comma-separated name=value pairs, got %q", strings.TrimSpace(item))
+		}
+		attributes[from] = to
+	}
+
+	// A nil Client is the process-wide DynamoDB client, created on first use.
+	store, err := migrate.NewDynamoDBStore(migrate.DynamoDBStoreConfig{
+		Table:        table,
+		KeyAttribute: "username",
+		Attributes:   attributes,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("LEGACY_USERS_TABLE, LEGACY_ATTRIBUTES: %w", err)
+	}
+	migration, err := migrate.Migrate(migrate.Config{Store: store, NormalizeEmail: true})
+	if err != nil {
+		return nil, fmt.Errorf("LEGACY_USERS_TABLE: %w", err)
+	}
+	return triggers.NewRouter().UserMigration(migrate.Chain(migration)), nil
 }

@@ -47,7 +47,7 @@ func TestDefaultClients(t *testing.T) {
 	t.Setenv("AWS_ENDPOINT_URL_SECRETS_MANAGER", smSrv.URL)
 
 	for _, ref := range []string{"ssm:/cognito/key", "secretsmanager:prod/keys#captcha"} {
-		got, err := secrets.MustParse(ref).Get(t.Context())
+		got, err := secrets.MustParse(secrets.Config{Value: ref}).Get(t.Context())
 		if err != nil || got.Reveal() != secretValue {
 			t.Errorf("%s: Get = %q, %v", ref, got.Reveal(), err)
 		}

@@ -22,14 +22,15 @@
 // triggers/secrets/secretsmanager; [Parse] refuses a reference whose service it cannot
 // read, so that a function missing one stops at start-up. Each service package creates
 // its client on first use from the default configuration (AWS_ENDPOINT_URL_SSM and
-// AWS_ENDPOINT_URL_SECRETS_MANAGER point them elsewhere) or takes one with WithClient.
+// AWS_ENDPOINT_URL_SECRETS_MANAGER point them elsewhere); its Reader function, given as
+// [Config].Reader, reads through a client of the caller's own.
 //
 //	import (
 //		"github.com/lambda-triggers/cognito/triggers/secrets"
 //		_ "github.com/lambda-triggers/cognito/triggers/secrets/parameterstore"
 //	)
 //
-//	key, err := secrets.Parse(os.Getenv("OTP_HMAC_KEY"))
+//	key, err := secrets.Parse(secrets.Config{Value: os.Getenv("OTP_HMAC_KEY")})
 //	if err != nil {
 //		return err
 //	}
@@ -88,36 +89,21 @@ func Register(prefix string, r Reader) {
 	readers[prefix] = r
 }
 
-// WithReader reads the value's references with r instead of the registered reader,
-// such as one with a client of the caller's own (see the WithClient functions of the
-// service packages).
-func WithReader(r Reader) Option {
-	return func(v *Value) error {
-		if r == nil {
-			return errors.New("WithReader: nil reader")
-		}
-		v.reader = r
-		return nil
-	}
-}
-
-// Option configures [Parse].
-type Option func(*Value) error
-
-// WithTTL replaces [DefaultTTL]; it must be positive.
-func WithTTL(d time.Duration) Option {
-	return func(v *Value) error {
-		if d <= 0 {
-			return fmt.Errorf("WithTTL(%s): want a positive duration", d)
-		}
-		v.ttl = d
-		return nil
-	}
-}
-
-// WithClock replaces time.Now, for tests of the TTL.
-func WithClock(now func() time.Time) Option {
-	return func(v *Value) error { v.now = now; return nil }
+// Config is what [Parse] reads a secret from.
+type Config struct {
+	// Value is the secret itself, or a reference to it such as
+	// "ssm:/cognito/otp-hmac-key" (see the package documentation); typically the value
+	// of an environment variable. "" is an empty secret.
+	Value string
+	// Reader reads a reference; nil means the reader registered for its service (see
+	// [Register]), such as the one of triggers/secrets/parameterstore. A service
+	// package's Reader function gives one with a client of the caller's own.
+	Reader Reader
+	// TTL is how long a value read from a service is kept before it is read again;
+	// zero means [DefaultTTL]. It must not be negative.
+	TTL time.Duration
+	// Now is the clock the TTL is measured by; nil means time.Now.
+	Now func() time.Time
 }
 
 // Value is a secret given as itself or as a reference. It is safe for concurrent use.
@@ -147,12 +133,22 @@ func IsReference(s string) bool {
 	return strings.HasPrefix(s, PrefixSSM) || strings.HasPrefix(s, PrefixSecretsManager)
 }
 
-// Parse returns the Value that s gives: s itself, or the parameter or secret it names
-// (see the package documentation). It reports a reference without a name, an SSM
-// reference with a JSON member, and a bad option; the error never shows a value that is
-// not a reference.
-func Parse(s string, opts ...Option) (*Value, error) {
-	v := &Value{ttl: DefaultTTL, now: time.Now, c: &cache{}}
+// Parse returns the Value that cfg.Value gives: the secret itself, or the parameter or
+// secret it names (see the package documentation). It reports a reference without a
+// name, an SSM reference with a JSON member, a reference no reader can read and a
+// negative TTL; the error never shows a value that is not a reference.
+func Parse(cfg Config) (*Value, error) {
+	s := cfg.Value
+	if cfg.TTL < 0 {
+		return nil, fmt.Errorf("secrets.Parse: TTL %s is negative", cfg.TTL)
+	}
+	v := &Value{ttl: cfg.TTL, now: cfg.Now, reader: cfg.Reader, c: &cache{}}
+	if v.ttl == 0 {
+		v.ttl = DefaultTTL
+	}
+	if v.now == nil {
+		v.now = time.Now
+	}
 	switch {
 	case strings.HasPrefix(s, PrefixSSM):
 		v.kind, v.name = PrefixSSM, strings.TrimPrefix(s, PrefixSSM)
@@ -171,14 +167,6 @@ func Parse(s string, opts ...Option) (*Value, error) {
 	if v.kind != "" && strings.TrimSpace(v.name) == "" {
 		return nil, fmt.Errorf("secrets: %q names no parameter or secret", s)
 	}
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o(v); err != nil {
-			return nil, fmt.Errorf("secrets: %w", err)
-		}
-	}
 	if v.kind != "" && v.reader == nil {
 		readersMu.RLock()
 		v.reader = readers[v.kind]
@@ -196,8 +184,8 @@ func Parse(s string, opts ...Option) (*Value, error) {
 }
 
 // MustParse is [Parse] that panics on an error, for package-level values.
-func MustParse(s string, opts ...Option) *Value {
-	v, err := Parse(s, opts...)
+func MustParse(cfg Config) *Value {
+	v, err := Parse(cfg)
 	if err != nil {
 		panic(err)
 	}

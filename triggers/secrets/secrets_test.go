@@ -42,7 +42,7 @@ func TestParse(t *testing.T) {
 		{in: "ssm:/a#b", wantErr: "a parameter has no JSON members"},
 	}
 	for _, tt := range tests {
-		v, err := secrets.Parse(tt.in)
+		v, err := secrets.Parse(secrets.Config{Value: tt.in})
 		if tt.wantErr != "" {
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("Parse(%q): error %v, want %q", tt.in, err, tt.wantErr)
@@ -59,15 +59,15 @@ func TestParse(t *testing.T) {
 			t.Errorf("Parse(%q): reference %v, want %v", tt.in, v.IsReference(), tt.reference)
 		}
 	}
-	if _, err := secrets.Parse("ssm:/a", secrets.WithTTL(0)); err == nil {
-		t.Error("WithTTL(0) accepted")
+	if _, err := secrets.Parse(secrets.Config{Value: "ssm:/a", TTL: -time.Second}); err == nil || !strings.Contains(err.Error(), "TTL") {
+		t.Errorf("negative TTL: %v, want an error naming TTL", err)
 	}
 }
 
 func TestLiteralNeedsNoClient(t *testing.T) {
 	t.Parallel()
 	db, sm := fakeaws.NewSSM(), fakeaws.NewSecretsManager()
-	v := secrets.MustParse(secretValue, parameterstore.WithClient(db))
+	v := secrets.MustParse(secrets.Config{Value: secretValue, Reader: parameterstore.Reader(db)})
 	got, err := v.Get(t.Context())
 	if err != nil || got.Reveal() != secretValue {
 		t.Fatalf("Get = %q, %v", got.Reveal(), err)
@@ -138,7 +138,7 @@ func TestGet(t *testing.T) {
 			p, m := fakeaws.NewSSM(), fakeaws.NewSecretsManager()
 			rotate := tt.setup(p, m)
 			clk := &clock{now: time.Unix(1_700_000_000, 0)}
-			v := secrets.MustParse(tt.ref, clientFor(tt.ref, p, m), secrets.WithTTL(time.Minute), secrets.WithClock(clk.Now))
+			v := secrets.MustParse(secrets.Config{Value: tt.ref, Reader: clientFor(tt.ref, p, m), TTL: time.Minute, Now: clk.Now})
 			calls := func() int { return p.Calls("") + m.Calls("") }
 			if calls() != 0 {
 				t.Fatal("read before first use")
@@ -194,7 +194,7 @@ func TestGetErrors(t *testing.T) {
 		{"ssm:bad/name", "ValidationException", false, nil},
 	}
 	for _, tt := range tests {
-		v := secrets.MustParse(tt.ref, clientFor(tt.ref, p, m))
+		v := secrets.MustParse(secrets.Config{Value: tt.ref, Reader: clientFor(tt.ref, p, m)})
 		_, err := v.Get(t.Context())
 		if err == nil || !strings.Contains(err.Error(), tt.wantText) {
 			t.Errorf("%s: error %v, want %q", tt.ref, err, tt.wantText)
@@ -214,7 +214,7 @@ func TestGetErrors(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	p.Put("/k", secretValue, true)
-	if _, err := secrets.MustParse("ssm:/k", parameterstore.WithClient(p)).Get(ctx); !errors.Is(err, context.Canceled) {
+	if _, err := secrets.MustParse(secrets.Config{Value: "ssm:/k", Reader: parameterstore.Reader(p)}).Get(ctx); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
@@ -222,9 +222,9 @@ func TestGetErrors(t *testing.T) {
 var _ = io.Discard
 
 // clientFor reads ref through the fake of its service.
-func clientFor(ref string, p *fakeaws.SSM, m *fakeaws.SecretsManager) secrets.Option {
+func clientFor(ref string, p *fakeaws.SSM, m *fakeaws.SecretsManager) secrets.Reader {
 	if strings.HasPrefix(ref, secrets.PrefixSSM) {
-		return parameterstore.WithClient(p)
+		return parameterstore.Reader(p)
 	}
-	return secretsmanager.WithClient(m)
+	return secretsmanager.Reader(m)
 }

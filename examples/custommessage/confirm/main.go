@@ -33,7 +33,7 @@ import (
 )
 
 func main() {
-	h, err := newHandler(os.Getenv)
+	h, err := newHandler()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "confirm:", err)
 		os.Exit(1)
@@ -48,20 +48,22 @@ func main() {
 	os.Exit(code)
 }
 
-func newHandler(env func(string) string) (http.Handler, error) {
-	clientID := env("CLIENT_ID")
+// newHandler builds the confirmation endpoint from the environment.
+func newHandler() (http.Handler, error) {
+	clientID := os.Getenv("CLIENT_ID")
 	if clientID == "" {
 		return nil, errors.New("missing environment variable CLIENT_ID (the app client users sign up with)")
 	}
-	redirect := env("REDIRECTURL")
+	redirect := os.Getenv("REDIRECTURL")
 	if redirect == "" {
 		return nil, errors.New("missing environment variable REDIRECTURL (where users land once confirmed)")
 	}
-	var opts []custommessage.ConfirmOption
-	if secret := env("CLIENT_SECRET"); secret != "" {
-		opts = append(opts, custommessage.WithClientSecret(secret))
-	}
-	h, err := custommessage.ConfirmHandler(nil, clientID, []string{redirect}, opts...)
+	// A nil Client is the process-wide Cognito client, created on first use.
+	h, err := custommessage.ConfirmHandler(custommessage.ConfirmHandlerConfig{
+		ClientID:         clientID,
+		AllowedRedirects: []string{redirect},
+		ClientSecret:     os.Getenv("CLIENT_SECRET"), // "" for an app client without a secret
+	})
 	if err != nil {
 		return nil, fmt.Errorf("CLIENT_ID, REDIRECTURL: %w", err)
 	}

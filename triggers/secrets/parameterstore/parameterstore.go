@@ -28,11 +28,6 @@ type Client interface {
 	GetParameter(ctx context.Context, in *ssm.GetParameterInput, optFns ...func(*ssm.Options)) (*ssm.GetParameterOutput, error)
 }
 
-// WithClient reads a value's parameter with c instead of the process-wide client, which
-// is created on first use from the default configuration (AWS_ENDPOINT_URL_SSM points it
-// elsewhere).
-func WithClient(c Client) secrets.Option { return secrets.WithReader(Reader(c)) }
-
 // Reader returns a reader of parameters through c, or through the process-wide client
 // when c is nil. It asks for the parameter decrypted, so that a SecureString gives its
 // value; a missing parameter is an error wrapping [secrets.ErrNotFound] and the SDK's

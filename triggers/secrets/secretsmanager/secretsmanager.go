@@ -27,11 +27,6 @@ type Client interface {
 	GetSecretValue(ctx context.Context, in *sm.GetSecretValueInput, optFns ...func(*sm.Options)) (*sm.GetSecretValueOutput, error)
 }
 
-// WithClient reads a value's secret with c instead of the process-wide client, which is
-// created on first use from the default configuration (AWS_ENDPOINT_URL_SECRETS_MANAGER
-// points it elsewhere).
-func WithClient(c Client) secrets.Option { return secrets.WithReader(Reader(c)) }
-
 // Reader returns a reader of secrets' current SecretString through c, or through the
 // process-wide client when c is nil. A missing secret is an error wrapping
 // [secrets.ErrNotFound] and the SDK's *types.ResourceNotFoundException; a binary secret is

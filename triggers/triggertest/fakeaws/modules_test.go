@@ -307,13 +307,13 @@ var moduleScenarios = []moduleScenario{
 			if err != nil {
 				t.Fatal(err)
 			}
-			store, err := migrate.NewDynamoDBStore(env.db, table, "username",
-				map[string]string{"mail": "email", "verified": "email_verified", "logins": "custom:logins"},
-				migrate.WithHasher(migrate.Bcrypt, dummy))
+			store, err := migrate.NewDynamoDBStore(migrate.DynamoDBStoreConfig{Client: env.db, Table: table, KeyAttribute: "username",
+				Attributes: map[string]string{"mail": "email", "verified": "email_verified", "logins": "custom:logins"},
+				Hasher:     migrate.Bcrypt, DummyHash: dummy})
 			if err != nil {
 				t.Fatal(err)
 			}
-			module, err := migrate.Migrate(store)
+			module, err := migrate.Migrate(migrate.Config{Store: store})
 			if err != nil {
 				t.Fatal(err)
 			}

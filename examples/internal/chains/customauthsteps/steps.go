@@ -81,7 +81,7 @@ func Secret(env func(string) string, name string) (string, triggers.SecretSource
 	if !secrets.IsReference(v) {
 		return v, nil, nil
 	}
-	ref, err := secrets.Parse(v)
+	ref, err := secrets.Parse(secrets.Config{Value: v})
 	if err != nil {
 		return "", nil, fmt.Errorf("%s: %w", name, err)
 	}
