@@ -76,6 +76,16 @@ type CaptchaConfig struct {
 
 	// HTTPClient sends the verification; nil uses a shared client.
 	HTTPClient *http.Client
+
+	// Password makes [Captcha] ask for the user's password (SRP) before the CAPTCHA, as
+	// [FlowConfig].Password does; [PasswordThenCaptcha] sets it. A setting of the flow:
+	// [CaptchaStep] refuses it.
+	Password bool
+
+	// MaxWrongAnswers is how many failed CAPTCHAs end a sign-in of [Captcha], as
+	// [FlowConfig].MaxWrongAnswers: [DefaultMaxWrongAnswers] when zero. A setting of the
+	// flow: [CaptchaStep] refuses it.
+	MaxWrongAnswers int
 }
 
 var defaultCaptchaClient = &http.Client{}
@@ -95,30 +105,39 @@ type captcha struct {
 // closed, and the user may try again with a new token.
 //
 // It reports a configuration error: no secret, a verify URL that is not http(s) or that
-// carries the secret or token in its query, or a score outside 0 to 1.
+// carries the secret or token in its query, a score outside 0 to 1, or a flow setting
+// (Password, MaxWrongAnswers), which belongs in [FlowConfig].
 func CaptchaStep(cfg CaptchaConfig) (Step, error) {
+	const fn = "customauth.CaptchaStep"
+	if err := noFlowSettings(fn, cfg.Password, cfg.MaxWrongAnswers); err != nil {
+		return Step{}, err
+	}
+	return captchaStep(fn, cfg)
+}
+
+func captchaStep(fn string, cfg CaptchaConfig) (Step, error) {
 	c := &captcha{cfg: cfg, secret: cfg.Secret, verifyURL: cfg.VerifyURL, timeout: cfg.Timeout, client: cfg.HTTPClient}
 	if cfg.SecretSource != nil && c.secret != "" {
-		return Step{}, errors.New("customauth: captcha takes Secret or SecretSource, not both")
+		return Step{}, fmt.Errorf("%s: captcha takes Secret or SecretSource, not both", fn)
 	}
 	if c.secret == "" && cfg.SecretSource == nil {
 		c.secret = os.Getenv(CaptchaSecretEnv)
 	}
 	if c.secret == "" && cfg.SecretSource == nil {
-		return Step{}, fmt.Errorf("customauth: captcha needs a secret (Secret or %s)", CaptchaSecretEnv)
+		return Step{}, fmt.Errorf("%s: captcha needs a secret (Secret, SecretSource or %s)", fn, CaptchaSecretEnv)
 	}
 	if c.verifyURL == "" {
 		c.verifyURL = ReCAPTCHAVerifyURL
 	}
 	u, err := url.Parse(c.verifyURL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return Step{}, fmt.Errorf("customauth: captcha verify URL %q is not an http(s) URL", c.verifyURL)
+		return Step{}, fmt.Errorf("%s: VerifyURL %q is not an http(s) URL", fn, c.verifyURL)
 	}
 	if q := u.Query(); q.Has("secret") || q.Has("response") {
-		return Step{}, errors.New("customauth: captcha verify URL must not carry the secret or token; they go in the body")
+		return Step{}, fmt.Errorf("%s: VerifyURL must not carry the secret or token; they go in the body", fn)
 	}
 	if cfg.MinScore < 0 || cfg.MinScore > 1 {
-		return Step{}, fmt.Errorf("customauth: captcha minimum score must be 0 to 1, got %g", cfg.MinScore)
+		return Step{}, fmt.Errorf("%s: MinScore must be 0 to 1, got %g", fn, cfg.MinScore)
 	}
 	if c.timeout <= 0 {
 		c.timeout = DefaultCaptchaTimeout
@@ -131,20 +150,21 @@ func CaptchaStep(cfg CaptchaConfig) (Step, error) {
 
 // Captcha returns a flow whose one step is [CaptchaStep]. Alone, it signs in anyone who
 // names an existing user and solves a CAPTCHA, so it suits pools where that is enough
-// (kiosks, guest accounts) or, with [WithPassword], guards the password against bots;
-// see [PasswordThenCaptcha].
-func Captcha(cfg CaptchaConfig, opts ...FlowOption) (*Flow, error) {
-	s, err := CaptchaStep(cfg)
-	if err != nil {
-		return nil, err
-	}
-	return NewFlow([]Step{s}, opts...)
+// (kiosks, guest accounts) or, with Password, guards the password against bots; see
+// [PasswordThenCaptcha]. It reports the configuration errors of CaptchaStep and of
+// [NewFlow].
+func Captcha(cfg CaptchaConfig) (*Flow, error) {
+	const fn = "customauth.Captcha"
+	s, err := captchaStep(fn, cfg)
+	return singleStep(fn, s, err, cfg.Password, cfg.MaxWrongAnswers)
 }
 
 // PasswordThenCaptcha returns a flow that checks the password (SRP) and then a CAPTCHA
-// token: [Captcha] with [WithPassword].
-func PasswordThenCaptcha(cfg CaptchaConfig, opts ...FlowOption) (*Flow, error) {
-	return Captcha(cfg, append([]FlowOption{WithPassword()}, opts...)...)
+// token: [Captcha] with Password set.
+func PasswordThenCaptcha(cfg CaptchaConfig) (*Flow, error) {
+	const fn = "customauth.PasswordThenCaptcha"
+	s, err := captchaStep(fn, cfg)
+	return singleStep(fn, s, err, true, cfg.MaxWrongAnswers)
 }
 
 func (c *captcha) create(_ context.Context, ch *Challenge) error {

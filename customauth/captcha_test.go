@@ -213,8 +213,8 @@ func TestCaptchaConfig(t *testing.T) {
 		{"not a URL", customauth.CaptchaConfig{Secret: "s", VerifyURL: "::"}, "", "not an http(s) URL"},
 		{"not http", customauth.CaptchaConfig{Secret: "s", VerifyURL: "ftp://example.com/x"}, "", "not an http(s) URL"},
 		{"secret in URL", customauth.CaptchaConfig{Secret: "s", VerifyURL: "https://example.com/v?secret=s"}, "", "body"},
-		{"score above 1", customauth.CaptchaConfig{Secret: "s", MinScore: 1.5}, "", "score"},
-		{"negative score", customauth.CaptchaConfig{Secret: "s", MinScore: -0.1}, "", "score"},
+		{"score above 1", customauth.CaptchaConfig{Secret: "s", MinScore: 1.5}, "", "customauth.Captcha: MinScore"},
+		{"negative score", customauth.CaptchaConfig{Secret: "s", MinScore: -0.1}, "", "customauth.Captcha: MinScore"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -310,11 +310,11 @@ func TestAuthFlowCaptchaThenOTPUserNotFound(t *testing.T) {
 		t.Fatal(err)
 	}
 	mail := &mailbox{}
-	otp, err := customauth.EmailOTPStep(customauth.EmailOTPConfig{From: "sign-in@example.com", Key: testKey, SES: mail})
+	otp, err := customauth.EmailOTPStep(customauth.EmailOTPConfig{From: "sign-in@example.com", Key: testKey, Client: mail})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := router(customauth.Must(customauth.NewFlow([]customauth.Step{captcha, otp})), &triggertest.Logs{})
+	r := router(customauth.Must(customauth.NewFlow(customauth.FlowConfig{Steps: []customauth.Step{captcha, otp}})), &triggertest.Logs{})
 	play := func(user triggertest.AuthUser) []string {
 		sim := triggertest.NewAuthFlow(t, r, user)
 		sim.Start()

@@ -23,8 +23,14 @@
 //     or Turnstile token as the answer;
 //   - [StaticAnswer] / [StaticAnswerStep]: one fixed answer, scaffolding only.
 //
+// Each constructor takes one config struct ([FlowConfig], [EmailOTPConfig], ...); the
+// ready flows' configs also hold the flow's settings (Password, MaxWrongAnswers).
 // Constructors return (value, error) for configuration errors; [Must] turns an error into
 // a panic for flows built at start-up. [GuardTokens] protects a hand-written Define.
+//
+// Each step is a module of its own for observers: with [triggers.WithMetrics] the router
+// counts every step's Create and Verify under Module=<step name> (EMAIL_OTP, CAPTCHA,
+// ...), and the steps that send something count each message, such as EMAIL_OTP.Sent.
 //
 //	func main() {
 //		captcha, err := customauth.CaptchaStep(customauth.CaptchaConfig{MinScore: 0.5}) // secret: RECAPTCHASECRET
@@ -38,7 +44,7 @@
 //		if err != nil {
 //			log.Fatal(err)
 //		}
-//		flow := customauth.Must(customauth.NewFlow([]customauth.Step{captcha, otp}))
+//		flow := customauth.Must(customauth.NewFlow(customauth.FlowConfig{Steps: []customauth.Step{captcha, otp}}))
 //		triggers.Start(flow.Register(triggers.NewRouter()))
 //	}
 //

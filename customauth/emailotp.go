@@ -5,7 +5,6 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
-	"errors"
 	"fmt"
 	htmltemplate "html/template"
 	"os"
@@ -90,8 +89,9 @@ type EmailOTPConfig struct {
 	// new code. See [DynamoDBStore].
 	Store CodeStore
 
-	// SES sends the email. Nil: the process-wide SES v2 client, created on first use.
-	SES EmailSender
+	// Client is the SES v2 client that sends the email. Nil: the process-wide client,
+	// created on first use.
+	Client EmailSender
 
 	// ConfigurationSet is the SES configuration set to send with, if any.
 	ConfigurationSet string
@@ -110,6 +110,16 @@ type EmailOTPConfig struct {
 
 	// Now is the clock: time.Now when nil. Tests set it to make codes expire.
 	Now func() time.Time
+
+	// Password makes [EmailOTP] ask for the user's password (SRP) before the code, as
+	// [FlowConfig].Password does. False: passwordless. A setting of the flow:
+	// [EmailOTPStep] refuses it.
+	Password bool
+
+	// MaxWrongAnswers is how many wrong answers end a sign-in of [EmailOTP], as
+	// [FlowConfig].MaxWrongAnswers: [DefaultMaxWrongAnswers] when zero. A setting of the
+	// flow: [EmailOTPStep] refuses it.
+	MaxWrongAnswers int
 }
 
 // emailOTP is a validated EmailOTPConfig.
@@ -142,34 +152,42 @@ type emailOTP struct {
 // real sends in this process), and a failure at the end.
 //
 // It reports a configuration error: no From, a missing or short key, a code length or
-// TTL out of range, or a template that does not parse or does not show the code.
+// TTL out of range, a template that does not parse or does not show the code, or a flow
+// setting (Password, MaxWrongAnswers), which belongs in [FlowConfig].
 func EmailOTPStep(cfg EmailOTPConfig) (Step, error) {
-	o, err := newEmailOTP(cfg)
+	const fn = "customauth.EmailOTPStep"
+	if err := noFlowSettings(fn, cfg.Password, cfg.MaxWrongAnswers); err != nil {
+		return Step{}, err
+	}
+	return emailOTPStep(fn, cfg)
+}
+
+// EmailOTP returns a flow whose one step is [EmailOTPStep]: passwordless sign-in by a
+// code sent by email, or, with Password, the password and then the code. It reports the
+// configuration errors of EmailOTPStep and of [NewFlow].
+func EmailOTP(cfg EmailOTPConfig) (*Flow, error) {
+	const fn = "customauth.EmailOTP"
+	s, err := emailOTPStep(fn, cfg)
+	return singleStep(fn, s, err, cfg.Password, cfg.MaxWrongAnswers)
+}
+
+func emailOTPStep(fn string, cfg EmailOTPConfig) (Step, error) {
+	o, err := newEmailOTP(fn, cfg)
 	if err != nil {
 		return Step{}, err
 	}
 	return Step{Name: EmailOTPStepName, Create: o.create, Verify: o.verify}, nil
 }
 
-// EmailOTP returns a flow whose one step is [EmailOTPStep]: passwordless sign-in by a
-// code sent by email, or, with [WithPassword], the password and then the code.
-func EmailOTP(cfg EmailOTPConfig, opts ...FlowOption) (*Flow, error) {
-	s, err := EmailOTPStep(cfg)
-	if err != nil {
-		return nil, err
-	}
-	return NewFlow([]Step{s}, opts...)
-}
-
-func newEmailOTP(cfg EmailOTPConfig) (*emailOTP, error) {
+func newEmailOTP(fn string, cfg EmailOTPConfig) (*emailOTP, error) {
 	if cfg.From == "" {
-		return nil, errors.New("customauth: email OTP needs a From address")
+		return nil, fmt.Errorf("%s: From is empty: email OTP needs a From address", fn)
 	}
 	key := cfg.Key
 	if len(key) == 0 && cfg.KeySource == nil {
 		key = []byte(os.Getenv(OTPKeyEnv))
 	}
-	code, err := codeSettings("email OTP", key, cfg.KeySource, cfg.CodeLength, cfg.CodeTTL, cfg.Cooldown, cfg.Store, cfg.Now)
+	code, err := codeSettings(fn, "email OTP", key, cfg.KeySource, cfg.CodeLength, cfg.CodeTTL, cfg.Cooldown, cfg.Store, cfg.Now)
 	if err != nil {
 		return nil, err
 	}
@@ -177,8 +195,8 @@ func newEmailOTP(cfg EmailOTPConfig) (*emailOTP, error) {
 	if o.attr == "" {
 		o.attr = "email"
 	}
-	o.mail, err = newMailer(mailConfig{
-		From: cfg.From, SES: cfg.SES, ConfigurationSet: cfg.ConfigurationSet,
+	o.mail, err = newMailer(fn, mailConfig{
+		From: cfg.From, Client: cfg.Client, ConfigurationSet: cfg.ConfigurationSet,
 		Subject: orDefault(cfg.Subject, DefaultEmailSubject),
 		Text:    orDefault(cfg.Text, DefaultEmailText),
 		HTML:    orDefault(cfg.HTML, DefaultEmailHTML),
@@ -188,6 +206,7 @@ func newEmailOTP(cfg EmailOTPConfig) (*emailOTP, error) {
 	}
 	o.ch = codeChannel{
 		logPrefix: "email OTP",
+		sentCount: EmailOTPStepName + ".Sent",
 		hashLabel: "customauth email OTP v1",
 		recipient: o.recipient,
 		public:    func(c *Challenge, addr string) { c.Public["email"] = maskEmail(addr) },
@@ -253,7 +272,7 @@ func (o *emailOTP) recipient(hk []byte, e *CreateEvent) (string, bool) {
 // mailConfig is what [mailer] sends with.
 type mailConfig struct {
 	From, ConfigurationSet string
-	SES                    EmailSender
+	Client                 EmailSender
 	Subject, Text, HTML    string // templates
 }
 
@@ -268,25 +287,25 @@ type mailer struct {
 
 // newMailer parses the templates and renders them with probe, whose text or HTML body
 // must show secret: a template that leaves out the code or link is refused, naming
-// field, the placeholder it should use.
-func newMailer(cfg mailConfig, probe any, secret, field string) (*mailer, error) {
+// field, the placeholder it should use. Errors start with fn, the constructor.
+func newMailer(fn string, cfg mailConfig, probe any, secret, field string) (*mailer, error) {
 	m := &mailer{cfg: cfg}
 	var err error
 	if m.subject, err = texttemplate.New("subject").Parse(cfg.Subject); err != nil {
-		return nil, fmt.Errorf("customauth: email subject template: %w", err)
+		return nil, fmt.Errorf("%s: Subject: email subject template: %w", fn, err)
 	}
 	if m.text, err = texttemplate.New("text").Parse(cfg.Text); err != nil {
-		return nil, fmt.Errorf("customauth: email text template: %w", err)
+		return nil, fmt.Errorf("%s: Text: email text template: %w", fn, err)
 	}
 	if m.html, err = htmltemplate.New("html").Parse(cfg.HTML); err != nil {
-		return nil, fmt.Errorf("customauth: email HTML template: %w", err)
+		return nil, fmt.Errorf("%s: HTML: email HTML template: %w", fn, err)
 	}
 	_, text, html, err := m.render(probe)
 	if err != nil {
-		return nil, fmt.Errorf("customauth: email templates: %w", err)
+		return nil, fmt.Errorf("%s: email templates: %w", fn, err)
 	}
 	if !strings.Contains(text, secret) && !strings.Contains(html, secret) {
-		return nil, fmt.Errorf("customauth: neither the text nor the HTML email template shows %s", field)
+		return nil, fmt.Errorf("%s: Text, HTML: neither the text nor the HTML email template shows %s", fn, field)
 	}
 	return m, nil
 }
@@ -314,7 +333,7 @@ func (m *mailer) send(ctx context.Context, addr string, data any) error {
 	if err != nil {
 		return err
 	}
-	client := m.cfg.SES
+	client := m.cfg.Client
 	if client == nil {
 		c, err := lazyses.Default(ctx)
 		if err != nil {

@@ -23,7 +23,7 @@ type otpEnv struct {
 	router *triggers.Router
 }
 
-func newOTP(t *testing.T, cfg customauth.EmailOTPConfig, withStore bool, opts ...customauth.FlowOption) *otpEnv {
+func newOTP(t *testing.T, cfg customauth.EmailOTPConfig, withStore bool) *otpEnv {
 	t.Helper()
 	env := &otpEnv{clock: newClock(), mail: &mailbox{}, logs: &triggertest.Logs{}}
 	if cfg.From == "" {
@@ -32,12 +32,12 @@ func newOTP(t *testing.T, cfg customauth.EmailOTPConfig, withStore bool, opts ..
 	if cfg.Key == nil {
 		cfg.Key = testKey
 	}
-	cfg.SES, cfg.Now = env.mail, env.clock.Now
+	cfg.Client, cfg.Now = env.mail, env.clock.Now
 	if withStore {
 		env.store = newMemStore()
 		cfg.Store = env.store
 	}
-	flow, err := customauth.EmailOTP(cfg, opts...)
+	flow, err := customauth.EmailOTP(cfg)
 	if err != nil {
 		t.Fatalf("EmailOTP: %v", err)
 	}
@@ -108,18 +108,18 @@ func TestAuthFlowEmailOTPWrongCodes(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name     string
-		opts     []customauth.FlowOption
+		limit    int // MaxWrongAnswers
 		maxWrong int
 	}{
-		{"default limit", nil, 3},
-		{"one try", []customauth.FlowOption{customauth.WithMaxWrongAnswers(1)}, 1},
-		{"five tries", []customauth.FlowOption{customauth.WithMaxWrongAnswers(5)}, 5},
+		{"default limit", 0, 3},
+		{"one try", 1, 1},
+		{"five tries", 5, 5},
 	}
 	for _, tt := range tests {
 		for _, withStore := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/store=%v", tt.name, withStore), func(t *testing.T) {
 				t.Parallel()
-				env := newOTP(t, customauth.EmailOTPConfig{}, withStore, tt.opts...)
+				env := newOTP(t, customauth.EmailOTPConfig{MaxWrongAnswers: tt.limit}, withStore)
 				sim := env.sim(t, alice)
 				sim.Start()
 				wrong := wrongCode(env.mail.lastCode(t))
@@ -176,7 +176,7 @@ func TestAuthFlowEmailOTPExpiredCode(t *testing.T) {
 	t.Parallel()
 	t.Run("last try", func(t *testing.T) {
 		t.Parallel()
-		env := newOTP(t, customauth.EmailOTPConfig{CodeTTL: time.Minute}, false, customauth.WithMaxWrongAnswers(1))
+		env := newOTP(t, customauth.EmailOTPConfig{CodeTTL: time.Minute, MaxWrongAnswers: 1}, false)
 		sim := env.sim(t, alice)
 		sim.Start()
 		code := env.mail.lastCode(t)
@@ -487,12 +487,12 @@ func TestEmailOTPConfigErrors(t *testing.T) {
 		env  string // OTP_HMAC_KEY
 		want string
 	}{
-		{"no from", func(c *customauth.EmailOTPConfig) { c.From = "" }, "", "From"},
+		{"no from", func(c *customauth.EmailOTPConfig) { c.From = "" }, "", "customauth.EmailOTP: From"},
 		{"no key", func(c *customauth.EmailOTPConfig) { c.Key = nil }, "", "hash key"},
 		{"short key", func(c *customauth.EmailOTPConfig) { c.Key = []byte("short") }, "", "hash key"},
 		{"short key in env", func(c *customauth.EmailOTPConfig) { c.Key = nil }, "short", "hash key"},
-		{"code too short", func(c *customauth.EmailOTPConfig) { c.CodeLength = 3 }, "", "code length"},
-		{"code too long", func(c *customauth.EmailOTPConfig) { c.CodeLength = 13 }, "", "code length"},
+		{"code too short", func(c *customauth.EmailOTPConfig) { c.CodeLength = 3 }, "", "customauth.EmailOTP: CodeLength"},
+		{"code too long", func(c *customauth.EmailOTPConfig) { c.CodeLength = 13 }, "", "customauth.EmailOTP: CodeLength"},
 		{"TTL too short", func(c *customauth.EmailOTPConfig) { c.CodeTTL = time.Millisecond }, "", "TTL"},
 		{"bad text template", func(c *customauth.EmailOTPConfig) { c.Text = "{{.Code" }, "", "text template"},
 		{"bad HTML template", func(c *customauth.EmailOTPConfig) { c.HTML = "{{if}}" }, "", "HTML template"},
@@ -590,7 +590,7 @@ func TestNewCodeUniform(t *testing.T) {
 func BenchmarkAuthFlowEmailOTP(b *testing.B) {
 	env := &otpEnv{clock: newClock(), mail: &mailbox{}, store: newMemStore(), logs: &triggertest.Logs{}}
 	flow := customauth.Must(customauth.EmailOTP(customauth.EmailOTPConfig{
-		From: "sign-in@example.com", Key: testKey, SES: env.mail, Store: env.store, Now: env.clock.Now, Cooldown: -1}))
+		From: "sign-in@example.com", Key: testKey, Client: env.mail, Store: env.store, Now: env.clock.Now, Cooldown: -1}))
 	r := flow.Register(triggers.NewRouter(quietLogger()))
 	sim := triggertest.NewAuthFlow(b, r, alice, triggertest.WithAuthClock(env.clock.Now))
 	for b.Loop() {

@@ -38,9 +38,9 @@ func (i *inbox) SendEmail(_ context.Context, in *sesv2.SendEmailInput, _ ...func
 func ExampleEmailOTP() {
 	mail := &inbox{}
 	flow, err := customauth.EmailOTP(customauth.EmailOTPConfig{
-		From: "sign-in@example.com",
-		Key:  []byte("an example key of at least 32 bytes, from a secret store"),
-		SES:  mail,
+		From:   "sign-in@example.com",
+		Key:    []byte("an example key of at least 32 bytes, from a secret store"),
+		Client: mail,
 	})
 	if err != nil {
 		fmt.Println(err)
@@ -77,13 +77,16 @@ func ExampleNewFlow() {
 			return want != "" && strings.EqualFold(a.Value.Reveal(), want), nil
 		},
 	}
-	pin, err := customauth.StaticAnswerStep("4321") // scaffolding only
+	pin, err := customauth.StaticAnswerStep(customauth.StaticAnswerConfig{Answer: "4321"}) // scaffolding only
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	flow := customauth.Must(customauth.NewFlow([]customauth.Step{question, pin},
-		customauth.WithPassword(), customauth.WithMaxWrongAnswers(2)))
+	flow := customauth.Must(customauth.NewFlow(customauth.FlowConfig{
+		Steps:           []customauth.Step{question, pin},
+		Password:        true,
+		MaxWrongAnswers: 2,
+	}))
 	router := flow.Register(triggers.NewRouter(quietLogger()))
 
 	sim := triggertest.NewAuthFlow(printT{}, router, triggertest.AuthUser{
@@ -142,7 +145,7 @@ func ExampleGuardTokens() {
 		}
 		return nil
 	}
-	flow := customauth.Must(customauth.StaticAnswer("scaffolding"))
+	flow := customauth.Must(customauth.StaticAnswer(customauth.StaticAnswerConfig{Answer: "scaffolding"}))
 	router := flow.Register(triggers.NewRouter(quietLogger())).
 		DefineAuthChallenge(customauth.GuardTokens(lastResultWins))
 

@@ -59,7 +59,10 @@ const StepParam = "step"
 type Step struct {
 	// Name identifies the step. The flow records it in each challenge's metadata and
 	// checks it in the session before moving on or issuing tokens, so the steps of one
-	// flow need distinct names. It may not contain a colon.
+	// flow need distinct names. It may not contain a colon. It is also the module name
+	// under which observers see the step's Create and Verify (see [triggers.Named]):
+	// the router's metrics count them with the dimension Module=<Name>, and a tracer
+	// opens a span for each. Keep it a fixed word, as the built-in steps' are.
 	Name string
 
 	// Create fills in the challenge. It runs again for every attempt at the step: after a
@@ -137,51 +140,85 @@ type Flow struct {
 	password bool
 	maxWrong int
 	steps    []Step
-	byName   map[string]*Step
+	byName   map[string]int
+	create   []CreateHandler // per step, named for observers
+	verify   []VerifyHandler // per step, named for observers
 }
 
-// FlowOption configures a [Flow].
-type FlowOption func(*Flow)
+// FlowConfig configures [NewFlow].
+type FlowConfig struct {
+	// Steps are the custom challenges, asked in order. Required: at least one, each with
+	// a Name (distinct, without a colon), a Create and a Verify.
+	Steps []Step
 
-// WithPassword makes the flow start with the user's password: the client starts the
-// sign-in with SRP (CHALLENGE_NAME SRP_A), Define asks for PASSWORD_VERIFIER, and a wrong
-// password fails the sign-in.
-func WithPassword() FlowOption { return func(f *Flow) { f.password = true } }
+	// Password makes the flow start with the user's password: the client starts the
+	// sign-in with SRP (CHALLENGE_NAME SRP_A), Define asks for PASSWORD_VERIFIER, and a
+	// wrong password fails the sign-in. False: the flow is passwordless.
+	Password bool
 
-// WithMaxWrongAnswers sets how many wrong answers, over all steps, end the sign-in. The
-// default is [DefaultMaxWrongAnswers].
-func WithMaxWrongAnswers(n int) FlowOption { return func(f *Flow) { f.maxWrong = n } }
+	// MaxWrongAnswers is how many wrong answers, over all steps, end the sign-in:
+	// [DefaultMaxWrongAnswers] when zero. Negative is refused.
+	MaxWrongAnswers int
+}
 
-// NewFlow returns a flow that asks steps in order. It reports a configuration error: no
-// steps, a step without a name, Create or Verify, a name that is repeated or holds a
-// colon, or a limit of wrong answers below one.
-func NewFlow(steps []Step, opts ...FlowOption) (*Flow, error) {
-	f := &Flow{maxWrong: DefaultMaxWrongAnswers, byName: make(map[string]*Step, len(steps))}
-	for _, o := range opts {
-		o(f)
+// NewFlow returns a flow that asks cfg.Steps in order, after the password when
+// cfg.Password is set. It reports a configuration error: no steps, a step without a
+// name, Create or Verify, a name that is repeated or holds a colon, or a negative limit
+// of wrong answers.
+func NewFlow(cfg FlowConfig) (*Flow, error) { return newFlow("customauth.NewFlow", cfg) }
+
+// newFlow is [NewFlow] for the constructor fn, which its errors name.
+func newFlow(fn string, cfg FlowConfig) (*Flow, error) {
+	f := &Flow{password: cfg.Password, maxWrong: cfg.MaxWrongAnswers, byName: make(map[string]int, len(cfg.Steps))}
+	switch {
+	case len(cfg.Steps) == 0:
+		return nil, fmt.Errorf("%s: Steps is empty: a flow needs at least one step", fn)
+	case f.maxWrong < 0:
+		return nil, fmt.Errorf("%s: MaxWrongAnswers must be at least 1, got %d", fn, f.maxWrong)
+	case f.maxWrong == 0:
+		f.maxWrong = DefaultMaxWrongAnswers
 	}
-	if len(steps) == 0 {
-		return nil, errors.New("customauth: a flow needs at least one step")
-	}
-	if f.maxWrong < 1 {
-		return nil, fmt.Errorf("customauth: maximum wrong answers must be at least 1, got %d", f.maxWrong)
-	}
-	f.steps = append([]Step(nil), steps...)
+	f.steps = append([]Step(nil), cfg.Steps...)
 	for i := range f.steps {
 		s := &f.steps[i]
+		_, dup := f.byName[s.Name]
 		switch {
 		case s.Name == "":
-			return nil, fmt.Errorf("customauth: step %d has no name", i)
+			return nil, fmt.Errorf("%s: Steps[%d] has no name", fn, i)
 		case strings.Contains(s.Name, ":"):
-			return nil, fmt.Errorf("customauth: step name %q contains a colon", s.Name)
+			return nil, fmt.Errorf("%s: step name %q contains a colon", fn, s.Name)
 		case s.Create == nil || s.Verify == nil:
-			return nil, fmt.Errorf("customauth: step %q needs both Create and Verify", s.Name)
-		case f.byName[s.Name] != nil:
-			return nil, fmt.Errorf("customauth: step name %q is used twice", s.Name)
+			return nil, fmt.Errorf("%s: step %q needs both Create and Verify", fn, s.Name)
+		case dup:
+			return nil, fmt.Errorf("%s: step name %q is used twice", fn, s.Name)
 		}
-		f.byName[s.Name] = s
+		f.byName[s.Name] = i
+		f.create = append(f.create, triggers.Named(s.Name, func(ctx context.Context, e *CreateEvent) error {
+			return f.createStep(ctx, e, i)
+		}))
+		f.verify = append(f.verify, triggers.Named(s.Name, func(ctx context.Context, e *VerifyEvent) error {
+			return f.verifyStep(ctx, e, i)
+		}))
 	}
 	return f, nil
+}
+
+// singleStep returns the flow of a ready flow constructor fn: step alone, with the flow
+// settings of its config.
+func singleStep(fn string, step Step, err error, password bool, maxWrong int) (*Flow, error) {
+	if err != nil {
+		return nil, err
+	}
+	return newFlow(fn, FlowConfig{Steps: []Step{step}, Password: password, MaxWrongAnswers: maxWrong})
+}
+
+// noFlowSettings reports the flow settings of a ready flow's config given to its step
+// constructor fn, which has no flow to apply them to.
+func noFlowSettings(fn string, password bool, maxWrong int) error {
+	if password || maxWrong != 0 {
+		return fmt.Errorf("%s: Password and MaxWrongAnswers are settings of a flow; set them in FlowConfig", fn)
+	}
+	return nil
 }
 
 // Must returns f, or panics when err is not nil. It is for flows built in package
@@ -338,36 +375,42 @@ func (f *Flow) Create() CreateHandler {
 		case p.next >= len(f.steps):
 			return errors.New("customauth: create called after the last step")
 		}
-		step := &f.steps[p.next]
-		c := &Challenge{
-			Event:    e,
-			Attempt:  p.attempts + 1,
-			Previous: p.carry,
-			Public:   map[string]string{},
-			Private:  map[string]string{},
-		}
-		if err := step.Create(ctx, c); err != nil {
-			return fmt.Errorf("customauth: create %s challenge: %w", step.Name, err)
-		}
-		if _, ok := c.Public[StepParam]; ok {
-			return fmt.Errorf("customauth: step %s set the reserved public parameter %q", step.Name, StepParam)
-		}
-		if _, ok := c.Private[StepParam]; ok {
-			return fmt.Errorf("customauth: step %s set the reserved private parameter %q", step.Name, StepParam)
-		}
-		c.Public[StepParam] = step.Name
-		c.Private[StepParam] = step.Name
-		meta := step.Name
-		if c.Carry != "" {
-			meta += ":" + c.Carry
-		}
-		e.Response = triggers.CreateAuthChallengeResponse{
-			PublicChallengeParameters:  c.Public,
-			PrivateChallengeParameters: c.Private,
-			ChallengeMetadata:          meta,
-		}
-		return nil
+		return f.create[p.next](ctx, e)
 	}
+}
+
+// createStep creates the challenge of step i, which the session is at (Create checked).
+func (f *Flow) createStep(ctx context.Context, e *CreateEvent, i int) error {
+	p := f.progress(e.Request.Session)
+	step := &f.steps[i]
+	c := &Challenge{
+		Event:    e,
+		Attempt:  p.attempts + 1,
+		Previous: p.carry,
+		Public:   map[string]string{},
+		Private:  map[string]string{},
+	}
+	if err := step.Create(ctx, c); err != nil {
+		return fmt.Errorf("customauth: create %s challenge: %w", step.Name, err)
+	}
+	if _, ok := c.Public[StepParam]; ok {
+		return fmt.Errorf("customauth: step %s set the reserved public parameter %q", step.Name, StepParam)
+	}
+	if _, ok := c.Private[StepParam]; ok {
+		return fmt.Errorf("customauth: step %s set the reserved private parameter %q", step.Name, StepParam)
+	}
+	c.Public[StepParam] = step.Name
+	c.Private[StepParam] = step.Name
+	meta := step.Name
+	if c.Carry != "" {
+		meta += ":" + c.Carry
+	}
+	e.Response = triggers.CreateAuthChallengeResponse{
+		PublicChallengeParameters:  c.Public,
+		PrivateChallengeParameters: c.Private,
+		ChallengeMetadata:          meta,
+	}
+	return nil
 }
 
 // Verify returns the verify auth challenge response handler. It acts on every verify
@@ -378,35 +421,41 @@ func (f *Flow) Verify() VerifyHandler {
 	return func(ctx context.Context, e *VerifyEvent) error {
 		e.Response.AnswerCorrect = false
 		name := e.Request.PrivateChallengeParameters[StepParam]
-		step := f.byName[name]
-		if step == nil {
+		i, ok := f.byName[name]
+		if !ok {
 			triggers.Logger(ctx).LogAttrs(ctx, slog.LevelWarn, "custom auth answer for an unknown step",
 				slog.String("step", name))
 			return nil
 		}
-		private := make(map[string]string, len(e.Request.PrivateChallengeParameters))
-		for k, v := range e.Request.PrivateChallengeParameters {
-			if k != StepParam {
-				private[k] = v
-			}
-		}
-		ok, err := step.Verify(ctx, &Answer{
-			Event:           e,
-			Value:           e.Request.ChallengeAnswer,
-			Private:         private,
-			MaxWrongAnswers: f.maxWrong,
-		})
-		if err != nil {
-			return fmt.Errorf("customauth: verify %s answer: %w", step.Name, err)
-		}
-		// A missing user passes earlier steps as a real one would (a solved CAPTCHA is
-		// a solved CAPTCHA) and can never pass the last one.
-		last := step == &f.steps[len(f.steps)-1]
-		e.Response.AnswerCorrect = ok && !(e.Request.UserNotFound && last)
-		triggers.Logger(ctx).LogAttrs(ctx, slog.LevelDebug, "custom auth answer checked",
-			slog.String("step", step.Name), slog.Bool("answerCorrect", e.Response.AnswerCorrect))
-		return nil
+		return f.verify[i](ctx, e)
 	}
+}
+
+// verifyStep checks the answer to a challenge of step i.
+func (f *Flow) verifyStep(ctx context.Context, e *VerifyEvent, i int) error {
+	step := &f.steps[i]
+	private := make(map[string]string, len(e.Request.PrivateChallengeParameters))
+	for k, v := range e.Request.PrivateChallengeParameters {
+		if k != StepParam {
+			private[k] = v
+		}
+	}
+	ok, err := step.Verify(ctx, &Answer{
+		Event:           e,
+		Value:           e.Request.ChallengeAnswer,
+		Private:         private,
+		MaxWrongAnswers: f.maxWrong,
+	})
+	if err != nil {
+		return fmt.Errorf("customauth: verify %s answer: %w", step.Name, err)
+	}
+	// A missing user passes earlier steps as a real one would (a solved CAPTCHA is a
+	// solved CAPTCHA) and can never pass the last one.
+	last := i == len(f.steps)-1
+	e.Response.AnswerCorrect = ok && !(e.Request.UserNotFound && last)
+	triggers.Logger(ctx).LogAttrs(ctx, slog.LevelDebug, "custom auth answer checked",
+		slog.String("step", step.Name), slog.Bool("answerCorrect", e.Response.AnswerCorrect))
+	return nil
 }
 
 // GuardTokens wraps a hand-written define auth challenge handler so that it cannot issue

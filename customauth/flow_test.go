@@ -30,23 +30,22 @@ func TestNewFlowErrors(t *testing.T) {
 	t.Parallel()
 	good := fixedStep("A")
 	tests := []struct {
-		name  string
-		steps []customauth.Step
-		opts  []customauth.FlowOption
-		want  string
+		name string
+		cfg  customauth.FlowConfig
+		want string
 	}{
-		{"no steps", nil, nil, "at least one step"},
-		{"unnamed step", []customauth.Step{{Create: good.Create, Verify: good.Verify}}, nil, "no name"},
-		{"colon in name", []customauth.Step{{Name: "A:B", Create: good.Create, Verify: good.Verify}}, nil, "colon"},
-		{"no create", []customauth.Step{{Name: "A", Verify: good.Verify}}, nil, "Create and Verify"},
-		{"no verify", []customauth.Step{{Name: "A", Create: good.Create}}, nil, "Create and Verify"},
-		{"name twice", []customauth.Step{good, good}, nil, "used twice"},
-		{"zero wrong answers", []customauth.Step{good}, []customauth.FlowOption{customauth.WithMaxWrongAnswers(0)}, "at least 1"},
+		{"no steps", customauth.FlowConfig{}, "customauth.NewFlow: Steps is empty"},
+		{"unnamed step", customauth.FlowConfig{Steps: []customauth.Step{{Create: good.Create, Verify: good.Verify}}}, "no name"},
+		{"colon in name", customauth.FlowConfig{Steps: []customauth.Step{{Name: "A:B", Create: good.Create, Verify: good.Verify}}}, "colon"},
+		{"no create", customauth.FlowConfig{Steps: []customauth.Step{{Name: "A", Verify: good.Verify}}}, "Create and Verify"},
+		{"no verify", customauth.FlowConfig{Steps: []customauth.Step{{Name: "A", Create: good.Create}}}, "Create and Verify"},
+		{"name twice", customauth.FlowConfig{Steps: []customauth.Step{good, good}}, "used twice"},
+		{"negative wrong answers", customauth.FlowConfig{Steps: []customauth.Step{good}, MaxWrongAnswers: -1}, "MaxWrongAnswers must be at least 1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := customauth.NewFlow(tt.steps, tt.opts...)
+			_, err := customauth.NewFlow(tt.cfg)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("NewFlow() error = %v, want one mentioning %q", err, tt.want)
 			}
@@ -57,7 +56,7 @@ func TestNewFlowErrors(t *testing.T) {
 			t.Error("Must did not panic on an error")
 		}
 	}()
-	customauth.Must(customauth.NewFlow(nil))
+	customauth.Must(customauth.NewFlow(customauth.FlowConfig{}))
 }
 
 func entry(name string, ok bool, meta string) triggers.ChallengeResult {
@@ -110,12 +109,12 @@ func define(t *testing.T, r *triggers.Router, session []triggers.ChallengeResult
 func TestFlowDefine(t *testing.T) {
 	t.Parallel()
 	logs := &triggertest.Logs{}
-	passwordless := router(customauth.Must(customauth.NewFlow([]customauth.Step{fixedStep("S")})), logs)
+	passwordless := router(customauth.Must(customauth.NewFlow(customauth.FlowConfig{Steps: []customauth.Step{fixedStep("S")}})), logs)
 	asking := fixedStep("Q")
 	asking.Uncounted = func(carry string) bool { return carry == "ask" }
-	asks := router(customauth.Must(customauth.NewFlow([]customauth.Step{asking})), logs)
-	twoSteps := router(customauth.Must(customauth.NewFlow(
-		[]customauth.Step{fixedStep("A"), fixedStep("B")}, customauth.WithPassword())), logs)
+	asks := router(customauth.Must(customauth.NewFlow(customauth.FlowConfig{Steps: []customauth.Step{asking}})), logs)
+	twoSteps := router(customauth.Must(customauth.NewFlow(customauth.FlowConfig{
+		Steps: []customauth.Step{fixedStep("A"), fixedStep("B")}, Password: true})), logs)
 	tests := []struct {
 		name         string
 		r            *triggers.Router
@@ -192,7 +191,7 @@ func naiveDefine(_ context.Context, e *customauth.DefineEvent) error {
 
 func TestAuthFlowGuardTokens(t *testing.T) {
 	t.Parallel()
-	flow := customauth.Must(customauth.StaticAnswer("open sesame"))
+	flow := customauth.Must(customauth.StaticAnswer(customauth.StaticAnswerConfig{Answer: "open sesame"}))
 	build := func(d customauth.DefineHandler) *triggers.Router {
 		return router(flow, &triggertest.Logs{}).DefineAuthChallenge(d)
 	}
@@ -235,8 +234,8 @@ func TestAuthFlowGuardTokens(t *testing.T) {
 
 func TestAuthFlowTwoSteps(t *testing.T) {
 	t.Parallel()
-	flow := customauth.Must(customauth.NewFlow([]customauth.Step{fixedStep("A"), fixedStep("B")},
-		customauth.WithPassword(), customauth.WithMaxWrongAnswers(2)))
+	flow := customauth.Must(customauth.NewFlow(customauth.FlowConfig{
+		Steps: []customauth.Step{fixedStep("A"), fixedStep("B")}, Password: true, MaxWrongAnswers: 2}))
 	sim := triggertest.NewAuthFlow(t, router(flow, &triggertest.Logs{}), alice)
 	steps := []triggertest.AuthStep{sim.StartWithPassword(true)}
 	steps = append(steps, sim.Answer("a"), sim.Answer("nope"), sim.Answer("b"))
@@ -271,7 +270,7 @@ func TestFlowCreateAndVerifyErrors(t *testing.T) {
 	}
 	t.Run("reserved public parameter", func(t *testing.T) {
 		t.Parallel()
-		r := router(customauth.Must(customauth.NewFlow([]customauth.Step{reserved})), &triggertest.Logs{})
+		r := router(customauth.Must(customauth.NewFlow(customauth.FlowConfig{Steps: []customauth.Step{reserved}})), &triggertest.Logs{})
 		out := triggertest.NewAuthFlow(t, r, alice).Start()
 		if !out.Failed || out.Err.Code != triggertest.AuthUserLambdaValidation {
 			t.Fatalf("%+v, want Create to fail", out)
@@ -280,7 +279,7 @@ func TestFlowCreateAndVerifyErrors(t *testing.T) {
 	t.Run("verify error", func(t *testing.T) {
 		t.Parallel()
 		logs := &triggertest.Logs{}
-		r := router(customauth.Must(customauth.NewFlow([]customauth.Step{broken})), logs)
+		r := router(customauth.Must(customauth.NewFlow(customauth.FlowConfig{Steps: []customauth.Step{broken}})), logs)
 		sim := triggertest.NewAuthFlow(t, r, alice)
 		sim.Start()
 		out := sim.Answer("x")
@@ -293,7 +292,7 @@ func TestFlowCreateAndVerifyErrors(t *testing.T) {
 	})
 	t.Run("answer for an unknown step", func(t *testing.T) {
 		t.Parallel()
-		r := router(customauth.Must(customauth.NewFlow([]customauth.Step{fixedStep("A")})), &triggertest.Logs{})
+		r := router(customauth.Must(customauth.NewFlow(customauth.FlowConfig{Steps: []customauth.Step{fixedStep("A")}})), &triggertest.Logs{})
 		res := triggertest.Invoke(t, r, triggertest.VerifyAuthChallenge(
 			triggertest.WithChallengeAnswer("a"), triggertest.WithPrivateChallengeParameter("step", "Z")))
 		if !res.OK() || res.VerifyAuthChallenge().Response.AnswerCorrect {
@@ -302,7 +301,7 @@ func TestFlowCreateAndVerifyErrors(t *testing.T) {
 	})
 	t.Run("create for another challenge is a no-op", func(t *testing.T) {
 		t.Parallel()
-		r := router(customauth.Must(customauth.NewFlow([]customauth.Step{fixedStep("A")})), &triggertest.Logs{})
+		r := router(customauth.Must(customauth.NewFlow(customauth.FlowConfig{Steps: []customauth.Step{fixedStep("A")}})), &triggertest.Logs{})
 		res := triggertest.Invoke(t, r, triggertest.CreateAuthChallenge(triggertest.Set("request.challengeName", "SMS_MFA")))
 		if !res.OK() || len(res.CreateAuthChallenge().Response.PublicChallengeParameters) != 0 {
 			t.Fatalf("Create for SMS_MFA: %s, want no challenge", res.Text())
@@ -310,7 +309,7 @@ func TestFlowCreateAndVerifyErrors(t *testing.T) {
 	})
 	t.Run("create out of sequence", func(t *testing.T) {
 		t.Parallel()
-		r := router(customauth.Must(customauth.NewFlow([]customauth.Step{fixedStep("A")})), &triggertest.Logs{})
+		r := router(customauth.Must(customauth.NewFlow(customauth.FlowConfig{Steps: []customauth.Step{fixedStep("A")}})), &triggertest.Logs{})
 		res := triggertest.Invoke(t, r, triggertest.CreateAuthChallenge(triggertest.Set("request.challengeName", "CUSTOM_CHALLENGE"),
 			triggertest.WithSession(custom(true, "A"))))
 		if res.OK() {

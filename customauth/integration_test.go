@@ -33,7 +33,7 @@ func TestIntegrationEmailOTP(t *testing.T) {
 	newFlow := func(t *testing.T, cfg customauth.EmailOTPConfig, opts ...triggertest.AuthFlowOption) (*triggertest.AuthFlow, func() []awslocal.Email, *clock) {
 		clk := newClock()
 		clk.now = time.Now() // the SES server stamps mail with the real time
-		cfg.From, cfg.Key, cfg.SES, cfg.Now = "sign-in@example.com", testKey, srv.SES, clk.Now
+		cfg.From, cfg.Key, cfg.Client, cfg.Now = "sign-in@example.com", testKey, srv.SES, clk.Now
 		cfg.Store = &customauth.DynamoDBStore{Client: srv.DynamoDB, Table: table}
 		r := router(customauth.Must(customauth.EmailOTP(cfg)), &triggertest.Logs{})
 		name := awslocal.UniqueName("user")
@@ -250,7 +250,7 @@ func TestIntegrationMagicLink(t *testing.T) {
 		clk := newClock()
 		clk.now = time.Now()
 		flow := customauth.Must(customauth.MagicLink(customauth.MagicLinkConfig{
-			From: "sign-in@example.com", Signer: signer, SES: srv.SES, Now: clk.Now, DecoyKey: testKey,
+			From: "sign-in@example.com", Signer: signer, Client: srv.SES, Now: clk.Now, DecoyKey: testKey,
 			Store:       &customauth.DynamoDBStore{Client: srv.DynamoDB, Table: table},
 			RedirectURL: appPage,
 		}))

@@ -18,7 +18,7 @@ func TestAuthFlowNoSecretsInDebugLogs(t *testing.T) {
 	otp := newOTP(t, customauth.EmailOTPConfig{}, true)
 	otp.logs = logs
 	otpRouter := router(customauth.Must(customauth.EmailOTP(customauth.EmailOTPConfig{
-		From: "sign-in@example.com", Key: testKey, SES: otp.mail, Store: otp.store, Now: otp.clock.Now,
+		From: "sign-in@example.com", Key: testKey, Client: otp.mail, Store: otp.store, Now: otp.clock.Now,
 	})), logs)
 	var numbers []string // codes and wrong answers
 	sim := triggertest.NewAuthFlow(t, otpRouter, alice, triggertest.WithAuthRetries(1))
@@ -46,7 +46,7 @@ func TestAuthFlowNoSecretsInDebugLogs(t *testing.T) {
 	}
 
 	// Static answer.
-	staticRouter := router(customauth.Must(customauth.StaticAnswer("xyzzy-plugh")), logs)
+	staticRouter := router(customauth.Must(customauth.StaticAnswer(customauth.StaticAnswerConfig{Answer: "xyzzy-plugh"})), logs)
 	ssim := triggertest.NewAuthFlow(t, staticRouter, alice)
 	ssim.Start()
 	ssim.Answer("frobozz-wrong")

@@ -108,8 +108,9 @@ type MagicLinkConfig struct {
 	// [DefaultLinkInterval] when zero. Negative turns it off.
 	MinInterval time.Duration
 
-	// SES sends the email. Nil: the process-wide SES v2 client, created on first use.
-	SES EmailSender
+	// Client is the SES v2 client that sends the email. Nil: the process-wide client,
+	// created on first use.
+	Client EmailSender
 
 	// ConfigurationSet is the SES configuration set to send with, if any.
 	ConfigurationSet string
@@ -135,6 +136,16 @@ type MagicLinkConfig struct {
 
 	// Now is the clock: time.Now when nil.
 	Now func() time.Time
+
+	// Password makes [MagicLink] ask for the user's password (SRP) before the link, as
+	// [FlowConfig].Password does. False: passwordless. A setting of the flow:
+	// [MagicLinkStep] refuses it.
+	Password bool
+
+	// MaxWrongAnswers is how many wrong answers end a sign-in of [MagicLink], as
+	// [FlowConfig].MaxWrongAnswers: [DefaultMaxWrongAnswers] when zero. A setting of the
+	// flow: [MagicLinkStep] refuses it.
+	MaxWrongAnswers int
 }
 
 type magicLink struct {
@@ -184,11 +195,32 @@ type magicLink struct {
 // link not sent because the last is too recent waits as long too.
 // A redirect that is not allowed sends nothing either.
 //
+// Each link sent adds 1 to the count "MAGIC_LINK.Sent" of the router's metrics
+// ([triggers.AddCount]).
+//
 // It reports a configuration error: no From, Signer, Store or RedirectURL, an allow list
-// entry or RedirectURL that is not allowed, a TTL under a minute, or a template that does
-// not parse or does not show the link.
+// entry or RedirectURL that is not allowed, a TTL under a minute, a template that does
+// not parse or does not show the link, or a flow setting (Password, MaxWrongAnswers),
+// which belongs in [FlowConfig].
 func MagicLinkStep(cfg MagicLinkConfig) (Step, error) {
-	m, err := newMagicLink(cfg)
+	const fn = "customauth.MagicLinkStep"
+	if err := noFlowSettings(fn, cfg.Password, cfg.MaxWrongAnswers); err != nil {
+		return Step{}, err
+	}
+	return magicLinkStep(fn, cfg)
+}
+
+// MagicLink returns a flow whose one step is [MagicLinkStep]: passwordless sign-in by a
+// link sent by email, or, with Password, the password and then the link. It reports the
+// configuration errors of MagicLinkStep and of [NewFlow].
+func MagicLink(cfg MagicLinkConfig) (*Flow, error) {
+	const fn = "customauth.MagicLink"
+	s, err := magicLinkStep(fn, cfg)
+	return singleStep(fn, s, err, cfg.Password, cfg.MaxWrongAnswers)
+}
+
+func magicLinkStep(fn string, cfg MagicLinkConfig) (Step, error) {
+	m, err := newMagicLink(fn, cfg)
 	if err != nil {
 		return Step{}, err
 	}
@@ -196,26 +228,16 @@ func MagicLinkStep(cfg MagicLinkConfig) (Step, error) {
 		Uncounted: func(carry string) bool { return carry == carryLinkAsk }}, nil
 }
 
-// MagicLink returns a flow whose one step is [MagicLinkStep]: passwordless sign-in by a
-// link sent by email.
-func MagicLink(cfg MagicLinkConfig, opts ...FlowOption) (*Flow, error) {
-	s, err := MagicLinkStep(cfg)
-	if err != nil {
-		return nil, err
-	}
-	return NewFlow([]Step{s}, opts...)
-}
-
-func newMagicLink(cfg MagicLinkConfig) (*magicLink, error) {
+func newMagicLink(fn string, cfg MagicLinkConfig) (*magicLink, error) {
 	switch {
 	case cfg.From == "":
-		return nil, errors.New("customauth: magic link needs a From address")
+		return nil, fmt.Errorf("%s: From is empty: magic link needs a From address", fn)
 	case cfg.Signer == nil:
-		return nil, errors.New("customauth: magic link needs a Signer (HMACSigner or kmssigner.Signer)")
+		return nil, fmt.Errorf("%s: Signer is nil: magic link needs a Signer (HMACSigner or kmssigner.Signer)", fn)
 	case cfg.Store == nil:
-		return nil, errors.New("customauth: magic link needs a Store, which makes links single use")
+		return nil, fmt.Errorf("%s: Store is nil: magic link needs a Store, which makes links single use", fn)
 	case cfg.RedirectURL == "":
-		return nil, errors.New("customauth: magic link needs a RedirectURL")
+		return nil, fmt.Errorf("%s: RedirectURL is empty: magic link needs a RedirectURL", fn)
 	}
 	m := &magicLink{cfg: cfg, ttl: cfg.TTL, interval: cfg.MinInterval, attr: cfg.EmailAttribute, now: cfg.Now}
 	entries := append([]string{cfg.RedirectURL}, cfg.AllowedRedirects...)
@@ -226,16 +248,16 @@ func newMagicLink(cfg MagicLinkConfig) (*magicLink, error) {
 	}
 	var err error
 	if m.allow, err = redirect.ParseAllowList(entries); err != nil {
-		return nil, fmt.Errorf("customauth: magic link: %w", err)
+		return nil, fmt.Errorf("%s: AllowedRedirects: magic link: %w", fn, err)
 	}
 	if _, ok := m.target(cfg.RedirectURL); !ok {
-		return nil, fmt.Errorf("customauth: magic link RedirectURL %q is not an allowed page without a fragment", cfg.RedirectURL)
+		return nil, fmt.Errorf("%s: magic link RedirectURL %q is not an allowed page without a fragment", fn, cfg.RedirectURL)
 	}
 	switch {
 	case m.ttl == 0:
 		m.ttl = DefaultLinkTTL
 	case m.ttl < time.Minute:
-		return nil, fmt.Errorf("customauth: magic link TTL must be at least a minute, got %s", m.ttl)
+		return nil, fmt.Errorf("%s: magic link TTL must be at least a minute, got %s", fn, m.ttl)
 	}
 	switch {
 	case m.interval == 0:
@@ -250,8 +272,8 @@ func newMagicLink(cfg MagicLinkConfig) (*magicLink, error) {
 		m.now = time.Now
 	}
 	probe := "https://app.example.com/#" + MagicLinkFragment + "=probe7Token"
-	m.mail, err = newMailer(mailConfig{
-		From: cfg.From, SES: cfg.SES, ConfigurationSet: cfg.ConfigurationSet,
+	m.mail, err = newMailer(fn, mailConfig{
+		From: cfg.From, Client: cfg.Client, ConfigurationSet: cfg.ConfigurationSet,
 		Subject: orDefault(cfg.Subject, DefaultLinkSubject),
 		Text:    orDefault(cfg.Text, DefaultLinkEmailText),
 		HTML:    orDefault(cfg.HTML, DefaultLinkEmailHTML),
@@ -268,7 +290,7 @@ func newMagicLink(cfg MagicLinkConfig) (*magicLink, error) {
 		key = make([]byte, minKeyLen)
 		_, _ = rand.Read(key)
 	case len(key) < minKeyLen:
-		return nil, fmt.Errorf("customauth: magic link decoy key must be at least %d bytes (DecoyKey or %s)", minKeyLen, OTPKeyEnv)
+		return nil, fmt.Errorf("%s: magic link decoy key must be at least %d bytes (DecoyKey or %s)", fn, minKeyLen, OTPKeyEnv)
 	}
 	m.decoyKey = key
 	m.pace = newPacer("magic link")
@@ -403,6 +425,7 @@ func (m *magicLink) request(ctx context.Context, e *CreateEvent, addr string, de
 		return fmt.Errorf("send link email: %w", err)
 	}
 	sending.delivered()
+	triggers.AddCount(ctx, MagicLinkStepName+".Sent", 1)
 	logger.LogAttrs(ctx, slog.LevelInfo, "magic link: link sent")
 	return nil
 }

@@ -113,17 +113,17 @@ type linkEnv struct {
 	logs  *triggertest.Logs
 }
 
-func newLinks(t testing.TB, cfg customauth.MagicLinkConfig, opts ...customauth.FlowOption) *linkEnv {
+func newLinks(t testing.TB, cfg customauth.MagicLinkConfig) *linkEnv {
 	t.Helper()
 	env := &linkEnv{clock: newClock(), mail: &mailbox{}, store: newMemStore(), logs: &triggertest.Logs{}}
-	cfg.From, cfg.SES, cfg.Store, cfg.Now, cfg.DecoyKey = "sign-in@example.com", env.mail, env.store, env.clock.Now, testKey
+	cfg.From, cfg.Client, cfg.Store, cfg.Now, cfg.DecoyKey = "sign-in@example.com", env.mail, env.store, env.clock.Now, testKey
 	if cfg.Signer == nil {
 		cfg.Signer = mustSigner(t)
 	}
 	if cfg.RedirectURL == "" {
 		cfg.RedirectURL = appPage
 	}
-	flow, err := customauth.MagicLink(cfg, opts...)
+	flow, err := customauth.MagicLink(cfg)
 	if err != nil {
 		t.Fatalf("MagicLink: %v", err)
 	}

@@ -69,6 +69,8 @@ func storeKey(h *triggers.Header) string { return h.UserPoolID + "#" + h.UserNam
 type codeChannel struct {
 	// logPrefix starts every log message of the step, such as "email OTP".
 	logPrefix string
+	// sentCount is the metric counted for each code delivered, such as "EMAIL_OTP.Sent".
+	sentCount string
 	// hashLabel separates the keyed hashes of one channel from another's.
 	hashLabel string
 	// storeSuffix is appended to the store key, so that steps sharing a store keep a
@@ -216,6 +218,7 @@ func (o *oneTimeCode) create(ctx context.Context, c *Challenge) error {
 		return fmt.Errorf("send code: %w", err)
 	}
 	issuing.delivered()
+	triggers.AddCount(ctx, o.ch.sentCount, 1)
 	o.fill(c, dest, iss)
 	logger.LogAttrs(ctx, slog.LevelInfo, o.ch.logPrefix+": code sent", slog.Int("attempt", c.Attempt))
 	return nil
@@ -299,91 +302,115 @@ func (o *oneTimeCode) verify(ctx context.Context, a *Answer) (bool, error) {
 	return ok, nil
 }
 
-// CodeConfig holds the settings every one-time code step shares; see [EmailOTPConfig]
-// for what each means. Zero fields take the same defaults.
+// CodeConfig configures [CodeStep]: the settings every one-time code step shares, which
+// mean what they mean in [EmailOTPConfig] and take the same defaults, and how the codes
+// reach the user, such as package customauth/smsotp's text messages or a channel of
+// your own.
 type CodeConfig struct {
-	Key        []byte                // at least 32 bytes
-	KeySource  triggers.SecretSource // instead of Key; what it gives must be at least 32 bytes
-	CodeLength int
-	CodeTTL    time.Duration
-	Cooldown   time.Duration
-	Store      CodeStore
-	Now        func() time.Time
-}
-
-// CodeSender is how the codes of a [CodeStep] reach the user: package
-// customauth/smsotp's text messages, or a channel of your own.
-type CodeSender struct {
 	// Name is the step's name. It also keeps the step's keyed hashes and store records
-	// apart from other steps' (the store key gets "#<Name>").
+	// apart from other steps' (the store key gets "#<Name>"). Required.
 	Name string
+
 	// Recipient returns the destination to show and whether a code may be sent to it.
 	// For a user Cognito did not find, or one who may not get a code, it returns false
 	// and a destination that looks real: made up from the user name with a secret, the
-	// same on every attempt.
+	// same on every attempt. Required, unless KeyedRecipient is set instead.
 	Recipient func(e *CreateEvent) (dest string, ok bool)
+
 	// KeyedRecipient, instead of Recipient, is also given the hash key in force for the
 	// call (Key, or what KeySource gives now), for a sender that makes up destinations
 	// with it.
 	KeyedRecipient func(key []byte, e *CreateEvent) (dest string, ok bool)
-	// Public sets the public parameters that show dest, masked.
+
+	// Public sets the public parameters that show dest, masked. Required.
 	Public func(c *Challenge, dest string)
-	// Send delivers code to dest.
+
+	// Send delivers code to dest. Required.
 	Send func(ctx context.Context, dest, code string) error
+
+	// Key is the secret key of the keyed hash, at least 32 bytes; see
+	// [EmailOTPConfig].Key. Required unless KeySource is set; CodeStep reads no
+	// environment variable.
+	Key []byte
+
+	// KeySource, instead of Key, gives the key when a code is issued or checked; what it
+	// gives must be at least 32 bytes.
+	KeySource triggers.SecretSource
+
+	// CodeLength is the number of digits: 4 to 12, [DefaultCodeLength] when zero.
+	CodeLength int
+
+	// CodeTTL is how long a code is accepted after it is sent: [DefaultCodeTTL] when zero.
+	CodeTTL time.Duration
+
+	// Cooldown is how long after sending a code no other goes to the same user (with a
+	// Store): [DefaultCodeCooldown] when zero; negative turns it off.
+	Cooldown time.Duration
+
+	// Store keeps one record per user across sign-in attempts; see [EmailOTPConfig].Store.
+	// Nil keeps everything in Cognito's session.
+	Store CodeStore
+
+	// Now is the clock: time.Now when nil.
+	Now func() time.Time
 }
 
 // CodeStep returns a one-time code step with the machinery of [EmailOTPStep] (codes
 // from crypto/rand, only their keyed hash outside the message, a constant-time check,
 // the flow's limit of wrong answers, expiry, and with a Store the cooldown, single use
-// and wrong answers counted across sign-in attempts) and sender's delivery. Public
-// parameters are sender's and "codeLength". It reports a configuration error as
-// [EmailOTPStep] does, and a sender without a name or a function.
-func CodeStep(cfg CodeConfig, sender CodeSender) (Step, error) {
-	if sender.Name == "" || (sender.Recipient == nil) == (sender.KeyedRecipient == nil) || sender.Public == nil || sender.Send == nil {
-		return Step{}, errors.New("customauth: a code sender needs a Name, Recipient or KeyedRecipient (one of them), Public and Send")
+// and wrong answers counted across sign-in attempts) and cfg's delivery. Public
+// parameters are cfg.Public's and "codeLength". Each code delivered adds 1 to the count
+// "<Name>.Sent" of the router's metrics ([triggers.AddCount]). It reports a
+// configuration error as [EmailOTPStep] does, and a config without a Name or one of the
+// delivery functions.
+func CodeStep(cfg CodeConfig) (Step, error) {
+	const fn = "customauth.CodeStep"
+	if cfg.Name == "" || (cfg.Recipient == nil) == (cfg.KeyedRecipient == nil) || cfg.Public == nil || cfg.Send == nil {
+		return Step{}, fmt.Errorf("%s: Name, Recipient or KeyedRecipient (one of them), Public and Send are required", fn)
 	}
-	recipient := sender.KeyedRecipient
+	recipient := cfg.KeyedRecipient
 	if recipient == nil {
-		recipient = func(_ []byte, e *CreateEvent) (string, bool) { return sender.Recipient(e) }
+		recipient = func(_ []byte, e *CreateEvent) (string, bool) { return cfg.Recipient(e) }
 	}
-	o, err := codeSettings(sender.Name, cfg.Key, cfg.KeySource, cfg.CodeLength, cfg.CodeTTL, cfg.Cooldown, cfg.Store, cfg.Now)
+	o, err := codeSettings(fn, cfg.Name, cfg.Key, cfg.KeySource, cfg.CodeLength, cfg.CodeTTL, cfg.Cooldown, cfg.Store, cfg.Now)
 	if err != nil {
 		return Step{}, err
 	}
 	o.ch = codeChannel{
-		logPrefix:   sender.Name,
-		hashLabel:   "customauth " + sender.Name + " v1",
-		storeSuffix: "#" + sender.Name,
+		logPrefix:   cfg.Name,
+		sentCount:   cfg.Name + ".Sent",
+		hashLabel:   "customauth " + cfg.Name + " v1",
+		storeSuffix: "#" + cfg.Name,
 		recipient:   recipient,
-		public:      sender.Public,
-		deliver:     sender.Send,
+		public:      cfg.Public,
+		deliver:     cfg.Send,
 	}
-	return Step{Name: sender.Name, Create: o.create, Verify: o.verify}, nil
+	return Step{Name: cfg.Name, Create: o.create, Verify: o.verify}, nil
 }
 
 // codeSettings validates the settings every one-time code step shares and returns the
 // machinery with them; ch is filled in by the caller. With keySource, key must be empty:
-// the key is then read on each call (see keyFor).
-func codeSettings(step string, key []byte, keySource triggers.SecretSource, length int, ttl, cool time.Duration, store CodeStore, now func() time.Time) (*oneTimeCode, error) {
+// the key is then read on each call (see keyFor). Errors start with fn, the constructor.
+func codeSettings(fn, step string, key []byte, keySource triggers.SecretSource, length int, ttl, cool time.Duration, store CodeStore, now func() time.Time) (*oneTimeCode, error) {
 	o := &oneTimeCode{key: key, keySource: keySource, length: length, ttl: ttl, cool: cool, store: store, now: now, pace: newPacer(step)}
 	if keySource != nil && len(key) > 0 {
-		return nil, fmt.Errorf("customauth: %s takes Key or KeySource, not both", step)
+		return nil, fmt.Errorf("%s: %s takes Key or KeySource, not both", fn, step)
 	}
 	if keySource == nil && len(o.key) < minKeyLen {
-		return nil, fmt.Errorf("customauth: %s needs a hash key of at least %d bytes (Key or %s)", step, minKeyLen, OTPKeyEnv)
+		return nil, fmt.Errorf("%s: %s needs a hash key of at least %d bytes (Key or %s)", fn, step, minKeyLen, OTPKeyEnv)
 	}
 	o.key = append([]byte(nil), o.key...)
 	if o.length == 0 {
 		o.length = DefaultCodeLength
 	}
 	if o.length < 4 || o.length > 12 {
-		return nil, fmt.Errorf("customauth: code length must be 4 to 12, got %d", o.length)
+		return nil, fmt.Errorf("%s: CodeLength must be 4 to 12, got %d", fn, o.length)
 	}
 	switch {
 	case o.ttl == 0:
 		o.ttl = DefaultCodeTTL
 	case o.ttl < time.Second:
-		return nil, fmt.Errorf("customauth: code TTL must be at least a second, got %s", o.ttl)
+		return nil, fmt.Errorf("%s: CodeTTL must be at least a second, got %s", fn, o.ttl)
 	}
 	switch {
 	case o.cool == 0:

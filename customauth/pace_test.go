@@ -174,8 +174,8 @@ func TestDecoyWaitsLikeASend(t *testing.T) {
 		"magic link": func(t *testing.T) step {
 			clk := &fakePacing{now: time.Unix(1e9, 0)}
 			ses := &slowSES{clk: clk, d: sendTime}
-			m, err := newMagicLink(MagicLinkConfig{From: "sign-in@example.com", Signer: hmacSigner{key: paceKey},
-				Store: &mapStore{}, RedirectURL: "https://app.example.com/sign-in", SES: ses, DecoyKey: paceKey})
+			m, err := newMagicLink("test", MagicLinkConfig{From: "sign-in@example.com", Signer: hmacSigner{key: paceKey},
+				Store: &mapStore{}, RedirectURL: "https://app.example.com/sign-in", Client: ses, DecoyKey: paceKey})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -188,7 +188,7 @@ func TestDecoyWaitsLikeASend(t *testing.T) {
 		"email OTP": func(t *testing.T) step {
 			clk := &fakePacing{now: time.Unix(1e9, 0)}
 			ses := &slowSES{clk: clk, d: sendTime}
-			o, err := newEmailOTP(EmailOTPConfig{From: "sign-in@example.com", Key: paceKey, SES: ses, Store: &mapStore{}})
+			o, err := newEmailOTP("test", EmailOTPConfig{From: "sign-in@example.com", Key: paceKey, Client: ses, Store: &mapStore{}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -199,7 +199,7 @@ func TestDecoyWaitsLikeASend(t *testing.T) {
 			// The machinery of smsotp's step: CodeStep with a Send of its own.
 			clk := &fakePacing{now: time.Unix(1e9, 0)}
 			ses := &slowSES{clk: clk, d: sendTime}
-			o, err := codeSettings("SMS_OTP", paceKey, nil, 0, 0, 0, &mapStore{}, nil)
+			o, err := codeSettings("test", "SMS_OTP", paceKey, nil, 0, 0, 0, &mapStore{}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

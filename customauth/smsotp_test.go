@@ -70,18 +70,18 @@ type smsEnv struct {
 	logs  *triggertest.Logs
 }
 
-func newSMS(t *testing.T, cfg smsotp.Config, withStore bool, opts ...customauth.FlowOption) *smsEnv {
+func newSMS(t *testing.T, cfg smsotp.Config, withStore bool) *smsEnv {
 	t.Helper()
 	env := &smsEnv{clock: newClock(), sms: &phone{}, logs: &triggertest.Logs{}}
 	if cfg.Key == nil {
 		cfg.Key = testKey
 	}
-	cfg.SNS, cfg.Now = env.sms, env.clock.Now
+	cfg.Client, cfg.Now = env.sms, env.clock.Now
 	if withStore {
 		env.store = newMemStore()
 		cfg.Store = env.store
 	}
-	flow, err := smsotp.Flow(cfg, opts...)
+	flow, err := smsotp.Flow(cfg)
 	if err != nil {
 		t.Fatalf("smsotp.Flow: %v", err)
 	}
@@ -183,7 +183,7 @@ func TestAuthFlowSMSOTPStore(t *testing.T) {
 	})
 	t.Run("expired", func(t *testing.T) {
 		t.Parallel()
-		env := newSMS(t, smsotp.Config{CodeTTL: time.Minute}, true, customauth.WithMaxWrongAnswers(1))
+		env := newSMS(t, smsotp.Config{CodeTTL: time.Minute, MaxWrongAnswers: 1}, true)
 		sim := env.sim(t, bob)
 		sim.Start()
 		code := env.sms.lastCode(t)
@@ -195,15 +195,15 @@ func TestAuthFlowSMSOTPStore(t *testing.T) {
 	t.Run("shared with the email step", func(t *testing.T) {
 		t.Parallel()
 		clk, sms, mail, store := newClock(), &phone{}, &mailbox{}, newMemStore()
-		email, err := customauth.EmailOTPStep(customauth.EmailOTPConfig{From: "s@example.com", Key: testKey, SES: mail, Store: store, Now: clk.Now})
+		email, err := customauth.EmailOTPStep(customauth.EmailOTPConfig{From: "s@example.com", Key: testKey, Client: mail, Store: store, Now: clk.Now})
 		if err != nil {
 			t.Fatal(err)
 		}
-		text, err := smsotp.Step(smsotp.Config{Key: testKey, SNS: sms, Store: store, Now: clk.Now})
+		text, err := smsotp.Step(smsotp.Config{Key: testKey, Client: sms, Store: store, Now: clk.Now})
 		if err != nil {
 			t.Fatal(err)
 		}
-		flow := customauth.Must(customauth.NewFlow([]customauth.Step{email, text}))
+		flow := customauth.Must(customauth.NewFlow(customauth.FlowConfig{Steps: []customauth.Step{email, text}}))
 		sim := triggertest.NewAuthFlow(t, router(flow, &triggertest.Logs{}), bob, triggertest.WithAuthClock(clk.Now))
 		sim.Start()
 		if out := sim.Answer(mail.lastCode(t)); out.Public["step"] != smsotp.StepName {
@@ -284,13 +284,13 @@ func TestSMSOTPConfigErrors(t *testing.T) {
 		want string
 	}{
 		{"short key", smsotp.Config{Key: []byte("short")}, "hash key of at least 32 bytes"},
-		{"length", smsotp.Config{Key: testKey, CodeLength: 3}, "code length must be 4 to 12"},
-		{"ttl", smsotp.Config{Key: testKey, CodeTTL: time.Millisecond}, "code TTL"},
-		{"no code", smsotp.Config{Key: testKey, Message: "Sign in now"}, "does not show {{.Code}}"},
-		{"bad template", smsotp.Config{Key: testKey, Message: "{{.Code"}, "SMS message template"},
-		{"unknown field", smsotp.Config{Key: testKey, Message: "{{.Link}} {{.Code}}"}, "SMS message template"},
-		{"too long", smsotp.Config{Key: testKey, Message: strings.Repeat("x", 140) + "{{.Code}}"}, "more than 140"},
-		{"too many bytes", smsotp.Config{Key: testKey, Message: strings.Repeat("ä", 70) + "{{.Code}}"}, "146 bytes long, more than 140"},
+		{"length", smsotp.Config{Key: testKey, CodeLength: 3}, "CodeLength must be 4 to 12"},
+		{"ttl", smsotp.Config{Key: testKey, CodeTTL: time.Millisecond}, "CodeTTL"},
+		{"no code", smsotp.Config{Key: testKey, Text: "Sign in now"}, "does not show {{.Code}}"},
+		{"bad template", smsotp.Config{Key: testKey, Text: "{{.Code"}, "SMS message template"},
+		{"unknown field", smsotp.Config{Key: testKey, Text: "{{.Link}} {{.Code}}"}, "SMS message template"},
+		{"too long", smsotp.Config{Key: testKey, Text: strings.Repeat("x", 140) + "{{.Code}}"}, "more than 140"},
+		{"too many bytes", smsotp.Config{Key: testKey, Text: strings.Repeat("ä", 70) + "{{.Code}}"}, "146 bytes long, more than 140"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -304,14 +304,14 @@ func TestSMSOTPConfigErrors(t *testing.T) {
 func TestCodeStepNeedsASender(t *testing.T) {
 	t.Parallel()
 	send := func(context.Context, string, string) error { return nil }
-	for _, s := range []customauth.CodeSender{
-		{Recipient: func(*customauth.CreateEvent) (string, bool) { return "", false }, Public: func(*customauth.Challenge, string) {}, Send: send},
-		{Name: "PIGEON", Public: func(*customauth.Challenge, string) {}, Send: send},
-		{Name: "PIGEON", Recipient: func(*customauth.CreateEvent) (string, bool) { return "", false }, Send: send},
-		{Name: "PIGEON", Recipient: func(*customauth.CreateEvent) (string, bool) { return "", false }, Public: func(*customauth.Challenge, string) {}},
+	for _, cfg := range []customauth.CodeConfig{
+		{Key: testKey, Recipient: func(*customauth.CreateEvent) (string, bool) { return "", false }, Public: func(*customauth.Challenge, string) {}, Send: send},
+		{Key: testKey, Name: "PIGEON", Public: func(*customauth.Challenge, string) {}, Send: send},
+		{Key: testKey, Name: "PIGEON", Recipient: func(*customauth.CreateEvent) (string, bool) { return "", false }, Send: send},
+		{Key: testKey, Name: "PIGEON", Recipient: func(*customauth.CreateEvent) (string, bool) { return "", false }, Public: func(*customauth.Challenge, string) {}},
 	} {
-		if _, err := customauth.CodeStep(customauth.CodeConfig{Key: testKey}, s); err == nil {
-			t.Errorf("CodeStep accepted sender %+v", s)
+		if _, err := customauth.CodeStep(cfg); err == nil || !strings.Contains(err.Error(), "customauth.CodeStep: Name, Recipient") {
+			t.Errorf("CodeStep accepted sender %+v: %v", cfg, err)
 		}
 	}
 }
@@ -357,7 +357,8 @@ func TestAuthFlowSMSOTPKeyFromParameterStore(t *testing.T) {
 
 func TestCodeStepTakesOneRecipient(t *testing.T) {
 	t.Parallel()
-	_, err := customauth.CodeStep(customauth.CodeConfig{Key: testKey}, customauth.CodeSender{
+	_, err := customauth.CodeStep(customauth.CodeConfig{
+		Key:            testKey,
 		Name:           "PIGEON",
 		Recipient:      func(*customauth.CreateEvent) (string, bool) { return "", false },
 		KeyedRecipient: func([]byte, *customauth.CreateEvent) (string, bool) { return "", false },

@@ -10,7 +10,7 @@ import (
 
 func TestAuthFlowStaticAnswer(t *testing.T) {
 	t.Parallel()
-	flow := customauth.Must(customauth.StaticAnswer("correct horse"))
+	flow := customauth.Must(customauth.StaticAnswer(customauth.StaticAnswerConfig{Answer: "correct horse"}))
 	r := router(flow, &triggertest.Logs{})
 	tests := []struct {
 		name    string
@@ -46,7 +46,7 @@ func TestAuthFlowStaticAnswer(t *testing.T) {
 
 func TestStaticAnswerFromEnv(t *testing.T) {
 	t.Setenv(customauth.StaticAnswerEnv, "from-env")
-	r := router(customauth.Must(customauth.StaticAnswer("")), &triggertest.Logs{})
+	r := router(customauth.Must(customauth.StaticAnswer(customauth.StaticAnswerConfig{Answer: ""})), &triggertest.Logs{})
 	sim := triggertest.NewAuthFlow(t, r, alice)
 	sim.Start()
 	if out := sim.Answer("from-env"); !out.Tokens {
@@ -54,7 +54,7 @@ func TestStaticAnswerFromEnv(t *testing.T) {
 	}
 
 	t.Setenv(customauth.StaticAnswerEnv, "")
-	if _, err := customauth.StaticAnswer(""); err == nil || !strings.Contains(err.Error(), customauth.StaticAnswerEnv) {
+	if _, err := customauth.StaticAnswer(customauth.StaticAnswerConfig{Answer: ""}); err == nil || !strings.Contains(err.Error(), customauth.StaticAnswerEnv) {
 		t.Fatalf("StaticAnswer with no answer: error %v", err)
 	}
 }

@@ -106,14 +106,15 @@ type keySet struct {
 func StepUpStep(cfg StepUpConfig) (Step, error) {
 	s := &stepUp{cfg: cfg, refresh: cfg.RefreshInterval, timeout: cfg.Timeout, client: cfg.HTTPClient,
 		now: cfg.Now, sets: map[string]*keySet{}}
+	const fn = "customauth.StepUpStep"
 	if cfg.IssuerBase != "" {
 		u, err := url.Parse(cfg.IssuerBase)
 		if err != nil || u.Scheme != "https" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-			return Step{}, fmt.Errorf("customauth: step-up issuer base %q is not an https URL", cfg.IssuerBase)
+			return Step{}, fmt.Errorf("%s: IssuerBase %q is not an https URL", fn, cfg.IssuerBase)
 		}
 	}
 	if cfg.MaxAge < 0 {
-		return Step{}, fmt.Errorf("customauth: step-up maximum age must not be negative, got %s", cfg.MaxAge)
+		return Step{}, fmt.Errorf("%s: MaxAge must not be negative, got %s", fn, cfg.MaxAge)
 	}
 	if s.refresh <= 0 {
 		s.refresh = DefaultJWKSRefresh

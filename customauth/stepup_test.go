@@ -111,11 +111,11 @@ func newStepUp(t testing.TB, cfg customauth.StepUpConfig) *stepUpEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	otp, err := customauth.EmailOTPStep(customauth.EmailOTPConfig{From: "s@example.com", Key: testKey, SES: env.mail, Now: env.clock.Now})
+	otp, err := customauth.EmailOTPStep(customauth.EmailOTPConfig{From: "s@example.com", Key: testKey, Client: env.mail, Now: env.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	env.flow = customauth.Must(customauth.NewFlow([]customauth.Step{stepUp, otp}))
+	env.flow = customauth.Must(customauth.NewFlow(customauth.FlowConfig{Steps: []customauth.Step{stepUp, otp}}))
 	return env
 }
 

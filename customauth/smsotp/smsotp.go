@@ -6,7 +6,7 @@
 //	if err != nil {
 //		log.Fatal(err)
 //	}
-//	flow := customauth.Must(customauth.NewFlow([]customauth.Step{step}))
+//	flow := customauth.Must(customauth.NewFlow(customauth.FlowConfig{Steps: []customauth.Step{step}}))
 //	triggers.Start(flow.Register(triggers.NewRouter()))
 package smsotp
 
@@ -14,7 +14,6 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
-	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -32,8 +31,8 @@ import (
 // StepName is the name of the step [Step] returns.
 const StepName = "SMS_OTP"
 
-// DefaultMessage is the text of the code message when [Config] sets none.
-const DefaultMessage = "Your sign-in code is {{.Code}}. It expires in {{.Minutes}} minutes."
+// DefaultText is the text of the code message when [Config] sets none.
+const DefaultText = "Your sign-in code is {{.Code}}. It expires in {{.Minutes}} minutes."
 
 // maxSMSLength is the longest message sent: SNS splits longer texts into several
 // messages, each charged.
@@ -77,12 +76,14 @@ type Config struct {
 	// customauth.EmailOTPConfig. A store shared with another step keeps a record per step.
 	Store customauth.CodeStore
 
-	// SNS sends the message. Nil: the process-wide SNS client, created on first use.
-	SNS SNSAPI
+	// Client is the SNS client that sends the message. Nil: the process-wide client,
+	// created on first use.
+	Client SNSAPI
 
-	// Message is a text/template template executed with [Data]; it must show the code
-	// and render to at most 140 bytes (UTF-8: fewer letters outside ASCII). [DefaultMessage] when empty.
-	Message string
+	// Text is the message, a text/template template executed with [Data]; it must show
+	// the code and render to at most 140 bytes (UTF-8: fewer letters outside ASCII).
+	// [DefaultText] when empty.
+	Text string
 
 	// SenderID, when set, is the sender ID shown where carriers support one.
 	SenderID string
@@ -97,6 +98,16 @@ type Config struct {
 
 	// Now is the clock: time.Now when nil.
 	Now func() time.Time
+
+	// Password makes [Flow] ask for the user's password (SRP) before the code, as
+	// customauth.FlowConfig's Password does. False: passwordless. A setting of the flow:
+	// [Step] refuses it.
+	Password bool
+
+	// MaxWrongAnswers is how many wrong answers end a sign-in of [Flow], as
+	// customauth.FlowConfig's MaxWrongAnswers: customauth.DefaultMaxWrongAnswers when
+	// zero. A setting of the flow: [Step] refuses it.
+	MaxWrongAnswers int
 }
 
 type smsOTP struct {
@@ -118,10 +129,38 @@ type smsOTP struct {
 // with the key, the same parameters and tries, about the time a real code takes to
 // issue (recent real sends in this process), and a failure at the end.
 //
+// Each code sent adds 1 to the count "SMS_OTP.Sent" of the router's metrics
+// (triggers.AddCount).
+//
 // It reports a configuration error: a missing or short key, a code length or TTL out of
-// range, or a message template that does not parse, does not show the code or is longer
-// than 140 bytes.
+// range, a message template that does not parse, does not show the code or is longer
+// than 140 bytes, or a flow setting (Password, MaxWrongAnswers), which belongs in
+// customauth.FlowConfig.
 func Step(cfg Config) (customauth.Step, error) {
+	const fn = "smsotp.Step"
+	if cfg.Password || cfg.MaxWrongAnswers != 0 {
+		return customauth.Step{}, fmt.Errorf("%s: Password and MaxWrongAnswers are settings of a flow; set them in customauth.FlowConfig", fn)
+	}
+	return step(fn, cfg)
+}
+
+// Flow returns a flow whose one step is [Step]: passwordless sign-in by a code sent by
+// SMS, or, with Password, the password and then the code. It reports the configuration
+// errors of Step and of customauth.NewFlow.
+func Flow(cfg Config) (*customauth.Flow, error) {
+	const fn = "smsotp.Flow"
+	s, err := step(fn, cfg)
+	if err != nil {
+		return nil, err
+	}
+	f, err := customauth.NewFlow(customauth.FlowConfig{Steps: []customauth.Step{s}, Password: cfg.Password, MaxWrongAnswers: cfg.MaxWrongAnswers})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", fn, err)
+	}
+	return f, nil
+}
+
+func step(fn string, cfg Config) (customauth.Step, error) {
 	key := cfg.Key
 	if len(key) == 0 && cfg.KeySource == nil {
 		key = []byte(os.Getenv(customauth.OTPKeyEnv))
@@ -134,8 +173,8 @@ func Step(cfg Config) (customauth.Step, error) {
 		o.attr = "phone_number"
 	}
 	var err error
-	if o.message, err = texttemplate.New("sms").Parse(orDefault(cfg.Message, DefaultMessage)); err != nil {
-		return customauth.Step{}, fmt.Errorf("customauth: SMS message template: %w", err)
+	if o.message, err = texttemplate.New("sms").Parse(orDefault(cfg.Text, DefaultText)); err != nil {
+		return customauth.Step{}, fmt.Errorf("%s: Text: SMS message template: %w", fn, err)
 	}
 	length := cfg.CodeLength
 	if length <= 0 {
@@ -145,29 +184,24 @@ func Step(cfg Config) (customauth.Step, error) {
 	text, err := o.render(probe)
 	switch {
 	case err != nil:
-		return customauth.Step{}, fmt.Errorf("customauth: SMS message template: %w", err)
+		return customauth.Step{}, fmt.Errorf("%s: Text: SMS message template: %w", fn, err)
 	case !strings.Contains(text, probe):
-		return customauth.Step{}, errors.New("customauth: the SMS message template does not show {{.Code}}")
+		return customauth.Step{}, fmt.Errorf("%s: Text: the SMS message template does not show {{.Code}}", fn)
 	case len(text) > maxSMSLength:
-		return customauth.Step{}, fmt.Errorf("customauth: the SMS message is %d bytes long, more than %d", len(text), maxSMSLength)
+		return customauth.Step{}, fmt.Errorf("%s: Text: the SMS message is %d bytes long, more than %d", fn, len(text), maxSMSLength)
 	}
-	return customauth.CodeStep(customauth.CodeConfig{Key: key, KeySource: cfg.KeySource, CodeLength: cfg.CodeLength, CodeTTL: cfg.CodeTTL,
-		Cooldown: cfg.Cooldown, Store: cfg.Store, Now: cfg.Now}, customauth.CodeSender{
+	s, err := customauth.CodeStep(customauth.CodeConfig{
 		Name:           StepName,
 		KeyedRecipient: o.recipient,
 		Public:         func(c *customauth.Challenge, phone string) { c.Public["phone"] = maskPhone(phone) },
 		Send:           o.send,
+		Key:            key, KeySource: cfg.KeySource, CodeLength: cfg.CodeLength, CodeTTL: cfg.CodeTTL,
+		Cooldown: cfg.Cooldown, Store: cfg.Store, Now: cfg.Now,
 	})
-}
-
-// Flow returns a flow whose one step is [Step]: passwordless sign-in by a code sent by
-// SMS, or, with customauth.WithPassword, the password and then the code.
-func Flow(cfg Config, opts ...customauth.FlowOption) (*customauth.Flow, error) {
-	s, err := Step(cfg)
 	if err != nil {
-		return nil, err
+		return customauth.Step{}, fmt.Errorf("%s: %w", fn, err)
 	}
-	return customauth.NewFlow([]customauth.Step{s}, opts...)
+	return s, nil
 }
 
 func orDefault(s, def string) string {
@@ -206,7 +240,7 @@ func (o *smsOTP) send(ctx context.Context, phone, code string) error {
 	if err != nil {
 		return err
 	}
-	client := o.cfg.SNS
+	client := o.cfg.Client
 	if client == nil {
 		c, err := lazysns.Default(ctx)
 		if err != nil {

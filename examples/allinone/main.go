@@ -43,15 +43,19 @@
 package main
 
 import (
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/lambda-triggers/cognito/customauth"
+	"github.com/lambda-triggers/cognito/customauth/kmssigner"
+	"github.com/lambda-triggers/cognito/customauth/smsotp"
 	"github.com/lambda-triggers/cognito/custommessage"
 	"github.com/lambda-triggers/cognito/customsender"
-	"github.com/lambda-triggers/cognito/examples/internal/chains/customauthchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/postauthchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/postconfirmchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/preauthchain"
@@ -65,6 +69,7 @@ import (
 	"github.com/lambda-triggers/cognito/presignup"
 	"github.com/lambda-triggers/cognito/pretoken"
 	"github.com/lambda-triggers/cognito/triggers"
+	"github.com/lambda-triggers/cognito/triggers/secrets"
 
 	// RECAPTCHASECRET and OTP_HMAC_KEY may name a Secrets Manager secret. Parameter
 	// Store references are left out: the SSM client's start-up work would add a few
@@ -92,7 +97,7 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 	tokens, err3 := pretokenchain.FromEnv(env)
 	messages, err4 := customMessages(env)
 	migration, err5 := userMigration(env)
-	flow, err6 := customauthchain.FromEnv(env)
+	flow, err6 := customAuthFlow(env)
 	signIn, err7 := preauthchain.FromEnv(env)
 	signedIn, err8 := postauthchain.FromEnv(env)
 	federated, err9 := inboundFederation(env)
@@ -388,4 +393,212 @@ func customSenders(env func(string) string) (customsender.EmailHandler, customse
 		}
 	}
 	return email, text, nil
+}
+
+// customAuthFlow returns the custom authentication flow the environment configures, nil
+// when it configures no step. Its steps run in this order, each when configured:
+//
+//	CUSTOM_AUTH_PASSWORD=true                                     the password (SRP) first
+//	STEP_UP=true, STEP_UP_CLIENT_IDS, STEP_UP_MAX_AGE, ...        a valid access token (as in examples/stepup)
+//	RECAPTCHASECRET, RECAPTCHA_VERIFY_URL, RECAPTCHA_SITE_KEY     a CAPTCHA (as in examples/captcha)
+//	MAGIC_LINK_FROM, MAGIC_LINK_REDIRECT, MAGIC_LINK_TABLE, ...   a sign-in link (as in examples/magiclink)
+//	OTP_FROM, OTP_HMAC_KEY, OTP_TABLE                             an emailed code (as in examples/customauth)
+//	SMS_OTP=true, OTP_HMAC_KEY, SMS_OTP_TABLE, ...                a code by SMS (as in examples/smsotp)
+//
+// RECAPTCHASECRET and OTP_HMAC_KEY take the secret or where it is kept; this function
+// reads secretsmanager:name[#member] references. The step-up check and the CAPTCHA come
+// before anything that sends a message, so that neither a robot nor a client without a
+// session gets one sent.
+func customAuthFlow(env func(string) string) (*customauth.Flow, error) {
+	boolean := func(name string) (bool, error) {
+		v := env(name)
+		if v == "" {
+			return false, nil
+		}
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return false, fmt.Errorf("%s: want true or false, got %q", name, v)
+		}
+		return b, nil
+	}
+	duration := func(name string) (time.Duration, error) {
+		v := env(name)
+		if v == "" {
+			return 0, nil
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return 0, fmt.Errorf("%s: want a duration such as 1h or 30m, got %q", name, v)
+		}
+		return d, nil
+	}
+	list := func(s string) []string {
+		var out []string
+		for item := range strings.SplitSeq(s, ",") {
+			if item = strings.TrimSpace(item); item != "" {
+				out = append(out, item)
+			}
+		}
+		return out
+	}
+	// secret reads a variable: the secret itself, or a source that reads it from where
+	// it is kept on first use.
+	secret := func(name string) (string, triggers.SecretSource, error) {
+		v := env(name)
+		if !secrets.IsReference(v) {
+			return v, nil, nil
+		}
+		ref, err := secrets.Parse(secrets.Config{Value: v})
+		if err != nil {
+			return "", nil, fmt.Errorf("%s: %w", name, err)
+		}
+		return "", ref.Get, nil
+	}
+	otpKey := func() (string, triggers.SecretSource, error) {
+		key, source, err := secret("OTP_HMAC_KEY")
+		if err == nil && key == "" && source == nil {
+			err = errors.New("missing environment variable OTP_HMAC_KEY (a secret of at least 32 bytes that hashes sign-in codes)")
+		}
+		return key, source, err
+	}
+
+	var steps []customauth.Step
+	stepUpOn, err := boolean("STEP_UP")
+	if err != nil {
+		return nil, err
+	}
+	if stepUpOn {
+		age, err := duration("STEP_UP_MAX_AGE")
+		if err != nil {
+			return nil, err
+		}
+		step, err := customauth.StepUpStep(customauth.StepUpConfig{
+			ClientIDs: list(env("STEP_UP_CLIENT_IDS")), MaxAge: age, IssuerBase: env("STEP_UP_ISSUER_BASE")})
+		if err != nil {
+			return nil, fmt.Errorf("STEP_UP_ISSUER_BASE, STEP_UP_MAX_AGE: %w", err)
+		}
+		steps = append(steps, step)
+	}
+
+	captchaSecret, captchaSource, err := secret("RECAPTCHASECRET")
+	if err != nil {
+		return nil, err
+	}
+	if captchaSecret != "" || captchaSource != nil {
+		step, err := customauth.CaptchaStep(customauth.CaptchaConfig{Secret: captchaSecret, SecretSource: captchaSource,
+			VerifyURL: env("RECAPTCHA_VERIFY_URL"), SiteKey: env("RECAPTCHA_SITE_KEY")})
+		if err != nil {
+			return nil, fmt.Errorf("RECAPTCHASECRET, RECAPTCHA_VERIFY_URL: %w", err)
+		}
+		steps = append(steps, step)
+	}
+
+	if from := env("MAGIC_LINK_FROM"); from != "" {
+		var missing []string
+		for _, v := range []struct{ name, what string }{
+			{"MAGIC_LINK_REDIRECT", "the page sign-in links open"},
+			{"MAGIC_LINK_TABLE", "the DynamoDB table of open links, partition key pk (S), TTL on ttl"},
+		} {
+			if env(v.name) == "" {
+				missing = append(missing, fmt.Sprintf("missing environment variable %s (%s), required with MAGIC_LINK_FROM", v.name, v.what))
+			}
+		}
+		if len(missing) > 0 {
+			return nil, errors.New(strings.Join(missing, "; "))
+		}
+		ttl, err := duration("MAGIC_LINK_TTL")
+		if err != nil {
+			return nil, err
+		}
+		interval, err := duration("MAGIC_LINK_INTERVAL")
+		if err != nil {
+			return nil, err
+		}
+		links := customauth.MagicLinkConfig{
+			From: from, RedirectURL: env("MAGIC_LINK_REDIRECT"), AllowedRedirects: list(env("MAGIC_LINK_ALLOWED_REDIRECTS")),
+			Store: &customauth.DynamoDBStore{Table: env("MAGIC_LINK_TABLE")}, TTL: ttl, MinInterval: interval,
+		}
+		if v := env("OTP_HMAC_KEY"); !secrets.IsReference(v) {
+			links.DecoyKey = []byte(v)
+		}
+		keyID, hmacKey := env("MAGIC_LINK_KMS_KEY_ID"), env("MAGIC_LINK_HMAC_KEY")
+		switch {
+		case keyID != "" && hmacKey != "":
+			return nil, errors.New("MAGIC_LINK_KMS_KEY_ID and MAGIC_LINK_HMAC_KEY are both set: links are signed by one of them")
+		case keyID != "":
+			links.Signer = &kmssigner.Signer{KeyID: keyID}
+		case hmacKey != "":
+			if links.Signer, err = customauth.HMACSigner([]byte(hmacKey)); err != nil {
+				return nil, fmt.Errorf("MAGIC_LINK_HMAC_KEY: %w", err)
+			}
+			if len(links.DecoyKey) == 0 {
+				links.DecoyKey = []byte(hmacKey)
+			}
+		default:
+			return nil, errors.New("missing environment variable MAGIC_LINK_KMS_KEY_ID (an asymmetric KMS key that signs sign-in links) " +
+				"or MAGIC_LINK_HMAC_KEY (a secret of at least 32 bytes), required with MAGIC_LINK_FROM")
+		}
+		if len(links.DecoyKey) == 0 {
+			links.DecoyKey = make([]byte, 32) // a key of this process for made-up addresses
+			_, _ = rand.Read(links.DecoyKey)  // crypto/rand.Read never fails on supported platforms
+		}
+		step, err := customauth.MagicLinkStep(links)
+		if err != nil {
+			return nil, fmt.Errorf("MAGIC_LINK_FROM, MAGIC_LINK_REDIRECT, MAGIC_LINK_ALLOWED_REDIRECTS, MAGIC_LINK_TTL: %w", err)
+		}
+		steps = append(steps, step)
+	}
+
+	if from := env("OTP_FROM"); from != "" {
+		key, keySource, err := otpKey()
+		if err != nil {
+			return nil, fmt.Errorf("%w, required with OTP_FROM", err)
+		}
+		email := customauth.EmailOTPConfig{From: from, Key: []byte(key), KeySource: keySource, RequireVerifiedEmail: true}
+		if table := env("OTP_TABLE"); table != "" {
+			email.Store = &customauth.DynamoDBStore{Table: table}
+		}
+		step, err := customauth.EmailOTPStep(email)
+		if err != nil {
+			return nil, fmt.Errorf("OTP_FROM, OTP_HMAC_KEY: %w", err)
+		}
+		steps = append(steps, step)
+	}
+
+	smsOn, err := boolean("SMS_OTP")
+	if err != nil {
+		return nil, err
+	}
+	if smsOn {
+		key, keySource, err := otpKey()
+		if err != nil {
+			return nil, err
+		}
+		sms := smsotp.Config{Key: []byte(key), KeySource: keySource, SenderID: env("SMS_SENDER_ID")}
+		if sms.AllowUnverifiedPhone, err = boolean("SMS_ALLOW_UNVERIFIED"); err != nil {
+			return nil, err
+		}
+		if table := env("SMS_OTP_TABLE"); table != "" {
+			sms.Store = &customauth.DynamoDBStore{Table: table}
+		}
+		step, err := smsotp.Step(sms)
+		if err != nil {
+			return nil, fmt.Errorf("SMS_OTP, OTP_HMAC_KEY: %w", err)
+		}
+		steps = append(steps, step)
+	}
+
+	password, err := boolean("CUSTOM_AUTH_PASSWORD")
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case len(steps) == 0 && password:
+		return nil, errors.New("CUSTOM_AUTH_PASSWORD needs a custom step: set RECAPTCHASECRET, MAGIC_LINK_FROM, OTP_FROM or SMS_OTP")
+	case len(steps) == 0:
+		return nil, nil
+	case len(steps) == 1 && steps[0].Name == customauth.StepUpStepName:
+		return nil, errors.New("STEP_UP needs a step after it: set OTP_FROM or SMS_OTP for the fresh code it asks for")
+	}
+	return customauth.NewFlow(customauth.FlowConfig{Steps: steps, Password: password})
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lambda-triggers/cognito/examples/internal/chains/customauthchain"
 	"github.com/lambda-triggers/cognito/examples/internal/exampletest"
 	"github.com/lambda-triggers/cognito/preauth"
 	"github.com/lambda-triggers/cognito/triggers"
@@ -107,9 +106,9 @@ func TestStartupErrors(t *testing.T) {
 			t.Errorf("exit %d, stderr lacks %q:\n%s", res.Code, want, res.Stderr)
 		}
 	}
-	if _, err := customauthchain.FromEnv(func(name string) string { return map[string]string{"CUSTOM_AUTH_PASSWORD": "true"}[name] }); err == nil ||
-		!strings.Contains(err.Error(), "CUSTOM_AUTH_PASSWORD needs a custom step") {
-		t.Errorf("password without a step: %v", err)
+	res = exampletest.RunEvent(t, []string{"CUSTOM_AUTH_PASSWORD=true"}, triggertest.Payload(triggers.DefineAuthChallengeAuthentication))
+	if res.Code != 1 || !strings.Contains(res.Stderr, "allinone: CUSTOM_AUTH_PASSWORD needs a custom step") {
+		t.Errorf("password without a step: exit %d, stderr:\n%s", res.Code, res.Stderr)
 	}
 }
 

@@ -17,7 +17,9 @@
 //	alter-claims                  PreTokenGeneration   CLAIMS_TO_ADD_OR_OVERRIDE (a JSON object), CLAIMS_TO_SUPPRESS
 //	captcha-define-challenge      DefineAuthChallenge
 //	captcha-create-challenge      CreateAuthChallenge
-//	captcha-verify                VerifyAuthChallenge  RECAPTCHASECRET, RECAPTCHA_VERIFY_URL
+//	captcha-verify                VerifyAuthChallenge  RECAPTCHASECRET (the secret, or ssm:/name or
+//	                                                   secretsmanager:name[#member] where it is kept),
+//	                                                   RECAPTCHA_VERIFY_URL
 //	boilerplate-define-challenge  DefineAuthChallenge
 //	boilerplate-create-challenge  CreateAuthChallenge
 //	boilerplate-verify            VerifyAuthChallenge  CHALLENGEANSWER
@@ -50,6 +52,11 @@ import (
 	"github.com/lambda-triggers/cognito/presignup"
 	"github.com/lambda-triggers/cognito/pretoken"
 	"github.com/lambda-triggers/cognito/triggers"
+	"github.com/lambda-triggers/cognito/triggers/secrets"
+
+	// RECAPTCHASECRET may name a parameter or a secret.
+	_ "github.com/lambda-triggers/cognito/triggers/secrets/parameterstore"
+	_ "github.com/lambda-triggers/cognito/triggers/secrets/secretsmanager"
 )
 
 func main() {
@@ -126,11 +133,23 @@ var modules = map[string]module{
 	"captcha-create-challenge":     {triggers.TriggerCreateAuthChallenge, func(f *function) error { return nil }},
 	"boilerplate-create-challenge": {triggers.TriggerCreateAuthChallenge, func(f *function) error { return nil }},
 	"captcha-verify": {triggers.TriggerVerifyAuthChallenge, func(f *function) error {
-		secret, err := f.required("RECAPTCHASECRET", "the reCAPTCHA secret key")
+		secret, err := f.required("RECAPTCHASECRET", "the reCAPTCHA secret key, or where it is kept")
 		if err != nil {
 			return err
 		}
-		step, err := customauth.CaptchaStep(customauth.CaptchaConfig{Secret: secret, VerifyURL: f.env("RECAPTCHA_VERIFY_URL")})
+		cfg := customauth.CaptchaConfig{VerifyURL: f.env("RECAPTCHA_VERIFY_URL")}
+		if secrets.IsReference(secret) {
+			// Read from Parameter Store or Secrets Manager on the first check, then
+			// kept for secrets.DefaultTTL.
+			ref, err := secrets.Parse(secrets.Config{Value: secret})
+			if err != nil {
+				return fmt.Errorf("RECAPTCHASECRET: %w", err)
+			}
+			cfg.SecretSource = ref.Get
+		} else {
+			cfg.Secret = secret
+		}
+		step, err := customauth.CaptchaStep(cfg)
 		f.verify = step.Verify
 		return err
 	}},
@@ -139,7 +158,7 @@ var modules = map[string]module{
 		if err != nil {
 			return err
 		}
-		step, err := customauth.StaticAnswerStep(answer)
+		step, err := customauth.StaticAnswerStep(customauth.StaticAnswerConfig{Answer: answer})
 		f.verify = step.Verify
 		return err
 	}},
@@ -265,11 +284,11 @@ func (f *function) router() (*triggers.Router, error) {
 	}
 	// Amplify's define templates allow one wrong answer: anything but a passed custom
 	// challenge after the password ends the sign-in.
-	flow, err := customauth.NewFlow([]customauth.Step{{
-		Name:   challengeStep,
-		Create: createChallenge,
-		Verify: verify,
-	}}, customauth.WithPassword(), customauth.WithMaxWrongAnswers(1))
+	flow, err := customauth.NewFlow(customauth.FlowConfig{
+		Steps:           []customauth.Step{{Name: challengeStep, Create: createChallenge, Verify: verify}},
+		Password:        true,
+		MaxWrongAnswers: 1,
+	})
 	if err != nil {
 		return nil, err
 	}

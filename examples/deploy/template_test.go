@@ -352,6 +352,56 @@ func readAllinone(t *testing.T) allinone {
 	var out allinone
 	router := reflect.TypeFor[*triggers.Router]()
 	isEnv := func(e ast.Expr) bool { id, ok := e.(*ast.Ident); return ok && id.Name == "env" }
+	// readers are the function's own functions and function literals that read the
+	// variable their first parameter names with os.Getenv, such as a helper
+	// boolean(name string); a call of one with a string literal reads that variable.
+	readers := map[string]bool{}
+	isGetenv := func(e ast.Expr) bool {
+		sel, ok := e.(*ast.SelectorExpr)
+		if !ok {
+			return false
+		}
+		x, ok := sel.X.(*ast.Ident)
+		return ok && x.Name == "os" && sel.Sel.Name == "Getenv"
+	}
+	reads := func(typ *ast.FuncType, body *ast.BlockStmt) bool {
+		if body == nil || typ.Params == nil || len(typ.Params.List) == 0 || len(typ.Params.List[0].Names) == 0 {
+			return false
+		}
+		param, found := typ.Params.List[0].Names[0].Name, false
+		ast.Inspect(body, func(n ast.Node) bool {
+			if c, ok := n.(*ast.CallExpr); ok && isGetenv(c.Fun) && len(c.Args) == 1 {
+				if id, ok := c.Args[0].(*ast.Ident); ok && id.Name == param {
+					found = true
+				}
+			}
+			return !found
+		})
+		return found
+	}
+	for _, f := range parseDir(t, fset, functionDir) {
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncDecl:
+				if n.Recv == nil && reads(n.Type, n.Body) {
+					readers[n.Name.Name] = true
+				}
+			case *ast.AssignStmt:
+				if len(n.Lhs) == 1 && len(n.Rhs) == 1 {
+					id, ok := n.Lhs[0].(*ast.Ident)
+					lit, lok := n.Rhs[0].(*ast.FuncLit)
+					if ok && lok && reads(lit.Type, lit.Body) {
+						readers[id.Name] = true
+					}
+				}
+			}
+			return true
+		})
+	}
+	isReader := func(e ast.Expr) bool {
+		id, ok := e.(*ast.Ident)
+		return isGetenv(e) || ok && readers[id.Name]
+	}
 	// visitor returns the ast.Inspect function for source of the package pkg ("" for the
 	// function's own) that refers to imports: in a package of chains, a bare name may be
 	// one of its functions.
@@ -370,7 +420,7 @@ func readAllinone(t *testing.T) allinone {
 				ast.Inspect(n.X, visit)
 				return false // Sel names a field, a method or another package's member
 			case *ast.CallExpr:
-				if isEnv(n.Fun) || slices.ContainsFunc(n.Args, isEnv) {
+				if isEnv(n.Fun) || slices.ContainsFunc(n.Args, isEnv) || (pkg == "" && isReader(n.Fun)) {
 					for _, a := range n.Args {
 						if lit, ok := a.(*ast.BasicLit); ok && lit.Kind == token.STRING {
 							name, _ := strconv.Unquote(lit.Value)

@@ -33,7 +33,7 @@ func TestStartupErrors(t *testing.T) {
 		{Name: "no signer", Env: without("MAGIC_LINK_HMAC_KEY", base), Want: "missing environment variable MAGIC_LINK_KMS_KEY_ID"},
 		{Name: "two signers", Env: append(slices.Clone(base), "MAGIC_LINK_KMS_KEY_ID=alias/links"), Want: "MAGIC_LINK_KMS_KEY_ID and MAGIC_LINK_HMAC_KEY are both set"},
 		{Name: "short key", Env: append(without("MAGIC_LINK_HMAC_KEY", base), "MAGIC_LINK_HMAC_KEY=tiny-secret-value"), Want: "MAGIC_LINK_HMAC_KEY: customauth"},
-		{Name: "http page", Env: append(without("MAGIC_LINK_REDIRECT", base), "MAGIC_LINK_REDIRECT=http://app.example.com/"), Want: "MAGIC_LINK_FROM, MAGIC_LINK_REDIRECT, MAGIC_LINK_ALLOWED_REDIRECTS, MAGIC_LINK_TTL: customauth: magic link"},
+		{Name: "http page", Env: append(without("MAGIC_LINK_REDIRECT", base), "MAGIC_LINK_REDIRECT=http://app.example.com/"), Want: "MAGIC_LINK_FROM, MAGIC_LINK_REDIRECT, MAGIC_LINK_ALLOWED_REDIRECTS, MAGIC_LINK_TTL: customauth.MagicLink: AllowedRedirects: magic link"},
 		{Name: "bad ttl", Env: append(slices.Clone(base), "MAGIC_LINK_TTL=soon"), Want: "MAGIC_LINK_TTL: want a duration"},
 	}, "tiny-secret-value", "link-signing-key-of-at-least-32-bytes-0123")
 }

@@ -93,7 +93,7 @@ func newFunction(db dynamoDBClient, mail sesClient, idp cognitoClient, s setting
 
 	// Custom authentication: a one-time code by email, instead of a password.
 	otp, err := customauth.EmailOTP(customauth.EmailOTPConfig{
-		From: s.from, Key: s.otpKey, SES: mail,
+		From: s.from, Key: s.otpKey, Client: mail,
 		Store: &customauth.DynamoDBStore{Client: db, Table: s.stateTable},
 	})
 	if err != nil {

@@ -1,5 +1,5 @@
 // Command smsotp is a passwordless sign-in by SMS: the define, create and verify auth
-// challenge triggers of one custom authentication flow (customauth.SMSOTP), in one
+// challenge triggers of one custom authentication flow (smsotp.Flow), in one
 // function. Create sends a one-time code through SNS to the user's verified phone
 // number; Verify checks the answer against its keyed hash; Define issues tokens once the
 // code is right, and ends the sign-in after three wrong answers.
@@ -10,7 +10,8 @@
 // Environment:
 //
 //	OTP_HMAC_KEY          secret key of at least 32 bytes that hashes codes (required), such as
-//	                      the output of "openssl rand -base64 48"
+//	                      the output of "openssl rand -base64 48", or where it is kept:
+//	                      ssm:/name (Parameter Store) or secretsmanager:name[#member]
 //	SMS_OTP_TABLE         DynamoDB table of codes (partition key pk (S), TTL on ttl): with it, a
 //	                      new sign-in within a minute reuses the code already sent, a code signs
 //	                      in once, and wrong answers count across sign-in attempts
@@ -24,18 +25,23 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"strconv"
 
 	"github.com/lambda-triggers/cognito/customauth"
 	"github.com/lambda-triggers/cognito/customauth/smsotp"
-	"github.com/lambda-triggers/cognito/examples/internal/chains/customauthchain"
-	"github.com/lambda-triggers/cognito/examples/internal/envvar"
 	"github.com/lambda-triggers/cognito/triggers"
+	"github.com/lambda-triggers/cognito/triggers/secrets"
+
+	// OTP_HMAC_KEY may name a parameter or a secret.
+	_ "github.com/lambda-triggers/cognito/triggers/secrets/parameterstore"
+	_ "github.com/lambda-triggers/cognito/triggers/secrets/secretsmanager"
 )
 
 func main() {
-	router, err := newRouter(os.Getenv)
+	router, err := newRouter()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "smsotp:", err)
 		os.Exit(1)
@@ -43,25 +49,60 @@ func main() {
 	triggers.Start(router)
 }
 
-// newRouter serves the SMS code step that customauthchain.SMSOTPConfig
-// (examples/internal/chains/customauthchain, shared with examples/allinone) reads from
-// env, after the password when CUSTOM_AUTH_PASSWORD is true.
-func newRouter(env func(string) string) (*triggers.Router, error) {
-	cfg, err := customauthchain.SMSOTPConfig(env)
+// newRouter serves the SMS code flow the environment configures.
+func newRouter() (*triggers.Router, error) {
+	// The key, or a source that reads it from where it is kept when the first code
+	// is issued.
+	key, keySource, err := secret("OTP_HMAC_KEY")
 	if err != nil {
 		return nil, err
 	}
-	var opts []customauth.FlowOption
-	password, err := envvar.Bool(env, "CUSTOM_AUTH_PASSWORD")
-	if err != nil {
+	if key == "" && keySource == nil {
+		return nil, errors.New("missing environment variable OTP_HMAC_KEY (a secret of at least 32 bytes that hashes sign-in codes)")
+	}
+	cfg := smsotp.Config{Key: []byte(key), KeySource: keySource, SenderID: os.Getenv("SMS_SENDER_ID")}
+	if cfg.AllowUnverifiedPhone, err = boolean("SMS_ALLOW_UNVERIFIED"); err != nil {
 		return nil, err
 	}
-	if password {
-		opts = append(opts, customauth.WithPassword())
+	if table := os.Getenv("SMS_OTP_TABLE"); table != "" {
+		cfg.Store = &customauth.DynamoDBStore{Table: table}
 	}
-	flow, err := smsotp.Flow(cfg, opts...)
+	if cfg.Password, err = boolean("CUSTOM_AUTH_PASSWORD"); err != nil {
+		return nil, err
+	}
+	flow, err := smsotp.Flow(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("OTP_HMAC_KEY: %w", err)
 	}
 	return flow.Register(triggers.NewRouter()), nil
+}
+
+// boolean reads the environment variable name as true or false; unset is false.
+func boolean(name string) (bool, error) {
+	v := os.Getenv(name)
+	if v == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("%s: want true or false, got %q", name, v)
+	}
+	return b, nil
+}
+
+// secret reads the environment variable name: the secret itself, or, when its value
+// names a Parameter Store parameter (ssm:/name) or a Secrets Manager secret
+// (secretsmanager:name or secretsmanager:name#member), a source that reads it on first
+// use and keeps it for secrets.DefaultTTL. The error names the variable and never shows
+// a value that is not a reference.
+func secret(name string) (string, triggers.SecretSource, error) {
+	v := os.Getenv(name)
+	if !secrets.IsReference(v) {
+		return v, nil, nil
+	}
+	ref, err := secrets.Parse(secrets.Config{Value: v})
+	if err != nil {
+		return "", nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return "", ref.Get, nil
 }

@@ -22,11 +22,10 @@ func TestStartupErrors(t *testing.T) {
 	t.Parallel()
 	exampletest.RequireStartupErrors(t, "smsotp: ", triggertest.Payload(triggers.DefineAuthChallengeAuthentication), []exampletest.StartupError{
 		{Name: "no key", Env: nil, Want: "missing environment variable OTP_HMAC_KEY"},
-		{Name: "short key", Env: []string{"OTP_HMAC_KEY=tiny-secret-value"}, Want: "OTP_HMAC_KEY: customauth: SMS_OTP needs a hash key"},
+		{Name: "short key", Env: []string{"OTP_HMAC_KEY=tiny-secret-value"}, Want: "OTP_HMAC_KEY: smsotp.Flow: customauth.CodeStep: SMS_OTP needs a hash key"},
 		{Name: "bad flag", Env: []string{testKey, "SMS_ALLOW_UNVERIFIED=maybe"}, Want: "SMS_ALLOW_UNVERIFIED: want true or false"},
-		// The key may be a reference, but this function links no Parameter Store client.
-		{Name: "reference not read here", Env: []string{"OTP_HMAC_KEY=ssm:/cognito/otp-key"},
-			Want: "OTP_HMAC_KEY: secrets: ssm:/cognito/otp-key: this function does not read ssm: references"},
+		{Name: "bad password flag", Env: []string{testKey, "CUSTOM_AUTH_PASSWORD=sometimes"}, Want: "CUSTOM_AUTH_PASSWORD: want true or false"},
+		{Name: "reference without a name", Env: []string{"OTP_HMAC_KEY=ssm:"}, Want: `OTP_HMAC_KEY: secrets: "ssm:" names no parameter or secret`},
 	}, "tiny-secret-value")
 }
 

@@ -209,7 +209,7 @@ var moduleScenarios = []moduleScenario{
 			now := clock()
 			at := func() time.Time { return now }
 			flow := customauth.Must(customauth.EmailOTP(customauth.EmailOTPConfig{
-				From: "sign-in@example.com", Key: []byte(strings.Repeat("k", 32)), SES: mail, Now: at,
+				From: "sign-in@example.com", Key: []byte(strings.Repeat("k", 32)), Client: mail, Now: at,
 				Store: &customauth.DynamoDBStore{Client: env.db, Table: table},
 			}))
 			router := flow.Register(triggers.NewRouter(triggers.WithLogger(slog.New(slog.DiscardHandler))))
