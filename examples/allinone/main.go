@@ -132,10 +132,10 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 // on, as examples/preauth serves them: the checks that need no network call first, the
 // block list last.
 func preAuthenticationModules() ([]preauth.Handler, error) {
-	// list splits a comma-separated variable, dropping blank entries.
-	list := func(name string) []string {
+	// list splits a comma-separated value, dropping blank entries.
+	list := func(s string) []string {
 		var out []string
-		for item := range strings.SplitSeq(os.Getenv(name), ",") {
+		for item := range strings.SplitSeq(s, ",") {
 			if item = strings.TrimSpace(item); item != "" {
 				out = append(out, item)
 			}
@@ -145,7 +145,7 @@ func preAuthenticationModules() ([]preauth.Handler, error) {
 	blocked := os.Getenv("BLOCKED_MESSAGE") // the text of the two blocking modules; "" for the default
 
 	var mods []preauth.Handler
-	if statuses := list("BLOCKED_STATUSES"); len(statuses) > 0 {
+	if statuses := list(os.Getenv("BLOCKED_STATUSES")); len(statuses) > 0 {
 		h, err := preauth.BlockAttribute(preauth.BlockAttributeConfig{
 			Attribute: cmp.Or(os.Getenv("STATUS_ATTRIBUTE"), "custom:status"),
 			Values:    statuses,
@@ -156,7 +156,7 @@ func preAuthenticationModules() ([]preauth.Handler, error) {
 		}
 		mods = append(mods, h)
 	}
-	roles, clients := list("RESTRICTED_ROLES"), list("RESTRICTED_CLIENT_IDS")
+	roles, clients := list(os.Getenv("RESTRICTED_ROLES")), list(os.Getenv("RESTRICTED_CLIENT_IDS"))
 	switch {
 	case len(roles) > 0 && len(clients) == 0:
 		return nil, errors.New("RESTRICTED_ROLES needs RESTRICTED_CLIENT_IDS, the app clients those users may sign in through")
@@ -174,14 +174,14 @@ func preAuthenticationModules() ([]preauth.Handler, error) {
 		mods = append(mods, h)
 	}
 	addressKey := os.Getenv("ADDRESS_KEY") // "" for preauth.DefaultAddressKey
-	if networks := list("ALLOWED_NETWORKS"); len(networks) > 0 {
+	if networks := list(os.Getenv("ALLOWED_NETWORKS")); len(networks) > 0 {
 		h, err := preauth.AllowNetworks(preauth.NetworksConfig{Networks: networks, AddressKey: addressKey})
 		if err != nil {
 			return nil, fmt.Errorf("ALLOWED_NETWORKS: %w", err)
 		}
 		mods = append(mods, h)
 	}
-	if networks := list("DENIED_NETWORKS"); len(networks) > 0 {
+	if networks := list(os.Getenv("DENIED_NETWORKS")); len(networks) > 0 {
 		h, err := preauth.DenyNetworks(preauth.NetworksConfig{Networks: networks, AddressKey: addressKey})
 		if err != nil {
 			return nil, fmt.Errorf("DENIED_NETWORKS: %w", err)

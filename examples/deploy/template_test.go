@@ -316,8 +316,8 @@ type allinone struct {
 	triggers []triggers.Trigger
 }
 
-// readAllinone collects the string literals that the function passes to env (env("NAME")
-// or a helper called with env and "NAME"), in its own source and in the functions of the
+// readAllinone collects the string literals that the function passes to env (env("NAME"),
+// os.Getenv("NAME") or a helper called with env and "NAME"), in its own source and in the functions of the
 // packages of examples/internal/chains that it uses, directly or through another, and the
 // triggers of the Router methods it calls.
 func readAllinone(t *testing.T) allinone {
@@ -370,7 +370,12 @@ func readAllinone(t *testing.T) allinone {
 				ast.Inspect(n.X, visit)
 				return false // Sel names a field, a method or another package's member
 			case *ast.CallExpr:
-				if isEnv(n.Fun) || slices.ContainsFunc(n.Args, isEnv) {
+				getenv := false
+				if sel, ok := n.Fun.(*ast.SelectorExpr); ok {
+					x, ok := sel.X.(*ast.Ident)
+					getenv = ok && imports[x.Name] == "os" && sel.Sel.Name == "Getenv"
+				}
+				if getenv || isEnv(n.Fun) || slices.ContainsFunc(n.Args, isEnv) {
 					for _, a := range n.Args {
 						if lit, ok := a.(*ast.BasicLit); ok && lit.Kind == token.STRING {
 							name, _ := strconv.Unquote(lit.Value)
