@@ -136,12 +136,17 @@ func (acceptingMarkers) DeleteItem(context.Context, *dynamodb.DeleteItemInput, .
 
 // Attributes are escaped in the HTML part and kept as they are in the text part.
 func ExampleWelcomeEmail() {
-	welcome, err := postconfirm.WelcomeEmail(postconfirm.WelcomeConfig{Sender: printingSES{}, Markers: acceptingMarkers{}, Table: "welcome-markers", Email: postconfirm.Email{
-		From:    "Example <hello@example.com>",
-		Subject: "Welcome{{with .Attributes.given_name}}, {{.}}{{end}}",
-		Text:    "Hello {{.Attributes.given_name}}, your account is ready.",
-		HTML:    "<p>Hello {{.Attributes.given_name}}, your account is ready.</p>",
-	}})
+	welcome, err := postconfirm.WelcomeEmail(postconfirm.WelcomeConfig{
+		Sender:  printingSES{},
+		Markers: acceptingMarkers{},
+		Table:   "welcome-markers",
+		Email: postconfirm.Email{
+			From:    "Example <hello@example.com>",
+			Subject: "Welcome{{with .Attributes.given_name}}, {{.}}{{end}}",
+			Text:    "Hello {{.Attributes.given_name}}, your account is ready.",
+			HTML:    "<p>Hello {{.Attributes.given_name}}, your account is ready.</p>",
+		},
+	})
 	if err != nil {
 		panic(err)
 	}
