@@ -18,11 +18,11 @@ import (
 func ExampleRecordSignIn() {
 	db := fakeaws.NewDynamoDB()
 	db.AddTable("profiles", "id", "")
-	record, err := postauth.RecordSignIn(db, "profiles", "id")
+	record, err := postauth.RecordSignIn(postauth.RecordConfig{Client: db, Table: "profiles", PartitionKey: "id"})
 	if err != nil {
 		panic(err)
 	}
-	router := triggers.NewRouter().PostAuthentication(postauth.Chain(record))
+	router := triggers.NewRouter().PostAuthentication(postauth.BestEffort(record))
 	payload := triggertest.Payload(triggers.PostAuthenticationAuthentication)
 	for range 3 {
 		if _, ierr := router.Handle(context.Background(), payload); ierr != nil {

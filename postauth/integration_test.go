@@ -39,7 +39,11 @@ func TestIntegrationPostAuthentication(t *testing.T) {
 	t.Run("RecordSignIn", func(t *testing.T) {
 		t.Parallel()
 		table := srv.CreateTable(t, "", "id", "")
-		record := postauth.Critical(must(postauth.RecordSignIn(srv.DynamoDB, table, "id")))
+		record := postauth.Critical(must(postauth.RecordSignIn(postauth.RecordConfig{
+			Client:       srv.DynamoDB,
+			Table:        table,
+			PartitionKey: "id",
+		})))
 		sub := awslocal.UniqueName("user")
 		e := signIn(triggertest.WithAttribute("sub", sub))
 		requireAll(t, awslocal.Replay(t.Context(), 3, invoke(record, e)))
@@ -70,7 +74,7 @@ func TestIntegrationPostAuthentication(t *testing.T) {
 	t.Run("AuditTrail", func(t *testing.T) {
 		t.Parallel()
 		table := srv.CreateTable(t, "", "pk", "sk")
-		trail := postauth.Critical(must(postauth.AuditTrail(srv.DynamoDB, table)))
+		trail := postauth.Critical(must(postauth.AuditTrail(postauth.AuditConfig{Client: srv.DynamoDB, Table: table})))
 		sub := awslocal.UniqueName("user")
 		e := signIn(triggertest.WithAttribute("sub", sub))
 		requireAll(t, awslocal.ReplayConcurrent(t.Context(), 4, invoke(trail, e)))
@@ -91,7 +95,12 @@ func TestIntegrationPostAuthentication(t *testing.T) {
 	t.Run("NewDeviceNotice", func(t *testing.T) {
 		t.Parallel()
 		table := srv.CreateTable(t, "", "pk", "")
-		notice := postauth.Critical(must(postauth.NewDeviceNotice(srv.SES, srv.DynamoDB, table, testEmail)))
+		notice := postauth.Critical(must(postauth.NewDeviceNotice(postauth.NoticeConfig{
+			Sender:  srv.SES,
+			Markers: srv.DynamoDB,
+			Table:   table,
+			Email:   testEmail,
+		})))
 		to := awslocal.UniqueName("ana") + "@example.com"
 		e := signIn(triggertest.WithAttribute("sub", awslocal.UniqueName("user")), triggertest.WithAttribute("email", to))
 		requireAll(t, awslocal.ReplayConcurrent(t.Context(), 4, invoke(notice, e)))
@@ -112,8 +121,12 @@ func TestIntegrationPostAuthentication(t *testing.T) {
 		trail := srv.CreateTable(t, "", "pk", "sk")
 		var logs triggertest.Logs
 		function.Store(triggers.NewRouter(triggers.WithLogger(logs.Logger())).PostAuthentication(postauth.Parallel(
-			postauth.Critical(must(postauth.RecordSignIn(srv.DynamoDB, profiles, "id"))),
-			postauth.Critical(must(postauth.AuditTrail(srv.DynamoDB, trail))),
+			postauth.Critical(must(postauth.RecordSignIn(postauth.RecordConfig{
+				Client:       srv.DynamoDB,
+				Table:        profiles,
+				PartitionKey: "id",
+			}))),
+			postauth.Critical(must(postauth.AuditTrail(postauth.AuditConfig{Client: srv.DynamoDB, Table: trail}))),
 		)))
 		pool := srv.CreateUserPool(t)
 		ctx := t.Context()

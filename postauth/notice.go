@@ -1,6 +1,7 @@
 package postauth
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -66,54 +67,96 @@ type NoticeData struct {
 	Attributes triggers.Attributes
 }
 
+// NoticeConfig configures [NewDeviceNotice].
+type NoticeConfig struct {
+	// Sender is the SES client. Nil: the process-wide SES v2 client, created on first
+	// use, whose role needs ses:SendEmail.
+	Sender EmailClient
+
+	// Markers is the DynamoDB client of the marker table. Nil: the process-wide client,
+	// whose role needs dynamodb:GetItem, PutItem, UpdateItem and DeleteItem on the table.
+	Markers MarkerClient
+
+	// Table is the name of the marker table, which records the notices sent. Required.
+	Table string
+
+	// Email is the notice. Required: From, Subject and a Text or HTML body.
+	Email Email
+
+	// MarkerKey names the partition key (a string) of the marker table. Empty: "pk".
+	MarkerKey string
+
+	// Retention is how long a marker is kept: its expiresAt attribute is set this far
+	// ahead, for the table's DynamoDB TTL to remove it. At least one day. Zero:
+	// [DefaultMarkerRetention].
+	Retention time.Duration
+
+	// AllowUnverifiedEmail writes to an address whose email_verified attribute is not
+	// "true". Default false: such users are skipped, since the address may not be theirs.
+	AllowUnverifiedEmail bool
+
+	// RetryWindow is how long after a sign-in a delivery that looks the same is taken
+	// for Cognito's retry of it (see [MinRetryWindow] for the rule), between
+	// [MinRetryWindow] and [MaxRetryWindow]. Zero: [DefaultRetryWindow].
+	RetryWindow time.Duration
+
+	// Now is the clock of the markers and of the time the notice shows. Nil: time.Now.
+	Now func() time.Time
+}
+
 // NewDeviceNotice emails the user when Cognito reports a sign-in from a new device
 // (newDeviceUsed: true, which Cognito sends when device tracking is on), so that a user
 // who did not sign in can react. It writes to the address in the email attribute, only
-// when email_verified is "true" unless [AllowUnverifiedEmail]; other users are skipped
-// and logged.
+// when email_verified is "true" unless [NoticeConfig.AllowUnverifiedEmail]; other users
+// are skipped and logged.
 //
 // Each sign-in gets at most one notice however often Cognito delivers it: a guard item
 // per user in the marker table (keyed "new-device-signin#<sub>") turns the deliveries
-// of one sign-in, within the retry window ([RetryWindow]), into one id, and the notice
+// of one sign-in, within the retry window ([NoticeConfig.RetryWindow]), into one id, and the notice
 // for that id is claimed through a marker item ("new-device#<sub>#<time>#<fingerprint>")
 // with a conditional write before SES is called, as postconfirm.WelcomeEmail does. When
 // SES answers with an error the claim is released for a retry; when the outcome is
 // unknown it stays, and the notice is not sent again. Markers carry an expiresAt
-// attribute ([Retention] ahead, default 7 days) for the table's TTL.
+// attribute ([NoticeConfig.Retention] ahead, default 7 days) for the table's TTL.
 //
-// It acts on PostAuthentication_Authentication. sender and markers may be nil for the
-// process-wide clients; the role needs ses:SendEmail, and dynamodb:GetItem, PutItem,
-// UpdateItem and DeleteItem on the marker table (partition key [MarkerKey], default
-// "pk", a string). Templates that do not parse or execute, and an invalid From, are
-// reported here.
-func NewDeviceNotice(sender EmailClient, markers MarkerClient, table string, email Email, opts ...Option) (Handler, error) {
-	cfg, err := build(modNotice, opts)
+// It acts on PostAuthentication_Authentication. A missing table, templates that do not
+// parse or execute, an invalid From, a retention shorter than a day and a retry window
+// out of bounds are reported here.
+func NewDeviceNotice(cfg NoticeConfig) (Handler, error) {
+	tm, err := resolveTiming(modNotice, cfg.RetryWindow, cfg.Now)
 	if err != nil {
 		return nil, err
 	}
-	if table == "" {
-		return nil, errors.New("postauth.NewDeviceNotice: empty marker table name")
+	if cfg.Retention, err = resolveRetention(modNotice, cfg.Retention, DefaultMarkerRetention); err != nil {
+		return nil, err
 	}
-	msg, err := mailonce.Parse(mailonce.Template(email), &NoticeData{Attributes: triggers.Attributes{}})
+	if cfg.Table == "" {
+		return nil, errors.New("postauth.NewDeviceNotice: Table is empty")
+	}
+	cfg.MarkerKey = cmp.Or(cfg.MarkerKey, "pk")
+	msg, err := mailonce.Parse(mailonce.Template(cfg.Email), &NoticeData{Attributes: triggers.Attributes{}})
 	if err != nil {
-		return nil, fmt.Errorf("postauth.NewDeviceNotice: %w", err)
+		return nil, fmt.Errorf("postauth.NewDeviceNotice: Email: %w", err)
 	}
-	n := &notice{cfg: cfg, msg: msg,
-		guard: dedup{table: table, window: cfg.window, recent: "recentSignIns", version: "version"},
-		once:  mailonce.Once{Table: table, KeyName: cfg.markerKey, TTL: cfg.retention, Now: cfg.now},
+	n := &notice{timing: tm, markerKey: cfg.MarkerKey, retention: cfg.Retention, unverified: cfg.AllowUnverifiedEmail, msg: msg,
+		guard: dedup{table: cfg.Table, window: tm.window, recent: "recentSignIns", version: "version"},
+		once:  mailonce.Once{Table: cfg.Table, KeyName: cfg.MarkerKey, TTL: cfg.Retention, Now: tm.now},
 	}
-	n.sender = awsclient.NewLazy(sender, func(ctx context.Context) (EmailClient, error) { return lazyses.Default(ctx) })
-	n.markers = awsclient.NewLazy(markers, func(ctx context.Context) (MarkerClient, error) { return lazydynamodb.Default(ctx) })
+	n.sender = awsclient.NewLazy(cfg.Sender, func(ctx context.Context) (EmailClient, error) { return lazyses.Default(ctx) })
+	n.markers = awsclient.NewLazy(cfg.Markers, func(ctx context.Context) (MarkerClient, error) { return lazydynamodb.Default(ctx) })
 	return Named(modNotice, n.handle), nil
 }
 
 type notice struct {
-	cfg     config
-	msg     *mailonce.Message
-	guard   dedup
-	once    mailonce.Once
-	sender  *awsclient.Lazy[EmailClient]
-	markers *awsclient.Lazy[MarkerClient]
+	timing
+	markerKey  string
+	retention  time.Duration
+	unverified bool
+	msg        *mailonce.Message
+	guard      dedup
+	once       mailonce.Once
+	sender     *awsclient.Lazy[EmailClient]
+	markers    *awsclient.Lazy[MarkerClient]
 }
 
 func (n *notice) handle(ctx context.Context, e *Event) error {
@@ -128,7 +171,7 @@ func (n *notice) handle(ctx context.Context, e *Event) error {
 			slog.String("module", modNotice), slog.String("userName", e.UserName))
 		return nil
 	}
-	if !n.cfg.unverified && attrs.Get("email_verified") != "true" {
+	if !n.unverified && attrs.Get("email_verified") != "true" {
 		logger.LogAttrs(ctx, slog.LevelInfo, "new-device notice skipped: email address not verified",
 			slog.String("module", modNotice), slog.String("userName", e.UserName))
 		return nil
@@ -149,12 +192,12 @@ func (n *notice) handle(ctx context.Context, e *Event) error {
 		return err
 	}
 	fp := fingerprint(e)
-	guardKey := map[string]types.AttributeValue{n.cfg.markerKey: &types.AttributeValueMemberS{Value: "new-device-signin#" + sub}}
-	now := n.cfg.now()
+	guardKey := map[string]types.AttributeValue{n.markerKey: &types.AttributeValueMemberS{Value: "new-device-signin#" + sub}}
+	now := n.now()
 	at, _, err := n.guard.signIn(ctx, markers, guardKey, fp, now, extraUpdate{
 		set:    "#exp = :exp",
 		names:  map[string]string{"#exp": "expiresAt"},
-		values: map[string]types.AttributeValue{":exp": &types.AttributeValueMemberN{Value: strconv.FormatInt(now.Add(n.cfg.retention).Unix(), 10)}},
+		values: map[string]types.AttributeValue{":exp": &types.AttributeValueMemberN{Value: strconv.FormatInt(now.Add(n.retention).Unix(), 10)}},
 	})
 	if err != nil {
 		return err

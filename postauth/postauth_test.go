@@ -69,8 +69,8 @@ func TestRecordSignIn(t *testing.T) {
 	db := fakeaws.NewDynamoDB()
 	db.AddTable("profiles", "id", "")
 	clk := newClock()
-	record := must(postauth.RecordSignIn(db, "profiles", "id", postauth.Clock(clk.now)))
-	chain := postauth.Chain(record)
+	record := must(postauth.RecordSignIn(postauth.RecordConfig{Client: db, Table: "profiles", PartitionKey: "id", Now: clk.now}))
+	chain := postauth.BestEffort(record)
 	item := func() map[string]types.AttributeValue {
 		t.Helper()
 		items := db.Items("profiles")
@@ -118,7 +118,11 @@ func TestRecordSignInConcurrent(t *testing.T) {
 	db := fakeaws.NewDynamoDB()
 	db.AddTable("profiles", "id", "")
 	db.SetHook(readsOverlap)
-	chain := postauth.Chain(must(postauth.RecordSignIn(db, "profiles", "id")))
+	chain := postauth.BestEffort(must(postauth.RecordSignIn(postauth.RecordConfig{
+		Client:       db,
+		Table:        "profiles",
+		PartitionKey: "id",
+	})))
 	var wg sync.WaitGroup
 	for i := range 8 {
 		// Eight sign-ins from different apps at once, each delivered twice at once.
@@ -138,7 +142,7 @@ func TestAuditTrail(t *testing.T) {
 	db := fakeaws.NewDynamoDB()
 	db.AddTable("sign-ins", "pk", "sk")
 	clk := newClock()
-	chain := postauth.Chain(must(postauth.AuditTrail(db, "sign-ins", postauth.Clock(clk.now))))
+	chain := postauth.BestEffort(must(postauth.AuditTrail(postauth.AuditConfig{Client: db, Table: "sign-ins", Now: clk.now})))
 	entries := func() []map[string]types.AttributeValue {
 		var out []map[string]types.AttributeValue
 		for _, it := range db.Items("sign-ins") {
@@ -187,7 +191,7 @@ func TestAuditTrailConcurrent(t *testing.T) {
 	db := fakeaws.NewDynamoDB()
 	db.AddTable("sign-ins", "pk", "sk")
 	db.SetHook(readsOverlap)
-	chain := postauth.Chain(must(postauth.AuditTrail(db, "sign-ins")))
+	chain := postauth.BestEffort(must(postauth.AuditTrail(postauth.AuditConfig{Client: db, Table: "sign-ins"})))
 	e := signIn()
 	var wg sync.WaitGroup
 	for range 6 {
@@ -202,24 +206,29 @@ func TestAuditTrailConcurrent(t *testing.T) {
 func TestNewDeviceNotice(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		name   string
-		events []triggertest.Option
-		opts   []postauth.Option
-		want   int
+		name            string
+		events          []triggertest.Option
+		allowUnverified bool
+		want            int
 	}{
-		{"new device", nil, nil, 1},
-		{"known device", []triggertest.Option{triggertest.Set("request.newDeviceUsed", false)}, nil, 0},
-		{"unverified email", []triggertest.Option{triggertest.WithAttribute("email_verified", "false")}, nil, 0},
-		{"unverified email allowed", []triggertest.Option{triggertest.WithAttribute("email_verified", "false")},
-			[]postauth.Option{postauth.AllowUnverifiedEmail()}, 1},
-		{"no email", []triggertest.Option{triggertest.WithoutAttribute("email")}, nil, 0},
+		{"new device", nil, false, 1},
+		{"known device", []triggertest.Option{triggertest.Set("request.newDeviceUsed", false)}, false, 0},
+		{"unverified email", []triggertest.Option{triggertest.WithAttribute("email_verified", "false")}, false, 0},
+		{"unverified email allowed", []triggertest.Option{triggertest.WithAttribute("email_verified", "false")}, true, 1},
+		{"no email", []triggertest.Option{triggertest.WithoutAttribute("email")}, false, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ses, db := fakeaws.NewSES(), fakeaws.NewDynamoDB()
 			db.AddTable("markers", "pk", "")
-			chain := postauth.Chain(must(postauth.NewDeviceNotice(ses, db, "markers", testEmail, tt.opts...)))
+			chain := postauth.BestEffort(must(postauth.NewDeviceNotice(postauth.NoticeConfig{
+				Sender:               ses,
+				Markers:              db,
+				Table:                "markers",
+				Email:                testEmail,
+				AllowUnverifiedEmail: tt.allowUnverified,
+			})))
 			e := signIn(tt.events...)
 			for range 3 {
 				triggertest.InvokeHandler(t, chain, e).RequireOK(t)
@@ -236,7 +245,13 @@ func TestNewDeviceNoticeContentAndRetry(t *testing.T) {
 	ses, db := fakeaws.NewSES(), fakeaws.NewDynamoDB()
 	db.AddTable("markers", "pk", "")
 	clk := newClock()
-	chain := postauth.Chain(must(postauth.NewDeviceNotice(ses, db, "markers", testEmail, postauth.Clock(clk.now))))
+	chain := postauth.BestEffort(must(postauth.NewDeviceNotice(postauth.NoticeConfig{
+		Sender:  ses,
+		Markers: db,
+		Table:   "markers",
+		Email:   testEmail,
+		Now:     clk.now,
+	})))
 
 	// SES refuses the first attempt: the claim is released, and the retry sends.
 	ses.FailNext("SendEmail", &sestypes.TooManyRequestsException{Message: new(string)})
@@ -274,7 +289,12 @@ func TestNewDeviceNoticeConcurrent(t *testing.T) {
 	t.Parallel()
 	ses, db := fakeaws.NewSES(), fakeaws.NewDynamoDB()
 	db.AddTable("markers", "pk", "")
-	chain := postauth.Chain(must(postauth.NewDeviceNotice(ses, db, "markers", testEmail)))
+	chain := postauth.BestEffort(must(postauth.NewDeviceNotice(postauth.NoticeConfig{
+		Sender:  ses,
+		Markers: db,
+		Table:   "markers",
+		Email:   testEmail,
+	})))
 	e := signIn()
 	var wg sync.WaitGroup
 	for range 6 {
@@ -294,21 +314,64 @@ func TestConstructorsRefuseBadConfiguration(t *testing.T) {
 		err  error
 		want string
 	}{
-		{"record without table", second(postauth.RecordSignIn(db, "", "id")), "empty table"},
-		{"record without key", second(postauth.RecordSignIn(db, "t", "")), "empty key"},
-		{"short window", second(postauth.RecordSignIn(db, "t", "id", postauth.RetryWindow(time.Second))), "RetryWindow"},
-		{"long window", second(postauth.AuditTrail(db, "t", postauth.RetryWindow(2*time.Hour))), "RetryWindow"},
-		{"nil clock", second(postauth.AuditTrail(db, "t", postauth.Clock(nil))), "Clock"},
-		{"option of another module", second(postauth.RecordSignIn(db, "t", "id", postauth.Retention(48*time.Hour))), "applies only to AuditTrail, NewDeviceNotice"},
-		{"short retention", second(postauth.AuditTrail(db, "t", postauth.Retention(time.Hour))), "shorter than a day"},
-		{"same audit keys", second(postauth.AuditTrail(db, "t", postauth.AuditKeys("k", "k"))), "AuditKeys"},
-		{"audit without table", second(postauth.AuditTrail(db, "")), "empty table"},
-		{"empty TTL attribute", second(postauth.AuditTrail(db, "t", postauth.TTLAttribute(""))), "TTLAttribute"},
-		{"notice without table", second(postauth.NewDeviceNotice(ses, db, "", testEmail)), "empty marker table"},
-		{"notice bad sender", second(postauth.NewDeviceNotice(ses, db, "m", postauth.Email{From: "nobody", Subject: "s", Text: "t"})), "sender"},
-		{"notice without body", second(postauth.NewDeviceNotice(ses, db, "m", postauth.Email{From: "a@example.com", Subject: "s"})), "no body"},
-		{"notice misspelt field", second(postauth.NewDeviceNotice(ses, db, "m", postauth.Email{From: "a@example.com", Subject: "{{.Attribute.x}}", Text: "t"})), "subject template"},
-		{"notice empty marker key", second(postauth.NewDeviceNotice(ses, db, "m", testEmail, postauth.MarkerKey(""))), "MarkerKey"},
+		{"record without table", second(postauth.RecordSignIn(postauth.RecordConfig{
+			Client:       db,
+			PartitionKey: "id",
+		})), "postauth.RecordSignIn: Table is empty"},
+		{"record without key", second(postauth.RecordSignIn(postauth.RecordConfig{
+			Client: db,
+			Table:  "t",
+		})), "postauth.RecordSignIn: PartitionKey is empty"},
+		{"short window", second(postauth.RecordSignIn(postauth.RecordConfig{
+			Client:       db,
+			Table:        "t",
+			PartitionKey: "id",
+			RetryWindow:  time.Second,
+		})), "postauth.RecordSignIn: RetryWindow"},
+		{"negative window", second(postauth.NewDeviceNotice(postauth.NoticeConfig{
+			Table:       "m",
+			Email:       testEmail,
+			RetryWindow: -time.Minute,
+		})), "postauth.NewDeviceNotice: RetryWindow"},
+		{"long window", second(postauth.AuditTrail(postauth.AuditConfig{
+			Client:      db,
+			Table:       "t",
+			RetryWindow: 2 * time.Hour,
+		})), "postauth.AuditTrail: RetryWindow"},
+		{"short retention", second(postauth.AuditTrail(postauth.AuditConfig{
+			Client:    db,
+			Table:     "t",
+			Retention: time.Hour,
+		})), "Retention 1h0m0s is shorter than a day"},
+		{"negative retention", second(postauth.NewDeviceNotice(postauth.NoticeConfig{
+			Table:     "m",
+			Email:     testEmail,
+			Retention: -time.Hour,
+		})), "Retention -1h0m0s is shorter than a day"},
+		{"same audit keys", second(postauth.AuditTrail(postauth.AuditConfig{
+			Client:       db,
+			Table:        "t",
+			PartitionKey: "k",
+			SortKey:      "k",
+		})), "PartitionKey and SortKey"},
+		{"audit key equal to the default sort key", second(postauth.AuditTrail(postauth.AuditConfig{
+			Table:        "t",
+			PartitionKey: "sk",
+		})), "PartitionKey and SortKey"},
+		{"audit without table", second(postauth.AuditTrail(postauth.AuditConfig{
+			Client: db,
+		})), "postauth.AuditTrail: Table is empty"},
+		{"notice without table", second(postauth.NewDeviceNotice(postauth.NoticeConfig{
+			Sender:  ses,
+			Markers: db,
+			Email:   testEmail,
+		})), "postauth.NewDeviceNotice: Table is empty"},
+		{"notice bad sender", second(postauth.NewDeviceNotice(postauth.NoticeConfig{Sender: ses, Markers: db, Table: "m",
+			Email: postauth.Email{From: "nobody", Subject: "s", Text: "t"}})), "sender"},
+		{"notice without body", second(postauth.NewDeviceNotice(postauth.NoticeConfig{Sender: ses, Markers: db, Table: "m",
+			Email: postauth.Email{From: "a@example.com", Subject: "s"}})), "no body"},
+		{"notice misspelt field", second(postauth.NewDeviceNotice(postauth.NoticeConfig{Sender: ses, Markers: db, Table: "m",
+			Email: postauth.Email{From: "a@example.com", Subject: "{{.Attribute.x}}", Text: "t"}})), "subject template"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -326,13 +389,13 @@ func TestBestEffortAndCritical(t *testing.T) {
 	t.Parallel()
 	db := fakeaws.NewDynamoDB()
 	db.AddTable("profiles", "id", "")
-	record := must(postauth.RecordSignIn(db, "profiles", "id"))
+	record := must(postauth.RecordSignIn(postauth.RecordConfig{Client: db, Table: "profiles", PartitionKey: "id"}))
 	var after atomic.Int32
 	count := func(context.Context, *postauth.Event) error { after.Add(1); return nil }
 
 	var logs triggertest.Logs
 	db.FailNext("UpdateItem", errors.New("throttled"))
-	triggertest.InvokeHandler(t, postauth.Chain(record, count), signIn(), triggers.WithLogger(logs.Logger())).RequireOK(t)
+	triggertest.InvokeHandler(t, postauth.BestEffort(record, count), signIn(), triggers.WithLogger(logs.Logger())).RequireOK(t)
 	failed := logs.Find(t, "post authentication module failed")
 	if len(failed) != 1 || failed[0]["module"] != "RecordSignIn" || !strings.Contains(failed[0]["error"].(string), "throttled") {
 		t.Errorf("failure logged as %v", failed)
@@ -342,7 +405,7 @@ func TestBestEffortAndCritical(t *testing.T) {
 	}
 
 	db.FailNext("UpdateItem", errors.New("throttled"))
-	res := triggertest.InvokeHandler(t, postauth.Chain(postauth.Critical(record), count), signIn())
+	res := triggertest.InvokeHandler(t, postauth.BestEffort(postauth.Critical(record), count), signIn())
 	res.RequireInternalError(t)
 	if after.Load() != 1 {
 		t.Error("the chain went on after a critical failure")
@@ -368,9 +431,14 @@ func TestConformance(t *testing.T) {
 	db.AddTable("sign-ins", "pk", "sk")
 	db.AddTable("markers", "pk", "")
 	mods := map[string]postauth.Handler{
-		"RecordSignIn":    must(postauth.RecordSignIn(db, "profiles", "id")),
-		"AuditTrail":      must(postauth.AuditTrail(db, "sign-ins")),
-		"NewDeviceNotice": must(postauth.NewDeviceNotice(ses, db, "markers", testEmail)),
+		"RecordSignIn": must(postauth.RecordSignIn(postauth.RecordConfig{Client: db, Table: "profiles", PartitionKey: "id"})),
+		"AuditTrail":   must(postauth.AuditTrail(postauth.AuditConfig{Client: db, Table: "sign-ins"})),
+		"NewDeviceNotice": must(postauth.NewDeviceNotice(postauth.NoticeConfig{
+			Sender:  ses,
+			Markers: db,
+			Table:   "markers",
+			Email:   testEmail,
+		})),
 	}
 	for name, m := range mods {
 		t.Run(name, func(t *testing.T) {

@@ -15,10 +15,23 @@ func TestConformance(t *testing.T) {
 	t.Parallel()
 	srv := newWebhookServer(t, func() {})
 	mods := map[string]postconfirm.Handler{
-		"AddToGroup":    must(postconfirm.AddToGroup(newFakeCognito(), postconfirm.GroupsByAttribute("custom:role", map[string]string{"admin": "admins"}, "members"))),
-		"CreateProfile": must(postconfirm.CreateProfile(newFakeDynamo("id"), "profiles", "id", postconfirm.Columns{"email": "email"})),
-		"WelcomeEmail":  must(postconfirm.WelcomeEmail(&fakeSES{}, newFakeDynamo("pk"), "markers", testEmail)),
-		"Webhook":       must(postconfirm.Webhook(srv.URL, testSecret)),
+		"AddToGroup": must(postconfirm.AddToGroup(postconfirm.GroupConfig{
+			Client: newFakeCognito(),
+			Groups: postconfirm.GroupsByAttribute("custom:role", map[string]string{"admin": "admins"}, "members"),
+		})),
+		"CreateProfile": must(postconfirm.CreateProfile(postconfirm.ProfileConfig{
+			Client:       newFakeDynamo("id"),
+			Table:        "profiles",
+			PartitionKey: "id",
+			Item:         postconfirm.Columns{"email": "email"},
+		})),
+		"WelcomeEmail": must(postconfirm.WelcomeEmail(postconfirm.WelcomeConfig{
+			Sender:  &fakeSES{},
+			Markers: newFakeDynamo("pk"),
+			Table:   "markers",
+			Email:   testEmail,
+		})),
+		"Webhook": must(postconfirm.Webhook(postconfirm.WebhookConfig{Endpoint: srv.URL, Secret: testSecret})),
 	}
 	for name, m := range mods {
 		t.Run(name, func(t *testing.T) {

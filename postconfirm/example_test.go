@@ -36,7 +36,7 @@ func stdoutLogger() *slog.Logger {
 
 // A best-effort module's failure is logged and the user is confirmed; the same module
 // marked critical fails the trigger.
-func ExampleChain() {
+func ExampleBestEffort() {
 	crm := postconfirm.Named("crm", func(context.Context, *postconfirm.Event) error {
 		return errors.New("crm unavailable")
 	})
@@ -48,11 +48,11 @@ func ExampleChain() {
 		triggertest.Set("userPoolId", "us-east-1_EXAMPLE"))
 	quiet := triggers.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
 
-	router := triggers.NewRouter(triggers.WithLogger(stdoutLogger())).PostConfirmation(postconfirm.Chain(crm, audit))
+	router := triggers.NewRouter(triggers.WithLogger(stdoutLogger())).PostConfirmation(postconfirm.BestEffort(crm, audit))
 	_, ierr := router.Handle(context.Background(), event)
 	fmt.Println("trigger failed:", ierr != nil)
 
-	router = triggers.NewRouter(quiet).PostConfirmation(postconfirm.Chain(postconfirm.Critical(crm), audit))
+	router = triggers.NewRouter(quiet).PostConfirmation(postconfirm.BestEffort(postconfirm.Critical(crm), audit))
 	_, ierr = router.Handle(context.Background(), event)
 	fmt.Println(ierr.Text())
 	// Output:
@@ -87,9 +87,11 @@ func (p *printingCognito) AdminAddUserToGroup(_ context.Context, in *cip.AdminAd
 // The group comes from the custom:role attribute; a missing group is created once.
 func ExampleAddToGroup() {
 	client := &printingCognito{groups: map[string]bool{}}
-	group, err := postconfirm.AddToGroup(client,
-		postconfirm.GroupsByAttribute("custom:role", map[string]string{"admin": "admins"}, "members"),
-		postconfirm.NewGroupSettings(func(in *cip.CreateGroupInput) { in.Precedence = aws.Int32(10) }))
+	group, err := postconfirm.AddToGroup(postconfirm.GroupConfig{
+		Client:           client,
+		Groups:           postconfirm.GroupsByAttribute("custom:role", map[string]string{"admin": "admins"}, "members"),
+		NewGroupSettings: func(in *cip.CreateGroupInput) { in.Precedence = aws.Int32(10) },
+	})
 	if err != nil {
 		panic(err)
 	}
@@ -134,11 +136,16 @@ func (acceptingMarkers) DeleteItem(context.Context, *dynamodb.DeleteItemInput, .
 
 // Attributes are escaped in the HTML part and kept as they are in the text part.
 func ExampleWelcomeEmail() {
-	welcome, err := postconfirm.WelcomeEmail(printingSES{}, acceptingMarkers{}, "welcome-markers", postconfirm.Email{
-		From:    "Example <hello@example.com>",
-		Subject: "Welcome{{with .Attributes.given_name}}, {{.}}{{end}}",
-		Text:    "Hello {{.Attributes.given_name}}, your account is ready.",
-		HTML:    "<p>Hello {{.Attributes.given_name}}, your account is ready.</p>",
+	welcome, err := postconfirm.WelcomeEmail(postconfirm.WelcomeConfig{
+		Sender:  printingSES{},
+		Markers: acceptingMarkers{},
+		Table:   "welcome-markers",
+		Email: postconfirm.Email{
+			From:    "Example <hello@example.com>",
+			Subject: "Welcome{{with .Attributes.given_name}}, {{.}}{{end}}",
+			Text:    "Hello {{.Attributes.given_name}}, your account is ready.",
+			HTML:    "<p>Hello {{.Attributes.given_name}}, your account is ready.</p>",
+		},
 	})
 	if err != nil {
 		panic(err)
@@ -176,7 +183,11 @@ func ExampleVerifySignature() {
 	}))
 	defer receiver.Close()
 
-	hook, err := postconfirm.Webhook(receiver.URL+"/hooks/signup", secret, postconfirm.WebhookAttributes("email"))
+	hook, err := postconfirm.Webhook(postconfirm.WebhookConfig{
+		Endpoint:   receiver.URL + "/hooks/signup",
+		Secret:     secret,
+		Attributes: []string{"email"},
+	})
 	if err != nil {
 		panic(err)
 	}

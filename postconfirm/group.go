@@ -78,41 +78,36 @@ func GroupsFunc(f func(e *Event) ([]string, error)) Groups {
 	return Groups{choose: f}
 }
 
-// GroupOption configures [AddToGroup]. [Sources] is one.
-type GroupOption interface{ applyGroup(*groupConfig) error }
+// GroupConfig configures [AddToGroup].
+type GroupConfig struct {
+	// Client is the Cognito client. Nil: the process-wide client, created on first use,
+	// whose role needs cognito-idp:AdminAddUserToGroup, and cognito-idp:GetGroup and
+	// cognito-idp:CreateGroup unless ExistingGroupsOnly is set.
+	Client GroupClient
 
-type groupConfig struct {
-	sources  sources
-	create   bool
-	template func(*cip.CreateGroupInput)
-}
+	// Groups says which groups the user joins: [StaticGroups], [GroupsByAttribute] or
+	// [GroupsFunc]. Required.
+	Groups Groups
 
-func (o SourcesOption) applyGroup(c *groupConfig) (err error) {
-	c.sources, err = o.validate()
-	return err
-}
+	// Sources are the trigger sources the module acts on. Empty:
+	// PostConfirmation_ConfirmSignUp alone. Adding
+	// PostConfirmation_ConfirmForgotPassword lets a password reset backfill users who
+	// confirmed before the module was deployed, or who were migrated by the user
+	// migration trigger during a password reset (they never see ConfirmSignUp); a user
+	// who is in the group already is left as is.
+	Sources triggers.Sources
 
-type groupOptionFunc func(*groupConfig) error
+	// ExistingGroupsOnly stops the module from creating groups: a missing group is then
+	// an error. It is for pools whose groups are managed elsewhere, and saves the
+	// function the cognito-idp:GetGroup and cognito-idp:CreateGroup permissions.
+	// Default false: a missing group is created.
+	ExistingGroupsOnly bool
 
-func (f groupOptionFunc) applyGroup(c *groupConfig) error { return f(c) }
-
-// ExistingGroupsOnly stops [AddToGroup] from creating groups: a missing group is then an
-// error. It is for pools whose groups are managed elsewhere, and saves the function the
-// cognito-idp:GetGroup and cognito-idp:CreateGroup permissions.
-func ExistingGroupsOnly() GroupOption {
-	return groupOptionFunc(func(c *groupConfig) error { c.create = false; return nil })
-}
-
-// NewGroupSettings lets f set the description, precedence or IAM role of the groups that
-// [AddToGroup] creates. f receives the input with the pool and group names set.
-func NewGroupSettings(f func(in *cip.CreateGroupInput)) GroupOption {
-	return groupOptionFunc(func(c *groupConfig) error {
-		if f == nil {
-			return errors.New("NewGroupSettings: nil function")
-		}
-		c.template = f
-		return nil
-	})
+	// NewGroupSettings, if set, sets the description, precedence or IAM role of the
+	// groups the module creates. It receives the input with the pool and group names
+	// set, which it cannot change. Nil: the description "Created by
+	// postconfirm.AddToGroup" and nothing else.
+	NewGroupSettings func(in *cip.CreateGroupInput)
 }
 
 // validGroupName applies Cognito's rule for group names, [\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128},
@@ -130,47 +125,42 @@ func notGroupNameRune(r rune) bool {
 	return !unicode.In(r, unicode.L, unicode.M, unicode.S, unicode.N, unicode.P)
 }
 
-// AddToGroup puts the confirmed user in the groups that groups chooses, creating a group
-// that does not exist yet (GetGroup, then CreateGroup; a group created meanwhile by a
-// concurrent invocation is fine). Adding a user to a group they are in already succeeds,
-// so a delivered-again event changes nothing. Groups this process has seen exist are
-// not looked up again.
+// AddToGroup puts the confirmed user in the groups that cfg.Groups chooses, creating a
+// group that does not exist yet (GetGroup, then CreateGroup; a group created meanwhile by
+// a concurrent invocation is fine). Adding a user to a group they are in already
+// succeeds, so a delivered-again event changes nothing. Groups this process has seen
+// exist are not looked up again.
 //
-// It acts on PostConfirmation_ConfirmSignUp; [Sources] can add
-// PostConfirmation_ConfirmForgotPassword. client may be nil for the process-wide
-// Cognito client, whose role needs cognito-idp:AdminAddUserToGroup, and
-// cognito-idp:GetGroup and cognito-idp:CreateGroup unless [ExistingGroupsOnly] is given.
-// Invalid static group names are reported here.
-func AddToGroup(client GroupClient, groups Groups, opts ...GroupOption) (Handler, error) {
-	cfg := groupConfig{sources: signUpOnly, create: true}
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o.applyGroup(&cfg); err != nil {
-			return nil, fmt.Errorf("postconfirm.AddToGroup: %w", err)
-		}
+// It acts on PostConfirmation_ConfirmSignUp unless cfg.Sources says otherwise. An empty
+// Groups, invalid static group names and sources of another trigger are reported here.
+func AddToGroup(cfg GroupConfig) (Handler, error) {
+	sources, err := cfg.Sources.Resolve(triggers.TriggerPostConfirmation, signUpOnly)
+	if err != nil {
+		return nil, fmt.Errorf("postconfirm.AddToGroup: %w", err)
 	}
+	groups := cfg.Groups
 	switch {
 	case groups.err != nil:
-		return nil, fmt.Errorf("postconfirm.AddToGroup: %w", groups.err)
+		return nil, fmt.Errorf("postconfirm.AddToGroup: Groups: %w", groups.err)
 	case groups.choose == nil:
-		return nil, errors.New("postconfirm.AddToGroup: no groups; use StaticGroups, GroupsByAttribute or GroupsFunc")
+		return nil, errors.New("postconfirm.AddToGroup: Groups is empty; use StaticGroups, GroupsByAttribute or GroupsFunc")
 	}
 	for _, g := range groups.static {
 		if err := validGroupName(g); err != nil {
-			return nil, fmt.Errorf("postconfirm.AddToGroup: %w", err)
+			return nil, fmt.Errorf("postconfirm.AddToGroup: Groups: %w", err)
 		}
 	}
-	a := &groupAdder{cfg: cfg, choose: groups.choose,
-		client: awsclient.NewLazy(client, func(ctx context.Context) (GroupClient, error) { return lazycognito.Default(ctx) })}
+	a := &groupAdder{sources: sources, create: !cfg.ExistingGroupsOnly, template: cfg.NewGroupSettings, choose: groups.choose,
+		client: awsclient.NewLazy(cfg.Client, func(ctx context.Context) (GroupClient, error) { return lazycognito.Default(ctx) })}
 	return Named("AddToGroup", a.handle), nil
 }
 
 type groupAdder struct {
-	cfg    groupConfig
-	choose func(*Event) ([]string, error)
-	client *awsclient.Lazy[GroupClient]
+	sources  triggers.Sources
+	create   bool
+	template func(*cip.CreateGroupInput)
+	choose   func(*Event) ([]string, error)
+	client   *awsclient.Lazy[GroupClient]
 
 	// known holds "pool\x00group" for groups seen to exist, so that warm invocations
 	// skip the lookup.
@@ -178,7 +168,7 @@ type groupAdder struct {
 }
 
 func (a *groupAdder) handle(ctx context.Context, e *Event) error {
-	if !a.cfg.sources.has(e.TriggerSource) {
+	if !a.sources.Has(e.TriggerSource) {
 		return nil
 	}
 	names, err := a.choose(e)
@@ -218,7 +208,7 @@ func (a *groupAdder) handle(ctx context.Context, e *Event) error {
 // add puts the user in one group, making sure the group exists first.
 func (a *groupAdder) add(ctx context.Context, client GroupClient, e *Event, group string) error {
 	key := e.UserPoolID + "\x00" + group
-	if _, ok := a.known.Load(key); !ok && a.cfg.create {
+	if _, ok := a.known.Load(key); !ok && a.create {
 		if err := a.ensure(ctx, client, e.UserPoolID, group); err != nil {
 			return err
 		}
@@ -230,7 +220,7 @@ func (a *groupAdder) add(ctx context.Context, client GroupClient, e *Event, grou
 		GroupName:  aws.String(group),
 	})
 	var missing *ciptypes.ResourceNotFoundException
-	if errors.As(err, &missing) && a.cfg.create {
+	if errors.As(err, &missing) && a.create {
 		// The group was deleted since this process saw it: look again, once.
 		a.known.Delete(key)
 		if err := a.ensure(ctx, client, e.UserPoolID, group); err != nil {
@@ -264,8 +254,8 @@ func (a *groupAdder) ensure(ctx context.Context, client GroupClient, pool, group
 		GroupName:   aws.String(group),
 		Description: aws.String("Created by postconfirm.AddToGroup"),
 	}
-	if a.cfg.template != nil {
-		a.cfg.template(in)
+	if a.template != nil {
+		a.template(in)
 		in.UserPoolId, in.GroupName = aws.String(pool), aws.String(group)
 	}
 	_, err = client.CreateGroup(ctx, in)

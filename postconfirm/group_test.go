@@ -12,20 +12,21 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 
 	"github.com/lambda-triggers/cognito/postconfirm"
+	"github.com/lambda-triggers/cognito/triggers"
 )
 
 func TestAddToGroup(t *testing.T) {
 	t.Parallel()
 	roles := postconfirm.GroupsByAttribute("custom:role", map[string]string{"admin": "admins", "staff": "staff"}, "members")
 	tests := []struct {
-		name      string
-		existing  []string
-		groups    postconfirm.Groups
-		attrs     map[string]string
-		opts      []postconfirm.GroupOption
-		race      bool
-		wantCalls []string
-		wantIn    []string
+		name         string
+		existing     []string
+		groups       postconfirm.Groups
+		attrs        map[string]string
+		existingOnly bool
+		race         bool
+		wantCalls    []string
+		wantIn       []string
 	}{
 		{
 			name:      "missing group is created, then the user added",
@@ -92,12 +93,12 @@ func TestAddToGroup(t *testing.T) {
 			wantIn:    []string{"plan-pro"},
 		},
 		{
-			name:      "existing groups only: no lookup",
-			existing:  []string{"members"},
-			groups:    postconfirm.StaticGroups("members"),
-			opts:      []postconfirm.GroupOption{postconfirm.ExistingGroupsOnly()},
-			wantCalls: []string{"AdminAddUserToGroup members"},
-			wantIn:    []string{"members"},
+			name:         "existing groups only: no lookup",
+			existing:     []string{"members"},
+			groups:       postconfirm.StaticGroups("members"),
+			existingOnly: true,
+			wantCalls:    []string{"AdminAddUserToGroup members"},
+			wantIn:       []string{"members"},
 		},
 	}
 	for _, tt := range tests {
@@ -105,7 +106,11 @@ func TestAddToGroup(t *testing.T) {
 			t.Parallel()
 			cognito := newFakeCognito(tt.existing...)
 			cognito.raceCreate = tt.race
-			h := must(postconfirm.AddToGroup(cognito, tt.groups, tt.opts...))
+			h := must(postconfirm.AddToGroup(postconfirm.GroupConfig{
+				Client:             cognito,
+				Groups:             tt.groups,
+				ExistingGroupsOnly: tt.existingOnly,
+			}))
 			attrs := map[string]string{"sub": "user-1"}
 			for k, v := range tt.attrs {
 				attrs[k] = v
@@ -128,7 +133,7 @@ func TestAddToGroup(t *testing.T) {
 func TestAddToGroupIdempotent(t *testing.T) {
 	t.Parallel()
 	cognito := newFakeCognito()
-	h := must(postconfirm.AddToGroup(cognito, postconfirm.StaticGroups("members")))
+	h := must(postconfirm.AddToGroup(postconfirm.GroupConfig{Client: cognito, Groups: postconfirm.StaticGroups("members")}))
 	e := signUp(map[string]string{"sub": "user-1"})
 	for range 3 {
 		if err := h(t.Context(), e); err != nil {
@@ -149,11 +154,10 @@ func TestAddToGroupIdempotent(t *testing.T) {
 func TestAddToGroupGroupDeletedMeanwhile(t *testing.T) {
 	t.Parallel()
 	cognito := newFakeCognito()
-	h := must(postconfirm.AddToGroup(cognito, postconfirm.StaticGroups("members"),
-		postconfirm.NewGroupSettings(func(in *cip.CreateGroupInput) {
-			in.Precedence = aws.Int32(7)
-			in.GroupName = aws.String("ignored")
-		})))
+	h := must(postconfirm.AddToGroup(postconfirm.GroupConfig{Client: cognito, Groups: postconfirm.StaticGroups("members"), NewGroupSettings: func(in *cip.CreateGroupInput) {
+		in.Precedence = aws.Int32(7)
+		in.GroupName = aws.String("ignored")
+	}}))
 	if err := h(t.Context(), signUp(map[string]string{"sub": "user-1"})); err != nil {
 		t.Fatal(err)
 	}
@@ -178,17 +182,17 @@ func TestAddToGroupGroupDeletedMeanwhile(t *testing.T) {
 func TestAddToGroupErrors(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		name     string
-		existing []string
-		fail     string
-		groups   postconfirm.Groups
-		opts     []postconfirm.GroupOption
-		want     string
+		name         string
+		existing     []string
+		fail         string
+		groups       postconfirm.Groups
+		existingOnly bool
+		want         string
 	}{
 		{name: "lookup fails", fail: "GetGroup members", groups: postconfirm.StaticGroups("members"), want: `look up group "members"`},
 		{name: "create fails", fail: "CreateGroup members", groups: postconfirm.StaticGroups("members"), want: `create group "members"`},
 		{name: "add fails", existing: []string{"members"}, fail: "AdminAddUserToGroup members", groups: postconfirm.StaticGroups("members"), want: `add user "user-1" to group "members"`},
-		{name: "missing group not created", groups: postconfirm.StaticGroups("members"), opts: []postconfirm.GroupOption{postconfirm.ExistingGroupsOnly()}, want: "Group not found"},
+		{name: "missing group not created", groups: postconfirm.StaticGroups("members"), existingOnly: true, want: "Group not found"},
 		{name: "chooser fails", groups: postconfirm.GroupsFunc(func(*postconfirm.Event) ([]string, error) { return nil, errBoom }), want: "choose groups: boom"},
 		{name: "chooser returns a bad name", groups: postconfirm.GroupsFunc(func(*postconfirm.Event) ([]string, error) { return []string{""}, nil }), want: "invalid group name"},
 	}
@@ -199,7 +203,11 @@ func TestAddToGroupErrors(t *testing.T) {
 			if tt.fail != "" {
 				cognito.fail[tt.fail] = errBoom
 			}
-			h := must(postconfirm.AddToGroup(cognito, tt.groups, tt.opts...))
+			h := must(postconfirm.AddToGroup(postconfirm.GroupConfig{
+				Client:             cognito,
+				Groups:             tt.groups,
+				ExistingGroupsOnly: tt.existingOnly,
+			}))
 			err := h(t.Context(), signUp(map[string]string{"sub": "user-1"}))
 			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "AddToGroup: ") {
 				t.Errorf("error %v, want one from AddToGroup containing %q", err, tt.want)
@@ -211,9 +219,9 @@ func TestAddToGroupErrors(t *testing.T) {
 func TestAddToGroupConfiguration(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		name   string
-		groups postconfirm.Groups
-		opts   []postconfirm.GroupOption
+		name    string
+		groups  postconfirm.Groups
+		sources triggers.Sources
 	}{
 		{"no groups value", postconfirm.Groups{}, nil},
 		{"empty static name", postconfirm.StaticGroups("ok", ""), nil},
@@ -223,12 +231,12 @@ func TestAddToGroupConfiguration(t *testing.T) {
 		{"bad fallback", postconfirm.GroupsByAttribute("custom:role", nil, "bad\nname"), nil},
 		{"empty attribute", postconfirm.GroupsByAttribute("", map[string]string{"a": "b"}), nil},
 		{"nil function", postconfirm.GroupsFunc(nil), nil},
-		{"nil settings", postconfirm.StaticGroups("ok"), []postconfirm.GroupOption{postconfirm.NewGroupSettings(nil)}},
+		{"source of another trigger", postconfirm.StaticGroups("ok"), triggers.Sources{triggers.PreSignUpSignUp}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if _, err := postconfirm.AddToGroup(nil, tt.groups, tt.opts...); err == nil {
+			if _, err := postconfirm.AddToGroup(postconfirm.GroupConfig{Groups: tt.groups, Sources: tt.sources}); err == nil {
 				t.Error("AddToGroup accepted the configuration")
 			}
 		})
@@ -241,7 +249,7 @@ func TestAddToGroupHonoursContext(t *testing.T) {
 	t.Parallel()
 	cognito := newFakeCognito("members")
 	cognito.latency = 10 * time.Second // never reached
-	h := must(postconfirm.AddToGroup(cognito, postconfirm.StaticGroups("members")))
+	h := must(postconfirm.AddToGroup(postconfirm.GroupConfig{Client: cognito, Groups: postconfirm.StaticGroups("members")}))
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	if err := h(ctx, signUp(map[string]string{"sub": "user-1"})); !errors.Is(err, context.Canceled) {

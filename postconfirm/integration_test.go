@@ -121,8 +121,10 @@ func TestIntegrationModules(t *testing.T) {
 	t.Run("AddToGroup", func(t *testing.T) {
 		t.Parallel()
 		pool := srv.CreateUserPool(t)
-		h := postconfirm.Critical(must(postconfirm.AddToGroup(srv.Cognito,
-			postconfirm.GroupsByAttribute("custom:role", map[string]string{"admin": "admins"}, "members"))))
+		h := postconfirm.Critical(must(postconfirm.AddToGroup(postconfirm.GroupConfig{
+			Client: srv.Cognito,
+			Groups: postconfirm.GroupsByAttribute("custom:role", map[string]string{"admin": "admins"}, "members"),
+		})))
 		admin := localUser(t, srv, pool, map[string]string{"custom:role": "admin"})
 		member := localUser(t, srv, pool, nil)
 		replay(t, h, admin)
@@ -148,7 +150,10 @@ func TestIntegrationModules(t *testing.T) {
 		t.Parallel()
 		pool := srv.CreateUserPool(t)
 		// A fresh module, as in a new process, finds the group by GetGroup.
-		h := postconfirm.Critical(must(postconfirm.AddToGroup(srv.Cognito, postconfirm.StaticGroups(awslocal.PlaceholderGroup))))
+		h := postconfirm.Critical(must(postconfirm.AddToGroup(postconfirm.GroupConfig{
+			Client: srv.Cognito,
+			Groups: postconfirm.StaticGroups(awslocal.PlaceholderGroup),
+		})))
 		e := localUser(t, srv, pool, nil)
 		replay(t, h, e)
 		if g := groupsOf(t, srv, e); !slices.Equal(g, []string{awslocal.PlaceholderGroup}) {
@@ -159,8 +164,13 @@ func TestIntegrationModules(t *testing.T) {
 	t.Run("CreateProfile", func(t *testing.T) {
 		t.Parallel()
 		table := srv.CreateTable(t, "", "id", "")
-		h := postconfirm.Critical(must(postconfirm.CreateProfile(srv.DynamoDB, table, "id",
-			postconfirm.Columns{"email": "email", "given_name": "firstName"}, postconfirm.CreatedAt("createdAt"))))
+		h := postconfirm.Critical(must(postconfirm.CreateProfile(postconfirm.ProfileConfig{
+			Client:       srv.DynamoDB,
+			Table:        table,
+			PartitionKey: "id",
+			Item:         postconfirm.Columns{"email": "email", "given_name": "firstName"},
+			CreatedAt:    "createdAt",
+		})))
 		sub := awslocal.UniqueName("sub")
 		names := []string{"Ana", "Eve", "Mallory"}
 		var n atomic.Int32
@@ -183,7 +193,12 @@ func TestIntegrationModules(t *testing.T) {
 	t.Run("WelcomeEmail", func(t *testing.T) {
 		t.Parallel()
 		markers := srv.CreateTable(t, "", "pk", "")
-		h := postconfirm.Critical(must(postconfirm.WelcomeEmail(srv.SES, srv.DynamoDB, markers, testEmail)))
+		h := postconfirm.Critical(must(postconfirm.WelcomeEmail(postconfirm.WelcomeConfig{
+			Sender:  srv.SES,
+			Markers: srv.DynamoDB,
+			Table:   markers,
+			Email:   testEmail,
+		})))
 		for name, run := range map[string]func(context.Context, int, func(context.Context) error) []error{
 			"sequential": awslocal.Replay, "concurrent": awslocal.ReplayConcurrent,
 		} {
@@ -214,9 +229,22 @@ func TestIntegrationModules(t *testing.T) {
 		profiles := srv.CreateTable(t, "", "id", "")
 		markers := srv.CreateTable(t, "", "pk", "")
 		chain := postconfirm.Parallel(
-			postconfirm.Critical(must(postconfirm.AddToGroup(srv.Cognito, postconfirm.StaticGroups("members")))),
-			postconfirm.Critical(must(postconfirm.CreateProfile(srv.DynamoDB, profiles, "id", postconfirm.Columns{"email": "email"}))),
-			postconfirm.Critical(must(postconfirm.WelcomeEmail(srv.SES, srv.DynamoDB, markers, testEmail))),
+			postconfirm.Critical(must(postconfirm.AddToGroup(postconfirm.GroupConfig{
+				Client: srv.Cognito,
+				Groups: postconfirm.StaticGroups("members"),
+			}))),
+			postconfirm.Critical(must(postconfirm.CreateProfile(postconfirm.ProfileConfig{
+				Client:       srv.DynamoDB,
+				Table:        profiles,
+				PartitionKey: "id",
+				Item:         postconfirm.Columns{"email": "email"},
+			}))),
+			postconfirm.Critical(must(postconfirm.WelcomeEmail(postconfirm.WelcomeConfig{
+				Sender:  srv.SES,
+				Markers: srv.DynamoDB,
+				Table:   markers,
+				Email:   testEmail,
+			}))),
 		)
 		router, logs := newRouter(chain)
 		e := localUser(t, srv, pool, nil)
@@ -263,11 +291,25 @@ func TestIntegrationConfirmSignUpFlow(t *testing.T) {
 	pool := srv.CreateUserPool(t)
 	profiles := srv.CreateTable(t, "", "id", "")
 	markers := srv.CreateTable(t, "", "pk", "")
-	router, logs := newRouter(postconfirm.Chain(
-		postconfirm.Critical(must(postconfirm.AddToGroup(srv.Cognito, postconfirm.StaticGroups("members")))),
+	router, logs := newRouter(postconfirm.BestEffort(
+		postconfirm.Critical(must(postconfirm.AddToGroup(postconfirm.GroupConfig{
+			Client: srv.Cognito,
+			Groups: postconfirm.StaticGroups("members"),
+		}))),
 		postconfirm.Parallel(
-			must(postconfirm.CreateProfile(srv.DynamoDB, profiles, "id", postconfirm.Columns{"email": "email"})),
-			must(postconfirm.WelcomeEmail(srv.SES, srv.DynamoDB, markers, testEmail, postconfirm.AllowUnverifiedEmail())),
+			must(postconfirm.CreateProfile(postconfirm.ProfileConfig{
+				Client:       srv.DynamoDB,
+				Table:        profiles,
+				PartitionKey: "id",
+				Item:         postconfirm.Columns{"email": "email"},
+			})),
+			must(postconfirm.WelcomeEmail(postconfirm.WelcomeConfig{
+				Sender:               srv.SES,
+				Markers:              srv.DynamoDB,
+				Table:                markers,
+				Email:                testEmail,
+				AllowUnverifiedEmail: true,
+			})),
 		),
 	))
 	function.Store(router)

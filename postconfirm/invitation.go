@@ -40,36 +40,22 @@ var (
 	ErrNoInvitationCode = errors.New("no invitation code in client metadata")
 )
 
-// InvitationOption configures [MarkInvitationUsed]. [InvitationCodeKey] and
-// [InvitationClock] are invitation options.
-type InvitationOption interface{ applyInvitation(*invitationConfig) error }
+// InvitationConfig configures [MarkInvitationUsed].
+type InvitationConfig struct {
+	// Client is the DynamoDB client. Nil: the process-wide client, created on first use,
+	// whose role needs dynamodb:GetItem and UpdateItem on the table.
+	Client InvitationClient
 
-type invitationConfig struct {
-	key string
-	now func() time.Time
-}
+	// Table is the name of the invitation table presignup.RequireInvitation reads.
+	// Required.
+	Table string
 
-// InvitationCodeKey is an option naming the client metadata key that holds the
-// invitation code; the default is [DefaultInvitationCodeKey].
-type InvitationCodeKey string
+	// CodeKey is the client metadata key that holds the invitation code. Empty:
+	// [DefaultInvitationCodeKey].
+	CodeKey string
 
-func (k InvitationCodeKey) applyInvitation(c *invitationConfig) error {
-	if strings.TrimSpace(string(k)) == "" {
-		return errors.New("InvitationCodeKey: empty key")
-	}
-	c.key = string(k)
-	return nil
-}
-
-// InvitationClock is an option that replaces time.Now for the usedAt timestamp.
-type InvitationClock func() time.Time
-
-func (f InvitationClock) applyInvitation(c *invitationConfig) error {
-	if f == nil {
-		return errors.New("InvitationClock: nil function")
-	}
-	c.now = f
-	return nil
+	// Now is the clock of the usedAt timestamp. Nil: time.Now.
+	Now func() time.Time
 }
 
 // MarkInvitationUsed records that the confirmed user used their invitation, by setting
@@ -85,43 +71,42 @@ func (f InvitationClock) applyInvitation(c *invitationConfig) error {
 // ([ErrInvitationWrongEmail]), so that a client cannot spend someone else's code by
 // naming it at confirmation.
 //
-// The code is read from the event's client metadata under [DefaultInvitationCodeKey]
-// or [InvitationCodeKey]: pass it to ConfirmSignUp (or AdminConfirmSignUp) as
+// The code is read from the event's client metadata under [InvitationConfig.CodeKey]: pass it to ConfirmSignUp (or AdminConfirmSignUp) as
 // ClientMetadata, or to SignUp when a pre sign-up module confirms the user
 // automatically; Cognito hands that metadata to this trigger. Without it the module
 // fails with [ErrNoInvitationCode]. The code appears in no error and no log line.
 //
 // It acts on PostConfirmation_ConfirmSignUp only. Like every module here it is
-// best-effort inside [Chain]: its failures are logged and the user stays confirmed;
-// wrap it in [Critical] to fail the confirmation instead. client may be nil for the
-// process-wide DynamoDB client. An empty table name is reported here.
-func MarkInvitationUsed(client InvitationClient, table string, opts ...InvitationOption) (Handler, error) {
-	cfg := invitationConfig{key: DefaultInvitationCodeKey, now: time.Now}
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o.applyInvitation(&cfg); err != nil {
-			return nil, fmt.Errorf("postconfirm.MarkInvitationUsed: %w", err)
-		}
+// best-effort inside [BestEffort]: its failures are logged and the user stays confirmed;
+// wrap it in [Critical] to fail the confirmation instead. An empty table name or a
+// blank code key is reported here.
+func MarkInvitationUsed(cfg InvitationConfig) (Handler, error) {
+	switch {
+	case strings.TrimSpace(cfg.Table) == "":
+		return nil, errors.New("postconfirm.MarkInvitationUsed: Table is empty")
+	case cfg.CodeKey == "":
+		cfg.CodeKey = DefaultInvitationCodeKey
+	case strings.TrimSpace(cfg.CodeKey) == "":
+		return nil, errors.New("postconfirm.MarkInvitationUsed: CodeKey is blank")
 	}
-	if strings.TrimSpace(table) == "" {
-		return nil, errors.New("postconfirm.MarkInvitationUsed: no table name")
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
-	lc := awsclient.NewLazy(client, func(ctx context.Context) (InvitationClient, error) { return lazydynamodb.Default(ctx) })
+	table, key, now := cfg.Table, cfg.CodeKey, cfg.Now
+	lc := awsclient.NewLazy(cfg.Client, func(ctx context.Context) (InvitationClient, error) { return lazydynamodb.Default(ctx) })
 	return Named("MarkInvitationUsed", func(ctx context.Context, e *Event) error {
 		if e.TriggerSource != triggers.PostConfirmationConfirmSignUp {
 			return nil
 		}
-		code := strings.TrimSpace(e.Request.ClientMetadata[cfg.key])
+		code := strings.TrimSpace(e.Request.ClientMetadata[key])
 		if code == "" {
-			return fmt.Errorf("user %q: %w under key %q", e.UserName, ErrNoInvitationCode, cfg.key)
+			return fmt.Errorf("user %q: %w under key %q", e.UserName, ErrNoInvitationCode, key)
 		}
 		c, err := lc.Get(ctx)
 		if err != nil {
 			return err
 		}
-		err = invitation.MarkUsed(ctx, c, table, code, e.Request.UserAttributes["email"], e.UserName, cfg.now())
+		err = invitation.MarkUsed(ctx, c, table, code, e.Request.UserAttributes["email"], e.UserName, now())
 		if err != nil {
 			return fmt.Errorf("mark invitation used by %q: %w", e.UserName, err)
 		}

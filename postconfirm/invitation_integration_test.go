@@ -68,8 +68,11 @@ func TestIntegrationMarkInvitationUsed(t *testing.T) {
 	}
 	var clock atomic.Int64
 	clock.Store(1_750_000_000)
-	mark, err := postconfirm.MarkInvitationUsed(srv.DynamoDB, table,
-		postconfirm.InvitationClock(func() time.Time { return time.Unix(clock.Load(), 0) }))
+	mark, err := postconfirm.MarkInvitationUsed(postconfirm.InvitationConfig{
+		Client: srv.DynamoDB,
+		Table:  table,
+		Now:    func() time.Time { return time.Unix(clock.Load(), 0) },
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -119,10 +119,12 @@ func invConfirmed(src triggers.TriggerSource, meta map[string]string) *postconfi
 	return e
 }
 
-func invMark(t testing.TB, db postconfirm.InvitationClient, opts ...postconfirm.InvitationOption) postconfirm.Handler {
+// invMark builds the module on db at invNow, with the code under codeKey ("" for the
+// default key).
+func invMark(t testing.TB, db postconfirm.InvitationClient, codeKey string) postconfirm.Handler {
 	t.Helper()
-	opts = append([]postconfirm.InvitationOption{postconfirm.InvitationClock(func() time.Time { return invNow })}, opts...)
-	h, err := postconfirm.MarkInvitationUsed(db, "invitations", opts...)
+	h, err := postconfirm.MarkInvitationUsed(postconfirm.InvitationConfig{Client: db, Table: "invitations", CodeKey: codeKey,
+		Now: func() time.Time { return invNow }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +156,7 @@ func TestMarkInvitationUsed(t *testing.T) {
 			if tt.code != "" {
 				meta["invitationCode"] = tt.code
 			}
-			err := invMark(t, db)(t.Context(), invConfirmed(triggers.PostConfirmationConfirmSignUp, meta))
+			err := invMark(t, db, "")(t.Context(), invConfirmed(triggers.PostConfirmationConfirmSignUp, meta))
 			if !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
 				t.Fatalf("MarkInvitationUsed = %v, want %v", err, tt.want)
 			}
@@ -181,7 +183,7 @@ func TestMarkInvitationUsedWrongEmail(t *testing.T) {
 	e := invConfirmed(triggers.PostConfirmationConfirmSignUp, map[string]string{"invitationCode": "INV-ADA"})
 	e.UserName = "eve-sub"
 	e.Request.UserAttributes["email"] = "eve@example.com"
-	if err := invMark(t, db)(t.Context(), e); !errors.Is(err, postconfirm.ErrInvitationWrongEmail) {
+	if err := invMark(t, db, "")(t.Context(), e); !errors.Is(err, postconfirm.ErrInvitationWrongEmail) {
 		t.Fatalf("got %v, want ErrInvitationWrongEmail", err)
 	}
 	if used := db.item("INV-ADA")["usedBy"]; used != "" {
@@ -192,7 +194,7 @@ func TestMarkInvitationUsedWrongEmail(t *testing.T) {
 func TestMarkInvitationUsedNoOp(t *testing.T) {
 	t.Parallel()
 	db := newInvTable()
-	h := invMark(t, db)
+	h := invMark(t, db, "")
 	for _, src := range []triggers.TriggerSource{triggers.PostConfirmationConfirmForgotPassword, "PostConfirmation_Future"} {
 		if err := h(t.Context(), invConfirmed(src, map[string]string{"invitationCode": "INV-ADA"})); err != nil {
 			t.Errorf("%s: %v, want no-op", src, err)
@@ -212,9 +214,9 @@ func TestMarkInvitationUsedNoOp(t *testing.T) {
 func TestMarkInvitationUsedCodeKey(t *testing.T) {
 	t.Parallel()
 	db := newInvTable()
-	h := invMark(t, db, postconfirm.InvitationCodeKey("invite"))
+	h := invMark(t, db, "invite")
 	if err := h(t.Context(), invConfirmed(triggers.PostConfirmationConfirmSignUp, map[string]string{"invitationCode": "INV-ADA"})); !errors.Is(err, postconfirm.ErrNoInvitationCode) {
-		t.Errorf("default key with InvitationCodeKey(invite) = %v, want ErrNoInvitationCode", err)
+		t.Errorf("default key with CodeKey invite = %v, want ErrNoInvitationCode", err)
 	}
 	if err := h(t.Context(), invConfirmed(triggers.PostConfirmationConfirmSignUp, map[string]string{"invite": "INV-ADA"})); err != nil {
 		t.Errorf("custom key: %v", err)
@@ -228,25 +230,24 @@ func TestMarkInvitationUsedErrors(t *testing.T) {
 	t.Parallel()
 	db := newInvTable()
 	db.err = errors.New("ProvisionedThroughputExceededException")
-	err := invMark(t, db)(t.Context(), invConfirmed(triggers.PostConfirmationConfirmSignUp, map[string]string{"invitationCode": "INV-ADA"}))
+	err := invMark(t, db, "")(t.Context(), invConfirmed(triggers.PostConfirmationConfirmSignUp, map[string]string{"invitationCode": "INV-ADA"}))
 	if err == nil || !strings.Contains(err.Error(), "ProvisionedThroughputExceededException") || strings.Contains(err.Error(), "INV-ADA") {
 		t.Errorf("DynamoDB failure = %v, want the cause without the code", err)
 	}
 
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	err = invMark(t, newInvTable())(ctx, invConfirmed(triggers.PostConfirmationConfirmSignUp, map[string]string{"invitationCode": "INV-ADA"}))
+	err = invMark(t, newInvTable(), "")(ctx, invConfirmed(triggers.PostConfirmationConfirmSignUp, map[string]string{"invitationCode": "INV-ADA"}))
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled context = %v, want context.Canceled", err)
 	}
 
 	for name, build := range map[string]func() (postconfirm.Handler, error){
-		"no table": func() (postconfirm.Handler, error) { return postconfirm.MarkInvitationUsed(nil, "") },
-		"empty key": func() (postconfirm.Handler, error) {
-			return postconfirm.MarkInvitationUsed(nil, "t", postconfirm.InvitationCodeKey(" "))
+		"no table": func() (postconfirm.Handler, error) {
+			return postconfirm.MarkInvitationUsed(postconfirm.InvitationConfig{Table: ""})
 		},
-		"nil clock": func() (postconfirm.Handler, error) {
-			return postconfirm.MarkInvitationUsed(nil, "t", postconfirm.InvitationClock(nil))
+		"blank key": func() (postconfirm.Handler, error) {
+			return postconfirm.MarkInvitationUsed(postconfirm.InvitationConfig{Table: "t", CodeKey: " "})
 		},
 	} {
 		if h, err := build(); err == nil || h != nil || !strings.Contains(err.Error(), "postconfirm.MarkInvitationUsed") {
@@ -277,8 +278,8 @@ func TestMarkInvitationUsedThroughRouter(t *testing.T) {
 	var mu sync.Mutex
 	logger := slog.New(slog.NewJSONHandler(invLockedWriter{&mu, &logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 
-	mark := invMark(t, newInvTable())
-	bestEffort := triggers.NewRouter(triggers.WithLogger(logger)).PostConfirmation(postconfirm.Chain(mark))
+	mark := invMark(t, newInvTable(), "")
+	bestEffort := triggers.NewRouter(triggers.WithLogger(logger)).PostConfirmation(postconfirm.BestEffort(mark))
 	if _, ierr := bestEffort.Handle(t.Context(), []byte(invConfirmJSON)); ierr != nil {
 		t.Errorf("best-effort chain failed the confirmation: %s", ierr.Text())
 	}
@@ -292,7 +293,7 @@ func TestMarkInvitationUsedThroughRouter(t *testing.T) {
 		t.Errorf("log shows the invitation code: %s", logged)
 	}
 
-	critical := triggers.NewRouter(triggers.WithLogger(logger)).PostConfirmation(postconfirm.Chain(postconfirm.Critical(mark)))
+	critical := triggers.NewRouter(triggers.WithLogger(logger)).PostConfirmation(postconfirm.BestEffort(postconfirm.Critical(mark)))
 	_, ierr := critical.Handle(t.Context(), []byte(invConfirmJSON))
 	if ierr == nil || ierr.Type != triggers.ErrorTypeInternal || strings.Contains(ierr.Message, "INV-USED") {
 		t.Errorf("critical chain = %+v, want a generic internal error", ierr)
@@ -317,7 +318,7 @@ func invExampleTable() *invTable {
 
 func ExampleMarkInvitationUsed() {
 	db := invExampleTable() // in a function: nil, for the process-wide DynamoDB client
-	mark, err := postconfirm.MarkInvitationUsed(db, "invitations")
+	mark, err := postconfirm.MarkInvitationUsed(postconfirm.InvitationConfig{Client: db, Table: "invitations"})
 	if err != nil {
 		fmt.Println(err)
 		return

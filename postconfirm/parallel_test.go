@@ -21,9 +21,22 @@ func threeModules(tb testing.TB, latency time.Duration, hook func()) []postconfi
 	profiles.latency, profiles.hook = latency, hook
 	ses := &fakeSES{latency: latency, hook: hook}
 	return []postconfirm.Handler{
-		postconfirm.Critical(must(postconfirm.AddToGroup(cognito, postconfirm.StaticGroups("members")))),
-		postconfirm.Critical(must(postconfirm.CreateProfile(profiles, "profiles", "id", postconfirm.Columns{"email": "email"}))),
-		postconfirm.Critical(must(postconfirm.WelcomeEmail(ses, newFakeDynamo("pk"), "markers", testEmail))),
+		postconfirm.Critical(must(postconfirm.AddToGroup(postconfirm.GroupConfig{
+			Client: cognito,
+			Groups: postconfirm.StaticGroups("members"),
+		}))),
+		postconfirm.Critical(must(postconfirm.CreateProfile(postconfirm.ProfileConfig{
+			Client:       profiles,
+			Table:        "profiles",
+			PartitionKey: "id",
+			Item:         postconfirm.Columns{"email": "email"},
+		}))),
+		postconfirm.Critical(must(postconfirm.WelcomeEmail(postconfirm.WelcomeConfig{
+			Sender:  ses,
+			Markers: newFakeDynamo("pk"),
+			Table:   "markers",
+			Email:   testEmail,
+		}))),
 	}
 }
 
@@ -63,9 +76,9 @@ func TestParallelOverlaps(t *testing.T) {
 	}
 }
 
-// TestChainDoesNotOverlap is the control for TestParallelOverlaps: Chain runs modules one
+// TestBestEffortDoesNotOverlap is the control for TestParallelOverlaps: BestEffort runs modules one
 // after another, so its first slow call is alone at the barrier.
-func TestChainDoesNotOverlap(t *testing.T) {
+func TestBestEffortDoesNotOverlap(t *testing.T) {
 	t.Parallel()
 	var (
 		mu     sync.Mutex
@@ -82,22 +95,22 @@ func TestChainDoesNotOverlap(t *testing.T) {
 		active--
 		mu.Unlock()
 	}
-	if err := postconfirm.Chain(threeModules(t, 0, hook)...)(t.Context(), signUp(verified(nil))); err != nil {
+	if err := postconfirm.BestEffort(threeModules(t, 0, hook)...)(t.Context(), signUp(verified(nil))); err != nil {
 		t.Fatal(err)
 	}
 	if peak != 1 {
-		t.Errorf("%d modules ran at once in a Chain, want 1", peak)
+		t.Errorf("%d modules ran at once in BestEffort, want 1", peak)
 	}
 }
 
 // BenchmarkParallelLatency measures the three modules, each facing 200 ms of I/O,
-// composed with Parallel (target: at most 260 ms) and, for comparison, with Chain.
+// composed with Parallel (target: at most 260 ms) and, for comparison, with BestEffort.
 func BenchmarkParallelLatency(b *testing.B) {
 	const latency = 200 * time.Millisecond
 	for _, c := range []struct {
 		name    string
 		compose func(...postconfirm.Handler) postconfirm.Handler
-	}{{"Parallel", postconfirm.Parallel}, {"Chain", postconfirm.Chain}} {
+	}{{"Parallel", postconfirm.Parallel}, {"BestEffort", postconfirm.BestEffort}} {
 		b.Run(c.name, func(b *testing.B) {
 			var total time.Duration
 			n := 0

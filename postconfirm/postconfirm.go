@@ -1,10 +1,6 @@
 package postconfirm
 
 import (
-	"errors"
-	"fmt"
-	"slices"
-
 	"github.com/lambda-triggers/cognito/internal/besteffort"
 	"github.com/lambda-triggers/cognito/triggers"
 )
@@ -15,18 +11,19 @@ type Event = triggers.PostConfirmationEvent
 // Handler is a post confirmation module, or a chain of them.
 type Handler = triggers.Handler[Event]
 
-// Chain returns a handler that runs mods in order and keeps going when one fails: a
-// module's error or panic is logged with the module's name and swallowed, because the
+// BestEffort returns a handler that runs mods in order and keeps going when one fails:
+// a module's error or panic is logged with the module's name and swallowed, because the
 // user is confirmed already and one failed side effect must not hide the others. Only
-// the failure of a module marked with [Critical] is returned, and it stops the chain, so
+// the failure of a module marked with [Critical] is returned, and it stops the run, so
 // a critical module placed first is a prerequisite of the ones after it. Nil modules are
-// skipped; the chain is composed once, here.
-func Chain(mods ...Handler) Handler {
+// skipped; the sequence is composed once, here. Unlike [triggers.Chain], which stops at
+// the first error of any module, it stops only at a critical one.
+func BestEffort(mods ...Handler) Handler {
 	return besteffort.Chain(failureMessage, mods)
 }
 
 // Parallel returns a handler that runs mods concurrently and waits for all of them, with
-// the same best-effort rule as [Chain]: a failure or panic is logged with the module's
+// the same best-effort rule as [BestEffort]: a failure or panic is logged with the module's
 // name and swallowed, and the failures of [Critical] modules are returned together.
 // It is for modules that only do independent I/O, such as [AddToGroup], [CreateProfile]
 // and [WelcomeEmail]: the trigger then takes as long as the slowest of them instead of
@@ -39,13 +36,13 @@ func Parallel(mods ...Handler) Handler {
 const failureMessage = "post confirmation module failed"
 
 // Critical marks m as a module whose failure must fail the trigger: its error, or its
-// panic, is returned wrapped in [triggers.MarkCritical], and [Chain], [Parallel] and the
+// panic, is returned wrapped in [triggers.MarkCritical], and [BestEffort], [Parallel] and the
 // router pass it on, so Cognito reports the failure to the client and may deliver the
 // event again. Use it for a side effect the application cannot run without, and make
 // sure that side effect is idempotent. A nil m stays nil.
 func Critical(m Handler) Handler { return besteffort.Critical(m) }
 
-// Named gives m a name that [Chain] and [Parallel] log its failures under, and that
+// Named gives m a name that [BestEffort] and [Parallel] log its failures under, and that
 // [ModuleError] carries. Modules of this package are named already ("AddToGroup",
 // "WelcomeEmail"...); without a name, a module is logged under its Go function name.
 // The name is also the module's name for the router's metrics and for tracing (see
@@ -57,37 +54,6 @@ func Named(name string, m Handler) Handler { return besteffort.Named(name, m) }
 // the same type as postauth.ModuleError.
 type ModuleError = besteffort.ModuleError
 
-// sources is the set of trigger sources a module acts on.
-type sources []triggers.TriggerSource
-
-var signUpOnly = sources{triggers.PostConfirmationConfirmSignUp}
-
-func (s sources) has(src triggers.TriggerSource) bool { return slices.Contains(s, src) }
-
-// SourcesOption is the option [Sources] returns. It configures [AddToGroup],
-// [CreateProfile] and [Webhook]; [WelcomeEmail] does not take it, since a welcome is
-// for a sign-up only.
-type SourcesOption struct{ list sources }
-
-// Sources makes a module act on the given post confirmation trigger sources instead of
-// PostConfirmation_ConfirmSignUp alone. Adding PostConfirmation_ConfirmForgotPassword
-// lets a password reset backfill users who confirmed before the module was deployed, or
-// who were migrated by the user migration trigger during a password reset (they never
-// see ConfirmSignUp); the modules that take this option are idempotent, so a user who
-// has the group or the profile already is left as is. The constructor reports an empty
-// list or a source that is not a post confirmation one.
-func Sources(list ...triggers.TriggerSource) SourcesOption {
-	return SourcesOption{list: slices.Clone(list)}
-}
-
-func (o SourcesOption) validate() (sources, error) {
-	if len(o.list) == 0 {
-		return nil, errors.New("Sources: no trigger source given")
-	}
-	for _, s := range o.list {
-		if s != triggers.PostConfirmationConfirmSignUp && s != triggers.PostConfirmationConfirmForgotPassword {
-			return nil, fmt.Errorf("Sources: %q is not a post confirmation trigger source", s)
-		}
-	}
-	return o.list, nil
-}
+// signUpOnly is the default of every Sources field here: a module acts on a sign-up's
+// confirmation, never on a password reset, unless its config says otherwise.
+var signUpOnly = triggers.Sources{triggers.PostConfirmationConfirmSignUp}

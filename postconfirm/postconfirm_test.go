@@ -24,7 +24,7 @@ func failing(err error) postconfirm.Handler {
 
 func panicking(context.Context, *postconfirm.Event) error { panic("module bug") }
 
-func TestChainThroughRouter(t *testing.T) {
+func TestBestEffortThroughRouter(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
@@ -40,7 +40,7 @@ func TestChainThroughRouter(t *testing.T) {
 	}{
 		{
 			name:       "unnamed module is logged under its function name",
-			build:      func(after postconfirm.Handler) postconfirm.Handler { return postconfirm.Chain(panicking, after) },
+			build:      func(after postconfirm.Handler) postconfirm.Handler { return postconfirm.BestEffort(panicking, after) },
 			wantAfter:  1,
 			wantModule: "postconfirm_test.panicking",
 			wantInLog:  "panic: module bug",
@@ -48,7 +48,7 @@ func TestChainThroughRouter(t *testing.T) {
 		{
 			name: "named failure is logged under its name",
 			build: func(after postconfirm.Handler) postconfirm.Handler {
-				return postconfirm.Chain(postconfirm.Named("invoice", failing(errBoom)), after)
+				return postconfirm.BestEffort(postconfirm.Named("invoice", failing(errBoom)), after)
 			},
 			wantAfter:  1,
 			wantModule: "invoice",
@@ -57,7 +57,7 @@ func TestChainThroughRouter(t *testing.T) {
 		{
 			name: "panic in a named module is logged and the user confirmed",
 			build: func(after postconfirm.Handler) postconfirm.Handler {
-				return postconfirm.Chain(postconfirm.Named("crm", panicking), after)
+				return postconfirm.BestEffort(postconfirm.Named("crm", panicking), after)
 			},
 			wantAfter:  1,
 			wantModule: "crm",
@@ -66,14 +66,14 @@ func TestChainThroughRouter(t *testing.T) {
 		{
 			name: "critical failure fails the trigger and stops the chain",
 			build: func(after postconfirm.Handler) postconfirm.Handler {
-				return postconfirm.Chain(postconfirm.Critical(failing(errBoom)), after)
+				return postconfirm.BestEffort(postconfirm.Critical(failing(errBoom)), after)
 			},
 			wantErr: true,
 		},
 		{
 			name: "critical panic fails the trigger",
 			build: func(after postconfirm.Handler) postconfirm.Handler {
-				return postconfirm.Chain(postconfirm.Critical(panicking), after)
+				return postconfirm.BestEffort(postconfirm.Critical(panicking), after)
 			},
 			wantErr: true,
 		},
@@ -81,7 +81,7 @@ func TestChainThroughRouter(t *testing.T) {
 			name: "critical success lets the chain go on",
 			build: func(after postconfirm.Handler) postconfirm.Handler {
 				var ok ran
-				return postconfirm.Chain(postconfirm.Critical(ok.module()), nil, after)
+				return postconfirm.BestEffort(postconfirm.Critical(ok.module()), nil, after)
 			},
 			wantAfter: 1,
 		},
@@ -103,14 +103,14 @@ func TestChainThroughRouter(t *testing.T) {
 			wantAfter: 1,
 		},
 		{
-			name: "critical failure inside Parallel inside Chain",
+			name: "critical failure inside Parallel inside BestEffort",
 			build: func(after postconfirm.Handler) postconfirm.Handler {
-				return postconfirm.Chain(postconfirm.Parallel(failing(errBoom), postconfirm.Critical(panicking)), after)
+				return postconfirm.BestEffort(postconfirm.Parallel(failing(errBoom), postconfirm.Critical(panicking)), after)
 			},
 			wantErr: true,
 		},
 		{
-			name: "plain error without Chain is swallowed by the router",
+			name: "plain error without BestEffort is swallowed by the router",
 			build: func(after postconfirm.Handler) postconfirm.Handler {
 				return triggers.Chain(after, failing(errBoom))
 			},
@@ -169,7 +169,7 @@ func TestChainThroughRouter(t *testing.T) {
 
 func TestPanicLogHasStack(t *testing.T) {
 	t.Parallel()
-	router, logs := newRouter(postconfirm.Chain(panicking))
+	router, logs := newRouter(postconfirm.BestEffort(panicking))
 	if _, ierr := router.Handle(t.Context(), payload(t, signUpEvent)); ierr != nil {
 		t.Fatalf("Handle: %v", ierr.Text())
 	}
@@ -184,7 +184,7 @@ func TestPanicLogHasStack(t *testing.T) {
 
 func TestCriticalErrorIsFound(t *testing.T) {
 	t.Parallel()
-	h := postconfirm.Chain(postconfirm.Critical(postconfirm.Named("billing", failing(errBoom))))
+	h := postconfirm.BestEffort(postconfirm.Critical(postconfirm.Named("billing", failing(errBoom))))
 	err := h(t.Context(), event(t, signUpEvent))
 	if !errors.Is(err, triggers.ErrCritical) || !errors.Is(err, errBoom) {
 		t.Fatalf("error %v does not wrap ErrCritical and the module's error", err)
@@ -200,7 +200,7 @@ func TestCriticalErrorIsFound(t *testing.T) {
 
 func TestEmptyChains(t *testing.T) {
 	t.Parallel()
-	for _, h := range []postconfirm.Handler{postconfirm.Chain(), postconfirm.Parallel(), postconfirm.Chain(nil, nil)} {
+	for _, h := range []postconfirm.Handler{postconfirm.BestEffort(), postconfirm.Parallel(), postconfirm.BestEffort(nil, nil)} {
 		if err := h(t.Context(), event(t, signUpEvent)); err != nil {
 			t.Errorf("empty chain: %v", err)
 		}
@@ -219,14 +219,27 @@ func TestForgotPasswordDoesNothing(t *testing.T) {
 	srv := newWebhookServer(t, func() { hooks.Add(1) })
 
 	mods := map[string]postconfirm.Handler{
-		"AddToGroup":    must(postconfirm.AddToGroup(cognito, postconfirm.StaticGroups("members"))),
-		"CreateProfile": must(postconfirm.CreateProfile(profiles, "profiles", "id", postconfirm.Columns{"email": "email"})),
-		"WelcomeEmail":  must(postconfirm.WelcomeEmail(ses, markers, "markers", testEmail)),
-		"Webhook":       must(postconfirm.Webhook(srv.URL, testSecret)),
+		"AddToGroup": must(postconfirm.AddToGroup(postconfirm.GroupConfig{
+			Client: cognito,
+			Groups: postconfirm.StaticGroups("members"),
+		})),
+		"CreateProfile": must(postconfirm.CreateProfile(postconfirm.ProfileConfig{
+			Client:       profiles,
+			Table:        "profiles",
+			PartitionKey: "id",
+			Item:         postconfirm.Columns{"email": "email"},
+		})),
+		"WelcomeEmail": must(postconfirm.WelcomeEmail(postconfirm.WelcomeConfig{
+			Sender:  ses,
+			Markers: markers,
+			Table:   "markers",
+			Email:   testEmail,
+		})),
+		"Webhook": must(postconfirm.Webhook(postconfirm.WebhookConfig{Endpoint: srv.URL, Secret: testSecret})),
 	}
 	for name, m := range mods {
 		t.Run(name, func(t *testing.T) {
-			router, _ := newRouter(postconfirm.Chain(postconfirm.Critical(m)))
+			router, _ := newRouter(postconfirm.BestEffort(postconfirm.Critical(m)))
 			if _, ierr := router.Handle(t.Context(), payload(t, forgotEvent)); ierr != nil {
 				t.Fatalf("Handle: %v", ierr.Text())
 			}
@@ -246,18 +259,32 @@ func TestForgotPasswordDoesNothing(t *testing.T) {
 	}
 }
 
-// TestSourcesOptIn shows the modules that take Sources acting on a password reset.
+// TestSourcesOptIn shows the modules whose config has Sources acting on a password reset.
 func TestSourcesOptIn(t *testing.T) {
 	t.Parallel()
-	both := postconfirm.Sources(triggers.PostConfirmationConfirmSignUp, triggers.PostConfirmationConfirmForgotPassword)
+	both := triggers.Sources{triggers.PostConfirmationConfirmSignUp, triggers.PostConfirmationConfirmForgotPassword}
 	cognito := newFakeCognito()
 	profiles := newFakeDynamo("id")
 	var hooks atomic.Int32
 	srv := newWebhookServer(t, func() { hooks.Add(1) })
-	h := postconfirm.Chain(
-		postconfirm.Critical(must(postconfirm.AddToGroup(cognito, postconfirm.StaticGroups("members"), both))),
-		postconfirm.Critical(must(postconfirm.CreateProfile(profiles, "profiles", "id", postconfirm.Columns{}, both))),
-		postconfirm.Critical(must(postconfirm.Webhook(srv.URL, testSecret, both))),
+	h := postconfirm.BestEffort(
+		postconfirm.Critical(must(postconfirm.AddToGroup(postconfirm.GroupConfig{
+			Client:  cognito,
+			Groups:  postconfirm.StaticGroups("members"),
+			Sources: both,
+		}))),
+		postconfirm.Critical(must(postconfirm.CreateProfile(postconfirm.ProfileConfig{
+			Client:       profiles,
+			Table:        "profiles",
+			PartitionKey: "id",
+			Item:         postconfirm.Columns{},
+			Sources:      both,
+		}))),
+		postconfirm.Critical(must(postconfirm.Webhook(postconfirm.WebhookConfig{
+			Endpoint: srv.URL,
+			Secret:   testSecret,
+			Sources:  both,
+		}))),
 	)
 	if err := h(t.Context(), event(t, forgotEvent)); err != nil {
 		t.Fatal(err)
@@ -270,19 +297,31 @@ func TestSourcesOptIn(t *testing.T) {
 
 func TestSourcesValidation(t *testing.T) {
 	t.Parallel()
-	bad := []postconfirm.SourcesOption{
-		postconfirm.Sources(),
-		postconfirm.Sources(triggers.PreSignUpSignUp),
-		postconfirm.Sources(triggers.PostConfirmationConfirmSignUp, "PostConfirmation_Other"),
+	bad := []triggers.Sources{
+		{triggers.PreSignUpSignUp},
+		{triggers.PostConfirmationConfirmSignUp, triggers.PostAuthenticationAuthentication},
+		{"Other"},
 	}
 	for _, o := range bad {
-		if _, err := postconfirm.AddToGroup(nil, postconfirm.StaticGroups("g"), o); err == nil {
+		if _, err := postconfirm.AddToGroup(postconfirm.GroupConfig{
+			Groups:  postconfirm.StaticGroups("g"),
+			Sources: o,
+		}); err == nil {
 			t.Errorf("AddToGroup accepted %v", o)
 		}
-		if _, err := postconfirm.CreateProfile(nil, "t", "id", postconfirm.Columns{}, o); err == nil {
+		if _, err := postconfirm.CreateProfile(postconfirm.ProfileConfig{
+			Table:        "t",
+			PartitionKey: "id",
+			Item:         postconfirm.Columns{},
+			Sources:      o,
+		}); err == nil {
 			t.Errorf("CreateProfile accepted %v", o)
 		}
-		if _, err := postconfirm.Webhook("https://example.com/hook", testSecret, o); err == nil {
+		if _, err := postconfirm.Webhook(postconfirm.WebhookConfig{
+			Endpoint: "https://example.com/hook",
+			Secret:   testSecret,
+			Sources:  o,
+		}); err == nil {
 			t.Errorf("Webhook accepted %v", o)
 		}
 	}

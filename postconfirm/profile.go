@@ -70,87 +70,85 @@ func (c Columns) validate(partitionKey string) error {
 	return nil
 }
 
-// ProfileOption configures [CreateProfile]. [Sources] is one.
-type ProfileOption interface{ applyProfile(*profileConfig) error }
+// ProfileConfig configures [CreateProfile].
+type ProfileConfig struct {
+	// Client is the DynamoDB client. Nil: the process-wide client, created on first use,
+	// whose role needs dynamodb:PutItem on the table.
+	Client ProfileClient
 
-type profileConfig struct {
-	sources   sources
-	createdAt string
-	now       func() time.Time
+	// Table is the name of the profile table. Required.
+	Table string
+
+	// PartitionKey is the name of the table's partition key attribute (a string), which
+	// holds the user's sub (the stable, unique identifier Cognito gives every user)
+	// unless Item sets it itself. Required.
+	PartitionKey string
+
+	// Item builds the item of a user: [Columns] or an [ItemFunc]. Required.
+	Item ItemBuilder
+
+	// CreatedAt, if set, names an item attribute holding the time the profile was
+	// written, as RFC 3339 text in UTC, which sorts by time. Default "": none.
+	CreatedAt string
+
+	// Sources are the trigger sources the module acts on. Empty:
+	// PostConfirmation_ConfirmSignUp alone. Adding
+	// PostConfirmation_ConfirmForgotPassword creates the profiles of users who predate
+	// the module; an existing profile is left as is.
+	Sources triggers.Sources
+
+	// Now is the clock of CreatedAt. Nil: time.Now.
+	Now func() time.Time
 }
 
-func (o SourcesOption) applyProfile(c *profileConfig) (err error) {
-	c.sources, err = o.validate()
-	return err
-}
-
-type profileOptionFunc func(*profileConfig) error
-
-func (f profileOptionFunc) applyProfile(c *profileConfig) error { return f(c) }
-
-// CreatedAt adds an item attribute holding the time the profile was written, as RFC 3339
-// text in UTC, which sorts by time.
-func CreatedAt(column string) ProfileOption {
-	return profileOptionFunc(func(c *profileConfig) error {
-		if column == "" {
-			return errors.New("CreatedAt: empty attribute name")
-		}
-		c.createdAt = column
-		return nil
-	})
-}
-
-// CreateProfile writes one item per user to table, built by item from the user's
-// attributes. The attribute partitionKey holds the user's sub (the stable, unique
-// identifier Cognito gives every user), unless item sets it itself. The write is
-// conditional (attribute_not_exists), so a delivered-again event never overwrites a
-// profile, not even one the user has changed since: finding the item there already
-// counts as success.
+// CreateProfile writes one item per user to cfg.Table, built by cfg.Item from the user's
+// attributes. The write is conditional (attribute_not_exists), so a delivered-again event
+// never overwrites a profile, not even one the user has changed since: finding the item
+// there already counts as success.
 //
-// It acts on PostConfirmation_ConfirmSignUp; [Sources] can add
-// PostConfirmation_ConfirmForgotPassword, to create the profiles of users who predate
-// the module. client may be nil for the process-wide DynamoDB client; the role needs
-// dynamodb:PutItem on the table.
-func CreateProfile(client ProfileClient, table, partitionKey string, item ItemBuilder, opts ...ProfileOption) (Handler, error) {
-	cfg := profileConfig{sources: signUpOnly, now: time.Now}
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o.applyProfile(&cfg); err != nil {
-			return nil, fmt.Errorf("postconfirm.CreateProfile: %w", err)
-		}
+// It acts on PostConfirmation_ConfirmSignUp unless cfg.Sources says otherwise. A missing
+// table, key or item builder, and [Columns] that map two attributes to one column or one
+// to the partition key, are reported here.
+func CreateProfile(cfg ProfileConfig) (Handler, error) {
+	sources, err := cfg.Sources.Resolve(triggers.TriggerPostConfirmation, signUpOnly)
+	if err != nil {
+		return nil, fmt.Errorf("postconfirm.CreateProfile: %w", err)
 	}
 	switch {
-	case table == "":
-		return nil, errors.New("postconfirm.CreateProfile: empty table name")
-	case partitionKey == "":
-		return nil, errors.New("postconfirm.CreateProfile: empty partition key name")
-	case item == nil:
-		return nil, errors.New("postconfirm.CreateProfile: nil item builder")
-	case cfg.createdAt == partitionKey:
-		return nil, fmt.Errorf("postconfirm.CreateProfile: CreatedAt(%q) is the partition key", partitionKey)
+	case cfg.Table == "":
+		return nil, errors.New("postconfirm.CreateProfile: Table is empty")
+	case cfg.PartitionKey == "":
+		return nil, errors.New("postconfirm.CreateProfile: PartitionKey is empty")
+	case cfg.Item == nil:
+		return nil, errors.New("postconfirm.CreateProfile: Item is nil")
+	case cfg.CreatedAt != "" && cfg.CreatedAt == cfg.PartitionKey:
+		return nil, fmt.Errorf("postconfirm.CreateProfile: CreatedAt %q is the partition key", cfg.PartitionKey)
 	}
-	if c, ok := item.(Columns); ok {
-		if err := c.validate(partitionKey); err != nil {
-			return nil, fmt.Errorf("postconfirm.CreateProfile: %w", err)
+	if c, ok := cfg.Item.(Columns); ok {
+		if err := c.validate(cfg.PartitionKey); err != nil {
+			return nil, fmt.Errorf("postconfirm.CreateProfile: Item: %w", err)
 		}
 	}
-	p := &profileWriter{cfg: cfg, table: table, key: partitionKey, item: item,
-		client: awsclient.NewLazy(client, func(ctx context.Context) (ProfileClient, error) { return lazydynamodb.Default(ctx) })}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	p := &profileWriter{sources: sources, createdAt: cfg.CreatedAt, now: cfg.Now, table: cfg.Table, key: cfg.PartitionKey, item: cfg.Item,
+		client: awsclient.NewLazy(cfg.Client, func(ctx context.Context) (ProfileClient, error) { return lazydynamodb.Default(ctx) })}
 	return Named("CreateProfile", p.handle), nil
 }
 
 type profileWriter struct {
-	cfg    profileConfig
-	table  string
-	key    string
-	item   ItemBuilder
-	client *awsclient.Lazy[ProfileClient]
+	sources   triggers.Sources
+	createdAt string
+	now       func() time.Time
+	table     string
+	key       string
+	item      ItemBuilder
+	client    *awsclient.Lazy[ProfileClient]
 }
 
 func (p *profileWriter) handle(ctx context.Context, e *Event) error {
-	if !p.cfg.sources.has(e.TriggerSource) {
+	if !p.sources.Has(e.TriggerSource) {
 		return nil
 	}
 	item, err := p.item.Item(e)
@@ -167,8 +165,8 @@ func (p *profileWriter) handle(ctx context.Context, e *Event) error {
 		}
 		item[p.key] = &types.AttributeValueMemberS{Value: sub}
 	}
-	if p.cfg.createdAt != "" {
-		item[p.cfg.createdAt] = &types.AttributeValueMemberS{Value: p.cfg.now().UTC().Format(time.RFC3339)}
+	if p.createdAt != "" {
+		item[p.createdAt] = &types.AttributeValueMemberS{Value: p.now().UTC().Format(time.RFC3339)}
 	}
 	client, err := p.client.Get(ctx)
 	if err != nil {

@@ -67,7 +67,12 @@ func TestCreateProfile(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			db := newFakeDynamo(tt.key)
-			h := must(postconfirm.CreateProfile(db, "profiles", tt.key, tt.item))
+			h := must(postconfirm.CreateProfile(postconfirm.ProfileConfig{
+				Client:       db,
+				Table:        "profiles",
+				PartitionKey: tt.key,
+				Item:         tt.item,
+			}))
 			if err := h(t.Context(), signUp(tt.attrs)); err != nil {
 				t.Fatal(err)
 			}
@@ -90,7 +95,13 @@ func TestCreateProfile(t *testing.T) {
 func TestCreateProfileNeverOverwrites(t *testing.T) {
 	t.Parallel()
 	db := newFakeDynamo("id")
-	h := must(postconfirm.CreateProfile(db, "profiles", "id", postconfirm.Columns{"given_name": "name"}, postconfirm.CreatedAt("createdAt")))
+	h := must(postconfirm.CreateProfile(postconfirm.ProfileConfig{
+		Client:       db,
+		Table:        "profiles",
+		PartitionKey: "id",
+		Item:         postconfirm.Columns{"given_name": "name"},
+		CreatedAt:    "createdAt",
+	}))
 	for _, name := range []string{"Ana", "Eve", "Mallory"} {
 		if err := h(t.Context(), signUp(map[string]string{"sub": "user-1", "given_name": name})); err != nil {
 			t.Fatalf("replay with %s: %v", name, err)
@@ -115,7 +126,12 @@ func TestCreateProfileErrors(t *testing.T) {
 		t.Parallel()
 		db := newFakeDynamo("id")
 		db.fail["PutItem"] = errBoom
-		err := must(postconfirm.CreateProfile(db, "profiles", "id", postconfirm.Columns{}))(t.Context(), signUp(map[string]string{"sub": "u"}))
+		err := must(postconfirm.CreateProfile(postconfirm.ProfileConfig{
+			Client:       db,
+			Table:        "profiles",
+			PartitionKey: "id",
+			Item:         postconfirm.Columns{},
+		}))(t.Context(), signUp(map[string]string{"sub": "u"}))
 		if err == nil || !strings.Contains(err.Error(), `CreateProfile: put profile in table "profiles": boom`) {
 			t.Errorf("error %v", err)
 		}
@@ -123,7 +139,12 @@ func TestCreateProfileErrors(t *testing.T) {
 	t.Run("no sub", func(t *testing.T) {
 		t.Parallel()
 		db := newFakeDynamo("id")
-		err := must(postconfirm.CreateProfile(db, "profiles", "id", postconfirm.Columns{}))(t.Context(), signUp(map[string]string{"email": "a@b.c"}))
+		err := must(postconfirm.CreateProfile(postconfirm.ProfileConfig{
+			Client:       db,
+			Table:        "profiles",
+			PartitionKey: "id",
+			Item:         postconfirm.Columns{},
+		}))(t.Context(), signUp(map[string]string{"email": "a@b.c"}))
 		if err == nil || len(db.Calls()) != 0 {
 			t.Errorf("error %v, calls %v; want an error and no write", err, db.Calls())
 		}
@@ -132,7 +153,12 @@ func TestCreateProfileErrors(t *testing.T) {
 		t.Parallel()
 		db := newFakeDynamo("id")
 		build := postconfirm.ItemFunc(func(*postconfirm.Event) (map[string]types.AttributeValue, error) { return nil, errBoom })
-		err := must(postconfirm.CreateProfile(db, "profiles", "id", build))(t.Context(), signUp(map[string]string{"sub": "u"}))
+		err := must(postconfirm.CreateProfile(postconfirm.ProfileConfig{
+			Client:       db,
+			Table:        "profiles",
+			PartitionKey: "id",
+			Item:         build,
+		}))(t.Context(), signUp(map[string]string{"sub": "u"}))
 		if err == nil || len(db.Calls()) != 0 {
 			t.Errorf("error %v, calls %v; want an error and no write", err, db.Calls())
 		}
@@ -144,21 +170,25 @@ func TestCreateProfileConfiguration(t *testing.T) {
 	tests := []struct {
 		name, table, key string
 		item             postconfirm.ItemBuilder
-		opts             []postconfirm.ProfileOption
+		createdAt        string
 	}{
-		{"no table", "", "id", postconfirm.Columns{}, nil},
-		{"no key", "profiles", "", postconfirm.Columns{}, nil},
-		{"no builder", "profiles", "id", nil, nil},
-		{"column over the key", "profiles", "id", postconfirm.Columns{"email": "id"}, nil},
-		{"two attributes in one column", "profiles", "id", postconfirm.Columns{"email": "contact", "phone_number": "contact"}, nil},
-		{"empty column", "profiles", "id", postconfirm.Columns{"email": ""}, nil},
-		{"created at the key", "profiles", "id", postconfirm.Columns{}, []postconfirm.ProfileOption{postconfirm.CreatedAt("id")}},
-		{"created at nothing", "profiles", "id", postconfirm.Columns{}, []postconfirm.ProfileOption{postconfirm.CreatedAt("")}},
+		{"no table", "", "id", postconfirm.Columns{}, ""},
+		{"no key", "profiles", "", postconfirm.Columns{}, ""},
+		{"no builder", "profiles", "id", nil, ""},
+		{"column over the key", "profiles", "id", postconfirm.Columns{"email": "id"}, ""},
+		{"two attributes in one column", "profiles", "id", postconfirm.Columns{"email": "contact", "phone_number": "contact"}, ""},
+		{"empty column", "profiles", "id", postconfirm.Columns{"email": ""}, ""},
+		{"created at the key", "profiles", "id", postconfirm.Columns{}, "id"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if _, err := postconfirm.CreateProfile(nil, tt.table, tt.key, tt.item, tt.opts...); err == nil {
+			if _, err := postconfirm.CreateProfile(postconfirm.ProfileConfig{
+				Table:        tt.table,
+				PartitionKey: tt.key,
+				Item:         tt.item,
+				CreatedAt:    tt.createdAt,
+			}); err == nil {
 				t.Error("CreateProfile accepted the configuration")
 			}
 		})

@@ -29,7 +29,7 @@ const (
 	TimestampHeader = webhooksig.TimestampHeader
 )
 
-// DefaultWebhookTimeout bounds a [Webhook] request unless [WebhookTimeout] says
+// DefaultWebhookTimeout bounds a [Webhook] request unless [WebhookConfig.Timeout] says
 // otherwise; the request also ends when the trigger's context does.
 const DefaultWebhookTimeout = 3 * time.Second
 
@@ -38,7 +38,7 @@ const DefaultWebhookTimeout = 3 * time.Second
 const MinWebhookSecret = 16
 
 // WebhookPayload is the JSON document a [Webhook] posts. It has no client metadata,
-// which may carry secrets, and only the attributes chosen with [WebhookAttributes].
+// which may carry secrets, and only the attributes chosen with [WebhookConfig.Attributes].
 type WebhookPayload struct {
 	TriggerSource  triggers.TriggerSource `json:"triggerSource"`
 	Region         string                 `json:"region"`
@@ -47,87 +47,49 @@ type WebhookPayload struct {
 	UserAttributes map[string]string      `json:"userAttributes"`
 }
 
-// WebhookOption configures [Webhook]. [Sources] is one.
-type WebhookOption interface{ applyWebhook(*webhookConfig) error }
+// WebhookConfig configures [Webhook].
+type WebhookConfig struct {
+	// Endpoint is the URL the payload is posted to: https, or http to a loopback host
+	// for local development. Required. Its path and query, which some services use as a
+	// credential, appear in no error or log line.
+	Endpoint string
 
-type webhookConfig struct {
-	sources    sources
-	timeout    time.Duration
-	attributes []string
-	client     *http.Client
-	secret     triggers.SecretSource
-}
+	// Secret is the shared secret the delivery is signed with, at least
+	// [MinWebhookSecret] bytes. Required unless SecretSource is set.
+	Secret triggers.Secret
 
-func (o SourcesOption) applyWebhook(c *webhookConfig) (err error) {
-	c.sources, err = o.validate()
-	return err
-}
+	// SecretSource, instead of Secret, gives the secret at each delivery, such as one
+	// kept in Parameter Store or Secrets Manager (see package triggers/secrets). A
+	// secret shorter than [MinWebhookSecret] or an error from it fails the delivery
+	// without sending it. Nil: Secret is used.
+	SecretSource triggers.SecretSource
 
-type webhookOptionFunc func(*webhookConfig) error
+	// Attributes are the user attributes the payload carries; an attribute the user
+	// does not have is left out. Empty: "sub" and "email".
+	Attributes []string
 
-func (f webhookOptionFunc) applyWebhook(c *webhookConfig) error { return f(c) }
+	// Timeout bounds the request; it still ends when the trigger's context does,
+	// whichever comes first. Zero: [DefaultWebhookTimeout].
+	Timeout time.Duration
 
-// WebhookTimeout replaces [DefaultWebhookTimeout]. The request still ends when the
-// trigger's context does, whichever comes first.
-func WebhookTimeout(d time.Duration) WebhookOption {
-	return webhookOptionFunc(func(c *webhookConfig) error {
-		if d <= 0 {
-			return fmt.Errorf("WebhookTimeout: %s is not positive", d)
-		}
-		c.timeout = d
-		return nil
-	})
-}
+	// HTTPClient sends the request. Nil: a client that does not follow redirects (a
+	// redirect would carry the signed document to another address, so it counts as a
+	// failure).
+	HTTPClient *http.Client
 
-// WebhookAttributes chooses the user attributes the payload carries; the default is
-// "sub" and "email". An attribute the user does not have is left out.
-func WebhookAttributes(names ...string) WebhookOption {
-	return webhookOptionFunc(func(c *webhookConfig) error {
-		if slices.Contains(names, "") {
-			return errors.New("WebhookAttributes: empty attribute name")
-		}
-		c.attributes = slices.Clone(names)
-		return nil
-	})
-}
-
-// WebhookClient sends with client instead of the default, which does not follow
-// redirects (a redirect would carry the signed document to another address, so it
-// counts as a failure).
-func WebhookClient(client *http.Client) WebhookOption {
-	return webhookOptionFunc(func(c *webhookConfig) error {
-		if client == nil {
-			return errors.New("WebhookClient: nil client")
-		}
-		c.client = client
-		return nil
-	})
-}
-
-// WebhookSecretSource signs with the secret src gives at each delivery, such as one kept
-// in Parameter Store or Secrets Manager (see package triggers/secrets), instead of the
-// secret passed to [Webhook], which must then be empty. A secret shorter than
-// [MinWebhookSecret] or an error from src fails the delivery without sending it.
-func WebhookSecretSource(src triggers.SecretSource) WebhookOption {
-	return webhookOptionFunc(func(c *webhookConfig) error {
-		if src == nil {
-			return errors.New("WebhookSecretSource: nil source")
-		}
-		c.secret = src
-		return nil
-	})
+	// Sources are the trigger sources the module acts on. Empty:
+	// PostConfirmation_ConfirmSignUp alone.
+	Sources triggers.Sources
 }
 
 var noRedirects = &http.Client{
 	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 }
 
-// Webhook posts a [WebhookPayload] as JSON to endpoint, signed with secret so the
-// receiver can tell it came from this function and is fresh (see [VerifySignature]).
-// A response outside 2xx, a redirect included, is an error. endpoint must be https,
-// or http to a loopback host for local development. Neither the secret nor the path
-// and query of endpoint, which some services use as a credential, appear in any error
-// or log line.
+// Webhook posts a [WebhookPayload] as JSON to cfg.Endpoint, signed with the secret so
+// the receiver can tell it came from this function and is fresh (see [VerifySignature]).
+// A response outside 2xx, a redirect included, is an error. Neither the secret nor the
+// path and query of the endpoint appear in any error or log line.
 //
 // The receiver checks a delivery like this:
 //  1. read TimestampHeader and reject it when it is further from now than a few minutes;
@@ -137,53 +99,72 @@ var noRedirects = &http.Client{
 // Cognito may deliver an event again, so receivers should treat a second document with
 // the same userPoolId, userAttributes.sub and triggerSource as a repeat.
 //
-// It acts on PostConfirmation_ConfirmSignUp; [Sources] can add
-// PostConfirmation_ConfirmForgotPassword.
-func Webhook(endpoint string, secret triggers.Secret, opts ...WebhookOption) (Handler, error) {
-	cfg := webhookConfig{sources: signUpOnly, timeout: DefaultWebhookTimeout,
-		attributes: []string{"sub", "email"}, client: noRedirects}
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o.applyWebhook(&cfg); err != nil {
-			return nil, fmt.Errorf("postconfirm.Webhook: %w", err)
-		}
+// It acts on PostConfirmation_ConfirmSignUp unless cfg.Sources says otherwise. An
+// endpoint that is not https, a missing or short secret, a secret given twice and a
+// negative timeout are reported here.
+func Webhook(cfg WebhookConfig) (Handler, error) {
+	sources, err := cfg.Sources.Resolve(triggers.TriggerPostConfirmation, signUpOnly)
+	if err != nil {
+		return nil, fmt.Errorf("postconfirm.Webhook: %w", err)
 	}
-	u, err := url.Parse(endpoint)
+	switch {
+	case cfg.Timeout < 0:
+		return nil, fmt.Errorf("postconfirm.Webhook: Timeout %s is negative", cfg.Timeout)
+	case cfg.Timeout == 0:
+		cfg.Timeout = DefaultWebhookTimeout
+	}
+	if slices.Contains(cfg.Attributes, "") {
+		return nil, errors.New("postconfirm.Webhook: Attributes has an empty name")
+	}
+	attributes := slices.Clone(cfg.Attributes)
+	if len(attributes) == 0 {
+		attributes = []string{"sub", "email"}
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = noRedirects
+	}
+	if cfg.Endpoint == "" {
+		return nil, errors.New("postconfirm.Webhook: Endpoint is empty")
+	}
+	u, err := url.Parse(cfg.Endpoint)
 	if err != nil {
 		// url.Parse's error quotes the whole URL, credentials included.
-		return nil, errors.New("postconfirm.Webhook: endpoint is not a valid URL")
+		return nil, errors.New("postconfirm.Webhook: Endpoint is not a valid URL")
 	}
 	switch {
 	case u.Host == "":
-		return nil, errors.New("postconfirm.Webhook: endpoint has no host")
+		return nil, errors.New("postconfirm.Webhook: Endpoint has no host")
 	case u.Scheme == "http" && isLoopback(u.Hostname()):
 	case u.Scheme != "https":
-		return nil, fmt.Errorf("postconfirm.Webhook: endpoint scheme %q: use https (http only to a loopback host)", u.Scheme)
+		return nil, fmt.Errorf("postconfirm.Webhook: Endpoint scheme %q: use https (http only to a loopback host)", u.Scheme)
 	}
-	if cfg.secret != nil {
-		if secret != "" {
-			return nil, errors.New("postconfirm.Webhook: a secret and WebhookSecretSource: give one")
+	if cfg.SecretSource != nil {
+		if cfg.Secret != "" {
+			return nil, errors.New("postconfirm.Webhook: Secret and SecretSource are both set: give one")
 		}
-	} else if len(secret) < MinWebhookSecret {
-		return nil, fmt.Errorf("postconfirm.Webhook: secret shorter than %d bytes", MinWebhookSecret)
+	} else if len(cfg.Secret) < MinWebhookSecret {
+		return nil, fmt.Errorf("postconfirm.Webhook: Secret is shorter than %d bytes", MinWebhookSecret)
 	}
-	w := &webhook{cfg: cfg, endpoint: endpoint, target: u.Scheme + "://" + u.Host, key: []byte(secret.Reveal())}
+	w := &webhook{sources: sources, timeout: cfg.Timeout, attributes: attributes, client: cfg.HTTPClient, secret: cfg.SecretSource,
+		endpoint: cfg.Endpoint, target: u.Scheme + "://" + u.Host, key: []byte(cfg.Secret.Reveal())}
 	return Named("Webhook", w.handle), nil
 }
 
 func isLoopback(host string) bool { return webhooksig.IsLoopback(host) }
 
 type webhook struct {
-	cfg      webhookConfig
-	endpoint string
-	target   string // scheme and host only: what errors may show
-	key      []byte
+	sources    triggers.Sources
+	timeout    time.Duration
+	attributes []string
+	client     *http.Client
+	secret     triggers.SecretSource
+	endpoint   string
+	target     string // scheme and host only: what errors may show
+	key        []byte
 }
 
 func (w *webhook) handle(ctx context.Context, e *Event) error {
-	if !w.cfg.sources.has(e.TriggerSource) {
+	if !w.sources.Has(e.TriggerSource) {
 		return nil
 	}
 	payload := WebhookPayload{
@@ -191,9 +172,9 @@ func (w *webhook) handle(ctx context.Context, e *Event) error {
 		Region:         e.Region,
 		UserPoolID:     e.UserPoolID,
 		UserName:       e.UserName,
-		UserAttributes: make(map[string]string, len(w.cfg.attributes)),
+		UserAttributes: make(map[string]string, len(w.attributes)),
 	}
-	for _, name := range w.cfg.attributes {
+	for _, name := range w.attributes {
 		if v, ok := e.Request.UserAttributes[name]; ok {
 			payload.UserAttributes[name] = v
 		}
@@ -203,7 +184,7 @@ func (w *webhook) handle(ctx context.Context, e *Event) error {
 		return fmt.Errorf("encode payload: %w", err)
 	}
 
-	ctx, cancel := context.WithTimeout(ctx, w.cfg.timeout)
+	ctx, cancel := context.WithTimeout(ctx, w.timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.endpoint, bytes.NewReader(body))
 	if err != nil {
@@ -214,19 +195,19 @@ func (w *webhook) handle(ctx context.Context, e *Event) error {
 	req.Header.Set("User-Agent", "lambda-triggers-cognito-postconfirm")
 	req.Header.Set(TimestampHeader, timestamp)
 	key := w.key
-	if w.cfg.secret != nil {
-		s, err := w.cfg.secret(ctx)
+	if w.secret != nil {
+		s, err := w.secret(ctx)
 		if err != nil {
 			return fmt.Errorf("POST %s: webhook secret: %w", w.target, err)
 		}
 		if len(s) < MinWebhookSecret {
-			return fmt.Errorf("POST %s: webhook secret from WebhookSecretSource shorter than %d bytes", w.target, MinWebhookSecret)
+			return fmt.Errorf("POST %s: webhook secret from SecretSource shorter than %d bytes", w.target, MinWebhookSecret)
 		}
 		key = []byte(s.Reveal())
 	}
 	req.Header.Set(SignatureHeader, sign(key, timestamp, body))
 
-	resp, err := w.cfg.client.Do(req)
+	resp, err := w.client.Do(req)
 	if err != nil {
 		// *url.Error quotes the full URL; keep only its cause.
 		var uerr *url.Error

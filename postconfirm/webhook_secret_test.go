@@ -22,7 +22,7 @@ func TestWebhookSecretFromSecretsManager(t *testing.T) {
 	sm := fakeaws.NewSecretsManager()
 	sm.Put("prod/webhook", testSecret.Reveal())
 	secret := secrets.MustParse(secrets.Config{Value: "secretsmanager:prod/webhook", Reader: secretsmanager.Reader(sm)})
-	hook := must(postconfirm.Webhook(srv.URL, "", postconfirm.WebhookSecretSource(secret.Get)))
+	hook := must(postconfirm.Webhook(postconfirm.WebhookConfig{Endpoint: srv.URL, SecretSource: secret.Get}))
 	if sm.Calls("") != 0 {
 		t.Fatal("the secret was read when the module was built")
 	}
@@ -38,7 +38,7 @@ func TestWebhookSecretFromSecretsManager(t *testing.T) {
 	failing := func(context.Context) (triggers.Secret, error) { return "", errors.New("access denied") }
 	short := func(context.Context) (triggers.Secret, error) { return "short", nil }
 	for _, src := range []triggers.SecretSource{failing, short} {
-		hook := must(postconfirm.Webhook(srv.URL, "", postconfirm.WebhookSecretSource(src)))
+		hook := must(postconfirm.Webhook(postconfirm.WebhookConfig{Endpoint: srv.URL, SecretSource: src}))
 		if err := hook(t.Context(), event(t, signUpEvent)); err == nil {
 			t.Error("delivered without a usable secret")
 		}
@@ -46,7 +46,11 @@ func TestWebhookSecretFromSecretsManager(t *testing.T) {
 	if delivered.Load() != 2 {
 		t.Errorf("%d deliveries, want no more", delivered.Load())
 	}
-	if _, err := postconfirm.Webhook(srv.URL, testSecret, postconfirm.WebhookSecretSource(short)); err == nil {
+	if _, err := postconfirm.Webhook(postconfirm.WebhookConfig{
+		Endpoint:     srv.URL,
+		Secret:       testSecret,
+		SecretSource: short,
+	}); err == nil {
 		t.Error("a secret and WebhookSecretSource together accepted")
 	}
 }

@@ -69,8 +69,11 @@ func recordingServer(t *testing.T, status int) (*httptest.Server, func() []deliv
 func TestWebhookDelivery(t *testing.T) {
 	t.Parallel()
 	srv, deliveries := recordingServer(t, http.StatusOK)
-	hook := must(postconfirm.Webhook(srv.URL+"/hooks/signup", testSecret,
-		postconfirm.WebhookAttributes("sub", "email", "given_name", "phone_number")))
+	hook := must(postconfirm.Webhook(postconfirm.WebhookConfig{
+		Endpoint:   srv.URL + "/hooks/signup",
+		Secret:     testSecret,
+		Attributes: []string{"sub", "email", "given_name", "phone_number"},
+	}))
 	before := time.Now().Unix()
 	if err := hook(t.Context(), event(t, signUpEvent)); err != nil {
 		t.Fatal(err)
@@ -175,7 +178,10 @@ func TestWebhookFailures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			srv, _ := recordingServer(t, tt.status)
-			err := must(postconfirm.Webhook(srv.URL, testSecret))(t.Context(), event(t, signUpEvent))
+			err := must(postconfirm.Webhook(postconfirm.WebhookConfig{
+				Endpoint: srv.URL,
+				Secret:   testSecret,
+			}))(t.Context(), event(t, signUpEvent))
 			if ok := tt.status < 300; ok != (err == nil) {
 				t.Errorf("status %d: error %v", tt.status, err)
 			}
@@ -186,7 +192,10 @@ func TestWebhookFailures(t *testing.T) {
 	}
 	t.Run("redirect is not followed", func(t *testing.T) {
 		t.Parallel()
-		err := must(postconfirm.Webhook(redirect.URL, testSecret))(t.Context(), event(t, signUpEvent))
+		err := must(postconfirm.Webhook(postconfirm.WebhookConfig{
+			Endpoint: redirect.URL,
+			Secret:   testSecret,
+		}))(t.Context(), event(t, signUpEvent))
 		if err == nil || !strings.Contains(err.Error(), "307") {
 			t.Errorf("error %v, want the redirect status", err)
 		}
@@ -218,7 +227,11 @@ func TestWebhookTimeout(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			hook := must(postconfirm.Webhook(hang.URL, testSecret, postconfirm.WebhookTimeout(tt.timeout)))
+			hook := must(postconfirm.Webhook(postconfirm.WebhookConfig{
+				Endpoint: hang.URL,
+				Secret:   testSecret,
+				Timeout:  tt.timeout,
+			}))
 			ctx, cancel := context.WithTimeout(t.Context(), tt.budget)
 			defer cancel()
 			start := time.Now()
@@ -249,11 +262,15 @@ func TestWebhookSecretNeverLogged(t *testing.T) {
 	for _, base := range []string{fail.URL, closed.URL} {
 		url := base + "/services/" + pathToken + "?token=" + queryToken
 		for _, critical := range []bool{false, true} {
-			hook := must(postconfirm.Webhook(url, testSecret, postconfirm.WebhookTimeout(2*time.Second)))
+			hook := must(postconfirm.Webhook(postconfirm.WebhookConfig{
+				Endpoint: url,
+				Secret:   testSecret,
+				Timeout:  2 * time.Second,
+			}))
 			if critical {
 				hook = postconfirm.Critical(hook)
 			}
-			router, logs := newRouter(postconfirm.Chain(hook), triggers.WithInternalErrors())
+			router, logs := newRouter(postconfirm.BestEffort(hook), triggers.WithInternalErrors())
 			_, ierr := router.Handle(t.Context(), payload(t, signUpEvent))
 			if critical != (ierr != nil) {
 				t.Fatalf("critical %v: Handle error %v", critical, ierr)
@@ -280,7 +297,7 @@ func TestWebhookConfiguration(t *testing.T) {
 		name   string
 		url    string
 		secret triggers.Secret
-		opts   []postconfirm.WebhookOption
+		edit   func(*postconfirm.WebhookConfig)
 		ok     bool
 	}{
 		{"https", "https://hooks.example.com/x", testSecret, nil, true},
@@ -291,18 +308,34 @@ func TestWebhookConfiguration(t *testing.T) {
 		{"relative", "/hooks", testSecret, nil, false},
 		{"unparsable", "https://exa mple.com/%zz", testSecret, nil, false},
 		{"short secret", "https://hooks.example.com/x", "s3cr3t", nil, false},
-		{"zero timeout", "https://hooks.example.com/x", testSecret, []postconfirm.WebhookOption{postconfirm.WebhookTimeout(0)}, false},
-		{"empty attribute", "https://hooks.example.com/x", testSecret, []postconfirm.WebhookOption{postconfirm.WebhookAttributes("")}, false},
-		{"nil client", "https://hooks.example.com/x", testSecret, []postconfirm.WebhookOption{postconfirm.WebhookClient(nil)}, false},
+		{"no endpoint", "", testSecret, nil, false},
+		{"no secret", "https://hooks.example.com/x", "", nil, false},
+		{"secret and source", "https://hooks.example.com/x", testSecret, func(c *postconfirm.WebhookConfig) {
+			c.SecretSource = func(context.Context) (triggers.Secret, error) { return testSecret, nil }
+		}, false},
+		{"source alone", "https://hooks.example.com/x", "", func(c *postconfirm.WebhookConfig) {
+			c.SecretSource = func(context.Context) (triggers.Secret, error) { return testSecret, nil }
+		}, true},
+		{"zero timeout is the default", "https://hooks.example.com/x", testSecret, func(c *postconfirm.WebhookConfig) { c.Timeout = 0 }, true},
+		{"negative timeout", "https://hooks.example.com/x", testSecret, func(c *postconfirm.WebhookConfig) { c.Timeout = -time.Second }, false},
+		{"empty attribute", "https://hooks.example.com/x", testSecret, func(c *postconfirm.WebhookConfig) { c.Attributes = []string{"sub", ""} }, false},
+		{"nil client is the default", "https://hooks.example.com/x", testSecret, func(c *postconfirm.WebhookConfig) { c.HTTPClient = nil }, true},
+		{"source of another trigger", "https://hooks.example.com/x", testSecret, func(c *postconfirm.WebhookConfig) {
+			c.Sources = triggers.Sources{triggers.PostAuthenticationAuthentication}
+		}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := postconfirm.Webhook(tt.url, tt.secret, tt.opts...)
+			cfg := postconfirm.WebhookConfig{Endpoint: tt.url, Secret: tt.secret}
+			if tt.edit != nil {
+				tt.edit(&cfg)
+			}
+			_, err := postconfirm.Webhook(cfg)
 			if tt.ok != (err == nil) {
 				t.Errorf("Webhook(%q) error %v, want ok %v", tt.url, err, tt.ok)
 			}
-			if err != nil && strings.Contains(err.Error(), tt.secret.Reveal()) {
+			if err != nil && tt.secret != "" && strings.Contains(err.Error(), tt.secret.Reveal()) {
 				t.Errorf("error %q shows the secret", err)
 			}
 		})

@@ -64,108 +64,97 @@ type EmailData struct {
 	Attributes triggers.Attributes
 }
 
-// EmailOption configures [WelcomeEmail].
-type EmailOption interface{ applyEmail(*emailConfig) error }
-
-type emailConfig struct {
-	markerKey       string
-	reclaimAfter    time.Duration
-	allowUnverified bool
-	now             func() time.Time
-}
-
-type emailOptionFunc func(*emailConfig) error
-
-func (f emailOptionFunc) applyEmail(c *emailConfig) error { return f(c) }
-
-// MarkerKey names the partition key of the marker table; the default is "pk". Markers
-// are keyed "welcome-email#<sub>", so the table can hold other items too.
-func MarkerKey(name string) EmailOption {
-	return emailOptionFunc(func(c *emailConfig) error {
-		if name == "" {
-			return errors.New("MarkerKey: empty name")
-		}
-		c.markerKey = name
-		return nil
-	})
-}
-
-// MinReclaimAfter is the shortest [ReclaimAfter]: longer than an invocation can last
-// under the router's default budget, so that a claim is never taken over while its
-// owner may still be sending.
+// MinReclaimAfter is the shortest [WelcomeConfig.ReclaimAfter]: longer than an
+// invocation can last under the router's default budget, so that a claim is never taken
+// over while its owner may still be sending.
 const MinReclaimAfter = 10 * time.Second
 
-// ReclaimAfter lets a later delivery of the event send the email when an earlier one
-// claimed it at least d ago and never recorded it as sent, typically because the
-// function was stopped between the two. That trades the default at-most-once delivery
-// for at-least-once: if the earlier attempt did send and only failed to record it, the
-// user receives two emails. d must be at least [MinReclaimAfter].
-func ReclaimAfter(d time.Duration) EmailOption {
-	return emailOptionFunc(func(c *emailConfig) error {
-		if d < MinReclaimAfter {
-			return fmt.Errorf("ReclaimAfter: %s is shorter than %s", d, MinReclaimAfter)
-		}
-		c.reclaimAfter = d
-		return nil
-	})
+// WelcomeConfig configures [WelcomeEmail].
+type WelcomeConfig struct {
+	// Sender is the SES client. Nil: the process-wide SES v2 client, created on first
+	// use, whose role needs ses:SendEmail.
+	Sender EmailClient
+
+	// Markers is the DynamoDB client of the marker table. Nil: the process-wide client,
+	// whose role needs dynamodb:PutItem, UpdateItem and DeleteItem on the table.
+	Markers MarkerClient
+
+	// Table is the name of the marker table, which records whom the email went to.
+	// Required.
+	Table string
+
+	// Email is the message. Required: From, Subject and a Text or HTML body.
+	Email Email
+
+	// MarkerKey names the partition key (a string) of the marker table. Markers are
+	// keyed "welcome-email#<sub>", so the table can hold other items too. Empty: "pk".
+	MarkerKey string
+
+	// ReclaimAfter, if set, lets a later delivery of the event send the email when an
+	// earlier one claimed it at least this long ago and never recorded it as sent,
+	// typically because the function was stopped between the two. That trades the
+	// default at-most-once delivery for at-least-once: if the earlier attempt did send
+	// and only failed to record it, the user receives two emails. At least
+	// [MinReclaimAfter]. Zero: a claim is never taken over.
+	ReclaimAfter time.Duration
+
+	// AllowUnverifiedEmail sends the email even when the user's email_verified attribute
+	// is not "true", as happens in pools that confirm users by phone. Default false: such
+	// users are skipped, since anyone can sign up with someone else's address and the
+	// message would carry attribute values they chose to a stranger.
+	AllowUnverifiedEmail bool
+
+	// Now is the clock of the markers. Nil: time.Now.
+	Now func() time.Time
 }
 
-// AllowUnverifiedEmail sends the welcome email even when the user's email_verified
-// attribute is not "true", as happens in pools that confirm users by phone. By default
-// such users are skipped: anyone can sign up with someone else's address, and the
-// message would carry attribute values they chose to a stranger.
-func AllowUnverifiedEmail() EmailOption {
-	return emailOptionFunc(func(c *emailConfig) error { c.allowUnverified = true; return nil })
-}
-
-// WelcomeEmail sends email through SES to the address in the user's email attribute,
-// at most once per user however often Cognito delivers the event. A user with no email
-// attribute, or (see [AllowUnverifiedEmail]) an unverified one, is skipped and logged.
+// WelcomeEmail sends cfg.Email through SES to the address in the user's email
+// attribute, at most once per user however often Cognito delivers the event. A user
+// with no email attribute, or (see [WelcomeConfig.AllowUnverifiedEmail]) an unverified
+// one, is skipped and logged.
 //
 // SES has no idempotency key, so a marker item in the DynamoDB table records each user
-// (keyed by sub, see [MarkerKey]). An invocation first claims the marker with a
-// conditional write, then sends, then records the marker as sent; a delivery that
-// finds the marker claimed or sent does nothing. When SES answers the send with an
-// error, nothing was sent and the claim is released, so a later delivery (Cognito
-// retries a [Critical] module's failure) tries again. When the outcome is unknown
-// (a timeout, a lost connection) or the function stops after the claim, the claim
-// stays and the email is not sent again: delivery is at most once. [ReclaimAfter]
-// makes it at least once instead.
+// (keyed by sub). An invocation first claims the marker with a conditional write, then
+// sends, then records the marker as sent; a delivery that finds the marker claimed or
+// sent does nothing. When SES answers the send with an error, nothing was sent and the
+// claim is released, so a later delivery (Cognito retries a [Critical] module's failure)
+// tries again. When the outcome is unknown (a timeout, a lost connection) or the
+// function stops after the claim, the claim stays and the email is not sent again:
+// delivery is at most once. [WelcomeConfig.ReclaimAfter] makes it at least once instead.
 //
 // It acts on PostConfirmation_ConfirmSignUp only: a welcome is for a sign-up, never a
-// password reset. sender and markers may be nil for the process-wide SES and DynamoDB
-// clients; the role needs ses:SendEmail, and dynamodb:PutItem, UpdateItem and DeleteItem
-// on the marker table. Templates that do not parse or execute, and an invalid From, are
-// reported here.
-func WelcomeEmail(sender EmailClient, markers MarkerClient, table string, email Email, opts ...EmailOption) (Handler, error) {
-	cfg := emailConfig{markerKey: "pk", now: time.Now}
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o.applyEmail(&cfg); err != nil {
-			return nil, fmt.Errorf("postconfirm.WelcomeEmail: %w", err)
-		}
+// password reset. A missing table, templates that do not parse or execute, and an
+// invalid From are reported here.
+func WelcomeEmail(cfg WelcomeConfig) (Handler, error) {
+	switch {
+	case cfg.Table == "":
+		return nil, errors.New("postconfirm.WelcomeEmail: Table is empty")
+	case cfg.ReclaimAfter < 0 || (cfg.ReclaimAfter > 0 && cfg.ReclaimAfter < MinReclaimAfter):
+		return nil, fmt.Errorf("postconfirm.WelcomeEmail: ReclaimAfter %s is shorter than %s", cfg.ReclaimAfter, MinReclaimAfter)
 	}
-	if table == "" {
-		return nil, errors.New("postconfirm.WelcomeEmail: empty marker table name")
+	if cfg.MarkerKey == "" {
+		cfg.MarkerKey = "pk"
 	}
-	msg, err := mailonce.Parse(mailonce.Template(email), &EmailData{Attributes: triggers.Attributes{}})
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	msg, err := mailonce.Parse(mailonce.Template(cfg.Email), &EmailData{Attributes: triggers.Attributes{}})
 	if err != nil {
-		return nil, fmt.Errorf("postconfirm.WelcomeEmail: %w", err)
+		return nil, fmt.Errorf("postconfirm.WelcomeEmail: Email: %w", err)
 	}
-	w := &welcome{msg: msg, once: mailonce.Once{Table: table, KeyName: cfg.markerKey, ReclaimAfter: cfg.reclaimAfter, Now: cfg.now}, cfg: cfg}
-	w.sender = awsclient.NewLazy(sender, func(ctx context.Context) (EmailClient, error) { return lazyses.Default(ctx) })
-	w.markers = awsclient.NewLazy(markers, func(ctx context.Context) (MarkerClient, error) { return lazydynamodb.Default(ctx) })
+	w := &welcome{msg: msg, allowUnverified: cfg.AllowUnverifiedEmail,
+		once: mailonce.Once{Table: cfg.Table, KeyName: cfg.MarkerKey, ReclaimAfter: cfg.ReclaimAfter, Now: cfg.Now}}
+	w.sender = awsclient.NewLazy(cfg.Sender, func(ctx context.Context) (EmailClient, error) { return lazyses.Default(ctx) })
+	w.markers = awsclient.NewLazy(cfg.Markers, func(ctx context.Context) (MarkerClient, error) { return lazydynamodb.Default(ctx) })
 	return Named("WelcomeEmail", w.handle), nil
 }
 
 type welcome struct {
-	cfg     emailConfig
-	msg     *mailonce.Message
-	once    mailonce.Once
-	sender  *awsclient.Lazy[EmailClient]
-	markers *awsclient.Lazy[MarkerClient]
+	allowUnverified bool
+	msg             *mailonce.Message
+	once            mailonce.Once
+	sender          *awsclient.Lazy[EmailClient]
+	markers         *awsclient.Lazy[MarkerClient]
 }
 
 func (w *welcome) handle(ctx context.Context, e *Event) error {
@@ -180,7 +169,7 @@ func (w *welcome) handle(ctx context.Context, e *Event) error {
 			slog.String("module", "WelcomeEmail"), slog.String("userName", e.UserName))
 		return nil
 	}
-	if !w.cfg.allowUnverified && attrs.Get("email_verified") != "true" {
+	if !w.allowUnverified && attrs.Get("email_verified") != "true" {
 		logger.LogAttrs(ctx, slog.LevelInfo, "welcome email skipped: email address not verified",
 			slog.String("module", "WelcomeEmail"), slog.String("userName", e.UserName))
 		return nil

@@ -39,7 +39,7 @@ func TestWelcomeEmailContent(t *testing.T) {
 	markers := newFakeDynamo("pk")
 	email := testEmail
 	email.ConfigurationSet = "welcome"
-	h := must(postconfirm.WelcomeEmail(ses, markers, "markers", email))
+	h := must(postconfirm.WelcomeEmail(postconfirm.WelcomeConfig{Sender: ses, Markers: markers, Table: "markers", Email: email}))
 	name := `<script>alert("x")</script> & Bob`
 	if err := h(t.Context(), signUp(verified(map[string]string{"given_name": name}))); err != nil {
 		t.Fatal(err)
@@ -105,7 +105,12 @@ func TestWelcomeEmailTemplates(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ses := &fakeSES{}
-			h := must(postconfirm.WelcomeEmail(ses, newFakeDynamo("pk"), "markers", tt.email))
+			h := must(postconfirm.WelcomeEmail(postconfirm.WelcomeConfig{
+				Sender:  ses,
+				Markers: newFakeDynamo("pk"),
+				Table:   "markers",
+				Email:   tt.email,
+			}))
 			if err := h(t.Context(), signUp(verified(tt.attrs))); err != nil {
 				t.Fatal(err)
 			}
@@ -132,23 +137,29 @@ func TestWelcomeEmailTemplates(t *testing.T) {
 func TestWelcomeEmailSkips(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		name    string
-		attrs   map[string]string
-		opts    []postconfirm.EmailOption
-		wantLog string
-		sends   bool
+		name            string
+		attrs           map[string]string
+		allowUnverified bool
+		wantLog         string
+		sends           bool
 	}{
 		{name: "no email attribute", attrs: map[string]string{"sub": "user-1"}, wantLog: "welcome email skipped: user has no email attribute"},
 		{name: "unverified", attrs: map[string]string{"sub": "user-1", "email": "ana@example.com", "email_verified": "false"}, wantLog: "welcome email skipped: email address not verified"},
 		{name: "verification unknown", attrs: map[string]string{"sub": "user-1", "email": "ana@example.com"}, wantLog: "welcome email skipped: email address not verified"},
-		{name: "unverified allowed", attrs: map[string]string{"sub": "user-1", "email": "ana@example.com"}, opts: []postconfirm.EmailOption{postconfirm.AllowUnverifiedEmail()}, sends: true},
+		{name: "unverified allowed", attrs: map[string]string{"sub": "user-1", "email": "ana@example.com"}, allowUnverified: true, sends: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ses := &fakeSES{}
 			markers := newFakeDynamo("pk")
-			h := must(postconfirm.WelcomeEmail(ses, markers, "markers", testEmail, tt.opts...))
+			h := must(postconfirm.WelcomeEmail(postconfirm.WelcomeConfig{
+				Sender:               ses,
+				Markers:              markers,
+				Table:                "markers",
+				Email:                testEmail,
+				AllowUnverifiedEmail: tt.allowUnverified,
+			}))
 			ctx, logs := loggerContext(t)
 			if err := h(ctx, signUp(tt.attrs)); err != nil {
 				t.Fatal(err)
@@ -178,7 +189,12 @@ func TestWelcomeEmailOnce(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			ses := &fakeSES{latency: 5 * time.Millisecond}
-			h := must(postconfirm.WelcomeEmail(ses, newFakeDynamo("pk"), "markers", testEmail))
+			h := must(postconfirm.WelcomeEmail(postconfirm.WelcomeConfig{
+				Sender:  ses,
+				Markers: newFakeDynamo("pk"),
+				Table:   "markers",
+				Email:   testEmail,
+			}))
 			e := signUp(verified(nil))
 			for i, err := range replay(t.Context(), 3, func(ctx context.Context) error { return h(ctx, e) }) {
 				if err != nil {
@@ -201,7 +217,12 @@ func TestWelcomeEmailFailures(t *testing.T) {
 		t.Parallel()
 		ses := &fakeSES{err: rejected}
 		markers := newFakeDynamo("pk")
-		h := must(postconfirm.WelcomeEmail(ses, markers, "markers", testEmail))
+		h := must(postconfirm.WelcomeEmail(postconfirm.WelcomeConfig{
+			Sender:  ses,
+			Markers: markers,
+			Table:   "markers",
+			Email:   testEmail,
+		}))
 		e := signUp(verified(nil))
 		if err := h(t.Context(), e); !errors.As(err, new(*sestypes.MessageRejected)) {
 			t.Fatalf("error %v, want SES's rejection", err)
@@ -224,7 +245,12 @@ func TestWelcomeEmailFailures(t *testing.T) {
 		t.Parallel()
 		ses := &fakeSES{latency: time.Minute}
 		markers := newFakeDynamo("pk")
-		h := must(postconfirm.WelcomeEmail(ses, markers, "markers", testEmail))
+		h := must(postconfirm.WelcomeEmail(postconfirm.WelcomeConfig{
+			Sender:  ses,
+			Markers: markers,
+			Table:   "markers",
+			Email:   testEmail,
+		}))
 		e := signUp(verified(nil))
 		ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
 		defer cancel()
@@ -254,11 +280,11 @@ func TestWelcomeEmailFailures(t *testing.T) {
 				"pk": s("welcome-email#user-1"), "status": s("claimed"), "claim": s("crashed"),
 				"claimedAt": &types.AttributeValueMemberN{Value: strconv.FormatInt(time.Now().Add(-time.Hour).UnixMilli(), 10)},
 			})
-			var opts []postconfirm.EmailOption
+			cfg := postconfirm.WelcomeConfig{Sender: ses, Markers: markers, Table: "markers", Email: testEmail}
 			if reclaim {
-				opts = append(opts, postconfirm.ReclaimAfter(time.Minute))
+				cfg.ReclaimAfter = time.Minute
 			}
-			h := must(postconfirm.WelcomeEmail(ses, markers, "markers", testEmail, opts...))
+			h := must(postconfirm.WelcomeEmail(cfg))
 			for range 2 {
 				if err := h(t.Context(), signUp(verified(nil))); err != nil {
 					t.Fatal(err)
@@ -279,7 +305,13 @@ func TestWelcomeEmailFailures(t *testing.T) {
 			"pk": s("welcome-email#user-1"), "status": s("claimed"), "claim": s("other"),
 			"claimedAt": &types.AttributeValueMemberN{Value: strconv.FormatInt(time.Now().UnixMilli(), 10)},
 		})
-		h := must(postconfirm.WelcomeEmail(ses, markers, "markers", testEmail, postconfirm.ReclaimAfter(time.Minute)))
+		h := must(postconfirm.WelcomeEmail(postconfirm.WelcomeConfig{
+			Sender:       ses,
+			Markers:      markers,
+			Table:        "markers",
+			Email:        testEmail,
+			ReclaimAfter: time.Minute,
+		}))
 		if err := h(t.Context(), signUp(verified(nil))); err != nil {
 			t.Fatal(err)
 		}
@@ -293,7 +325,12 @@ func TestWelcomeEmailFailures(t *testing.T) {
 		ses := &fakeSES{}
 		markers := newFakeDynamo("pk")
 		markers.fail["UpdateItem"] = errBoom
-		h := must(postconfirm.WelcomeEmail(ses, markers, "markers", testEmail))
+		h := must(postconfirm.WelcomeEmail(postconfirm.WelcomeConfig{
+			Sender:  ses,
+			Markers: markers,
+			Table:   "markers",
+			Email:   testEmail,
+		}))
 		err := h(t.Context(), signUp(verified(nil)))
 		if err == nil || !strings.Contains(err.Error(), "sent (message message-1) but not recorded") {
 			t.Errorf("error %v", err)
@@ -308,7 +345,12 @@ func TestWelcomeEmailFailures(t *testing.T) {
 		ses := &fakeSES{}
 		markers := newFakeDynamo("pk")
 		markers.fail["PutItem"] = errBoom
-		h := must(postconfirm.WelcomeEmail(ses, markers, "markers", testEmail))
+		h := must(postconfirm.WelcomeEmail(postconfirm.WelcomeConfig{
+			Sender:  ses,
+			Markers: markers,
+			Table:   "markers",
+			Email:   testEmail,
+		}))
 		if err := h(t.Context(), signUp(verified(nil))); err == nil || len(ses.Sent()) != 0 {
 			t.Errorf("error %v, %d emails; want an error and none", err, len(ses.Sent()))
 		}
@@ -317,7 +359,12 @@ func TestWelcomeEmailFailures(t *testing.T) {
 	t.Run("bad address: nothing claimed", func(t *testing.T) {
 		t.Parallel()
 		markers := newFakeDynamo("pk")
-		h := must(postconfirm.WelcomeEmail(&fakeSES{}, markers, "markers", testEmail))
+		h := must(postconfirm.WelcomeEmail(postconfirm.WelcomeConfig{
+			Sender:  &fakeSES{},
+			Markers: markers,
+			Table:   "markers",
+			Email:   testEmail,
+		}))
 		err := h(t.Context(), signUp(verified(map[string]string{"email": "Ana <ana@example.com>, eve@example.com"})))
 		if err == nil || markers.Len() != 0 {
 			t.Errorf("error %v, markers %d", err, markers.Len())
@@ -330,27 +377,31 @@ func TestWelcomeEmailConfiguration(t *testing.T) {
 	ok := testEmail
 	with := func(f func(*postconfirm.Email)) postconfirm.Email { e := ok; f(&e); return e }
 	tests := []struct {
-		name  string
-		table string
-		email postconfirm.Email
-		opts  []postconfirm.EmailOption
+		name         string
+		table        string
+		email        postconfirm.Email
+		reclaimAfter time.Duration
 	}{
-		{"no table", "", ok, nil},
-		{"no from", "m", with(func(e *postconfirm.Email) { e.From = "" }), nil},
-		{"bad from", "m", with(func(e *postconfirm.Email) { e.From = "not an address" }), nil},
-		{"bad reply-to", "m", with(func(e *postconfirm.Email) { e.ReplyTo = []string{"@"} }), nil},
-		{"no subject", "m", with(func(e *postconfirm.Email) { e.Subject = "" }), nil},
-		{"no body", "m", with(func(e *postconfirm.Email) { e.Text, e.HTML = "", "" }), nil},
-		{"subject does not parse", "m", with(func(e *postconfirm.Email) { e.Subject = "{{.Attributes" }), nil},
-		{"HTML does not parse", "m", with(func(e *postconfirm.Email) { e.HTML = "{{if}}" }), nil},
-		{"misspelt field", "m", with(func(e *postconfirm.Email) { e.Text = "{{.Attribute.email}}" }), nil},
-		{"reclaim too soon", "m", ok, []postconfirm.EmailOption{postconfirm.ReclaimAfter(time.Second)}},
-		{"empty marker key", "m", ok, []postconfirm.EmailOption{postconfirm.MarkerKey("")}},
+		{"no table", "", ok, 0},
+		{"no from", "m", with(func(e *postconfirm.Email) { e.From = "" }), 0},
+		{"bad from", "m", with(func(e *postconfirm.Email) { e.From = "not an address" }), 0},
+		{"bad reply-to", "m", with(func(e *postconfirm.Email) { e.ReplyTo = []string{"@"} }), 0},
+		{"no subject", "m", with(func(e *postconfirm.Email) { e.Subject = "" }), 0},
+		{"no body", "m", with(func(e *postconfirm.Email) { e.Text, e.HTML = "", "" }), 0},
+		{"subject does not parse", "m", with(func(e *postconfirm.Email) { e.Subject = "{{.Attributes" }), 0},
+		{"HTML does not parse", "m", with(func(e *postconfirm.Email) { e.HTML = "{{if}}" }), 0},
+		{"misspelt field", "m", with(func(e *postconfirm.Email) { e.Text = "{{.Attribute.email}}" }), 0},
+		{"reclaim too soon", "m", ok, time.Second},
+		{"negative reclaim", "m", ok, -time.Minute},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if _, err := postconfirm.WelcomeEmail(nil, nil, tt.table, tt.email, tt.opts...); err == nil {
+			if _, err := postconfirm.WelcomeEmail(postconfirm.WelcomeConfig{
+				Table:        tt.table,
+				Email:        tt.email,
+				ReclaimAfter: tt.reclaimAfter,
+			}); err == nil {
 				t.Error("WelcomeEmail accepted the configuration")
 			}
 		})

@@ -18,11 +18,14 @@ func BenchmarkInvoke(b *testing.B) {
 		b.Fatal(err)
 	}
 	router := triggers.NewRouter(triggers.WithLogger(slog.New(slog.DiscardHandler))).PreAuthentication(preauth.Chain(
-		preauth.Must(preauth.BlockAttribute("custom:status", []string{"suspended", "disabled"})),
-		preauth.Must(preauth.RestrictClients(admins, []string{"console"})),
-		preauth.Must(preauth.AllowNetworks([]string{"10.0.0.0/8", "2001:db8::/32"})),
-		preauth.Must(preauth.DenyNetworks([]string{"10.66.0.0/16"})),
-		preauth.Must(preauth.RequireVerifiedEmail()),
+		preauth.Must(preauth.BlockAttribute(preauth.BlockAttributeConfig{
+			Attribute: "custom:status",
+			Values:    []string{"suspended", "disabled"},
+		})),
+		preauth.Must(preauth.RestrictClients(preauth.RestrictClientsConfig{Who: admins, ClientIDs: []string{"console"}})),
+		preauth.Must(preauth.AllowNetworks(preauth.NetworksConfig{Networks: []string{"10.0.0.0/8", "2001:db8::/32"}})),
+		preauth.Must(preauth.DenyNetworks(preauth.NetworksConfig{Networks: []string{"10.66.0.0/16"}})),
+		preauth.Must(preauth.RequireVerifiedEmail(preauth.VerifiedConfig{})),
 	))
 	payload := triggertest.Payload(triggers.PreAuthenticationAuthentication, triggertest.WithValidationData("ipAddress", "10.1.2.3"))
 	ctx := context.Background()

@@ -18,33 +18,62 @@ import (
 	"github.com/lambda-triggers/cognito/triggers"
 )
 
-// Block refuses the sign-in when when holds, with [DefaultBlockedMessage] unless
-// [Message] says otherwise. A nil predicate is reported here.
-func Block(when Predicate, opts ...Option) (Handler, error) {
-	if when == nil {
-		return nil, errors.New("preauth.Block: nil predicate")
+// BlockConfig configures [Block].
+type BlockConfig struct {
+	// When decides whether a sign-in is refused. Required.
+	When Predicate
+
+	// Message is the text the user sees. Empty: [DefaultBlockedMessage].
+	Message string
+}
+
+// Block refuses the sign-in when cfg.When holds. A nil predicate and a blank message
+// are reported here.
+func Block(cfg BlockConfig) (Handler, error) {
+	if cfg.When == nil {
+		return nil, errors.New("preauth.Block: When is nil")
 	}
-	cfg, err := build("preauth.Block", options{message: DefaultBlockedMessage}, opts)
+	msg, err := message("Block", cfg.Message, DefaultBlockedMessage)
 	if err != nil {
 		return nil, err
 	}
-	return blocker("Block", when, cfg.message), nil
+	return blocker("Block", cfg.When, msg), nil
 }
 
-// BlockAttribute refuses the sign-in of users whose attribute name has one of values,
-// matched as [AttributeIn] describes: BlockAttribute("custom:status",
-// []string{"suspended", "disabled"}) keeps suspended and disabled users out. Users
-// without the attribute sign in.
-func BlockAttribute(name string, values []string, opts ...Option) (Handler, error) {
-	when, err := AttributeIn(name, values...)
+// BlockAttributeConfig configures [BlockAttribute].
+type BlockAttributeConfig struct {
+	// Attribute is the user attribute to look at, such as "custom:status". Required.
+	Attribute string
+
+	// Values are the values that keep the user out, matched as [AttributeIn]
+	// describes. Required.
+	Values []string
+
+	// Message is the text the user sees. Empty: [DefaultBlockedMessage].
+	Message string
+}
+
+// BlockAttribute refuses the sign-in of users whose attribute cfg.Attribute has one of
+// cfg.Values: BlockAttributeConfig{Attribute: "custom:status", Values:
+// []string{"suspended", "disabled"}} keeps suspended and disabled users out. Users
+// without the attribute sign in. A missing attribute name, no values, a blank value and
+// a blank message are reported here.
+func BlockAttribute(cfg BlockAttributeConfig) (Handler, error) {
+	switch {
+	case strings.TrimSpace(cfg.Attribute) == "":
+		return nil, errors.New("preauth.BlockAttribute: Attribute is empty")
+	case len(cfg.Values) == 0:
+		return nil, errors.New("preauth.BlockAttribute: Values is empty")
+	}
+	when, err := AttributeIn(cfg.Attribute, cfg.Values...)
 	if err != nil {
 		return nil, fmt.Errorf("preauth.BlockAttribute: %w", err)
 	}
-	cfg, err := build("preauth.BlockAttribute", options{message: DefaultBlockedMessage}, opts)
+	msg, err := message("BlockAttribute", cfg.Message, DefaultBlockedMessage)
 	if err != nil {
 		return nil, err
 	}
-	return blocker("BlockAttribute", when, cfg.message), nil
+	return blocker("BlockAttribute", when, msg), nil
 }
 
 func blocker(module string, when Predicate, message string) Handler {
@@ -74,68 +103,76 @@ const (
 	BlockListAttrExpiresAt = "expiresAt"
 )
 
-type blockKey int
-
-const (
-	keyBySub blockKey = iota
-	keyByUserName
-)
-
-// KeyByUserName is an option of [BlockList] that looks users up by the event's
-// userName instead of their sub. That is the user name Cognito stores, which in a pool
-// whose users sign in with an email address or phone number (UsernameAttributes) is an
-// identifier Cognito chose, not what the user types; an unknown user's event carries
-// what was typed. User names are unique only within a pool: give each pool its own
-// table.
-func KeyByUserName() Option {
-	return Option{name: "KeyByUserName", apply: func(o *options) error {
-		o.key = keyByUserName
-		return nil
-	}}
-}
-
 // noUserKey is looked up when the event has no key (an unknown user has no sub): no
 // sub or Cognito user name contains a space, so it never matches a real entry, and the
 // lookup keeps the same shape and time as any other.
 const noUserKey = "no such user"
 
+// BlockListConfig configures [BlockList].
+type BlockListConfig struct {
+	// Client is the DynamoDB client. Nil: the process-wide client, created on first use,
+	// whose role needs dynamodb:GetItem on the table.
+	Client BlockListClient
+
+	// Table is the name of the block list table. Required.
+	Table string
+
+	// KeyByUserName looks users up by the event's userName instead of their sub. That
+	// is the user name Cognito stores, which in a pool whose users sign in with an email
+	// address or phone number (UsernameAttributes) is an identifier Cognito chose, not
+	// what the user types; an unknown user's event carries what was typed. User names
+	// are unique only within a pool: give each pool its own table. Default false: by
+	// sub.
+	KeyByUserName bool
+
+	// Message is the text the user sees. Empty: [DefaultBlockedMessage].
+	Message string
+
+	// Now is the clock that ends suspensions, for tests to move time past one. Nil:
+	// time.Now.
+	Now func() time.Time
+}
+
 // BlockList refuses the sign-in of users listed in a DynamoDB table, keyed by the
-// user's sub (or user name, with [KeyByUserName]), with [DefaultBlockedMessage] unless
-// [Message] says otherwise. An item with an expiresAt in the past no longer blocks,
-// so a temporary suspension lifts itself: the module checks the time itself, since
-// DynamoDB's TTL deletes expired items only some time later. An item without expiresAt
-// blocks until it is deleted. An expiresAt that is not a number blocks, and is logged.
+// user's sub (or user name, see [BlockListConfig.KeyByUserName]). An item with an
+// expiresAt in the past no longer blocks, so a temporary suspension lifts itself: the
+// module checks the time itself, since DynamoDB's TTL deletes expired items only some
+// time later. An item without expiresAt blocks until it is deleted. An expiresAt that is
+// not a number blocks, and is logged.
 //
 // Every sign-in, an unknown user's too, costs one strongly consistent GetItem, so that
 // a block takes effect at once and an unknown user's answer takes as long as a real
 // one's. A failed lookup fails the sign-in with the generic error: a block list that
 // cannot be read keeps everyone out rather than let a blocked user in.
 //
-// client may be nil for the process-wide DynamoDB client; the function's role needs
-// dynamodb:GetItem on the table. [Clock] replaces time.Now.
-func BlockList(client BlockListClient, table string, opts ...Option) (Handler, error) {
-	cfg, err := build("preauth.BlockList", options{message: DefaultBlockedMessage, now: time.Now}, opts,
-		"Clock", "KeyByUserName")
+// A missing table and a blank message are reported here.
+func BlockList(cfg BlockListConfig) (Handler, error) {
+	msg, err := message("BlockList", cfg.Message, DefaultBlockedMessage)
 	if err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(table) == "" {
-		return nil, errors.New("preauth.BlockList: no table name")
+	if strings.TrimSpace(cfg.Table) == "" {
+		return nil, errors.New("preauth.BlockList: Table is empty")
 	}
-	b := &blockList{cfg: cfg, table: table,
-		client: awsclient.NewLazy(client, func(ctx context.Context) (BlockListClient, error) { return lazydynamodb.Default(ctx) })}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	b := &blockList{message: msg, byUserName: cfg.KeyByUserName, now: cfg.Now, table: cfg.Table,
+		client: awsclient.NewLazy(cfg.Client, func(ctx context.Context) (BlockListClient, error) { return lazydynamodb.Default(ctx) })}
 	return b.handle, nil
 }
 
 type blockList struct {
-	cfg    options
-	table  string
-	client *awsclient.Lazy[BlockListClient]
+	message    string
+	byUserName bool
+	now        func() time.Time
+	table      string
+	client     *awsclient.Lazy[BlockListClient]
 }
 
 func (b *blockList) key(e *Event) string {
 	var k string
-	if b.cfg.key == keyByUserName {
+	if b.byUserName {
 		k = e.UserName
 	} else {
 		k = e.Request.UserAttributes["sub"]
@@ -182,13 +219,13 @@ func (b *blockList) handle(ctx context.Context, e *Event) error {
 		}
 		if !isNumber {
 			log.LogAttrs(ctx, slog.LevelWarn, "block list entry has an invalid expiresAt; blocking", attrs...)
-			return triggers.Reject(b.cfg.message)
+			return triggers.Reject(b.message)
 		}
-		if b.cfg.now().Unix() >= end {
+		if b.now().Unix() >= end {
 			return nil
 		}
 		attrs = append(attrs, slog.Time("until", time.Unix(end, 0).UTC()))
 	}
 	log.LogAttrs(ctx, slog.LevelInfo, "sign-in blocked", attrs...)
-	return triggers.Reject(b.cfg.message)
+	return triggers.Reject(b.message)
 }

@@ -6,19 +6,22 @@
 //
 // A module that refuses a sign-in returns a [triggers.Rejected], whose text the user
 // sees as "PreAuthentication failed with error <text>."; [Chain] stops at the first one.
-// Constructors take required arguments positionally and options after them, and return
-// (Handler, error): a configuration mistake (a bad network, a missing table, an option
-// the module does not take) is reported when the chain is built. [Must] turns it into a
-// panic at start-up. Every module acts on PreAuthentication_Authentication, the
+// Each constructor takes one config struct, whose zero fields mean the documented
+// defaults (every one has a Message field for the text the user sees), and returns
+// (Handler, error): a configuration mistake (a bad network, a missing table) is reported
+// when the chain is built. [Must] turns it into a panic at start-up. Every module acts on PreAuthentication_Authentication, the
 // trigger's one source, and does nothing on any other. A nil AWS client means the
 // process-wide default client.
 //
-//	suspended := preauth.Must(preauth.BlockAttribute("custom:status", []string{"suspended", "disabled"}))
-//	blocked := preauth.Must(preauth.BlockList(nil, "blocked-users"))
+//	suspended := preauth.Must(preauth.BlockAttribute(preauth.BlockAttributeConfig{
+//		Attribute: "custom:status", Values: []string{"suspended", "disabled"}}))
+//	blocked := preauth.Must(preauth.BlockList(preauth.BlockListConfig{Table: "blocked-users"}))
 //	admins, _ := preauth.AttributeIn("custom:role", "admin")
-//	console := preauth.Must(preauth.RestrictClients(admins, []string{"5mq8console"}))
-//	office := preauth.Must(preauth.DenyNetworks([]string{"203.0.113.0/24", "2001:db8:bad::/48"}))
-//	verified := preauth.Must(preauth.RequireVerifiedEmail())
+//	console := preauth.Must(preauth.RestrictClients(preauth.RestrictClientsConfig{
+//		Who: admins, ClientIDs: []string{"5mq8console"}}))
+//	office := preauth.Must(preauth.DenyNetworks(preauth.NetworksConfig{
+//		Networks: []string{"203.0.113.0/24", "2001:db8:bad::/48"}}))
+//	verified := preauth.Must(preauth.RequireVerifiedEmail(preauth.VerifiedConfig{}))
 //	triggers.Start(triggers.NewRouter().PreAuthentication(
 //		preauth.Chain(suspended, console, office, verified, blocked)))
 //

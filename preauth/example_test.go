@@ -17,8 +17,8 @@ func ExampleRestrictClients() {
 	}
 	quiet := triggers.WithLogger(slog.New(slog.DiscardHandler))
 	router := triggers.NewRouter(quiet).PreAuthentication(preauth.Chain(
-		preauth.Must(preauth.BlockAttribute("custom:status", []string{"suspended"})),
-		preauth.Must(preauth.RestrictClients(admins, []string{"console"})),
+		preauth.Must(preauth.BlockAttribute(preauth.BlockAttributeConfig{Attribute: "custom:status", Values: []string{"suspended"}})),
+		preauth.Must(preauth.RestrictClients(preauth.RestrictClientsConfig{Who: admins, ClientIDs: []string{"console"}})),
 	))
 	for _, sign := range []struct{ client, attrs string }{
 		{"console", `{"custom:role": "admin"}`},
@@ -46,7 +46,7 @@ func ExampleRestrictClients() {
 // An allow list of office networks, reading the address the app's server sends as
 // ClientMetadata, which the trigger receives as validation data.
 func ExampleAllowNetworks() {
-	offices := preauth.Must(preauth.AllowNetworks([]string{"198.51.100.0/24", "2001:db8:10::/48"}))
+	offices := preauth.Must(preauth.AllowNetworks(preauth.NetworksConfig{Networks: []string{"198.51.100.0/24", "2001:db8:10::/48"}}))
 	for _, addr := range []string{"198.51.100.23", "2001:db8:10::7", "203.0.113.9", ""} {
 		e := &preauth.Event{}
 		e.TriggerSource = preauth.Authentication

@@ -32,12 +32,12 @@ func TestIntegrationBlockListUnknownUserAndMissingTable(t *testing.T) {
 	srv := dynamo.Servers(t)
 	table := srv.CreateTable(t, "", preauth.BlockListAttrKey, "")
 	putBlock(t, srv.DynamoDB, table, "nobody", "", nil)
-	h := must(t)(preauth.BlockList(srv.DynamoDB, table, preauth.KeyByUserName()))
+	h := must(t)(preauth.BlockList(preauth.BlockListConfig{Client: srv.DynamoDB, Table: table, KeyByUserName: true}))
 	real := triggertest.InvokeHandler(t, h, signIn(triggertest.WithUserName("nobody")))
 	ghost := triggertest.InvokeHandler(t, h, unknown())
 	if outcome(real) != rejected(preauth.DefaultBlockedMessage) || outcome(ghost) != outcome(real) {
 		t.Errorf("real user %q, unknown user %q, want both %q", outcome(real), outcome(ghost), rejected(preauth.DefaultBlockedMessage))
 	}
-	missing := must(t)(preauth.BlockList(srv.DynamoDB, awslocal.UniqueName("missing")))
+	missing := must(t)(preauth.BlockList(preauth.BlockListConfig{Client: srv.DynamoDB, Table: awslocal.UniqueName("missing")}))
 	triggertest.InvokeHandler(t, missing, signIn()).RequireInternalError(t)
 }

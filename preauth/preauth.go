@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/lambda-triggers/cognito/triggers"
 )
@@ -24,7 +23,8 @@ func Chain(mods ...Handler) Handler { return triggers.Chain(mods...) }
 // in a package variable, where a configuration mistake should stop the function from
 // starting at all:
 //
-//	suspended := preauth.Must(preauth.BlockAttribute("custom:status", []string{"suspended"}))
+//	suspended := preauth.Must(preauth.BlockAttribute(preauth.BlockAttributeConfig{
+//		Attribute: "custom:status", Values: []string{"suspended"}}))
 func Must(h Handler, err error) Handler {
 	if err != nil {
 		panic(err)
@@ -42,7 +42,7 @@ const Authentication = triggers.PreAuthenticationAuthentication
 type Predicate func(e *Event) bool
 
 // Default texts the user sees, as "PreAuthentication failed with error <text>.", when
-// a module refuses a sign-in. [Message] replaces a module's text.
+// a module refuses a sign-in. The Message field of a module's config replaces its text.
 const (
 	DefaultBlockedMessage    = "This account cannot sign in. Please contact support"
 	DefaultClientMessage     = "This account cannot sign in through this application"
@@ -50,60 +50,16 @@ const (
 	DefaultUnverifiedMessage = "Please verify your email address or phone number before signing in"
 )
 
-// Option configures a module. Every module takes [Message]; the others say which
-// modules take them, and a constructor given an option it does not take reports it.
-type Option struct {
-	name  string
-	apply func(*options) error
-}
-
-type options struct {
-	message string
-	now     func() time.Time
-	key     blockKey
-	address func(*Event) string
-}
-
-// Message is an option that sets the text the user sees when the module refuses a
-// sign-in. It must not be blank: Cognito would show the user a bare
-// "PreAuthentication failed with error ."
-func Message(text string) Option {
-	return Option{name: "Message", apply: func(o *options) error {
-		if strings.TrimSpace(text) == "" {
-			return errors.New("Message: empty text")
-		}
-		o.message = text
-		return nil
-	}}
-}
-
-// Clock is an option of [BlockList] that replaces time.Now, so that tests can move
-// time past a suspension's end.
-func Clock(now func() time.Time) Option {
-	return Option{name: "Clock", apply: func(o *options) error {
-		if now == nil {
-			return errors.New("Clock: nil function")
-		}
-		o.now = now
-		return nil
-	}}
-}
-
-// build applies opts over defaults, refusing an option that module does not take.
-func build(module string, defaults options, opts []Option, takes ...string) (options, error) {
-	cfg := defaults
-	for _, o := range opts {
-		if o.apply == nil {
-			continue
-		}
-		if o.name != "Message" && !slices.Contains(takes, o.name) {
-			return cfg, fmt.Errorf("%s: option %s does not apply", module, o.name)
-		}
-		if err := o.apply(&cfg); err != nil {
-			return cfg, fmt.Errorf("%s: %w", module, err)
-		}
+// message validates a config's Message and fills in the module's default.
+func message(module, text, def string) (string, error) {
+	switch {
+	case text == "":
+		return def, nil
+	case strings.TrimSpace(text) == "":
+		// Cognito would show the user a bare "PreAuthentication failed with error ."
+		return "", fmt.Errorf("preauth.%s: Message is blank", module)
 	}
-	return cfg, nil
+	return text, nil
 }
 
 // AttributeIn returns a predicate that holds when the user attribute name has one of

@@ -60,8 +60,15 @@ func must(t *testing.T) func(preauth.Handler, error) preauth.Handler {
 
 func TestBlockAttribute(t *testing.T) {
 	t.Parallel()
-	h := must(t)(preauth.BlockAttribute("custom:status", []string{"suspended", "Disabled"}))
-	custom := must(t)(preauth.BlockAttribute("custom:status", []string{"suspended"}, preauth.Message("Your account is suspended")))
+	h := must(t)(preauth.BlockAttribute(preauth.BlockAttributeConfig{
+		Attribute: "custom:status",
+		Values:    []string{"suspended", "Disabled"},
+	}))
+	custom := must(t)(preauth.BlockAttribute(preauth.BlockAttributeConfig{
+		Attribute: "custom:status",
+		Values:    []string{"suspended"},
+		Message:   "Your account is suspended",
+	}))
 	tests := []struct {
 		name  string
 		h     preauth.Handler
@@ -88,9 +95,9 @@ func TestBlockAttribute(t *testing.T) {
 
 func TestBlock(t *testing.T) {
 	t.Parallel()
-	h := must(t)(preauth.Block(func(e *preauth.Event) bool {
+	h := must(t)(preauth.Block(preauth.BlockConfig{When: func(e *preauth.Event) bool {
 		return strings.HasSuffix(e.Request.UserAttributes["email"], "@example.com")
-	}))
+	}}))
 	triggertest.InvokeHandler(t, h, signIn()).RequireRejected(t, preauth.DefaultBlockedMessage)
 	triggertest.InvokeHandler(t, h, signIn(triggertest.WithAttribute("email", "ana@example.org"))).RequireNoOp(t)
 }
@@ -138,8 +145,14 @@ func blockListCases(t *testing.T, db store, table string) {
 	putBlock(t, db, table, "sub-bad-end", "", "tomorrow")
 	putBlock(t, db, table, "ana.typed", "", nil)
 
-	bySub := must(t)(preauth.BlockList(db, table, preauth.Clock(clock)))
-	byName := must(t)(preauth.BlockList(db, table, preauth.KeyByUserName(), preauth.Clock(clock), preauth.Message("Account locked")))
+	bySub := must(t)(preauth.BlockList(preauth.BlockListConfig{Client: db, Table: table, Now: clock}))
+	byName := must(t)(preauth.BlockList(preauth.BlockListConfig{
+		Client:        db,
+		Table:         table,
+		KeyByUserName: true,
+		Now:           clock,
+		Message:       "Account locked",
+	}))
 	blocked := rejected(preauth.DefaultBlockedMessage)
 	tests := []struct {
 		name  string
@@ -178,7 +191,7 @@ func TestBlockListLogsReason(t *testing.T) {
 	db := blockTable(t)
 	putBlock(t, db, "blocked", anaSub, "chargeback 2026-02", now.Add(time.Hour))
 	var logs triggertest.Logs
-	h := must(t)(preauth.BlockList(db, "blocked", preauth.Clock(clock)))
+	h := must(t)(preauth.BlockList(preauth.BlockListConfig{Client: db, Table: "blocked", Now: clock}))
 	res := triggertest.InvokeHandler(t, h, signIn(), triggers.WithLogger(logs.Logger()))
 	res.RequireRejected(t, preauth.DefaultBlockedMessage)
 	if strings.Contains(res.ErrorMessage, "chargeback") {
@@ -197,13 +210,13 @@ func TestBlockListFailure(t *testing.T) {
 	t.Parallel()
 	db := blockTable(t)
 	db.FailNext("GetItem", errors.New("throttled: secret-ish internals"))
-	h := must(t)(preauth.BlockList(db, "blocked"))
+	h := must(t)(preauth.BlockList(preauth.BlockListConfig{Client: db, Table: "blocked"}))
 	res := triggertest.InvokeHandler(t, h, signIn()).RequireInternalError(t)
 	if strings.Contains(res.ErrorMessage, "internals") {
 		t.Errorf("the user sees the AWS error: %q", res.ErrorMessage)
 	}
 	// A table that does not exist is a configuration mistake seen at the first sign-in.
-	missing := must(t)(preauth.BlockList(db, "no-such-table"))
+	missing := must(t)(preauth.BlockList(preauth.BlockListConfig{Client: db, Table: "no-such-table"}))
 	triggertest.InvokeHandler(t, missing, signIn()).RequireInternalError(t)
 }
 
@@ -213,7 +226,7 @@ func TestRestrictClients(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := must(t)(preauth.RestrictClients(admins, []string{"console-client", "ops-client"}))
+	h := must(t)(preauth.RestrictClients(preauth.RestrictClientsConfig{Who: admins, ClientIDs: []string{"console-client", "ops-client"}}))
 	refused := rejected(preauth.DefaultClientMessage)
 	tests := []struct {
 		name  string
@@ -241,12 +254,12 @@ func TestRestrictClients(t *testing.T) {
 
 func TestNetworks(t *testing.T) {
 	t.Parallel()
-	allow := must(t)(preauth.AllowNetworks([]string{"10.0.0.0/8", "192.0.2.7", "2001:db8::/32"}))
-	deny := must(t)(preauth.DenyNetworks([]string{"203.0.113.0/24", "2001:db8:bad::/48", "10.9.9.9/8"}))
-	fromKey := must(t)(preauth.AllowNetworks([]string{"10.0.0.0/8"}, preauth.AddressKey("clientIp")))
-	fromFunc := must(t)(preauth.DenyNetworks([]string{"10.0.0.0/8"}, preauth.AddressFunc(func(e *preauth.Event) string {
+	allow := must(t)(preauth.AllowNetworks(preauth.NetworksConfig{Networks: []string{"10.0.0.0/8", "192.0.2.7", "2001:db8::/32"}}))
+	deny := must(t)(preauth.DenyNetworks(preauth.NetworksConfig{Networks: []string{"203.0.113.0/24", "2001:db8:bad::/48", "10.9.9.9/8"}}))
+	fromKey := must(t)(preauth.AllowNetworks(preauth.NetworksConfig{Networks: []string{"10.0.0.0/8"}, AddressKey: "clientIp"}))
+	fromFunc := must(t)(preauth.DenyNetworks(preauth.NetworksConfig{Networks: []string{"10.0.0.0/8"}, Address: func(e *preauth.Event) string {
 		return e.Request.ClientMetadata["forwardedFor"]
-	})))
+	}}))
 	ip := func(v string) *preauth.Event { return signIn(triggertest.WithValidationData("ipAddress", v)) }
 	refused := rejected(preauth.DefaultNetworkMessage)
 	tests := []struct {
@@ -289,9 +302,9 @@ func TestNetworks(t *testing.T) {
 
 func TestRequireVerified(t *testing.T) {
 	t.Parallel()
-	email := must(t)(preauth.RequireVerifiedEmail())
-	phone := must(t)(preauth.RequireVerifiedPhone(preauth.Message("Please verify your phone number")))
-	either := must(t)(preauth.RequireVerifiedEmailOrPhone())
+	email := must(t)(preauth.RequireVerifiedEmail(preauth.VerifiedConfig{}))
+	phone := must(t)(preauth.RequireVerifiedPhone(preauth.VerifiedConfig{Message: "Please verify your phone number"}))
+	either := must(t)(preauth.RequireVerifiedEmailOrPhone(preauth.VerifiedConfig{}))
 	refused := rejected(preauth.DefaultUnverifiedMessage)
 	tests := []struct {
 		name  string
@@ -327,24 +340,47 @@ func TestConfigErrors(t *testing.T) {
 		err  error
 		want string
 	}{
-		{"Block nil", second(preauth.Block(nil)), "nil predicate"},
-		{"BlockAttribute no name", second(preauth.BlockAttribute(" ", []string{"x"})), "no attribute name"},
-		{"BlockAttribute no values", second(preauth.BlockAttribute("custom:status", nil)), "no values"},
-		{"BlockAttribute blank value", second(preauth.BlockAttribute("custom:status", []string{"suspended", " "})), "blank value"},
-		{"blank message", second(preauth.Block(yes, preauth.Message("  "))), "Message: empty text"},
-		{"option not taken", second(preauth.Block(yes, preauth.Clock(time.Now))), "option Clock does not apply"},
-		{"BlockList no table", second(preauth.BlockList(fakeaws.NewDynamoDB(), "")), "no table name"},
-		{"BlockList nil clock", second(preauth.BlockList(nil, "t", preauth.Clock(nil))), "Clock: nil function"},
-		{"BlockList address option", second(preauth.BlockList(nil, "t", preauth.AddressKey("ip"))), "option AddressKey does not apply"},
-		{"RestrictClients nil", second(preauth.RestrictClients(nil, []string{"c"})), "nil predicate"},
-		{"RestrictClients no ids", second(preauth.RestrictClients(yes, nil)), "no app client IDs"},
-		{"RestrictClients blank id", second(preauth.RestrictClients(yes, []string{"c", " c2"})), `invalid app client ID " c2"`},
-		{"AllowNetworks none", second(preauth.AllowNetworks([]string{" "})), "no networks"},
-		{"AllowNetworks bad prefix", second(preauth.AllowNetworks([]string{"10.0.0.0/33"})), `invalid network "10.0.0.0/33"`},
-		{"DenyNetworks host name", second(preauth.DenyNetworks([]string{"example.com"})), `invalid network "example.com"`},
-		{"AddressKey empty", second(preauth.DenyNetworks([]string{"10.0.0.0/8"}, preauth.AddressKey(""))), "AddressKey: empty key"},
-		{"AddressFunc nil", second(preauth.DenyNetworks([]string{"10.0.0.0/8"}, preauth.AddressFunc(nil))), "AddressFunc: nil function"},
-		{"verified, key option", second(preauth.RequireVerifiedEmail(preauth.KeyByUserName())), "option KeyByUserName does not apply"},
+		{"Block nil", second(preauth.Block(preauth.BlockConfig{})), "preauth.Block: When is nil"},
+		{"BlockAttribute no name", second(preauth.BlockAttribute(preauth.BlockAttributeConfig{Attribute: " ", Values: []string{"x"}})),
+			"preauth.BlockAttribute: Attribute is empty"},
+		{"BlockAttribute no values", second(preauth.BlockAttribute(preauth.BlockAttributeConfig{Attribute: "custom:status"})),
+			"preauth.BlockAttribute: Values is empty"},
+		{"BlockAttribute blank value", second(preauth.BlockAttribute(preauth.BlockAttributeConfig{Attribute: "custom:status",
+			Values: []string{"suspended", " "}})), "blank value"},
+		{"blank message", second(preauth.Block(preauth.BlockConfig{When: yes, Message: "  "})), "preauth.Block: Message is blank"},
+		{"blank verified message", second(preauth.RequireVerifiedPhone(preauth.VerifiedConfig{Message: "\t"})),
+			"preauth.RequireVerifiedPhone: Message is blank"},
+		{"BlockList no table", second(preauth.BlockList(preauth.BlockListConfig{
+			Client: fakeaws.NewDynamoDB(),
+		})), "preauth.BlockList: Table is empty"},
+		{"BlockList blank message", second(preauth.BlockList(preauth.BlockListConfig{
+			Table:   "t",
+			Message: " ",
+		})), "preauth.BlockList: Message is blank"},
+		{"RestrictClients nil", second(preauth.RestrictClients(preauth.RestrictClientsConfig{ClientIDs: []string{"c"}})),
+			"preauth.RestrictClients: Who is nil"},
+		{"RestrictClients no ids", second(preauth.RestrictClients(preauth.RestrictClientsConfig{
+			Who: yes,
+		})), "preauth.RestrictClients: ClientIDs is empty"},
+		{"RestrictClients blank id", second(preauth.RestrictClients(preauth.RestrictClientsConfig{
+			Who:       yes,
+			ClientIDs: []string{"c", " c2"},
+		})),
+			`invalid app client ID " c2"`},
+		{"AllowNetworks none", second(preauth.AllowNetworks(preauth.NetworksConfig{
+			Networks: []string{" "},
+		})), "preauth.AllowNetworks: Networks is empty"},
+		{"DenyNetworks nil", second(preauth.DenyNetworks(preauth.NetworksConfig{})), "preauth.DenyNetworks: Networks is empty"},
+		{"AllowNetworks bad prefix", second(preauth.AllowNetworks(preauth.NetworksConfig{
+			Networks: []string{"10.0.0.0/33"},
+		})), `invalid network "10.0.0.0/33"`},
+		{"DenyNetworks host name", second(preauth.DenyNetworks(preauth.NetworksConfig{
+			Networks: []string{"example.com"},
+		})), `invalid network "example.com"`},
+		{"AddressKey blank", second(preauth.DenyNetworks(preauth.NetworksConfig{Networks: []string{"10.0.0.0/8"}, AddressKey: " "})),
+			"preauth.DenyNetworks: AddressKey is blank"},
+		{"AddressKey and Address", second(preauth.AllowNetworks(preauth.NetworksConfig{Networks: []string{"10.0.0.0/8"}, AddressKey: "ip",
+			Address: func(*preauth.Event) string { return "" }})), "preauth.AllowNetworks: AddressKey and Address are both set"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -26,16 +26,26 @@ func TestUserNotFoundAnswersAsARealUser(t *testing.T) {
 		name string
 		h    preauth.Handler
 	}{
-		{"BlockAttribute", must(t)(preauth.BlockAttribute("custom:status", []string{"suspended"}))},
-		{"Block", must(t)(preauth.Block(func(e *preauth.Event) bool { return e.Request.ValidationData["risk"] == "high" }))},
-		{"BlockList by sub", must(t)(preauth.BlockList(db, "blocked", preauth.Clock(clock)))},
-		{"BlockList by user name", must(t)(preauth.BlockList(db, "blocked", preauth.KeyByUserName(), preauth.Clock(clock)))},
-		{"RestrictClients", must(t)(preauth.RestrictClients(admins, []string{"console"}))},
-		{"AllowNetworks", must(t)(preauth.AllowNetworks([]string{"10.0.0.0/8"}))},
-		{"DenyNetworks", must(t)(preauth.DenyNetworks([]string{"10.0.0.0/8"}))},
-		{"RequireVerifiedEmail", must(t)(preauth.RequireVerifiedEmail())},
-		{"RequireVerifiedPhone", must(t)(preauth.RequireVerifiedPhone())},
-		{"RequireVerifiedEmailOrPhone", must(t)(preauth.RequireVerifiedEmailOrPhone())},
+		{"BlockAttribute", must(t)(preauth.BlockAttribute(preauth.BlockAttributeConfig{
+			Attribute: "custom:status",
+			Values:    []string{"suspended"},
+		}))},
+		{"Block", must(t)(preauth.Block(preauth.BlockConfig{
+			When: func(e *preauth.Event) bool { return e.Request.ValidationData["risk"] == "high" },
+		}))},
+		{"BlockList by sub", must(t)(preauth.BlockList(preauth.BlockListConfig{Client: db, Table: "blocked", Now: clock}))},
+		{"BlockList by user name", must(t)(preauth.BlockList(preauth.BlockListConfig{
+			Client:        db,
+			Table:         "blocked",
+			KeyByUserName: true,
+			Now:           clock,
+		}))},
+		{"RestrictClients", must(t)(preauth.RestrictClients(preauth.RestrictClientsConfig{Who: admins, ClientIDs: []string{"console"}}))},
+		{"AllowNetworks", must(t)(preauth.AllowNetworks(preauth.NetworksConfig{Networks: []string{"10.0.0.0/8"}}))},
+		{"DenyNetworks", must(t)(preauth.DenyNetworks(preauth.NetworksConfig{Networks: []string{"10.0.0.0/8"}}))},
+		{"RequireVerifiedEmail", must(t)(preauth.RequireVerifiedEmail(preauth.VerifiedConfig{}))},
+		{"RequireVerifiedPhone", must(t)(preauth.RequireVerifiedPhone(preauth.VerifiedConfig{}))},
+		{"RequireVerifiedEmailOrPhone", must(t)(preauth.RequireVerifiedEmailOrPhone(preauth.VerifiedConfig{}))},
 	}
 	noAttributes := triggertest.Set("request.userAttributes", map[string]any{})
 	inputs := []struct {
@@ -75,9 +85,9 @@ func TestUserNotFoundAnswersAsARealUser(t *testing.T) {
 // The block list looks an unknown user up as it looks up a real one: one GetItem each.
 func TestUserNotFoundBlockListLooksUp(t *testing.T) {
 	t.Parallel()
-	for _, opts := range [][]preauth.Option{nil, {preauth.KeyByUserName()}} {
+	for _, byUserName := range []bool{false, true} {
 		db := blockTable(t)
-		h := must(t)(preauth.BlockList(db, "blocked", opts...))
+		h := must(t)(preauth.BlockList(preauth.BlockListConfig{Client: db, Table: "blocked", KeyByUserName: byUserName}))
 		triggertest.InvokeHandler(t, h, signIn()).RequireOK(t)
 		if n := db.Calls("GetItem"); n != 1 {
 			t.Fatalf("%d lookups for a real user, want 1", n)
@@ -104,13 +114,23 @@ func TestUserNotFoundOutcomes(t *testing.T) {
 		h    preauth.Handler
 		want string
 	}{
-		{"BlockAttribute: no attribute, passes", must(t)(preauth.BlockAttribute("custom:status", []string{"suspended"})), ""},
-		{"BlockList by sub: no sub, passes", must(t)(preauth.BlockList(db, "blocked")), ""},
-		{"BlockList by user name: the typed name is listed", must(t)(preauth.BlockList(db, "blocked", preauth.KeyByUserName())),
+		{"BlockAttribute: no attribute, passes", must(t)(preauth.BlockAttribute(preauth.BlockAttributeConfig{
+			Attribute: "custom:status",
+			Values:    []string{"suspended"},
+		})), ""},
+		{"BlockList by sub: no sub, passes", must(t)(preauth.BlockList(preauth.BlockListConfig{Client: db, Table: "blocked"})), ""},
+		{"BlockList by user name: the typed name is listed", must(t)(preauth.BlockList(preauth.BlockListConfig{
+			Client:        db,
+			Table:         "blocked",
+			KeyByUserName: true,
+		})),
 			rejected(preauth.DefaultBlockedMessage)},
-		{"RestrictClients: not selected, passes", must(t)(preauth.RestrictClients(admins, []string{"console"})), ""},
-		{"RequireVerifiedEmail: nothing verified", must(t)(preauth.RequireVerifiedEmail()), rejected(preauth.DefaultUnverifiedMessage)},
-		{"AllowNetworks: address decides", must(t)(preauth.AllowNetworks([]string{"192.0.2.0/24"})), ""},
+		{"RestrictClients: not selected, passes", must(t)(preauth.RestrictClients(preauth.RestrictClientsConfig{
+			Who:       admins,
+			ClientIDs: []string{"console"},
+		})), ""},
+		{"RequireVerifiedEmail: nothing verified", must(t)(preauth.RequireVerifiedEmail(preauth.VerifiedConfig{})), rejected(preauth.DefaultUnverifiedMessage)},
+		{"AllowNetworks: address decides", must(t)(preauth.AllowNetworks(preauth.NetworksConfig{Networks: []string{"192.0.2.0/24"}})), ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -131,16 +151,28 @@ func TestConformance(t *testing.T) {
 		t.Fatal(err)
 	}
 	modules := map[string]preauth.Handler{
-		"BlockAttribute":              must(t)(preauth.BlockAttribute("custom:status", []string{"suspended"})),
-		"Block":                       must(t)(preauth.Block(func(e *preauth.Event) bool { return e.Request.UserNotFound })),
-		"BlockList":                   must(t)(preauth.BlockList(db, "blocked")),
-		"BlockList by user name":      must(t)(preauth.BlockList(db, "blocked", preauth.KeyByUserName())),
-		"RestrictClients":             must(t)(preauth.RestrictClients(admins, []string{"console"})),
-		"AllowNetworks":               must(t)(preauth.AllowNetworks([]string{"10.0.0.0/8"})),
-		"DenyNetworks":                must(t)(preauth.DenyNetworks([]string{"10.0.0.0/8"})),
-		"RequireVerifiedEmail":        must(t)(preauth.RequireVerifiedEmail()),
-		"RequireVerifiedPhone":        must(t)(preauth.RequireVerifiedPhone()),
-		"RequireVerifiedEmailOrPhone": must(t)(preauth.RequireVerifiedEmailOrPhone()),
+		"BlockAttribute": must(t)(preauth.BlockAttribute(preauth.BlockAttributeConfig{
+			Attribute: "custom:status",
+			Values:    []string{"suspended"},
+		})),
+		"Block": must(t)(preauth.Block(preauth.BlockConfig{
+			When: func(e *preauth.Event) bool { return e.Request.UserNotFound },
+		})),
+		"BlockList": must(t)(preauth.BlockList(preauth.BlockListConfig{Client: db, Table: "blocked"})),
+		"BlockList by user name": must(t)(preauth.BlockList(preauth.BlockListConfig{
+			Client:        db,
+			Table:         "blocked",
+			KeyByUserName: true,
+		})),
+		"RestrictClients": must(t)(preauth.RestrictClients(preauth.RestrictClientsConfig{
+			Who:       admins,
+			ClientIDs: []string{"console"},
+		})),
+		"AllowNetworks":               must(t)(preauth.AllowNetworks(preauth.NetworksConfig{Networks: []string{"10.0.0.0/8"}})),
+		"DenyNetworks":                must(t)(preauth.DenyNetworks(preauth.NetworksConfig{Networks: []string{"10.0.0.0/8"}})),
+		"RequireVerifiedEmail":        must(t)(preauth.RequireVerifiedEmail(preauth.VerifiedConfig{})),
+		"RequireVerifiedPhone":        must(t)(preauth.RequireVerifiedPhone(preauth.VerifiedConfig{})),
+		"RequireVerifiedEmailOrPhone": must(t)(preauth.RequireVerifiedEmailOrPhone(preauth.VerifiedConfig{})),
 	}
 	for name, h := range modules {
 		t.Run(name, func(t *testing.T) {
@@ -154,6 +186,6 @@ func TestConformance(t *testing.T) {
 // trigger's event, which has no chain registered, before any module runs.
 func TestOtherSources(t *testing.T) {
 	t.Parallel()
-	h := must(t)(preauth.RequireVerifiedPhone())
+	h := must(t)(preauth.RequireVerifiedPhone(preauth.VerifiedConfig{}))
 	triggertest.InvokeHandler(t, h, triggertest.Payload(triggers.PreSignUpSignUp)).RequireConfigurationError(t)
 }

@@ -8,15 +8,22 @@ import (
 	"github.com/lambda-triggers/cognito/triggers"
 )
 
+// VerifiedConfig configures [RequireVerifiedEmail], [RequireVerifiedPhone] and
+// [RequireVerifiedEmailOrPhone].
+type VerifiedConfig struct {
+	// Message is the text an unverified user sees. Empty: [DefaultUnverifiedMessage].
+	Message string
+}
+
 // RequireVerifiedEmail refuses the sign-in of users whose email_verified attribute is
-// not true, with [DefaultUnverifiedMessage] unless [Message] says otherwise.
-func RequireVerifiedEmail(opts ...Option) (Handler, error) {
-	return requireVerified("RequireVerifiedEmail", []string{"email_verified"}, opts)
+// not true. A blank message is reported here.
+func RequireVerifiedEmail(cfg VerifiedConfig) (Handler, error) {
+	return requireVerified("RequireVerifiedEmail", []string{"email_verified"}, cfg)
 }
 
 // RequireVerifiedPhone is [RequireVerifiedEmail] for phone_number_verified.
-func RequireVerifiedPhone(opts ...Option) (Handler, error) {
-	return requireVerified("RequireVerifiedPhone", []string{"phone_number_verified"}, opts)
+func RequireVerifiedPhone(cfg VerifiedConfig) (Handler, error) {
+	return requireVerified("RequireVerifiedPhone", []string{"phone_number_verified"}, cfg)
 }
 
 // RequireVerifiedEmailOrPhone lets users sign in whose email address or phone number,
@@ -26,12 +33,12 @@ func RequireVerifiedPhone(opts ...Option) (Handler, error) {
 // as it refuses a real user with nothing verified, with the same text; a real user with
 // a verified address passes on to Cognito's password check. The text therefore tells
 // whoever tries a user name that it is either unknown or unverified, never which.
-func RequireVerifiedEmailOrPhone(opts ...Option) (Handler, error) {
-	return requireVerified("RequireVerifiedEmailOrPhone", []string{"email_verified", "phone_number_verified"}, opts)
+func RequireVerifiedEmailOrPhone(cfg VerifiedConfig) (Handler, error) {
+	return requireVerified("RequireVerifiedEmailOrPhone", []string{"email_verified", "phone_number_verified"}, cfg)
 }
 
-func requireVerified(module string, anyOf []string, opts []Option) (Handler, error) {
-	cfg, err := build("preauth."+module, options{message: DefaultUnverifiedMessage}, opts)
+func requireVerified(module string, anyOf []string, cfg VerifiedConfig) (Handler, error) {
+	msg, err := message(module, cfg.Message, DefaultUnverifiedMessage)
 	if err != nil {
 		return nil, err
 	}
@@ -46,6 +53,6 @@ func requireVerified(module string, anyOf []string, opts []Option) (Handler, err
 		}
 		triggers.Logger(ctx).LogAttrs(ctx, slog.LevelInfo, "sign-in refused: not verified",
 			slog.String("module", module), slog.String("userName", e.UserName))
-		return triggers.Reject(cfg.message)
+		return triggers.Reject(msg)
 	}, nil
 }

@@ -113,7 +113,7 @@ func TestIntegrationInvitationSingleUse(t *testing.T) {
 	table := srv.CreateTable(t, "", "code", "")
 	putInvitation(t, srv, table, "once-5e1d", "grace@example.com", time.Now().Add(time.Hour), "")
 	require := presignup.Must(presignup.RequireInvitation(srv.DynamoDB, table))
-	mark, err := postconfirm.MarkInvitationUsed(srv.DynamoDB, table)
+	mark, err := postconfirm.MarkInvitationUsed(postconfirm.InvitationConfig{Client: srv.DynamoDB, Table: table})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +267,7 @@ func TestIntegrationCognito(t *testing.T) {
 	}))
 	table := srv.CreateTable(t, "", "code", "")
 	putInvitation(t, srv, table, "e2e-c0de", "ada@example.com", time.Now().Add(time.Hour), "")
-	mark, err := postconfirm.MarkInvitationUsed(srv.DynamoDB, table)
+	mark, err := postconfirm.MarkInvitationUsed(postconfirm.InvitationConfig{Client: srv.DynamoDB, Table: table})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,7 +276,7 @@ func TestIntegrationCognito(t *testing.T) {
 			presignup.Must(presignup.DenyDomains([]string{"tempmail.test"})),
 			presignup.Must(presignup.RequireInvitation(srv.DynamoDB, table)),
 		)).
-		PostConfirmation(postconfirm.Chain(postconfirm.Critical(mark)))
+		PostConfirmation(postconfirm.BestEffort(postconfirm.Critical(mark)))
 	h := triggers.InvokeServer(router)
 	handler.Store(&h)
 	pool := srv.CreateUserPool(t)

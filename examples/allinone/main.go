@@ -43,6 +43,7 @@
 package main
 
 import (
+	"cmp"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -56,9 +57,6 @@ import (
 	"github.com/lambda-triggers/cognito/customauth/smsotp"
 	"github.com/lambda-triggers/cognito/custommessage"
 	"github.com/lambda-triggers/cognito/customsender"
-	"github.com/lambda-triggers/cognito/examples/internal/chains/postauthchain"
-	"github.com/lambda-triggers/cognito/examples/internal/chains/postconfirmchain"
-	"github.com/lambda-triggers/cognito/examples/internal/chains/preauthchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/presignupchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/pretokenchain"
 	"github.com/lambda-triggers/cognito/federation"
@@ -93,13 +91,13 @@ func main() {
 // error is reported at once.
 func newRouter(env func(string) string) (*triggers.Router, error) {
 	signUp, err1 := presignupchain.FromEnv(env)
-	confirmation, err2 := postconfirmchain.FromEnv(env)
+	confirmation, err2 := postConfirmationModules(env)
 	tokens, err3 := pretokenchain.FromEnv(env)
 	messages, err4 := customMessages(env)
 	migration, err5 := userMigration(env)
 	flow, err6 := customAuthFlow(env)
-	signIn, err7 := preauthchain.FromEnv(env)
-	signedIn, err8 := postauthchain.FromEnv(env)
+	signIn, err7 := preAuthenticationModules(env)
+	signedIn, err8 := postAuthenticationModules(env)
 	federated, err9 := inboundFederation(env)
 	email, sms, err10 := customSenders(env)
 	if err := errors.Join(err1, err2, err3, err4, err5, err6, err7, err8, err9, err10); err != nil {
@@ -601,4 +599,213 @@ func customAuthFlow(env func(string) string) (*customauth.Flow, error) {
 		return nil, errors.New("STEP_UP needs a step after it: set OTP_FROM or SMS_OTP for the fresh code it asks for")
 	}
 	return customauth.NewFlow(customauth.FlowConfig{Steps: steps, Password: password})
+}
+
+// preAuthenticationModules returns the pre authentication modules the environment turns
+// on, as examples/preauth serves them: the checks that need no network call first, the
+// block list last.
+func preAuthenticationModules(env func(string) string) ([]preauth.Handler, error) {
+	// list splits a comma-separated value, dropping blank entries.
+	list := func(s string) []string {
+		var out []string
+		for item := range strings.SplitSeq(s, ",") {
+			if item = strings.TrimSpace(item); item != "" {
+				out = append(out, item)
+			}
+		}
+		return out
+	}
+	blocked := env("BLOCKED_MESSAGE") // the text of the two blocking modules; "" for the default
+
+	var mods []preauth.Handler
+	if statuses := list(env("BLOCKED_STATUSES")); len(statuses) > 0 {
+		h, err := preauth.BlockAttribute(preauth.BlockAttributeConfig{
+			Attribute: cmp.Or(env("STATUS_ATTRIBUTE"), "custom:status"),
+			Values:    statuses,
+			Message:   blocked,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("BLOCKED_STATUSES, STATUS_ATTRIBUTE, BLOCKED_MESSAGE: %w", err)
+		}
+		mods = append(mods, h)
+	}
+	roles, clients := list(env("RESTRICTED_ROLES")), list(env("RESTRICTED_CLIENT_IDS"))
+	switch {
+	case len(roles) > 0 && len(clients) == 0:
+		return nil, errors.New("RESTRICTED_ROLES needs RESTRICTED_CLIENT_IDS, the app clients those users may sign in through")
+	case len(clients) > 0 && len(roles) == 0:
+		return nil, errors.New("RESTRICTED_CLIENT_IDS needs RESTRICTED_ROLES, the roles kept to those app clients")
+	case len(roles) > 0:
+		who, err := preauth.AttributeIn(cmp.Or(env("ROLE_ATTRIBUTE"), "custom:role"), roles...)
+		if err != nil {
+			return nil, fmt.Errorf("RESTRICTED_ROLES, ROLE_ATTRIBUTE: %w", err)
+		}
+		h, err := preauth.RestrictClients(preauth.RestrictClientsConfig{Who: who, ClientIDs: clients})
+		if err != nil {
+			return nil, fmt.Errorf("RESTRICTED_CLIENT_IDS: %w", err)
+		}
+		mods = append(mods, h)
+	}
+	addressKey := env("ADDRESS_KEY") // "" for preauth.DefaultAddressKey
+	if networks := list(env("ALLOWED_NETWORKS")); len(networks) > 0 {
+		h, err := preauth.AllowNetworks(preauth.NetworksConfig{Networks: networks, AddressKey: addressKey})
+		if err != nil {
+			return nil, fmt.Errorf("ALLOWED_NETWORKS: %w", err)
+		}
+		mods = append(mods, h)
+	}
+	if networks := list(env("DENIED_NETWORKS")); len(networks) > 0 {
+		h, err := preauth.DenyNetworks(preauth.NetworksConfig{Networks: networks, AddressKey: addressKey})
+		if err != nil {
+			return nil, fmt.Errorf("DENIED_NETWORKS: %w", err)
+		}
+		mods = append(mods, h)
+	}
+	if v := env("REQUIRE_VERIFIED"); v != "" {
+		var h preauth.Handler
+		var err error
+		switch v {
+		case "email":
+			h, err = preauth.RequireVerifiedEmail(preauth.VerifiedConfig{})
+		case "phone":
+			h, err = preauth.RequireVerifiedPhone(preauth.VerifiedConfig{})
+		case "email_or_phone":
+			h, err = preauth.RequireVerifiedEmailOrPhone(preauth.VerifiedConfig{})
+		default:
+			return nil, fmt.Errorf("REQUIRE_VERIFIED: want email, phone or email_or_phone, got %q", v)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("REQUIRE_VERIFIED: %w", err)
+		}
+		mods = append(mods, h)
+	}
+	if table := env("BLOCK_LIST_TABLE"); table != "" {
+		cfg := preauth.BlockListConfig{Table: table, Message: blocked}
+		switch key := env("BLOCK_LIST_KEY"); key {
+		case "", "sub":
+		case "username":
+			cfg.KeyByUserName = true
+		default:
+			return nil, fmt.Errorf("BLOCK_LIST_KEY: want sub or username, got %q", key)
+		}
+		h, err := preauth.BlockList(cfg)
+		if err != nil {
+			return nil, fmt.Errorf("BLOCK_LIST_TABLE, BLOCKED_MESSAGE: %w", err)
+		}
+		mods = append(mods, h)
+	} else if env("BLOCK_LIST_KEY") != "" {
+		return nil, errors.New("BLOCK_LIST_KEY needs BLOCK_LIST_TABLE")
+	}
+	return mods, nil
+}
+
+// postConfirmationModules returns the post confirmation modules the environment turns
+// on, as examples/postconfirm serves them, to run at the same time.
+func postConfirmationModules(env func(string) string) ([]postconfirm.Handler, error) {
+	// Welcome email templates: Subject and Text are text/template, HTML is
+	// html/template, each executed with postconfirm.EmailData.
+	const (
+		welcomeSubject = "Welcome{{with .Attributes.given_name}}, {{.}}{{end}}!"
+		welcomeText    = "Hello{{with .Attributes.given_name}} {{.}}{{end}},\n\n" +
+			"your account is ready. Sign in with {{.Attributes.email}}.\n"
+		welcomeHTML = "<p>Hello{{with .Attributes.given_name}} {{.}}{{end}},</p>" +
+			"<p>your account is ready. Sign in with {{.Attributes.email}}.</p>"
+	)
+	var mods []postconfirm.Handler
+	if group := env("GROUP"); group != "" {
+		h, err := postconfirm.AddToGroup(postconfirm.GroupConfig{Groups: postconfirm.StaticGroups(group)})
+		if err != nil {
+			return nil, fmt.Errorf("GROUP: %w", err)
+		}
+		mods = append(mods, h)
+	}
+	if table := env("PROFILES_TABLE"); table != "" {
+		h, err := postconfirm.CreateProfile(postconfirm.ProfileConfig{
+			Table:        table,
+			PartitionKey: "id",
+			Item:         postconfirm.Columns{"email": "email", "given_name": "givenName", "family_name": "familyName", "locale": "locale"},
+			CreatedAt:    "createdAt",
+		})
+		if err != nil {
+			return nil, fmt.Errorf("PROFILES_TABLE: %w", err)
+		}
+		mods = append(mods, h)
+	}
+	if from := env("WELCOME_FROM"); from != "" {
+		table := env("WELCOME_TABLE")
+		if table == "" {
+			return nil, errors.New("missing environment variable WELCOME_TABLE (the DynamoDB table that records sent welcome emails), required with WELCOME_FROM")
+		}
+		h, err := postconfirm.WelcomeEmail(postconfirm.WelcomeConfig{
+			Table: table,
+			Email: postconfirm.Email{From: from, Subject: welcomeSubject, Text: welcomeText, HTML: welcomeHTML},
+		})
+		if err != nil {
+			return nil, fmt.Errorf("WELCOME_FROM, WELCOME_TABLE: %w", err)
+		}
+		mods = append(mods, h)
+	}
+	if table := env("INVITATIONS_TABLE"); table != "" {
+		h, err := postconfirm.MarkInvitationUsed(postconfirm.InvitationConfig{Table: table})
+		if err != nil {
+			return nil, fmt.Errorf("INVITATIONS_TABLE: %w", err)
+		}
+		mods = append(mods, h)
+	}
+	return mods, nil
+}
+
+// postAuthenticationModules returns the post authentication modules the environment
+// turns on, as examples/postauth serves them, to run at the same time.
+func postAuthenticationModules(env func(string) string) ([]postauth.Handler, error) {
+	// New-device notice templates: Subject and Text are text/template, HTML is
+	// html/template, each executed with postauth.NoticeData.
+	const (
+		noticeSubject = "New sign-in to your account"
+		noticeText    = "Hello{{with .Attributes.given_name}} {{.}}{{end}},\n\n" +
+			"your account {{.Attributes.email}} was signed in to from a new device at " +
+			"{{.SignedInAt.Format \"2006-01-02 15:04 MST\"}}.\n" +
+			"If that was not you, change your password now.\n"
+		noticeHTML = "<p>Hello{{with .Attributes.given_name}} {{.}}{{end}},</p>" +
+			"<p>your account {{.Attributes.email}} was signed in to from a new device at " +
+			"{{.SignedInAt.Format \"2006-01-02 15:04 MST\"}}.</p><p>If that was not you, change your password now.</p>"
+	)
+	var mods []postauth.Handler
+	if table := env("SIGNIN_TABLE"); table != "" {
+		h, err := postauth.RecordSignIn(postauth.RecordConfig{Table: table, PartitionKey: "id"})
+		if err != nil {
+			return nil, fmt.Errorf("SIGNIN_TABLE: %w", err)
+		}
+		mods = append(mods, h)
+	}
+	if table := env("AUDIT_TABLE"); table != "" {
+		var retention time.Duration // zero: postauth.DefaultAuditRetention
+		if v := env("AUDIT_RETENTION"); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				return nil, fmt.Errorf("AUDIT_RETENTION: want a duration such as 2160h, got %q", v)
+			}
+			retention = d
+		}
+		h, err := postauth.AuditTrail(postauth.AuditConfig{Table: table, Retention: retention})
+		if err != nil {
+			return nil, fmt.Errorf("AUDIT_TABLE, AUDIT_RETENTION: %w", err)
+		}
+		mods = append(mods, h)
+	}
+	if from := env("NEW_DEVICE_FROM"); from != "" {
+		table := env("NEW_DEVICE_TABLE")
+		if table == "" {
+			return nil, errors.New("missing environment variable NEW_DEVICE_TABLE (the DynamoDB table that records sent new-device notices), required with NEW_DEVICE_FROM")
+		}
+		h, err := postauth.NewDeviceNotice(postauth.NoticeConfig{
+			Table: table,
+			Email: postauth.Email{From: from, Subject: noticeSubject, Text: noticeText, HTML: noticeHTML},
+		})
+		if err != nil {
+			return nil, fmt.Errorf("NEW_DEVICE_FROM, NEW_DEVICE_TABLE: %w", err)
+		}
+		mods = append(mods, h)
+	}
+	return mods, nil
 }

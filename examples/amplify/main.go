@@ -86,8 +86,10 @@ var modules = map[string]module{
 		}
 		// As in Amplify, the group is created when missing, every confirmation adds the
 		// user (a password reset too), and a failure fails the trigger.
-		h, err := postconfirm.AddToGroup(nil, postconfirm.StaticGroups(group), postconfirm.Sources(
-			triggers.PostConfirmationConfirmSignUp, triggers.PostConfirmationConfirmForgotPassword))
+		h, err := postconfirm.AddToGroup(postconfirm.GroupConfig{
+			Groups:  postconfirm.StaticGroups(group),
+			Sources: triggers.Sources{triggers.PostConfirmationConfirmSignUp, triggers.PostConfirmationConfirmForgotPassword},
+		})
 		f.postConfirmation = append(f.postConfirmation, postconfirm.Critical(h))
 		return err
 	}},
@@ -266,7 +268,7 @@ func (f *function) router() (*triggers.Router, error) {
 		r.PreSignUp(presignup.Chain(f.preSignUp...))
 	}
 	if len(f.postConfirmation) > 0 {
-		r.PostConfirmation(postconfirm.Chain(f.postConfirmation...))
+		r.PostConfirmation(postconfirm.BestEffort(f.postConfirmation...))
 	}
 	if len(f.preToken) > 0 {
 		r.PreTokenGeneration(pretoken.Chain(f.preToken...))

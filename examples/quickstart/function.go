@@ -76,17 +76,21 @@ func newFunction(db dynamoDBClient, mail sesClient, idp cognitoClient, s setting
 
 	// Post confirmation: the group first, and Critical, because tokens carry it; the
 	// profile and the welcome email at the same time, best-effort.
-	group, err := postconfirm.AddToGroup(idp, postconfirm.StaticGroups(memberGroup))
+	group, err := postconfirm.AddToGroup(postconfirm.GroupConfig{Client: idp, Groups: postconfirm.StaticGroups(memberGroup)})
 	if err != nil {
 		return nil, err
 	}
-	profile, err := postconfirm.CreateProfile(db, s.profilesTable, "id",
-		postconfirm.Columns{"email": "email", "name": "name", "custom:plan": "plan"})
+	profile, err := postconfirm.CreateProfile(postconfirm.ProfileConfig{
+		Client: db, Table: s.profilesTable, PartitionKey: "id",
+		Item: postconfirm.Columns{"email": "email", "name": "name", "custom:plan": "plan"},
+	})
 	if err != nil {
 		return nil, err
 	}
-	welcome, err := postconfirm.WelcomeEmail(mail, db, s.stateTable, postconfirm.Email{
-		From: s.from, Subject: welcomeSubject, Text: welcomeText})
+	welcome, err := postconfirm.WelcomeEmail(postconfirm.WelcomeConfig{
+		Sender: mail, Markers: db, Table: s.stateTable,
+		Email: postconfirm.Email{From: s.from, Subject: welcomeSubject, Text: welcomeText},
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +116,7 @@ func newFunction(db dynamoDBClient, mail sesClient, idp cognitoClient, s setting
 
 	router := triggers.NewRouter(triggers.WithLogger(log)).
 		PreSignUp(presignup.Chain(denied, confirm, verify)).
-		PostConfirmation(postconfirm.Chain(
+		PostConfirmation(postconfirm.BestEffort(
 			postconfirm.Critical(group),
 			postconfirm.Parallel(profile, welcome),
 		)).

@@ -98,12 +98,13 @@ func TestCognitoWithAddToGroup(t *testing.T) {
 	idp := fakeaws.NewCognito()
 	event := triggertest.PostConfirmation(triggers.PostConfirmationConfirmSignUp)
 	idp.AddUser(event.UserPoolID, event.UserName, map[string]string{"email": "ana.silva@example.com"})
-	add, err := postconfirm.AddToGroup(idp, postconfirm.GroupsByAttribute("custom:plan", map[string]string{"team": "teams"}, "members"))
+	add, err := postconfirm.AddToGroup(postconfirm.GroupConfig{Client: idp,
+		Groups: postconfirm.GroupsByAttribute("custom:plan", map[string]string{"team": "teams"}, "members")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for range 3 {
-		triggertest.InvokeHandler(t, postconfirm.Chain(postconfirm.Critical(add)), event).RequireOK(t)
+		triggertest.InvokeHandler(t, postconfirm.BestEffort(postconfirm.Critical(add)), event).RequireOK(t)
 	}
 	if got := idp.UserGroups(event.UserPoolID, event.UserName); !slices.Equal(got, []string{"teams"}) {
 		t.Errorf("user's groups: %v, want [teams]", got)
@@ -114,7 +115,7 @@ func TestCognitoWithAddToGroup(t *testing.T) {
 
 	// A user who does not exist is an error the operator sees, not a silent success.
 	stranger := triggertest.PostConfirmation(triggers.PostConfirmationConfirmSignUp, triggertest.WithUserName("stranger"))
-	triggertest.InvokeHandler(t, postconfirm.Chain(postconfirm.Critical(add)), stranger).RequireInternalError(t)
+	triggertest.InvokeHandler(t, postconfirm.BestEffort(postconfirm.Critical(add)), stranger).RequireInternalError(t)
 }
 
 func TestCognitoUsers(t *testing.T) {
@@ -244,12 +245,12 @@ func TestCognitoAutoCreateUsers(t *testing.T) {
 func TestMembersGroup(t *testing.T) {
 	t.Parallel()
 	idp := fakeaws.NewCognito(fakeaws.AutoCreateUsers()) // or idp.AddUser(pool, name, attrs) first
-	group, err := postconfirm.AddToGroup(idp, postconfirm.StaticGroups("members"))
+	group, err := postconfirm.AddToGroup(postconfirm.GroupConfig{Client: idp, Groups: postconfirm.StaticGroups("members")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e := triggertest.PostConfirmation(triggers.PostConfirmationConfirmSignUp)
-	triggertest.InvokeHandler(t, postconfirm.Chain(postconfirm.Critical(group)), e).RequireOK(t)
+	triggertest.InvokeHandler(t, postconfirm.BestEffort(postconfirm.Critical(group)), e).RequireOK(t)
 	if got := idp.UserGroups(e.UserPoolID, e.UserName); !slices.Equal(got, []string{"members"}) {
 		t.Errorf("groups %v", got)
 	}

@@ -54,10 +54,12 @@ func ExampleSES() {
 	ctx := context.Background()
 	db, mail := fakeaws.NewDynamoDB(), fakeaws.NewSES()
 	db.AddTable("welcome-markers", "pk", "")
-	welcome, err := postconfirm.WelcomeEmail(mail, db, "welcome-markers", postconfirm.Email{
-		From:    "hello@example.com",
-		Subject: "Welcome, {{.Attributes.name}}",
-		Text:    "Hello {{.Attributes.name}}, your account is ready.",
+	welcome, err := postconfirm.WelcomeEmail(postconfirm.WelcomeConfig{Sender: mail, Markers: db, Table: "welcome-markers",
+		Email: postconfirm.Email{
+			From:    "hello@example.com",
+			Subject: "Welcome, {{.Attributes.name}}",
+			Text:    "Hello {{.Attributes.name}}, your account is ready.",
+		},
 	})
 	if err != nil {
 		fmt.Println(err)
@@ -84,7 +86,7 @@ func ExampleCognito() {
 	event := triggertest.PostConfirmation(triggers.PostConfirmationConfirmSignUp)
 	idp.AddUser(event.UserPoolID, event.UserName, map[string]string{"email": "ana.silva@example.com"})
 
-	add, err := postconfirm.AddToGroup(idp, postconfirm.StaticGroups("members"))
+	add, err := postconfirm.AddToGroup(postconfirm.GroupConfig{Client: idp, Groups: postconfirm.StaticGroups("members")})
 	if err != nil {
 		fmt.Println(err)
 		return

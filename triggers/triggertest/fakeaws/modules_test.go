@@ -118,7 +118,7 @@ var moduleScenarios = []moduleScenario{
 			mustPut(t, env.db, table, item{"code": s("INV-1"), "email": s("Ana@Example.com"), "expiresAt": n("1900000000")})
 			mustPut(t, env.db, table, item{"code": s("INV-2"), "email": s("bob@example.com"), "expiresAt": n("1700000000")})
 			require := presignup.Must(presignup.RequireInvitation(env.db, table, presignup.Clock(clock)))
-			mark, err := postconfirm.MarkInvitationUsed(env.db, table, postconfirm.InvitationClock(clock))
+			mark, err := postconfirm.MarkInvitationUsed(postconfirm.InvitationConfig{Client: env.db, Table: table, Now: clock})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -170,16 +170,18 @@ var moduleScenarios = []moduleScenario{
 		run: func(t *testing.T, env moduleEnv) []string {
 			profiles, markers := env.table(t, "id"), env.table(t, "pk")
 			mail := fakeaws.NewSES()
-			profile, err := postconfirm.CreateProfile(env.db, profiles, "id", postconfirm.Columns{"email": "email", "name": "name"})
+			profile, err := postconfirm.CreateProfile(postconfirm.ProfileConfig{Client: env.db, Table: profiles, PartitionKey: "id",
+				Item: postconfirm.Columns{"email": "email", "name": "name"}})
 			if err != nil {
 				t.Fatal(err)
 			}
-			welcome, err := postconfirm.WelcomeEmail(mail, env.db, markers, postconfirm.Email{From: "hello@example.com",
-				Subject: "Welcome, {{.Attributes.name}}", Text: "Hello {{.Attributes.name}}!"}, postconfirm.ReclaimAfter(time.Minute))
+			welcome, err := postconfirm.WelcomeEmail(postconfirm.WelcomeConfig{Sender: mail, Markers: env.db, Table: markers,
+				Email:        postconfirm.Email{From: "hello@example.com", Subject: "Welcome, {{.Attributes.name}}", Text: "Hello {{.Attributes.name}}!"},
+				ReclaimAfter: time.Minute})
 			if err != nil {
 				t.Fatal(err)
 			}
-			chain := postconfirm.Chain(postconfirm.Critical(profile), postconfirm.Critical(welcome))
+			chain := postconfirm.BestEffort(postconfirm.Critical(profile), postconfirm.Critical(welcome))
 			var out []string
 			for range 3 {
 				out = append(out, result(triggertest.InvokeHandler(t, chain,
