@@ -46,6 +46,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/lambda-triggers/cognito/custommessage"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/customauthchain"
@@ -56,7 +59,6 @@ import (
 	"github.com/lambda-triggers/cognito/examples/internal/chains/postauthchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/postconfirmchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/preauthchain"
-	"github.com/lambda-triggers/cognito/examples/internal/chains/presignupchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/pretokenchain"
 	"github.com/lambda-triggers/cognito/federation"
 	"github.com/lambda-triggers/cognito/migrate"
@@ -88,7 +90,7 @@ func main() {
 // modules. Every family is built even when another fails, so that every configuration
 // error is reported at once.
 func newRouter(env func(string) string) (*triggers.Router, error) {
-	signUp, err1 := presignupchain.FromEnv(env)
+	signUp, err1 := preSignUpModules(env)
 	confirmation, err2 := postconfirmchain.FromEnv(env)
 	tokens, err3 := pretokenchain.FromEnv(env)
 	messages, err4 := custommessagechain.FromEnv(env)
@@ -126,4 +128,108 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 		r.CustomSMSSender(sms)
 	}
 	return r, nil
+}
+
+// preSignUpModules returns the pre sign-up modules of examples/presignup, configured by
+// the same variables, cheap checks first and the modules that set response flags last:
+//
+//	DOMAINALLOWLIST, DOMAINDENYLIST                  presignup.Domains
+//	RATE_LIMIT_TABLE, RATE_LIMIT, RATE_LIMIT_WINDOW  presignup.RateLimit
+//	INVITATIONS_TABLE                                presignup.RequireInvitation
+//	AUTO_CONFIRM or AUTO_CONFIRM_DOMAINS             presignup.AutoConfirm
+//	AUTO_VERIFY_EMAIL                                presignup.AutoVerifyEmail, of the users confirmed
+func preSignUpModules(env func(string) string) ([]presignup.Handler, error) {
+	list := func(s string) []string {
+		var out []string
+		for item := range strings.SplitSeq(s, ",") {
+			if item = strings.TrimSpace(item); item != "" {
+				out = append(out, item)
+			}
+		}
+		return out
+	}
+	flag := func(name string) (bool, error) {
+		v := env(name)
+		if v == "" {
+			return false, nil
+		}
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return false, fmt.Errorf("%s: want true or false, got %q", name, v)
+		}
+		return b, nil
+	}
+	var mods []presignup.Handler
+	if allow, deny := list(env("DOMAINALLOWLIST")), list(env("DOMAINDENYLIST")); allow != nil || deny != nil {
+		h, err := presignup.Domains(presignup.DomainsConfig{Allow: allow, Deny: deny})
+		if err != nil {
+			return nil, fmt.Errorf("DOMAINALLOWLIST, DOMAINDENYLIST: %w", err)
+		}
+		mods = append(mods, h)
+	}
+	if table := env("RATE_LIMIT_TABLE"); table != "" {
+		limit := 10
+		if v := env("RATE_LIMIT"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return nil, fmt.Errorf("RATE_LIMIT: want a whole number, got %q", v)
+			}
+			limit = n
+		}
+		window := time.Hour
+		if v := env("RATE_LIMIT_WINDOW"); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				return nil, fmt.Errorf("RATE_LIMIT_WINDOW: want a duration such as 1h or 30m, got %q", v)
+			}
+			window = d
+		}
+		h, err := presignup.RateLimit(presignup.RateLimitConfig{Table: table, Limit: limit, Window: window})
+		if err != nil {
+			return nil, fmt.Errorf("RATE_LIMIT_TABLE, RATE_LIMIT, RATE_LIMIT_WINDOW: %w", err)
+		}
+		mods = append(mods, h)
+	}
+	if table := env("INVITATIONS_TABLE"); table != "" {
+		h, err := presignup.RequireInvitation(presignup.InvitationConfig{Table: table})
+		if err != nil {
+			return nil, fmt.Errorf("INVITATIONS_TABLE: %w", err)
+		}
+		mods = append(mods, h)
+	}
+	confirmAll, err := flag("AUTO_CONFIRM")
+	if err != nil {
+		return nil, err
+	}
+	verify, err := flag("AUTO_VERIFY_EMAIL")
+	if err != nil {
+		return nil, err
+	}
+	var when presignup.Predicate
+	if domains := list(env("AUTO_CONFIRM_DOMAINS")); domains != nil {
+		if confirmAll {
+			return nil, errors.New("AUTO_CONFIRM and AUTO_CONFIRM_DOMAINS: set one, not both")
+		}
+		if when, err = presignup.EmailDomainIn(domains...); err != nil {
+			return nil, fmt.Errorf("AUTO_CONFIRM_DOMAINS: %w", err)
+		}
+	} else if !confirmAll {
+		if verify {
+			return nil, errors.New("AUTO_VERIFY_EMAIL needs AUTO_CONFIRM or AUTO_CONFIRM_DOMAINS")
+		}
+		return mods, nil
+	}
+	confirm, err := presignup.AutoConfirm(presignup.FlagConfig{When: when})
+	if err != nil {
+		return nil, fmt.Errorf("AUTO_CONFIRM: %w", err)
+	}
+	mods = append(mods, confirm)
+	if verify {
+		h, err := presignup.AutoVerifyEmail(presignup.FlagConfig{When: when})
+		if err != nil {
+			return nil, fmt.Errorf("AUTO_VERIFY_EMAIL: %w", err)
+		}
+		mods = append(mods, h)
+	}
+	return mods, nil
 }

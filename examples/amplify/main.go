@@ -70,8 +70,24 @@ type module struct {
 
 // modules maps Amplify's module names to their Go counterparts.
 var modules = map[string]module{
-	"email-filter-allowlist": domainFilter("DOMAINALLOWLIST", presignup.AllowDomains),
-	"email-filter-denylist":  domainFilter("DOMAINDENYLIST", presignup.DenyDomains),
+	"email-filter-allowlist": {triggers.TriggerPreSignUp, func(f *function) error {
+		domains, err := f.list("DOMAINALLOWLIST")
+		if err != nil {
+			return err
+		}
+		h, err := presignup.AllowDomains(presignup.DomainsConfig{Allow: domains, Sources: allSignUps})
+		f.preSignUp = append(f.preSignUp, h)
+		return err
+	}},
+	"email-filter-denylist": {triggers.TriggerPreSignUp, func(f *function) error {
+		domains, err := f.list("DOMAINDENYLIST")
+		if err != nil {
+			return err
+		}
+		h, err := presignup.DenyDomains(presignup.DomainsConfig{Deny: domains, Sources: allSignUps})
+		f.preSignUp = append(f.preSignUp, h)
+		return err
+	}},
 	"add-to-group": {triggers.TriggerPostConfirmation, func(f *function) error {
 		group, err := f.required("GROUP", "the group every confirmed user joins")
 		if err != nil {
@@ -148,23 +164,9 @@ var modules = map[string]module{
 	}},
 }
 
-// domainFilter is the module of one of Amplify's email filter templates: filter, with the
-// domains that the variable name lists, on every kind of sign-up.
-func domainFilter(name string, filter func([]string, ...presignup.DomainOption) (presignup.Handler, error)) module {
-	return module{triggers.TriggerPreSignUp, func(f *function) error {
-		domains, err := f.list(name)
-		if err != nil {
-			return err
-		}
-		h, err := filter(domains, allSignUps)
-		f.preSignUp = append(f.preSignUp, h)
-		return err
-	}}
-}
-
 // allSignUps makes the domain filters act on every pre sign-up, as Amplify's do, users
 // created by an administrator included.
-var allSignUps = presignup.Sources(presignup.SignUp, presignup.AdminCreateUser, presignup.ExternalProvider)
+var allSignUps = triggers.Sources{presignup.SignUp, presignup.AdminCreateUser, presignup.ExternalProvider}
 
 // challengeStep names the one custom challenge of Amplify's custom auth templates. The
 // captcha and boilerplate define templates are the same (password, then one custom
