@@ -163,7 +163,7 @@ func TestDomainsDenyOnlyAndEmptyLists(t *testing.T) {
 	}
 }
 
-func TestDomainMessage(t *testing.T) {
+func TestDomainMessages(t *testing.T) {
 	t.Parallel()
 	msgs := presignup.DomainMessages{
 		Refused: "We do not accept addresses at {domain}",

@@ -197,7 +197,7 @@ func TestRefuseAfterFederated(t *testing.T) {
 
 // With RefuseLinkingSignIn, the sign-in that made the link, and a redelivery of it, are
 // refused with a clear text instead of Cognito's "Already found an entry for username".
-func TestLinkedMessage(t *testing.T) {
+func TestRefuseLinkingSignIn(t *testing.T) {
 	t.Parallel()
 	idp := pool(user{"ada", "ada@example.com", ""})
 	h := presignup.Must(presignup.LinkFederatedUser(presignup.LinkConfig{Client: idp, RefuseLinkingSignIn: true}))

@@ -43,6 +43,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -59,7 +60,6 @@ import (
 	"github.com/lambda-triggers/cognito/examples/internal/chains/postauthchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/postconfirmchain"
 	"github.com/lambda-triggers/cognito/examples/internal/chains/preauthchain"
-	"github.com/lambda-triggers/cognito/examples/internal/chains/pretokenchain"
 	"github.com/lambda-triggers/cognito/federation"
 	"github.com/lambda-triggers/cognito/migrate"
 	"github.com/lambda-triggers/cognito/postauth"
@@ -92,7 +92,7 @@ func main() {
 func newRouter(env func(string) string) (*triggers.Router, error) {
 	signUp, err1 := preSignUpModules(env)
 	confirmation, err2 := postconfirmchain.FromEnv(env)
-	tokens, err3 := pretokenchain.FromEnv(env)
+	tokens, err3 := preTokenModules(env)
 	messages, err4 := custommessagechain.FromEnv(env)
 	migration, err5 := migratechain.FromEnv(env)
 	flow, err6 := customauthchain.FromEnv(env)
@@ -228,6 +228,87 @@ func preSignUpModules(env func(string) string) ([]presignup.Handler, error) {
 		h, err := presignup.AutoVerifyEmail(presignup.FlagConfig{When: when})
 		if err != nil {
 			return nil, fmt.Errorf("AUTO_VERIFY_EMAIL: %w", err)
+		}
+		mods = append(mods, h)
+	}
+	return mods, nil
+}
+
+// preTokenModules returns the pre token generation modules of examples/pretoken,
+// configured by the same variables, in this order, so that a claim from the table
+// overrides a static one:
+//
+//	CLAIMS_TO_ADD_OR_OVERRIDE, CLAIMS_TO_SUPPRESS  pretoken.OverrideClaims
+//	CLAIMS_FROM_ATTRIBUTES                         pretoken.ClaimsFromAttributes
+//	ENTITLEMENTS_TABLE                             pretoken.ClaimsFromDynamoDB, plan and permissions by the user's sub
+//	CLAIMS_FROM_CLIENT_METADATA, ..._MAX_LEN       pretoken.ClaimsFromClientMetadata, values up to 128 bytes by default
+func preTokenModules(env func(string) string) ([]pretoken.Handler, error) {
+	list := func(s string) []string {
+		var out []string
+		for item := range strings.SplitSeq(s, ",") {
+			if item = strings.TrimSpace(item); item != "" {
+				out = append(out, item)
+			}
+		}
+		return out
+	}
+	var mods []pretoken.Handler
+	if add, suppress := env("CLAIMS_TO_ADD_OR_OVERRIDE"), env("CLAIMS_TO_SUPPRESS"); add != "" || suppress != "" {
+		var claims map[string]any
+		if add != "" {
+			// Numbers stay as written (json.Number) instead of float64, which would
+			// round large ones.
+			dec := json.NewDecoder(strings.NewReader(add))
+			dec.UseNumber()
+			if err := dec.Decode(&claims); err != nil || claims == nil || dec.More() {
+				return nil, fmt.Errorf(`CLAIMS_TO_ADD_OR_OVERRIDE: want a JSON object such as {"plan":"free"}, got %q`, add)
+			}
+		}
+		h, err := pretoken.OverrideClaims(pretoken.ClaimsConfig{Add: claims, Suppress: list(suppress)})
+		if err != nil {
+			return nil, fmt.Errorf("CLAIMS_TO_ADD_OR_OVERRIDE, CLAIMS_TO_SUPPRESS: %w", err)
+		}
+		mods = append(mods, h)
+	}
+	if pairs := env("CLAIMS_FROM_ATTRIBUTES"); pairs != "" {
+		mapping := map[string]string{}
+		for _, pair := range list(pairs) {
+			attr, claim, ok := strings.Cut(pair, "=")
+			attr, claim = strings.TrimSpace(attr), strings.TrimSpace(claim)
+			if !ok || attr == "" || claim == "" {
+				return nil, fmt.Errorf("CLAIMS_FROM_ATTRIBUTES: want comma-separated name=value pairs, got %q", pair)
+			}
+			mapping[attr] = claim
+		}
+		h, err := pretoken.ClaimsFromAttributes(pretoken.AttributesConfig{Claims: mapping})
+		if err != nil {
+			return nil, fmt.Errorf("CLAIMS_FROM_ATTRIBUTES: %w", err)
+		}
+		mods = append(mods, h)
+	}
+	if table := env("ENTITLEMENTS_TABLE"); table != "" {
+		h, err := pretoken.ClaimsFromDynamoDB(pretoken.DynamoDBConfig{
+			Table:        table,
+			KeyAttribute: "userId",
+			Claims:       map[string]string{"plan": "plan", "permissions": "permissions"},
+		})
+		if err != nil {
+			return nil, fmt.Errorf("ENTITLEMENTS_TABLE: %w", err)
+		}
+		mods = append(mods, h)
+	}
+	if keys := env("CLAIMS_FROM_CLIENT_METADATA"); keys != "" {
+		maxLen := 128
+		if v := env("CLAIMS_FROM_CLIENT_METADATA_MAX_LEN"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return nil, fmt.Errorf("CLAIMS_FROM_CLIENT_METADATA_MAX_LEN: want a whole number, got %q", v)
+			}
+			maxLen = n
+		}
+		h, err := pretoken.ClaimsFromClientMetadata(pretoken.ClientMetadataConfig{Keys: list(keys), MaxLen: maxLen})
+		if err != nil {
+			return nil, fmt.Errorf("CLAIMS_FROM_CLIENT_METADATA, CLAIMS_FROM_CLIENT_METADATA_MAX_LEN: %w", err)
 		}
 		mods = append(mods, h)
 	}

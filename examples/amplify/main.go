@@ -36,6 +36,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -44,7 +45,6 @@ import (
 
 	"github.com/lambda-triggers/cognito/customauth"
 	"github.com/lambda-triggers/cognito/custommessage"
-	"github.com/lambda-triggers/cognito/examples/internal/chains/pretokenchain"
 	"github.com/lambda-triggers/cognito/examples/internal/envvar"
 	"github.com/lambda-triggers/cognito/postconfirm"
 	"github.com/lambda-triggers/cognito/presignup"
@@ -131,12 +131,21 @@ var modules = map[string]module{
 		}
 		var claims map[string]any
 		if add != "" {
-			var err error
-			if claims, err = pretokenchain.ParseClaims(add); err != nil {
-				return err
+			// One JSON object; numbers stay as written (json.Number) instead of float64,
+			// which would round large ones.
+			dec := json.NewDecoder(strings.NewReader(add))
+			dec.UseNumber()
+			if err := dec.Decode(&claims); err != nil || claims == nil || dec.More() {
+				return fmt.Errorf(`CLAIMS_TO_ADD_OR_OVERRIDE: want a JSON object such as {"plan":"free"}, got %q`, add)
 			}
 		}
-		h, err := pretoken.OverrideClaims(claims, envvar.List(suppress))
+		var suppressed []string
+		for _, name := range strings.Split(suppress, ",") {
+			if name = strings.TrimSpace(name); name != "" {
+				suppressed = append(suppressed, name)
+			}
+		}
+		h, err := pretoken.OverrideClaims(pretoken.ClaimsConfig{Add: claims, Suppress: suppressed})
 		f.preToken = append(f.preToken, h)
 		return err
 	}},

@@ -101,11 +101,13 @@ func newFunction(db dynamoDBClient, mail sesClient, idp cognitoClient, s setting
 	}
 
 	// Pre token generation: the same claims for everyone, and the user's plan.
-	static, err := pretoken.OverrideClaims(map[string]any{"org": "example", "features": []string{"beta-search"}}, nil)
+	static, err := pretoken.OverrideClaims(pretoken.ClaimsConfig{
+		Add: map[string]any{"org": "example", "features": []string{"beta-search"}},
+	})
 	if err != nil {
 		return nil, err
 	}
-	plan, err := pretoken.ClaimsFromAttributes(map[string]string{"custom:plan": "plan"})
+	plan, err := pretoken.ClaimsFromAttributes(pretoken.AttributesConfig{Claims: map[string]string{"custom:plan": "plan"}})
 	if err != nil {
 		return nil, err
 	}

@@ -264,9 +264,9 @@ var moduleScenarios = []moduleScenario{
 			mustPut(t, env.db, table, item{"userId": s("5c1e3f80-9a71-4c0e-8d0a-2b5d7f4e6a11"),
 				"permissions": ss("write", "read"), "quota": n("250"), "plan": s("pro"),
 				"settings": &types.AttributeValueMemberM{Value: item{"theme": s("dark")}}, "internal": s("not a claim")})
-			claims, err := pretoken.ClaimsFromDynamoDB(env.db, table, "userId",
-				map[string]string{"permissions": "permissions", "quota": "quota", "plan": "plan", "settings": "settings", "absent": "absent"},
-				pretoken.OnMissingDefault(map[string]any{"plan": "free"}))
+			claims, err := pretoken.ClaimsFromDynamoDB(pretoken.DynamoDBConfig{Client: env.db, Table: table, KeyAttribute: "userId",
+				Claims:        map[string]string{"permissions": "permissions", "quota": "quota", "plan": "plan", "settings": "settings", "absent": "absent"},
+				MissingClaims: map[string]any{"plan": "free"}})
 			if err != nil {
 				t.Fatal(err)
 			}
