@@ -152,35 +152,35 @@ type dynamoClaims struct {
 // The error, returned here rather than at sign-in, reports an empty table, key or
 // mapping, and a claim name Cognito would refuse.
 func ClaimsFromDynamoDB(cfg DynamoDBConfig) (Handler, error) {
-	fail := func(err error) (Handler, error) {
-		return nil, fmt.Errorf("pretoken.ClaimsFromDynamoDB: %w", err)
+	fail := func(format string, args ...any) (Handler, error) {
+		return nil, fmt.Errorf("pretoken.ClaimsFromDynamoDB: "+format, args...)
 	}
 	tokens, err := resolveTokens(cfg.Tokens)
 	if err != nil {
-		return fail(err)
+		return fail("%w", err)
 	}
 	claims := cfg.Claims
 	switch {
 	case cfg.Table == "":
-		return fail(fmt.Errorf("Table is empty"))
+		return fail("Table is empty")
 	case cfg.KeyAttribute == "":
-		return fail(fmt.Errorf("KeyAttribute is empty"))
+		return fail("KeyAttribute is empty")
 	case len(claims) == 0:
-		return fail(fmt.Errorf("Claims is empty; no item attribute to map to a claim"))
+		return fail("Claims is empty; no item attribute to map to a claim")
 	case cfg.KeyFrom > KeyFromClientID:
-		return fail(fmt.Errorf("KeyFrom is %d, want KeyFromAttribute, KeyFromUsername or KeyFromClientID", cfg.KeyFrom))
+		return fail("KeyFrom is %d, want KeyFromAttribute, KeyFromUsername or KeyFromClientID", cfg.KeyFrom)
 	case cfg.UserAttribute != "" && cfg.KeyFrom != KeyFromAttribute:
-		return fail(fmt.Errorf("UserAttribute is set, but KeyFrom is not KeyFromAttribute"))
+		return fail("UserAttribute is set, but KeyFrom is not KeyFromAttribute")
 	case (cfg.SortKeyAttribute == "") != (cfg.SortKeyValue == ""):
-		return fail(fmt.Errorf("SortKeyAttribute and SortKeyValue: set both or neither"))
+		return fail("SortKeyAttribute and SortKeyValue: set both or neither")
 	case cfg.SortKeyAttribute != "" && cfg.SortKeyAttribute == cfg.KeyAttribute:
-		return fail(fmt.Errorf("SortKeyAttribute is the partition key attribute %q", cfg.KeyAttribute))
+		return fail("SortKeyAttribute is the partition key attribute %q", cfg.KeyAttribute)
 	case cfg.MissingMessage != "" && strings.TrimSpace(cfg.MissingMessage) == "":
-		return fail(fmt.Errorf("MissingMessage is blank"))
+		return fail("MissingMessage is blank")
 	case cfg.MissingMessage != "" && len(cfg.MissingClaims) > 0:
-		return fail(fmt.Errorf("MissingMessage and MissingClaims are both set; set one"))
+		return fail("MissingMessage and MissingClaims are both set; set one")
 	case cfg.CacheSize < 0:
-		return fail(fmt.Errorf("CacheSize is %d, want a positive size or zero for the default", cfg.CacheSize))
+		return fail("CacheSize is %d, want a positive size or zero for the default", cfg.CacheSize)
 	}
 	m := &dynamoClaims{
 		client: awsclient.NewLazy(cfg.Client, func(ctx context.Context) (GetItemAPI, error) {
@@ -206,10 +206,10 @@ func ClaimsFromDynamoDB(cfg DynamoDBConfig) (Handler, error) {
 	projection := make([]string, 0, len(claims))
 	for i, attr := range slices.Sorted(maps.Keys(claims)) {
 		if attr == "" {
-			return fail(fmt.Errorf("Claims: empty item attribute name"))
+			return fail("Claims: empty item attribute name")
 		}
 		if err := checkAdd(tokens, claims[attr]); err != nil {
-			return fail(fmt.Errorf("Claims: item attribute %q: %w", attr, err))
+			return fail("Claims: item attribute %q: %w", attr, err)
 		}
 		// Placeholders, since attribute names may be DynamoDB reserved words.
 		ph := "#a" + strconv.Itoa(i)
@@ -219,7 +219,7 @@ func ClaimsFromDynamoDB(cfg DynamoDBConfig) (Handler, error) {
 	m.projected = strings.Join(projection, ", ")
 	if len(cfg.MissingClaims) > 0 {
 		if m.defaults, err = prepareClaims(tokens, cfg.MissingClaims); err != nil {
-			return fail(fmt.Errorf("MissingClaims: %w", err))
+			return fail("MissingClaims: %w", err)
 		}
 	}
 	ttl, size := cfg.CacheTTL, cfg.CacheSize
