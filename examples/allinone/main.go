@@ -148,8 +148,7 @@ func preSignUpModules(env func(string) string) ([]presignup.Handler, error) {
 		}
 		return out
 	}
-	flag := func(name string) (bool, error) {
-		v := env(name)
+	flag := func(name, v string) (bool, error) {
 		if v == "" {
 			return false, nil
 		}
@@ -197,11 +196,11 @@ func preSignUpModules(env func(string) string) ([]presignup.Handler, error) {
 		}
 		mods = append(mods, h)
 	}
-	confirmAll, err := flag("AUTO_CONFIRM")
+	confirmAll, err := flag("AUTO_CONFIRM", env("AUTO_CONFIRM"))
 	if err != nil {
 		return nil, err
 	}
-	verify, err := flag("AUTO_VERIFY_EMAIL")
+	verify, err := flag("AUTO_VERIFY_EMAIL", env("AUTO_VERIFY_EMAIL"))
 	if err != nil {
 		return nil, err
 	}
