@@ -27,36 +27,32 @@ type AttributeRule struct {
 	Message string
 }
 
-// AttributeOption configures [RequireAttributes]. [Sources] is one.
-type AttributeOption interface{ applyAttribute(*attributeConfig) error }
-
-type attributeConfig struct{ sources sources }
-
-func (o SourcesOption) applyAttribute(c *attributeConfig) (err error) {
-	c.sources, err = o.validate()
-	return err
+// AttributesConfig configures [RequireAttributes].
+type AttributesConfig struct {
+	// Rules are the checks, in order; the first that fails is the user's message.
+	// Required.
+	Rules []AttributeRule
+	// Sources are the trigger sources the module acts on; empty means
+	// PreSignUp_SignUp.
+	Sources triggers.Sources
 }
 
-// RequireAttributes rejects a sign-up whose user attributes break a rule: a required
-// attribute is missing, or a value does not match its pattern. Rules are checked in
-// order and the first failure is the user's message. A rule without a name, or a
-// pattern that does not compile, is reported here.
+// RequireAttributes rejects a sign-up whose user attributes break a rule of cfg.Rules:
+// a required attribute is missing, or a value does not match its pattern. Rules are
+// checked in order and the first failure is the user's message. No rules, a rule
+// without a name, or a pattern that does not compile, is reported here.
 //
 // It acts on PreSignUp_SignUp, where the user typed the values; attributes that an
-// administrator sets or an identity provider maps are the operator's own, and [Sources]
+// administrator sets or an identity provider maps are the operator's own, and Sources
 // can include them.
-func RequireAttributes(rules []AttributeRule, opts ...AttributeOption) (Handler, error) {
-	cfg := attributeConfig{sources: signUpOnly}
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o.applyAttribute(&cfg); err != nil {
-			return nil, fmt.Errorf("presignup.RequireAttributes: %w", err)
-		}
+func RequireAttributes(cfg AttributesConfig) (Handler, error) {
+	src, err := resolveSources("presignup.RequireAttributes", cfg.Sources, signUpOnly)
+	if err != nil {
+		return nil, err
 	}
+	rules := cfg.Rules
 	if len(rules) == 0 {
-		return nil, errors.New("presignup.RequireAttributes: no rules")
+		return nil, errors.New("presignup.RequireAttributes: Rules is empty")
 	}
 	type compiled struct {
 		AttributeRule
@@ -65,20 +61,20 @@ func RequireAttributes(rules []AttributeRule, opts ...AttributeOption) (Handler,
 	checks := make([]compiled, len(rules))
 	for i, r := range rules {
 		if strings.TrimSpace(r.Name) == "" {
-			return nil, fmt.Errorf("presignup.RequireAttributes: rule %d has no attribute name", i)
+			return nil, fmt.Errorf("presignup.RequireAttributes: Rules[%d] has no attribute name", i)
 		}
 		checks[i].AttributeRule = r
 		if r.Pattern != "" {
 			// Compiled alone first, so that a pattern such as "a)|(b" cannot close the
 			// anchoring group and match anywhere.
 			if _, err := regexp.Compile(r.Pattern); err != nil {
-				return nil, fmt.Errorf("presignup.RequireAttributes: pattern for %q: %w", r.Name, err)
+				return nil, fmt.Errorf("presignup.RequireAttributes: Rules[%d]: pattern for %q: %w", i, r.Name, err)
 			}
 			checks[i].re = regexp.MustCompile(`^(?:` + r.Pattern + `)$`)
 		}
 	}
 	return triggers.Named("RequireAttributes", func(_ context.Context, e *Event) error {
-		if !cfg.sources.has(e.TriggerSource) {
+		if !src.Has(e.TriggerSource) {
 			return nil
 		}
 		for _, c := range checks {

@@ -5,15 +5,16 @@ import (
 	"testing"
 
 	"github.com/lambda-triggers/cognito/presignup"
+	"github.com/lambda-triggers/cognito/triggers"
 )
 
 func TestRequireAttributes(t *testing.T) {
 	t.Parallel()
-	h := presignup.Must(presignup.RequireAttributes([]presignup.AttributeRule{
+	h := presignup.Must(presignup.RequireAttributes(presignup.AttributesConfig{Rules: []presignup.AttributeRule{
 		{Name: "given_name", Required: true},
 		{Name: "custom:employee_id", Required: true, Pattern: `^EMP\d{6}$`},
 		{Name: "custom:team", Pattern: `[a-z]+`, Message: "Team names are lower-case letters"},
-	}))
+	}}))
 	tests := []struct {
 		name  string
 		attrs map[string]string
@@ -44,8 +45,8 @@ func TestRequireAttributes(t *testing.T) {
 func TestRequireAttributesSources(t *testing.T) {
 	t.Parallel()
 	rules := []presignup.AttributeRule{{Name: "given_name", Required: true}}
-	def := presignup.Must(presignup.RequireAttributes(rules))
-	admin := presignup.Must(presignup.RequireAttributes(rules, presignup.Sources(presignup.AdminCreateUser)))
+	def := presignup.Must(presignup.RequireAttributes(presignup.AttributesConfig{Rules: rules}))
+	admin := presignup.Must(presignup.RequireAttributes(presignup.AttributesConfig{Rules: rules, Sources: triggers.Sources{presignup.AdminCreateUser}}))
 	if err := def(t.Context(), event(presignup.AdminCreateUser, nil)); err != nil {
 		t.Errorf("default sources on AdminCreateUser = %v, want no-op", err)
 	}
@@ -53,10 +54,10 @@ func TestRequireAttributesSources(t *testing.T) {
 		t.Errorf("default sources on ExternalProvider = %v, want no-op", err)
 	}
 	if got := outcome(admin(t.Context(), event(presignup.AdminCreateUser, nil))); got != "Missing required attribute: given_name" {
-		t.Errorf("Sources(AdminCreateUser) on AdminCreateUser = %q", got)
+		t.Errorf("Sources{AdminCreateUser} on AdminCreateUser = %q", got)
 	}
 	if err := admin(t.Context(), event(presignup.SignUp, nil)); err != nil {
-		t.Errorf("Sources(AdminCreateUser) on SignUp = %v, want no-op", err)
+		t.Errorf("Sources{AdminCreateUser} on SignUp = %v, want no-op", err)
 	}
 }
 
@@ -67,15 +68,15 @@ func TestRequireAttributesConfiguration(t *testing.T) {
 		rules []presignup.AttributeRule
 		want  string
 	}{
-		{"no rules", nil, "no rules"},
-		{"no name", []presignup.AttributeRule{{Required: true}}, "rule 0 has no attribute name"},
+		{"no rules", nil, "presignup.RequireAttributes: Rules is empty"},
+		{"no name", []presignup.AttributeRule{{Required: true}}, "Rules[0] has no attribute name"},
 		{"bad regexp", []presignup.AttributeRule{{Name: "custom:id", Pattern: `EMP(\d{6}`}}, `pattern for "custom:id"`},
 		{"pattern escaping its anchors", []presignup.AttributeRule{{Name: "custom:id", Pattern: `a)|(b`}}, `pattern for "custom:id"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			h, err := presignup.RequireAttributes(tt.rules)
+			h, err := presignup.RequireAttributes(presignup.AttributesConfig{Rules: tt.rules})
 			if err == nil || h != nil {
 				t.Fatalf("got (%v, %v), want an error", h != nil, err)
 			}

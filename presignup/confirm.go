@@ -31,57 +31,52 @@ func EmailDomainIn(domains ...string) (Predicate, error) {
 	}, nil
 }
 
-// FlagOption configures [AutoConfirm], [AutoVerifyEmail] and [AutoVerifyPhone].
-// [Sources] is one.
-type FlagOption interface{ applyFlag(*flagConfig) error }
-
-type flagConfig struct{ sources sources }
-
-func (o SourcesOption) applyFlag(c *flagConfig) (err error) {
-	c.sources, err = o.validate()
-	return err
+// FlagConfig configures [AutoConfirm], [AutoVerifyEmail] and [AutoVerifyPhone].
+type FlagConfig struct {
+	// When decides which sign-ups get the flag; nil means every sign-up. See
+	// [EmailDomainIn].
+	When Predicate
+	// Sources are the trigger sources the module acts on; empty means
+	// PreSignUp_SignUp.
+	Sources triggers.Sources
 }
 
-// AutoConfirm confirms the user without a confirmation code when when holds (every
-// user when when is nil), by setting autoConfirmUser. It never clears a flag that a
+// AutoConfirm confirms the user without a confirmation code when cfg.When holds (every
+// user when it is nil), by setting autoConfirmUser. It never clears a flag that a
 // module before it set. Put it after the modules that reject, so that only accepted
 // sign-ups reach it; pair it with [AutoVerifyEmail] when the user should also be able to
 // sign in with, or recover the password through, the email address.
 //
 // It acts on PreSignUp_SignUp: federated users are confirmed by Cognito anyway, and
-// users created by an administrator follow the temporary password flow. Use [Sources]
-// to change that.
-func AutoConfirm(when Predicate, opts ...FlagOption) (Handler, error) {
-	return newFlag("presignup.AutoConfirm", when, "", opts, func(e *Event) { e.Response.AutoConfirmUser = true })
+// users created by an administrator follow the temporary password flow. Set Sources to
+// change that.
+func AutoConfirm(cfg FlagConfig) (Handler, error) {
+	return newFlag("presignup.AutoConfirm", cfg, "", func(e *Event) { e.Response.AutoConfirmUser = true })
 }
 
-// AutoVerifyEmail marks the email address verified when when holds (every user when
-// when is nil) and the user has a non-blank email attribute, by setting autoVerifyEmail.
+// AutoVerifyEmail marks the email address verified when cfg.When holds (every user when
+// it is nil) and the user has a non-blank email attribute, by setting autoVerifyEmail.
 // Without the attribute the flag is left unset, because Cognito fails the sign-up when
 // it is set and there is no address to verify. It acts on PreSignUp_SignUp unless
-// [Sources] says otherwise.
-func AutoVerifyEmail(when Predicate, opts ...FlagOption) (Handler, error) {
-	return newFlag("presignup.AutoVerifyEmail", when, "email", opts, func(e *Event) { e.Response.AutoVerifyEmail = true })
+// Sources says otherwise.
+func AutoVerifyEmail(cfg FlagConfig) (Handler, error) {
+	return newFlag("presignup.AutoVerifyEmail", cfg, "email", func(e *Event) { e.Response.AutoVerifyEmail = true })
 }
 
 // AutoVerifyPhone is [AutoVerifyEmail] for the phone_number attribute and the
 // autoVerifyPhone flag.
-func AutoVerifyPhone(when Predicate, opts ...FlagOption) (Handler, error) {
-	return newFlag("presignup.AutoVerifyPhone", when, "phone_number", opts, func(e *Event) { e.Response.AutoVerifyPhone = true })
+func AutoVerifyPhone(cfg FlagConfig) (Handler, error) {
+	return newFlag("presignup.AutoVerifyPhone", cfg, "phone_number", func(e *Event) { e.Response.AutoVerifyPhone = true })
 }
 
-func newFlag(name string, when Predicate, needs string, opts []FlagOption, set func(*Event)) (Handler, error) {
-	cfg := flagConfig{sources: signUpOnly}
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o.applyFlag(&cfg); err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
+func newFlag(name string, cfg FlagConfig, needs string, set func(*Event)) (Handler, error) {
+	src, err := resolveSources(name, cfg.Sources, signUpOnly)
+	if err != nil {
+		return nil, err
 	}
+	when := cfg.When
 	return triggers.Named(strings.TrimPrefix(name, "presignup."), func(_ context.Context, e *Event) error {
-		if !cfg.sources.has(e.TriggerSource) {
+		if !src.Has(e.TriggerSource) {
 			return nil
 		}
 		if needs != "" && strings.TrimSpace(e.Request.UserAttributes[needs]) == "" {

@@ -1,6 +1,7 @@
 package presignup_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/lambda-triggers/cognito/presignup"
@@ -12,9 +13,9 @@ func TestAutoFlags(t *testing.T) {
 	corp := mustPredicate(t)(presignup.EmailDomainIn("corp.test"))
 	type flags struct{ confirm, email, phone bool }
 	chain := presignup.Chain(
-		presignup.Must(presignup.AutoConfirm(corp)),
-		presignup.Must(presignup.AutoVerifyEmail(corp)),
-		presignup.Must(presignup.AutoVerifyPhone(nil)),
+		presignup.Must(presignup.AutoConfirm(presignup.FlagConfig{When: corp})),
+		presignup.Must(presignup.AutoVerifyEmail(presignup.FlagConfig{When: corp})),
+		presignup.Must(presignup.AutoVerifyPhone(presignup.FlagConfig{})),
 	)
 	tests := []struct {
 		name  string
@@ -55,7 +56,7 @@ func TestAutoFlags(t *testing.T) {
 func TestAutoFlagsNeverClear(t *testing.T) {
 	t.Parallel()
 	never := presignup.Predicate(func(*presignup.Event) bool { return false })
-	h := presignup.Chain(presignup.Must(presignup.AutoConfirm(never)), presignup.Must(presignup.AutoVerifyEmail(never)))
+	h := presignup.Chain(presignup.Must(presignup.AutoConfirm(presignup.FlagConfig{When: never})), presignup.Must(presignup.AutoVerifyEmail(presignup.FlagConfig{When: never})))
 	e := withEmail("a@example.com")
 	e.Response.AutoConfirmUser, e.Response.AutoVerifyEmail = true, true
 	if err := h(t.Context(), e); err != nil {
@@ -68,7 +69,7 @@ func TestAutoFlagsNeverClear(t *testing.T) {
 
 func TestAutoVerifyEmailNeedsEmail(t *testing.T) {
 	t.Parallel()
-	h := presignup.Must(presignup.AutoVerifyEmail(nil))
+	h := presignup.Must(presignup.AutoVerifyEmail(presignup.FlagConfig{}))
 	for _, email := range []string{"", " \t"} {
 		e := withEmail(email)
 		if err := h(t.Context(), e); err != nil {
@@ -82,7 +83,7 @@ func TestAutoVerifyEmailNeedsEmail(t *testing.T) {
 
 func TestAutoFlagSources(t *testing.T) {
 	t.Parallel()
-	h := presignup.Must(presignup.AutoVerifyEmail(nil, presignup.Sources(presignup.ExternalProvider)))
+	h := presignup.Must(presignup.AutoVerifyEmail(presignup.FlagConfig{Sources: triggers.Sources{presignup.ExternalProvider}}))
 	fed := event(presignup.ExternalProvider, map[string]string{"email": "a@example.com"})
 	self := withEmail("a@example.com")
 	for _, e := range []*presignup.Event{fed, self} {
@@ -91,10 +92,11 @@ func TestAutoFlagSources(t *testing.T) {
 		}
 	}
 	if !fed.Response.AutoVerifyEmail || self.Response.AutoVerifyEmail {
-		t.Errorf("Sources(ExternalProvider): federated %v, sign-up %v; want true, false",
+		t.Errorf("Sources{ExternalProvider}: federated %v, sign-up %v; want true, false",
 			fed.Response.AutoVerifyEmail, self.Response.AutoVerifyEmail)
 	}
-	if _, err := presignup.AutoConfirm(nil, presignup.Sources("CustomMessage_SignUp")); err == nil {
-		t.Error("AutoConfirm with a custom message source: want an error")
+	_, err := presignup.AutoConfirm(presignup.FlagConfig{Sources: triggers.Sources{"CustomMessage_SignUp"}})
+	if err == nil || !strings.Contains(err.Error(), "presignup.AutoConfirm: Sources:") {
+		t.Errorf("AutoConfirm with a custom message source = %v, want an error naming the module and field", err)
 	}
 }

@@ -1,6 +1,7 @@
 package presignup
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -20,120 +21,145 @@ const (
 	EnvDomainDenyList  = "DOMAINDENYLIST"
 )
 
-// DomainOption configures [AllowDomains], [DenyDomains], [Domains] and
-// [DomainsFromEnv]. [Sources] and [DomainMessage] are domain options.
-type DomainOption interface{ applyDomain(*domainConfig) error }
-
-type domainConfig struct {
-	sources sources
-	message DomainMessage
-}
-
-func (o SourcesOption) applyDomain(c *domainConfig) (err error) {
-	c.sources, err = o.validate()
-	return err
-}
-
-// DomainMessage is an option that words the rejection: it receives the domain as the
-// user typed it (after the last "@", trimmed), or "" when the email address is missing
-// or has no domain. The default is [DefaultDomainMessage].
-type DomainMessage func(domain string) string
-
-func (m DomainMessage) applyDomain(c *domainConfig) error {
-	if m == nil {
-		return errors.New("DomainMessage: nil function")
-	}
-	c.message = m
-	return nil
-}
-
-// DefaultDomainMessage is the text Amplify's domain filters reject with,
-// "Invalid email domain: <domain>", or "Invalid email address" when there is no domain
-// to name.
-func DefaultDomainMessage(domain string) string {
-	if domain == "" {
-		return "Invalid email address"
-	}
-	return "Invalid email domain: " + domain
-}
-
-// AllowDomains rejects a sign-up whose email domain is not in domains, and one with a
-// missing or malformed email address.
+// DomainsConfig configures [AllowDomains], [DenyDomains], [Domains] and
+// [DomainsFromEnv]. Each constructor says which lists it takes and reports a list it
+// does not take.
 //
-// An entry is a domain ("example.com"), matched exactly, or a wildcard
+// A list entry is a domain ("example.com"), matched exactly, or a wildcard
 // ("*.example.com"), which matches every subdomain at any depth (a.example.com,
 // b.a.example.com) but not example.com itself: list both for both. Nothing is ever a
 // suffix match, so evilexample.com is not example.com. Matching ignores case and
 // surrounding space, and compares internationalised domains in their IDNA form, so
 // "bücher.example" and "xn--bcher-kva.example" are one domain. The email's domain is
-// what follows its last "@".
+// what follows its last "@". Blank entries are ignored; an invalid entry is reported
+// by the constructor.
+type DomainsConfig struct {
+	// Allow lists the domains that may sign up; a sign-up with any other domain, or
+	// with a missing or malformed email address, is rejected. Required by
+	// [AllowDomains]; optional in [Domains] (empty: every domain not denied).
+	Allow []string
+	// Deny lists the domains that may not sign up. Required by [DenyDomains] (an empty
+	// list denies nothing, though); optional in [Domains].
+	Deny []string
+	// Sources are the trigger sources the module acts on; empty means PreSignUp_SignUp
+	// and PreSignUp_ExternalProvider.
+	Sources triggers.Sources
+	// Messages word the rejections; a field left empty keeps its text from
+	// [DefaultDomainMessages].
+	Messages DomainMessages
+}
+
+// DomainMessages are the texts a user sees when a domain list turns them away.
+type DomainMessages struct {
+	// Refused is the text for a domain the lists refuse; "{domain}" in it becomes the
+	// domain as the user typed it (after the last "@", trimmed).
+	Refused string
+	// Invalid is the text for an email address that is missing or names no domain.
+	Invalid string
+}
+
+// DefaultDomainMessages are the texts Amplify's domain filters reject with:
+// "Invalid email domain: <domain>", or "Invalid email address" when there is no domain
+// to name.
+var DefaultDomainMessages = DomainMessages{
+	Refused: "Invalid email domain: {domain}",
+	Invalid: "Invalid email address",
+}
+
+// text returns the rejection text for domain, "" when the address names none.
+func (m DomainMessages) text(domain string) string {
+	if domain == "" {
+		return m.Invalid
+	}
+	return strings.ReplaceAll(m.Refused, "{domain}", domain)
+}
+
+// AllowDomains rejects a sign-up whose email domain is not in cfg.Allow, and one with a
+// missing or malformed email address, matched as [DomainsConfig] describes. It takes
+// Allow, which must not be empty (an empty allow list would reject everyone), Sources
+// and Messages; use [Domains] to combine it with a deny list.
 //
 // It acts on PreSignUp_SignUp and PreSignUp_ExternalProvider: the list polices who may
 // sign themselves up, directly or through a social or enterprise identity provider.
 // Users that an administrator creates are let through, because the administrator
 // decides deliberately and a failing AdminCreateUser would only get in their way; add
-// AdminCreateUser with [Sources] to police them too.
-//
-// An empty list or an invalid entry is reported here.
-func AllowDomains(domains []string, opts ...DomainOption) (Handler, error) {
-	if len(trimmedEntries(domains)) == 0 {
-		return nil, errors.New("presignup.AllowDomains: no domains; an empty allow list would reject everyone")
+// AdminCreateUser to Sources to police them too.
+func AllowDomains(cfg DomainsConfig) (Handler, error) {
+	const name = "presignup.AllowDomains"
+	if len(trimmedEntries(cfg.Allow)) == 0 {
+		return nil, errors.New(name + ": Allow is empty; an empty allow list would reject everyone")
 	}
-	return newDomainFilter("presignup.AllowDomains", domains, nil, opts)
+	if len(cfg.Deny) > 0 {
+		return nil, errors.New(name + ": Deny is set; use Domains for both lists")
+	}
+	return newDomainFilter(name, cfg, "Allow", "Deny")
 }
 
-// DenyDomains rejects a sign-up whose email domain is in domains, matched as
-// [AllowDomains] describes. A missing or malformed email address is let through, since
+// DenyDomains rejects a sign-up whose email domain is in cfg.Deny, matched as
+// [DomainsConfig] describes. A missing or malformed email address is let through, since
 // it names no denied domain (other modules, or Cognito's own validation, deal with it),
 // unless what follows its last "@" is still, in plain lower case, a denied domain
 // ("@evil.test", "user@under_score.evil.test" against "*.evil.test"). An empty list
-// denies nothing. It acts on the same trigger sources as [AllowDomains].
-func DenyDomains(domains []string, opts ...DomainOption) (Handler, error) {
-	return newDomainFilter("presignup.DenyDomains", nil, domains, opts)
+// denies nothing. It takes Deny, Sources and Messages, and acts on the same trigger
+// sources as [AllowDomains].
+func DenyDomains(cfg DomainsConfig) (Handler, error) {
+	const name = "presignup.DenyDomains"
+	if len(cfg.Allow) > 0 {
+		return nil, errors.New(name + ": Allow is set; use Domains for both lists")
+	}
+	return newDomainFilter(name, cfg, "Allow", "Deny")
 }
 
 // Domains is [AllowDomains] and [DenyDomains] in one module: a domain must be allowed
-// (when allow is not empty) and not denied, so a domain in both lists is rejected, and
+// (when Allow is not empty) and not denied, so a domain in both lists is rejected, and
 // a wildcard allow ("*.example.com") can carve out a denied subdomain
 // ("test.example.com"). Chaining AllowDomains and DenyDomains in either order has the
-// same outcome.
-func Domains(allow, deny []string, opts ...DomainOption) (Handler, error) {
-	return newDomainFilter("presignup.Domains", allow, deny, opts)
+// same outcome. It takes every field of [DomainsConfig]; with both lists empty it lets
+// everyone through.
+func Domains(cfg DomainsConfig) (Handler, error) {
+	return newDomainFilter("presignup.Domains", cfg, "Allow", "Deny")
 }
 
 // DomainsFromEnv is [Domains] with the lists read from the environment variables
-// DOMAINALLOWLIST and DOMAINDENYLIST, as comma-separated domains. A variable that is
-// set but holds no domain gives no list. When neither variable is set the function is
-// misconfigured, and an error says so, rather than letting everyone sign up.
-func DomainsFromEnv(opts ...DomainOption) (Handler, error) {
+// DOMAINALLOWLIST and DOMAINDENYLIST, as comma-separated domains. It takes Sources and
+// Messages; the lists come from the environment only. A variable that is set but holds
+// no domain gives no list. When neither variable is set the function is misconfigured,
+// and an error says so, rather than letting everyone sign up.
+func DomainsFromEnv(cfg DomainsConfig) (Handler, error) {
+	const name = "presignup.DomainsFromEnv"
+	if len(cfg.Allow) > 0 || len(cfg.Deny) > 0 {
+		return nil, fmt.Errorf("%s: Allow or Deny is set; the lists come from %s and %s", name, EnvDomainAllowList, EnvDomainDenyList)
+	}
 	allow, allowSet := os.LookupEnv(EnvDomainAllowList)
 	deny, denySet := os.LookupEnv(EnvDomainDenyList)
 	if !allowSet && !denySet {
-		return nil, fmt.Errorf("presignup.DomainsFromEnv: neither %s nor %s is set", EnvDomainAllowList, EnvDomainDenyList)
+		return nil, fmt.Errorf("%s: neither %s nor %s is set", name, EnvDomainAllowList, EnvDomainDenyList)
 	}
-	return newDomainFilter("presignup.DomainsFromEnv", strings.Split(allow, ","), strings.Split(deny, ","), opts)
+	cfg.Allow, cfg.Deny = strings.Split(allow, ","), strings.Split(deny, ",")
+	return newDomainFilter(name, cfg, EnvDomainAllowList, EnvDomainDenyList)
 }
 
-func newDomainFilter(name string, allow, deny []string, opts []DomainOption) (Handler, error) {
-	cfg := domainConfig{sources: selfServiceSignUp, message: DefaultDomainMessage}
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o.applyDomain(&cfg); err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-	}
-	allowList, err := parseDomainList(allow)
+// newDomainFilter builds the filter of cfg; allowName and denyName name the lists in
+// errors.
+func newDomainFilter(name string, cfg DomainsConfig, allowName, denyName string) (Handler, error) {
+	src, err := resolveSources(name, cfg.Sources, selfServiceSignUp)
 	if err != nil {
-		return nil, fmt.Errorf("%s: allow list: %w", name, err)
+		return nil, err
 	}
-	denyList, err := parseDomainList(deny)
+	msgs := DomainMessages{
+		Refused: cmp.Or(cfg.Messages.Refused, DefaultDomainMessages.Refused),
+		Invalid: cmp.Or(cfg.Messages.Invalid, DefaultDomainMessages.Invalid),
+	}
+	allowList, err := parseDomainList(cfg.Allow)
 	if err != nil {
-		return nil, fmt.Errorf("%s: deny list: %w", name, err)
+		return nil, fmt.Errorf("%s: %s: %w", name, allowName, err)
+	}
+	denyList, err := parseDomainList(cfg.Deny)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s: %w", name, denyName, err)
 	}
 	return triggers.Named(strings.TrimPrefix(name, "presignup."), func(_ context.Context, e *Event) error {
-		if !cfg.sources.has(e.TriggerSource) {
+		if !src.Has(e.TriggerSource) {
 			return nil
 		}
 		typed, domain, ok := emailDomain(e.Request.UserAttributes["email"])
@@ -142,7 +168,7 @@ func newDomainFilter(name string, allow, deny []string, opts []DomainOption) (Ha
 			// delivered to (under_score.example.com), so the deny list is still asked,
 			// in plain lower case.
 			if typed != "" && denyList.match(strings.TrimSuffix(strings.ToLower(typed), ".")) {
-				return triggers.Reject(cfg.message(typed))
+				return triggers.Reject(msgs.text(typed))
 			}
 			if allowList.empty() {
 				return nil
@@ -150,10 +176,10 @@ func newDomainFilter(name string, allow, deny []string, opts []DomainOption) (Ha
 			if _, valid := normalizeDomain(typed); valid {
 				typed = "" // the domain is fine; the address around it is not
 			}
-			return triggers.Reject(cfg.message(typed))
+			return triggers.Reject(msgs.text(typed))
 		}
 		if denyList.match(domain) || (!allowList.empty() && !allowList.match(domain)) {
-			return triggers.Reject(cfg.message(typed))
+			return triggers.Reject(msgs.text(typed))
 		}
 		return nil
 	}), nil

@@ -13,8 +13,8 @@ var listed = []string{"example.com", "*.corp.test", "bücher.example", "xn--caf-
 
 func TestDomainMatching(t *testing.T) {
 	t.Parallel()
-	allow := presignup.Must(presignup.AllowDomains(listed))
-	deny := presignup.Must(presignup.DenyDomains(listed))
+	allow := presignup.Must(presignup.AllowDomains(presignup.DomainsConfig{Allow: listed}))
+	deny := presignup.Must(presignup.DenyDomains(presignup.DomainsConfig{Deny: listed}))
 
 	const bad = "Invalid email address"
 	tests := []struct {
@@ -98,8 +98,8 @@ func TestDomainMatching(t *testing.T) {
 
 func TestDomainsWithoutEmailAttribute(t *testing.T) {
 	t.Parallel()
-	allow := presignup.Must(presignup.AllowDomains([]string{"example.com"}))
-	deny := presignup.Must(presignup.DenyDomains([]string{"example.com"}))
+	allow := presignup.Must(presignup.AllowDomains(presignup.DomainsConfig{Allow: []string{"example.com"}}))
+	deny := presignup.Must(presignup.DenyDomains(presignup.DomainsConfig{Deny: []string{"example.com"}}))
 	for _, attrs := range []map[string]string{nil, {"phone_number": "+15555550100"}} {
 		e := event(presignup.SignUp, attrs)
 		if got := outcome(allow(t.Context(), e)); got != "Invalid email address" {
@@ -115,12 +115,12 @@ func TestDenyWins(t *testing.T) {
 	t.Parallel()
 	allowList := []string{"example.com", "*.example.com", "both.test"}
 	denyList := []string{"test.example.com", "both.test", "evil.test"}
-	allow := presignup.Must(presignup.AllowDomains(allowList))
-	deny := presignup.Must(presignup.DenyDomains(denyList))
+	allow := presignup.Must(presignup.AllowDomains(presignup.DomainsConfig{Allow: allowList}))
+	deny := presignup.Must(presignup.DenyDomains(presignup.DomainsConfig{Deny: denyList}))
 	handlers := map[string]presignup.Handler{
 		"Chain(allow, deny)":   presignup.Chain(allow, deny),
 		"Chain(deny, allow)":   presignup.Chain(deny, allow),
-		"Domains(allow, deny)": presignup.Must(presignup.Domains(allowList, denyList)),
+		"Domains(allow, deny)": presignup.Must(presignup.Domains(presignup.DomainsConfig{Allow: allowList, Deny: denyList})),
 	}
 	tests := []struct {
 		email string
@@ -146,50 +146,57 @@ func TestDenyWins(t *testing.T) {
 
 func TestDomainsDenyOnlyAndEmptyLists(t *testing.T) {
 	t.Parallel()
-	deny := presignup.Must(presignup.Domains(nil, []string{"evil.test"}))
+	deny := presignup.Must(presignup.Domains(presignup.DomainsConfig{Deny: []string{"evil.test"}}))
 	if err := deny(t.Context(), withEmail("a@good.test")); err != nil {
 		t.Errorf("deny-only Domains on a good domain = %v", err)
 	}
 	if err := deny(t.Context(), withEmail("")); err != nil {
 		t.Errorf("deny-only Domains on a missing email = %v, want pass", err)
 	}
-	none := presignup.Must(presignup.Domains(nil, nil))
+	none := presignup.Must(presignup.Domains(presignup.DomainsConfig{}))
 	if err := none(t.Context(), withEmail("not an email")); err != nil {
-		t.Errorf("Domains(nil, nil) = %v, want pass", err)
+		t.Errorf("Domains with no lists = %v, want pass", err)
 	}
-	emptyDeny := presignup.Must(presignup.DenyDomains([]string{" ", ""}))
+	emptyDeny := presignup.Must(presignup.DenyDomains(presignup.DomainsConfig{Deny: []string{" ", ""}}))
 	if err := emptyDeny(t.Context(), withEmail("a@evil.test")); err != nil {
 		t.Errorf("DenyDomains of blank entries = %v, want pass", err)
 	}
 }
 
-func TestDomainMessage(t *testing.T) {
+func TestDomainMessages(t *testing.T) {
 	t.Parallel()
-	msg := presignup.DomainMessage(func(domain string) string {
-		if domain == "" {
-			return "Please give an email address"
-		}
-		return "We do not accept addresses at " + domain
-	})
-	deny := presignup.Must(presignup.DenyDomains([]string{"evil.test"}, msg))
+	msgs := presignup.DomainMessages{
+		Refused: "We do not accept addresses at {domain}",
+		Invalid: "Please give an email address",
+	}
+	deny := presignup.Must(presignup.DenyDomains(presignup.DomainsConfig{Deny: []string{"evil.test"}, Messages: msgs}))
 	if got := rejection(t, deny(t.Context(), withEmail("a@Evil.Test"))); got != "We do not accept addresses at Evil.Test" {
 		t.Errorf("message = %q", got)
 	}
-	allow := presignup.Must(presignup.AllowDomains([]string{"good.test"}, msg))
+	allow := presignup.Must(presignup.AllowDomains(presignup.DomainsConfig{Allow: []string{"good.test"}, Messages: msgs}))
 	if got := rejection(t, allow(t.Context(), withEmail("nope"))); got != "Please give an email address" {
 		t.Errorf("message for a malformed address = %q", got)
 	}
-	if got := presignup.DefaultDomainMessage("x.test"); got != "Invalid email domain: x.test" {
-		t.Errorf("DefaultDomainMessage = %q", got)
+	// A field left empty keeps its default.
+	refusedOnly := presignup.Must(presignup.AllowDomains(presignup.DomainsConfig{Allow: []string{"good.test"},
+		Messages: presignup.DomainMessages{Refused: "No {domain} here"}}))
+	if got := rejection(t, refusedOnly(t.Context(), withEmail("a@x.test"))); got != "No x.test here" {
+		t.Errorf("message = %q", got)
+	}
+	if got := rejection(t, refusedOnly(t.Context(), withEmail(""))); got != presignup.DefaultDomainMessages.Invalid {
+		t.Errorf("message for a missing address = %q, want the default", got)
+	}
+	if got := presignup.DefaultDomainMessages; got.Refused != "Invalid email domain: {domain}" || got.Invalid != "Invalid email address" {
+		t.Errorf("DefaultDomainMessages = %+v", got)
 	}
 }
 
 func TestDomainSources(t *testing.T) {
 	t.Parallel()
-	def := presignup.Must(presignup.DenyDomains([]string{"evil.test"}))
-	admin := presignup.Must(presignup.DenyDomains([]string{"evil.test"}, presignup.Sources(presignup.AdminCreateUser)))
-	all := presignup.Must(presignup.AllowDomains([]string{"good.test"},
-		presignup.Sources(presignup.SignUp, presignup.AdminCreateUser, presignup.ExternalProvider)))
+	def := presignup.Must(presignup.DenyDomains(presignup.DomainsConfig{Deny: []string{"evil.test"}}))
+	admin := presignup.Must(presignup.DenyDomains(presignup.DomainsConfig{Deny: []string{"evil.test"}, Sources: triggers.Sources{presignup.AdminCreateUser}}))
+	all := presignup.Must(presignup.AllowDomains(presignup.DomainsConfig{Allow: []string{"good.test"},
+		Sources: triggers.Sources{presignup.SignUp, presignup.AdminCreateUser, presignup.ExternalProvider}}))
 	const rejected = "Invalid email domain: evil.test"
 	tests := []struct {
 		src             triggers.TriggerSource
@@ -206,7 +213,7 @@ func TestDomainSources(t *testing.T) {
 			t.Errorf("default sources on %s = %q, want %q", tt.src, got, tt.def)
 		}
 		if got := outcome(admin(t.Context(), e)); got != tt.admin {
-			t.Errorf("Sources(AdminCreateUser) on %s = %q, want %q", tt.src, got, tt.admin)
+			t.Errorf("Sources{AdminCreateUser} on %s = %q, want %q", tt.src, got, tt.admin)
 		}
 		if got := outcome(all(t.Context(), e)); got != tt.all {
 			t.Errorf("all sources allow list on %s = %q, want %q", tt.src, got, tt.all)
@@ -221,26 +228,49 @@ func TestDomainConfigurationErrors(t *testing.T) {
 		build func() (presignup.Handler, error)
 		want  string
 	}{
-		{"empty allow list", func() (presignup.Handler, error) { return presignup.AllowDomains(nil) }, "no domains"},
-		{"blank allow list", func() (presignup.Handler, error) { return presignup.AllowDomains([]string{" ", ""}) }, "no domains"},
-		{"address as entry", func() (presignup.Handler, error) { return presignup.DenyDomains([]string{"user@evil.test"}) }, `"user@evil.test"`},
-		{"space inside entry", func() (presignup.Handler, error) { return presignup.DenyDomains([]string{"evil .test"}) }, `"evil .test"`},
-		{"bare star", func() (presignup.Handler, error) { return presignup.AllowDomains([]string{"*"}) }, `"*"`},
-		{"star in the middle", func() (presignup.Handler, error) { return presignup.AllowDomains([]string{"a.*.test"}) }, `"a.*.test"`},
-		{"star without dot", func() (presignup.Handler, error) { return presignup.AllowDomains([]string{"*example.com"}) }, `"*example.com"`},
-		{"double star", func() (presignup.Handler, error) { return presignup.AllowDomains([]string{"*.*.example.com"}) }, `"*.*.example.com"`},
-		{"wildcard of nothing", func() (presignup.Handler, error) { return presignup.AllowDomains([]string{"*."}) }, `"*."`},
-		{"empty label", func() (presignup.Handler, error) { return presignup.Domains([]string{"a..test"}, nil) }, "allow list"},
-		{"invalid deny entry", func() (presignup.Handler, error) { return presignup.Domains(nil, []string{"-evil.test"}) }, "deny list"},
-		{"nil message", func() (presignup.Handler, error) {
-			return presignup.DenyDomains([]string{"evil.test"}, presignup.DomainMessage(nil))
-		}, "DomainMessage"},
-		{"no sources", func() (presignup.Handler, error) {
-			return presignup.DenyDomains([]string{"evil.test"}, presignup.Sources())
-		}, "no trigger source"},
+		{"empty allow list", func() (presignup.Handler, error) { return presignup.AllowDomains(presignup.DomainsConfig{}) }, "AllowDomains: Allow is empty"},
+		{"blank allow list", func() (presignup.Handler, error) {
+			return presignup.AllowDomains(presignup.DomainsConfig{Allow: []string{" ", ""}})
+		}, "AllowDomains: Allow is empty"},
+		{"address as entry", func() (presignup.Handler, error) {
+			return presignup.DenyDomains(presignup.DomainsConfig{Deny: []string{"user@evil.test"}})
+		}, `"user@evil.test"`},
+		{"space inside entry", func() (presignup.Handler, error) {
+			return presignup.DenyDomains(presignup.DomainsConfig{Deny: []string{"evil .test"}})
+		}, `"evil .test"`},
+		{"bare star", func() (presignup.Handler, error) {
+			return presignup.AllowDomains(presignup.DomainsConfig{Allow: []string{"*"}})
+		}, `"*"`},
+		{"star in the middle", func() (presignup.Handler, error) {
+			return presignup.AllowDomains(presignup.DomainsConfig{Allow: []string{"a.*.test"}})
+		}, `"a.*.test"`},
+		{"star without dot", func() (presignup.Handler, error) {
+			return presignup.AllowDomains(presignup.DomainsConfig{Allow: []string{"*example.com"}})
+		}, `"*example.com"`},
+		{"double star", func() (presignup.Handler, error) {
+			return presignup.AllowDomains(presignup.DomainsConfig{Allow: []string{"*.*.example.com"}})
+		}, `"*.*.example.com"`},
+		{"wildcard of nothing", func() (presignup.Handler, error) {
+			return presignup.AllowDomains(presignup.DomainsConfig{Allow: []string{"*."}})
+		}, `"*."`},
+		{"empty label", func() (presignup.Handler, error) {
+			return presignup.Domains(presignup.DomainsConfig{Allow: []string{"a..test"}})
+		}, "Domains: Allow: invalid domain"},
+		{"invalid deny entry", func() (presignup.Handler, error) {
+			return presignup.Domains(presignup.DomainsConfig{Deny: []string{"-evil.test"}})
+		}, "Domains: Deny: invalid domain"},
+		{"deny list in AllowDomains", func() (presignup.Handler, error) {
+			return presignup.AllowDomains(presignup.DomainsConfig{Allow: []string{"good.test"}, Deny: []string{"evil.test"}})
+		}, "AllowDomains: Deny is set"},
+		{"allow list in DenyDomains", func() (presignup.Handler, error) {
+			return presignup.DenyDomains(presignup.DomainsConfig{Allow: []string{"good.test"}, Deny: []string{"evil.test"}})
+		}, "DenyDomains: Allow is set"},
+		{"lists in DomainsFromEnv", func() (presignup.Handler, error) {
+			return presignup.DomainsFromEnv(presignup.DomainsConfig{Deny: []string{"evil.test"}})
+		}, "DomainsFromEnv: Allow or Deny is set"},
 		{"foreign source", func() (presignup.Handler, error) {
-			return presignup.DenyDomains([]string{"evil.test"}, presignup.Sources(triggers.PostConfirmationConfirmSignUp))
-		}, "PostConfirmation_ConfirmSignUp"},
+			return presignup.DenyDomains(presignup.DomainsConfig{Deny: []string{"evil.test"}, Sources: triggers.Sources{triggers.PostConfirmationConfirmSignUp}})
+		}, "DenyDomains: Sources: \"PostConfirmation_ConfirmSignUp\""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -260,7 +290,7 @@ func TestDomainConfigurationErrors(t *testing.T) {
 func TestDomainsFromEnv(t *testing.T) {
 	t.Setenv(presignup.EnvDomainAllowList, " example.com, *.corp.test ,,")
 	t.Setenv(presignup.EnvDomainDenyList, "bad.corp.test")
-	h := presignup.Must(presignup.DomainsFromEnv())
+	h := presignup.Must(presignup.DomainsFromEnv(presignup.DomainsConfig{}))
 	for email, want := range map[string]string{
 		"a@example.com":      "",
 		"a@x.corp.test":      "",
@@ -275,7 +305,7 @@ func TestDomainsFromEnv(t *testing.T) {
 	}
 
 	t.Setenv(presignup.EnvDomainAllowList, "")
-	h = presignup.Must(presignup.DomainsFromEnv())
+	h = presignup.Must(presignup.DomainsFromEnv(presignup.DomainsConfig{}))
 	if err := h(t.Context(), withEmail("a@anything.test")); err != nil {
 		t.Errorf("empty DOMAINALLOWLIST should give no allow list, got %v", err)
 	}
@@ -284,8 +314,8 @@ func TestDomainsFromEnv(t *testing.T) {
 	}
 
 	t.Setenv(presignup.EnvDomainDenyList, "bad entry.test")
-	if _, err := presignup.DomainsFromEnv(); err == nil || !strings.Contains(err.Error(), "deny list") {
-		t.Errorf("invalid DOMAINDENYLIST: err = %v, want a deny list error", err)
+	if _, err := presignup.DomainsFromEnv(presignup.DomainsConfig{}); err == nil || !strings.Contains(err.Error(), "DomainsFromEnv: DOMAINDENYLIST: invalid domain") {
+		t.Errorf("invalid DOMAINDENYLIST: err = %v, want an error naming the variable", err)
 	}
 }
 
@@ -295,7 +325,7 @@ func TestDomainsFromEnvUnset(t *testing.T) {
 	t.Setenv(presignup.EnvDomainDenyList, "")
 	unsetenv(t, presignup.EnvDomainAllowList)
 	unsetenv(t, presignup.EnvDomainDenyList)
-	h, err := presignup.DomainsFromEnv()
+	h, err := presignup.DomainsFromEnv(presignup.DomainsConfig{})
 	if err == nil || h != nil {
 		t.Fatalf("DomainsFromEnv with nothing set = (%v, %v), want an error", h != nil, err)
 	}
@@ -326,7 +356,7 @@ func TestEmailDomainIn(t *testing.T) {
 }
 
 func BenchmarkDomains(b *testing.B) {
-	h := presignup.Must(presignup.Domains([]string{"example.com", "*.corp.test"}, []string{"tempmail.test", "*.evil.test"}))
+	h := presignup.Must(presignup.Domains(presignup.DomainsConfig{Allow: []string{"example.com", "*.corp.test"}, Deny: []string{"tempmail.test", "*.evil.test"}}))
 	events := []*presignup.Event{withEmail("ada@example.com"), withEmail("bob@eu.corp.test"), withEmail("eve@bücher.example")}
 	ctx := b.Context()
 	b.ReportAllocs()

@@ -11,10 +11,10 @@ import (
 
 // Allow one company's domains, subdomains included, except a test subdomain.
 func ExampleDomains() {
-	h := presignup.Must(presignup.Domains(
-		[]string{"example.com", "*.example.com"},
-		[]string{"test.example.com"},
-	))
+	h := presignup.Must(presignup.Domains(presignup.DomainsConfig{
+		Allow: []string{"example.com", "*.example.com"},
+		Deny:  []string{"test.example.com"},
+	}))
 	for _, email := range []string{"ada@example.com", "bob@eu.example.com", "eve@test.example.com", "mallory@evilexample.com"} {
 		e := &presignup.Event{}
 		e.TriggerSource = presignup.SignUp
@@ -37,8 +37,8 @@ func ExampleDomains() {
 func ExampleDenyDomains() {
 	quiet := triggers.WithLogger(slog.New(slog.DiscardHandler))
 	router := triggers.NewRouter(quiet).PreSignUp(presignup.Chain(
-		presignup.Must(presignup.DenyDomains([]string{"tempmail.test"})),
-		presignup.Must(presignup.AutoConfirm(nil)),
+		presignup.Must(presignup.DenyDomains(presignup.DomainsConfig{Deny: []string{"tempmail.test"}})),
+		presignup.Must(presignup.AutoConfirm(presignup.FlagConfig{})),
 	))
 	_, ierr := router.Handle(context.Background(), []byte(`{
 		"version": "1", "triggerSource": "PreSignUp_SignUp", "userName": "mallory",
@@ -56,9 +56,9 @@ func ExampleDenyDomains() {
 func ExampleAutoConfirm() {
 	staff := func(e *presignup.Event) bool { return e.Request.UserAttributes["custom:staff"] == "true" }
 	h := presignup.Chain(
-		presignup.Must(presignup.AutoConfirm(staff)),
-		presignup.Must(presignup.AutoVerifyEmail(staff)),
-		presignup.Must(presignup.AutoVerifyPhone(staff)), // no phone_number: left unset
+		presignup.Must(presignup.AutoConfirm(presignup.FlagConfig{When: staff})),
+		presignup.Must(presignup.AutoVerifyEmail(presignup.FlagConfig{When: staff})),
+		presignup.Must(presignup.AutoVerifyPhone(presignup.FlagConfig{When: staff})), // no phone_number: left unset
 	)
 	e := &presignup.Event{}
 	e.TriggerSource = presignup.SignUp
@@ -71,9 +71,9 @@ func ExampleAutoConfirm() {
 }
 
 func ExampleRequireAttributes() {
-	h, err := presignup.RequireAttributes([]presignup.AttributeRule{
+	h, err := presignup.RequireAttributes(presignup.AttributesConfig{Rules: []presignup.AttributeRule{
 		{Name: "custom:employee_id", Required: true, Pattern: `^EMP\d{6}$`},
-	})
+	}})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -85,11 +85,13 @@ func ExampleRequireAttributes() {
 		fmt.Printf("%q: %v\n", id, h(context.Background(), e))
 	}
 
-	_, err = presignup.RequireAttributes([]presignup.AttributeRule{{Name: "custom:employee_id", Pattern: `EMP(\d{6}`}})
+	_, err = presignup.RequireAttributes(presignup.AttributesConfig{Rules: []presignup.AttributeRule{
+		{Name: "custom:employee_id", Pattern: `EMP(\d{6}`},
+	}})
 	fmt.Println(err)
 	// Output:
 	// "EMP123456": <nil>
 	// "EMP12": Invalid value for attribute: custom:employee_id
 	// "": Missing required attribute: custom:employee_id
-	// presignup.RequireAttributes: pattern for "custom:employee_id": error parsing regexp: missing closing ): `EMP(\d{6}`
+	// presignup.RequireAttributes: Rules[0]: pattern for "custom:employee_id": error parsing regexp: missing closing ): `EMP(\d{6}`
 }

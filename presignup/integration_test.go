@@ -76,7 +76,7 @@ func TestIntegrationRequireInvitation(t *testing.T) {
 	putInvitation(t, srv, table, "expired-0b2e", "ada@example.com", time.Now().Add(-time.Minute), "")
 	putInvitation(t, srv, table, "forever-44d1", "ada@example.com", time.Time{}, "")
 
-	h := presignup.Must(presignup.RequireInvitation(srv.DynamoDB, table))
+	h := presignup.Must(presignup.RequireInvitation(presignup.InvitationConfig{Client: srv.DynamoDB, Table: table}))
 	d := presignup.DefaultInvitationMessages
 	tests := []struct {
 		name, email, code string
@@ -112,7 +112,7 @@ func TestIntegrationInvitationSingleUse(t *testing.T) {
 	srv := dynamo.Servers(t)
 	table := srv.CreateTable(t, "", "code", "")
 	putInvitation(t, srv, table, "once-5e1d", "grace@example.com", time.Now().Add(time.Hour), "")
-	require := presignup.Must(presignup.RequireInvitation(srv.DynamoDB, table))
+	require := presignup.Must(presignup.RequireInvitation(presignup.InvitationConfig{Client: srv.DynamoDB, Table: table}))
 	mark, err := postconfirm.MarkInvitationUsed(postconfirm.InvitationConfig{Client: srv.DynamoDB, Table: table})
 	if err != nil {
 		t.Fatal(err)
@@ -151,7 +151,7 @@ func TestIntegrationRateLimit(t *testing.T) {
 	table := srv.CreateTable(t, "", "pk", "")
 	clk := &clock{now: time.Unix(1_750_000_000, 0)} // window [1_749_999_600, 1_750_003_200)
 	const limit = 3
-	h := presignup.Must(presignup.RateLimit(srv.DynamoDB, table, limit, time.Hour, presignup.Clock(clk.Now)))
+	h := presignup.Must(presignup.RateLimit(presignup.RateLimitConfig{Client: srv.DynamoDB, Table: table, Limit: limit, Window: time.Hour, Now: clk.Now}))
 	limited := presignup.DefaultRateLimitMessages.Limited
 
 	for i := range limit {
@@ -215,8 +215,8 @@ func TestIntegrationRateLimitConcurrent(t *testing.T) {
 	srv := dynamo.Servers(t)
 	table := srv.CreateTable(t, "", "pk", "")
 	const limit, tries = 5, 12
-	h := presignup.Must(presignup.RateLimit(srv.DynamoDB, table, limit, time.Hour,
-		presignup.Clock(func() time.Time { return time.Unix(1_750_000_000, 0) })))
+	h := presignup.Must(presignup.RateLimit(presignup.RateLimitConfig{Client: srv.DynamoDB, Table: table, Limit: limit, Window: time.Hour,
+		Now: func() time.Time { return time.Unix(1_750_000_000, 0) }}))
 	var next atomic.Int32
 	errs := awslocal.ReplayConcurrent(t.Context(), tries, func(ctx context.Context) error {
 		return h(ctx, attempt("192.0.2.1", "burst-"+strconv.Itoa(int(next.Add(1)))))
@@ -273,8 +273,8 @@ func TestIntegrationCognito(t *testing.T) {
 	}
 	router := triggers.NewRouter(triggers.WithLogger(testLogger(t))).
 		PreSignUp(presignup.Chain(
-			presignup.Must(presignup.DenyDomains([]string{"tempmail.test"})),
-			presignup.Must(presignup.RequireInvitation(srv.DynamoDB, table)),
+			presignup.Must(presignup.DenyDomains(presignup.DomainsConfig{Deny: []string{"tempmail.test"}})),
+			presignup.Must(presignup.RequireInvitation(presignup.InvitationConfig{Client: srv.DynamoDB, Table: table})),
 		)).
 		PostConfirmation(postconfirm.BestEffort(postconfirm.Critical(mark)))
 	h := triggers.InvokeServer(router)
@@ -347,7 +347,7 @@ func TestIntegrationCognito(t *testing.T) {
 
 		ctx, _ := logged(t)
 		rec := &linkRecorder{Client: srv.Cognito}
-		link := presignup.Must(presignup.LinkFederatedUser(rec))
+		link := presignup.Must(presignup.LinkFederatedUser(presignup.LinkConfig{Client: rec}))
 		fed := func(userName, email string) *presignup.Event {
 			e := federated(userName, map[string]string{"email": email})
 			e.UserPoolID = pool.ID
@@ -376,7 +376,7 @@ func TestIntegrationCognito(t *testing.T) {
 		// cognito-local has no AdminLinkProviderForUser: with the real client the module
 		// must report the failure, not pretend it linked.
 		noRetry := cip.NewFromConfig(srv.AWSConfig(), func(o *cip.Options) { o.RetryMaxAttempts = 1 })
-		real := presignup.Must(presignup.LinkFederatedUser(noRetry))
+		real := presignup.Must(presignup.LinkFederatedUser(presignup.LinkConfig{Client: noRetry}))
 		err := real(ctx, fed("Google_121", "grace@example.com"))
 		if err == nil {
 			t.Fatal("AdminLinkProviderForUser against cognito-local succeeded; the unit tests' fake may now be replaced by the server")

@@ -1,6 +1,7 @@
 package presignup
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -22,45 +23,30 @@ type InvitationClient interface {
 }
 
 // DefaultCodeKey is the client metadata or validation data key [RequireInvitation]
-// reads the invitation code from, unless [CodeKey] says otherwise.
+// reads the invitation code from, unless InvitationConfig.CodeKey says otherwise.
 const DefaultCodeKey = "invitationCode"
 
-// InvitationOption configures [RequireInvitation]. [Sources], [CodeKey],
-// [InvitationMessages] and [Clock] are invitation options.
-type InvitationOption interface{ applyInvitation(*invitationConfig) error }
-
-type invitationConfig struct {
-	sources  sources
-	key      string
-	messages InvitationMessages
-	now      func() time.Time
+// InvitationConfig configures [RequireInvitation].
+type InvitationConfig struct {
+	// Client reads the table; nil means the process-wide DynamoDB client.
+	Client InvitationClient
+	// Table is the DynamoDB table of invitations. Required.
+	Table string
+	// CodeKey is the client metadata or validation data key that holds the invitation
+	// code; empty means [DefaultCodeKey].
+	CodeKey string
+	// Messages are the texts a user sees when turned away; a field left empty keeps its
+	// text from [DefaultInvitationMessages].
+	Messages InvitationMessages
+	// Sources are the trigger sources the module acts on; empty means
+	// PreSignUp_SignUp.
+	Sources triggers.Sources
+	// Now is the clock invitations expire by; nil means time.Now.
+	Now func() time.Time
 }
 
-func (o SourcesOption) applyInvitation(c *invitationConfig) (err error) {
-	c.sources, err = o.validate()
-	return err
-}
-
-func (c Clock) applyInvitation(cfg *invitationConfig) (err error) {
-	cfg.now, err = c.validate()
-	return err
-}
-
-// CodeKey is an option naming the client metadata or validation data key that holds
-// the invitation code. The default is [DefaultCodeKey].
-type CodeKey string
-
-func (k CodeKey) applyInvitation(c *invitationConfig) error {
-	if strings.TrimSpace(string(k)) == "" {
-		return errors.New("CodeKey: empty key")
-	}
-	c.key = string(k)
-	return nil
-}
-
-// InvitationMessages is an option holding the texts a user sees when
-// [RequireInvitation] turns them away, one per reason. A field left empty keeps its
-// default from [DefaultInvitationMessages].
+// InvitationMessages are the texts a user sees when [RequireInvitation] turns them
+// away, one per reason.
 //
 // Telling "not found" from "different email address" confirms to a caller that a code
 // exists. Codes long and random enough cannot be guessed, so that does little harm;
@@ -82,28 +68,12 @@ var DefaultInvitationMessages = InvitationMessages{
 	Expired:    "This invitation code has expired",
 }
 
-func (m InvitationMessages) applyInvitation(c *invitationConfig) error {
-	for _, f := range []struct {
-		dst *string
-		src string
-	}{
-		{&c.messages.Missing, m.Missing}, {&c.messages.NotFound, m.NotFound},
-		{&c.messages.WrongEmail, m.WrongEmail}, {&c.messages.Used, m.Used},
-		{&c.messages.Expired, m.Expired},
-	} {
-		if f.src != "" {
-			*f.dst = f.src
-		}
-	}
-	return nil
-}
-
 // RequireInvitation lets a user sign up only with an invitation code from the DynamoDB
 // table: the code must exist, have been issued to the user's email address (compared
 // without regard to case), be unused and be unexpired. Each failure rejects the sign-up
 // with its own text (see [InvitationMessages]). The code is read from the client
-// metadata, or else the validation data, under [DefaultCodeKey] or [CodeKey], and
-// surrounding space is ignored. It appears in no log line and no error.
+// metadata, or else the validation data, under CodeKey ([DefaultCodeKey] by default),
+// and surrounding space is ignored. It appears in no log line and no error.
 //
 // The table has one item per invitation, with partition key code (S) and attributes
 // email (S), expiresAt (N, Unix seconds, optional), and usedAt (N) and usedBy (S), which
@@ -113,30 +83,39 @@ func (m InvitationMessages) applyInvitation(c *invitationConfig) error {
 // lets exactly one of them use it.
 //
 // It acts on PreSignUp_SignUp: an administrator needs no invitation, and a federated
-// sign-up carries no client metadata to hold one. client may be nil for the
-// process-wide DynamoDB client. An empty table name is reported here.
-func RequireInvitation(client InvitationClient, table string, opts ...InvitationOption) (Handler, error) {
-	cfg := invitationConfig{sources: signUpOnly, key: DefaultCodeKey,
-		messages: DefaultInvitationMessages, now: time.Now}
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o.applyInvitation(&cfg); err != nil {
-			return nil, fmt.Errorf("presignup.RequireInvitation: %w", err)
-		}
+// sign-up carries no client metadata to hold one. An empty Table or a blank CodeKey is
+// reported here.
+func RequireInvitation(cfg InvitationConfig) (Handler, error) {
+	const name = "presignup.RequireInvitation"
+	src, err := resolveSources(name, cfg.Sources, signUpOnly)
+	if err != nil {
+		return nil, err
 	}
-	if strings.TrimSpace(table) == "" {
-		return nil, errors.New("presignup.RequireInvitation: no table name")
+	table := cfg.Table
+	switch {
+	case strings.TrimSpace(table) == "":
+		return nil, errors.New(name + ": Table is empty")
+	case cfg.CodeKey != "" && strings.TrimSpace(cfg.CodeKey) == "":
+		return nil, errors.New(name + ": CodeKey is blank")
 	}
+	key := cmp.Or(cfg.CodeKey, DefaultCodeKey)
+	msgs := InvitationMessages{
+		Missing:    cmp.Or(cfg.Messages.Missing, DefaultInvitationMessages.Missing),
+		NotFound:   cmp.Or(cfg.Messages.NotFound, DefaultInvitationMessages.NotFound),
+		WrongEmail: cmp.Or(cfg.Messages.WrongEmail, DefaultInvitationMessages.WrongEmail),
+		Used:       cmp.Or(cfg.Messages.Used, DefaultInvitationMessages.Used),
+		Expired:    cmp.Or(cfg.Messages.Expired, DefaultInvitationMessages.Expired),
+	}
+	clock := now(cfg.Now)
+	client := cfg.Client
 	lc := awsclient.NewLazy(client, func(ctx context.Context) (InvitationClient, error) { return lazydynamodb.Default(ctx) })
 	return triggers.Named("RequireInvitation", func(ctx context.Context, e *Event) error {
-		if !cfg.sources.has(e.TriggerSource) {
+		if !src.Has(e.TriggerSource) {
 			return nil
 		}
-		code := metadata(e, cfg.key)
+		code := metadata(e, key)
 		if code == "" {
-			return triggers.Reject(cfg.messages.Missing)
+			return triggers.Reject(msgs.Missing)
 		}
 		c, err := lc.Get(ctx)
 		if err != nil {
@@ -144,20 +123,20 @@ func RequireInvitation(client InvitationClient, table string, opts ...Invitation
 		}
 		inv, err := invitation.Get(ctx, c, table, code)
 		if err == nil {
-			err = inv.Check(e.Request.UserAttributes["email"], cfg.now())
+			err = inv.Check(e.Request.UserAttributes["email"], clock())
 		}
 		var msg string
 		switch {
 		case err == nil:
 			return nil
 		case errors.Is(err, invitation.ErrNotFound):
-			msg = cfg.messages.NotFound
+			msg = msgs.NotFound
 		case errors.Is(err, invitation.ErrWrongEmail):
-			msg = cfg.messages.WrongEmail
+			msg = msgs.WrongEmail
 		case errors.Is(err, invitation.ErrUsed):
-			msg = cfg.messages.Used
+			msg = msgs.Used
 		case errors.Is(err, invitation.ErrExpired):
-			msg = cfg.messages.Expired
+			msg = msgs.Expired
 		default:
 			return fmt.Errorf("presignup.RequireInvitation: %w", err)
 		}

@@ -114,7 +114,7 @@ func TestRequireInvitation(t *testing.T) {
 		{"fractional expiry", "ada@example.com", map[string]string{"invitationCode": "FRACTION-CODE"}, nil, d.Expired},
 	}
 	db := newFakeInvitations()
-	h := presignup.Must(presignup.RequireInvitation(db, "invitations", presignup.Clock(func() time.Time { return inviteNow })))
+	h := presignup.Must(presignup.RequireInvitation(presignup.InvitationConfig{Client: db, Table: "invitations", Now: func() time.Time { return inviteNow }}))
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -138,14 +138,17 @@ func TestRequireInvitationMessagesDiffer(t *testing.T) {
 	}
 }
 
-func TestRequireInvitationOptions(t *testing.T) {
+func TestRequireInvitationConfig(t *testing.T) {
 	t.Parallel()
 	db := newFakeInvitations()
-	h := presignup.Must(presignup.RequireInvitation(db, "invitations",
-		presignup.CodeKey("invite"),
-		presignup.InvitationMessages{Used: "Already taken", Expired: "Too late"},
-		presignup.Clock(func() time.Time { return inviteNow }),
-		presignup.Sources(presignup.SignUp, presignup.AdminCreateUser)))
+	h := presignup.Must(presignup.RequireInvitation(presignup.InvitationConfig{
+		Client:   db,
+		Table:    "invitations",
+		CodeKey:  "invite",
+		Messages: presignup.InvitationMessages{Used: "Already taken", Expired: "Too late"},
+		Now:      func() time.Time { return inviteNow },
+		Sources:  triggers.Sources{presignup.SignUp, presignup.AdminCreateUser},
+	}))
 	tests := []struct {
 		name string
 		e    *presignup.Event
@@ -171,7 +174,7 @@ func TestRequireInvitationOptions(t *testing.T) {
 func TestRequireInvitationNoOp(t *testing.T) {
 	t.Parallel()
 	db := newFakeInvitations()
-	h := presignup.Must(presignup.RequireInvitation(db, "invitations"))
+	h := presignup.Must(presignup.RequireInvitation(presignup.InvitationConfig{Client: db, Table: "invitations"}))
 	for _, src := range []presignup.Event{
 		*event(presignup.AdminCreateUser, map[string]string{"email": "ada@example.com"}),
 		*event(presignup.ExternalProvider, map[string]string{"email": "ada@example.com"}),
@@ -190,7 +193,7 @@ func TestRequireInvitationErrors(t *testing.T) {
 	t.Parallel()
 	db := newFakeInvitations()
 	db.err = errBoom
-	h := presignup.Must(presignup.RequireInvitation(db, "invitations"))
+	h := presignup.Must(presignup.RequireInvitation(presignup.InvitationConfig{Client: db, Table: "invitations"}))
 	err := h(t.Context(), invitee("ada@example.com", map[string]string{"invitationCode": "SECRET-CODE-1"}, nil))
 	if _, ok := triggers.AsRejection(err); ok || err == nil {
 		t.Fatalf("DynamoDB failure = %v, want an internal error, not a rejection", err)
@@ -199,7 +202,7 @@ func TestRequireInvitationErrors(t *testing.T) {
 		t.Errorf("error %q shows the invitation code", err)
 	}
 
-	broken := presignup.Must(presignup.RequireInvitation(newFakeInvitations(), "invitations"))
+	broken := presignup.Must(presignup.RequireInvitation(presignup.InvitationConfig{Client: newFakeInvitations(), Table: "invitations"}))
 	err = broken(t.Context(), invitee("ada@example.com", map[string]string{"invitationCode": "BROKEN-CODE"}, nil))
 	if _, ok := triggers.AsRejection(err); ok || err == nil || strings.Contains(err.Error(), "BROKEN-CODE") {
 		t.Errorf("malformed item = %v, want an internal error without the code", err)
@@ -215,14 +218,33 @@ func TestRequireInvitationErrors(t *testing.T) {
 
 func TestRequireInvitationConfiguration(t *testing.T) {
 	t.Parallel()
-	for name, build := range map[string]func() (presignup.Handler, error){
-		"no table":      func() (presignup.Handler, error) { return presignup.RequireInvitation(nil, " ") },
-		"empty key":     func() (presignup.Handler, error) { return presignup.RequireInvitation(nil, "t", presignup.CodeKey("")) },
-		"empty sources": func() (presignup.Handler, error) { return presignup.RequireInvitation(nil, "t", presignup.Sources()) },
-		"nil clock":     func() (presignup.Handler, error) { return presignup.RequireInvitation(nil, "t", presignup.Clock(nil)) },
+	for _, tt := range []struct {
+		name string
+		cfg  presignup.InvitationConfig
+		want string
+	}{
+		{"no table", presignup.InvitationConfig{Table: " "}, "presignup.RequireInvitation: Table is empty"},
+		{"blank key", presignup.InvitationConfig{Table: "t", CodeKey: " "}, "presignup.RequireInvitation: CodeKey is blank"},
+		{"foreign source", presignup.InvitationConfig{Table: "t", Sources: triggers.Sources{triggers.PostConfirmationConfirmSignUp}},
+			"presignup.RequireInvitation: Sources:"},
 	} {
-		if h, err := build(); err == nil || h != nil || !strings.Contains(err.Error(), "presignup.RequireInvitation") {
-			t.Errorf("%s: got (%v, %v), want an error naming the module", name, h != nil, err)
+		if h, err := presignup.RequireInvitation(tt.cfg); err == nil || h != nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: got (%v, %v), want an error containing %q", tt.name, h != nil, err, tt.want)
 		}
+	}
+}
+
+// A config that sets only the table takes the defaults: the code under DefaultCodeKey,
+// PreSignUp_SignUp only, and time.Now as the clock, by which the invitation valid at
+// inviteNow has long expired.
+func TestRequireInvitationDefaults(t *testing.T) {
+	t.Parallel()
+	h := presignup.Must(presignup.RequireInvitation(presignup.InvitationConfig{Client: newFakeInvitations(), Table: "invitations"}))
+	e := invitee("ada@example.com", map[string]string{presignup.DefaultCodeKey: "VALID-CODE"}, nil)
+	if got := outcome(h(t.Context(), e)); got != presignup.DefaultInvitationMessages.Expired {
+		t.Errorf("VALID-CODE by the real clock = %q, want %q", got, presignup.DefaultInvitationMessages.Expired)
+	}
+	if err := h(t.Context(), event(presignup.AdminCreateUser, map[string]string{"email": "ada@example.com"})); err != nil {
+		t.Errorf("default sources on AdminCreateUser = %v, want no-op", err)
 	}
 }

@@ -26,90 +26,56 @@ type LinkClient interface {
 	AdminLinkProviderForUser(ctx context.Context, in *cip.AdminLinkProviderForUserInput, optFns ...func(*cip.Options)) (*cip.AdminLinkProviderForUserOutput, error)
 }
 
-// LinkOption configures [LinkFederatedUser]. [LinkProviders], [RefuseAfterFederated]
-// and [LinkedMessage] are link options.
-type LinkOption interface{ applyLink(*linkConfig) error }
-
-type linkConfig struct {
-	providers     []string // spellings to recognise, longest first
-	restricted    bool     // only providers are linked
-	refuseNative  bool     // refuse a native sign-up after a federated one
-	nativeMessage string
-	linkedMessage string // refuse the sign-in that made a link, when set
+// LinkConfig configures [LinkFederatedUser].
+type LinkConfig struct {
+	// Client looks users up and links them; nil means the process-wide Cognito client.
+	Client LinkClient
+	// Providers links users of the named identity providers only, spelled exactly as
+	// they are named in the user pool ("Google", "MyOktaSAML"); empty means any
+	// provider. Use it to leave out a provider that does not verify email addresses: a
+	// link gives whoever controls the provider account access to the native user's.
+	Providers []string
+	// RefuseAfterFederated makes the module act on PreSignUp_SignUp too, for the other
+	// order of events: a user signed in with an identity provider first and now signs
+	// up with a password, using the same email address. Cognito cannot link in that
+	// direction: AdminLinkProviderForUser links only a provider identity that has not
+	// signed in yet, and the native user does not exist until the sign-up succeeds. So
+	// the sign-up is refused with FederatedMessage, telling the user to sign in with
+	// the provider instead.
+	//
+	// The federated user is found with ListUsers by email, as for linking (quotes and
+	// backslashes escaped): a user in status EXTERNAL_PROVIDER, enabled, whose
+	// email_verified is not false, of a provider that the module would link (Providers
+	// restricts it). The text tells whoever types the address that it belongs to a user
+	// of that provider. To merge the two anyway, an administrator can delete the
+	// federated user and, once the native user exists, link the provider identity to
+	// it; that federated user's sub, groups and attributes are lost.
+	RefuseAfterFederated bool
+	// FederatedMessage is the text RefuseAfterFederated refuses with; "{provider}" in
+	// it becomes the provider's name as the pool names it. Empty means
+	// [DefaultFederatedEmailMessage]. Set only with RefuseAfterFederated.
+	FederatedMessage string
+	// RefuseLinkingSignIn refuses the federated sign-in that the module just linked,
+	// with LinkedMessage. Cognito fails that first sign-in anyway, after the trigger has
+	// linked the identity, with an error such as "Already found an entry for username
+	// Google_1234"; with this set the user sees a text that says what happened, and the
+	// app's redirect handler a text it can recognise. Either way the next sign-in with
+	// the provider opens the existing account: have the app start the sign-in again
+	// once (see the README), since no trigger can turn the failed attempt into a
+	// success.
+	RefuseLinkingSignIn bool
+	// LinkedMessage is the text RefuseLinkingSignIn refuses with; empty means
+	// [DefaultLinkedMessage]. Set only with RefuseLinkingSignIn.
+	LinkedMessage string
 }
 
-type linkProviders []string
-
-func (p linkProviders) applyLink(c *linkConfig) error {
-	if len(p) == 0 {
-		return errors.New("LinkProviders: no provider names")
-	}
-	for _, name := range p {
-		if strings.TrimSpace(name) == "" || strings.TrimSpace(name) != name {
-			return fmt.Errorf("LinkProviders: invalid provider name %q", name)
-		}
-	}
-	c.providers = append(c.providers[:0], p...)
-	c.restricted = true
-	return nil
-}
-
-// LinkProviders is an option that links users of the named identity providers only,
-// spelled exactly as they are named in the user pool ("Google", "MyOktaSAML"). Use it
-// to leave out a provider that does not verify email addresses: a link gives whoever
-// controls the provider account access to the native user's.
-func LinkProviders(names ...string) LinkOption { return linkProviders(slices.Clone(names)) }
-
-// DefaultFederatedEmailMessage is the text [RefuseAfterFederated] refuses a native
-// sign-up with, "{provider}" replaced by the identity provider's name.
+// DefaultFederatedEmailMessage is the text LinkConfig.RefuseAfterFederated refuses a
+// native sign-up with, "{provider}" replaced by the identity provider's name.
 const DefaultFederatedEmailMessage = "This email address already signs in with {provider}. Please sign in with {provider}"
 
-type refuseAfterFederated string
-
-func (m refuseAfterFederated) applyLink(c *linkConfig) error {
-	c.refuseNative = true
-	c.nativeMessage = cmp.Or(string(m), DefaultFederatedEmailMessage)
-	return nil
-}
-
-// RefuseAfterFederated is an option that makes [LinkFederatedUser] act on
-// PreSignUp_SignUp too, for the other order of events: a user signed in with an
-// identity provider first and now signs up with a password, using the same email
-// address. Cognito cannot link in that direction: AdminLinkProviderForUser links only
-// a provider identity that has not signed in yet, and the native user does not exist
-// until the sign-up succeeds. So the sign-up is refused with message ("" for
-// [DefaultFederatedEmailMessage]; "{provider}" in it becomes the provider's name as the
-// pool names it), telling the user to sign in with the provider instead.
-//
-// The federated user is found with ListUsers by email, as for linking (quotes and
-// backslashes escaped): a user in status EXTERNAL_PROVIDER, enabled, whose
-// email_verified is not false, of a provider that [LinkFederatedUser] would link
-// ([LinkProviders] restricts it). The text tells whoever types the address that it
-// belongs to a user of that provider. To merge the two anyway, an administrator can
-// delete the federated user and, once the native user exists, link the provider
-// identity to it; that federated user's sub, groups and attributes are lost.
-func RefuseAfterFederated(message string) LinkOption { return refuseAfterFederated(message) }
-
-// DefaultLinkedMessage is the text [LinkedMessage] refuses the linking sign-in with
-// when given an empty text.
+// DefaultLinkedMessage is the text LinkConfig.RefuseLinkingSignIn refuses the linking
+// sign-in with by default.
 const DefaultLinkedMessage = "Your sign-in is now linked to your existing account. Please sign in again"
-
-type linkedMessage string
-
-func (m linkedMessage) applyLink(c *linkConfig) error {
-	c.linkedMessage = cmp.Or(string(m), DefaultLinkedMessage)
-	return nil
-}
-
-// LinkedMessage is an option that makes [LinkFederatedUser] refuse the federated
-// sign-in that it just linked, with text ("" for [DefaultLinkedMessage]). Cognito fails
-// that first sign-in anyway, after the trigger has linked the identity, with an error
-// such as "Already found an entry for username Google_1234"; with this option the user
-// sees a text that says what happened, and the app's redirect handler a text it can
-// recognise. Either way the next sign-in with the provider opens the existing account:
-// have the app start the sign-in again once (see the README), since no trigger can
-// turn the failed attempt into a success.
-func LinkedMessage(text string) LinkOption { return linkedMessage(text) }
 
 // builtinProviders are the provider names Cognito gives social identity providers.
 var builtinProviders = []string{"Google", "Facebook", "LoginWithAmazon", "SignInWithApple"}
@@ -119,60 +85,80 @@ var builtinProviders = []string{"Google", "Facebook", "LoginWithAmazon", "SignIn
 // opens the existing account instead of creating a second one.
 //
 // It acts on PreSignUp_ExternalProvider, and on PreSignUp_SignUp with
-// [RefuseAfterFederated]. Cognito names the new user
-// "<ProviderName>_<subject>" ("Google_1234"; pools also send "google_1234"): the
-// provider is recognised without regard to case, among the social providers' names
-// and those given to [LinkProviders], and spelled as the pool names it; another prefix
-// is taken up to the first underscore. The native user is found with ListUsers
-// (filter email = "<address>"): a user whose status is not EXTERNAL_PROVIDER, who is
-// enabled and whose email_verified is true. It then calls AdminLinkProviderForUser with
-// the native user as destination and the provider's Cognito_Subject as source.
+// RefuseAfterFederated; it has no Sources field, since what it does depends on the
+// source. Cognito names the new user "<ProviderName>_<subject>" ("Google_1234"; pools
+// also send "google_1234"): the provider is recognised without regard to case, among
+// the social providers' names and those in Providers, and spelled as the pool names it;
+// another prefix is taken up to the first underscore. The native user is found with
+// ListUsers (filter email = "<address>"): a user whose status is not EXTERNAL_PROVIDER,
+// who is enabled and whose email_verified is true. It then calls
+// AdminLinkProviderForUser with the native user as destination and the provider's
+// Cognito_Subject as source.
 //
 // No link is made, and the sign-up goes on as a separate user, when the userName does
 // not parse, the event has no email, the identity provider reports email_verified
 // false, the address cannot be put in a ListUsers filter, no native user or more than
-// one matches, or the provider is not one of [LinkProviders]. A native user whose
-// identities attribute already holds the provider's subject counts as linked, which
-// makes a delivered-again event a no-op; an AdminLinkProviderForUser error is
-// re-checked the same way, so a link that a concurrent delivery just made is success.
-// With [LinkedMessage], that success, and a delivery of the same event again, answer
-// with its text instead, since Cognito fails that sign-in anyway. Any other failure fails the sign-up with the generic error: a retried sign-in can
-// still link, while a separate user, once created, blocks linking for good.
+// one matches, or the provider is not one of Providers. A native user whose identities
+// attribute already holds the provider's subject counts as linked, which makes a
+// delivered-again event a no-op; an AdminLinkProviderForUser error is re-checked the
+// same way, so a link that a concurrent delivery just made is success. With
+// RefuseLinkingSignIn, that success, and a delivery of the same event again, answer
+// with LinkedMessage instead, since Cognito fails that sign-in anyway. Any other
+// failure fails the sign-up with the generic error: a retried sign-in can still link,
+// while a separate user, once created, blocks linking for good.
 //
-// client may be nil for the process-wide Cognito client; the function's role needs
-// cognito-idp:ListUsers and cognito-idp:AdminLinkProviderForUser.
-func LinkFederatedUser(client LinkClient, opts ...LinkOption) (Handler, error) {
-	var cfg linkConfig
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o.applyLink(&cfg); err != nil {
-			return nil, fmt.Errorf("presignup.LinkFederatedUser: %w", err)
+// The function's role needs cognito-idp:ListUsers and
+// cognito-idp:AdminLinkProviderForUser. A blank or padded provider name, and a message
+// without the setting that uses it, are reported here.
+func LinkFederatedUser(cfg LinkConfig) (Handler, error) {
+	const name = "presignup.LinkFederatedUser"
+	for _, p := range cfg.Providers {
+		if strings.TrimSpace(p) == "" || strings.TrimSpace(p) != p {
+			return nil, fmt.Errorf("%s: Providers: invalid provider name %q", name, p)
 		}
 	}
-	if !cfg.restricted {
-		cfg.providers = slices.Clone(builtinProviders)
+	switch {
+	case cfg.FederatedMessage != "" && !cfg.RefuseAfterFederated:
+		return nil, errors.New(name + ": FederatedMessage is set but RefuseAfterFederated is not")
+	case cfg.LinkedMessage != "" && !cfg.RefuseLinkingSignIn:
+		return nil, errors.New(name + ": LinkedMessage is set but RefuseLinkingSignIn is not")
 	}
-	slices.SortStableFunc(cfg.providers, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
-	l := &linker{cfg: cfg,
-		client: awsclient.NewLazy(client, func(ctx context.Context) (LinkClient, error) { return lazycognito.Default(ctx) })}
+	l := &linker{
+		providers:            slices.Clone(cfg.Providers),
+		restricted:           len(cfg.Providers) > 0,
+		refuseAfterFederated: cfg.RefuseAfterFederated,
+		client:               awsclient.NewLazy(cfg.Client, func(ctx context.Context) (LinkClient, error) { return lazycognito.Default(ctx) }),
+	}
+	if l.refuseAfterFederated {
+		l.nativeMessage = cmp.Or(cfg.FederatedMessage, DefaultFederatedEmailMessage)
+	}
+	if cfg.RefuseLinkingSignIn {
+		l.linkedMessage = cmp.Or(cfg.LinkedMessage, DefaultLinkedMessage)
+	}
+	if !l.restricted {
+		l.providers = slices.Clone(builtinProviders)
+	}
+	slices.SortStableFunc(l.providers, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
 	return triggers.Named("LinkFederatedUser", l.handle), nil
 }
 
 type linker struct {
-	cfg    linkConfig
-	client *awsclient.Lazy[LinkClient]
+	providers            []string // spellings to recognise, longest first
+	restricted           bool     // only providers are linked
+	refuseAfterFederated bool     // refuse a native sign-up after a federated one
+	nativeMessage        string
+	linkedMessage        string // refuse the sign-in that made a link, when set
+	client               *awsclient.Lazy[LinkClient]
 }
 
 // parseUserName splits "<ProviderName>_<subject>".
 func (l *linker) parseUserName(userName string) (provider, subject string, ok bool) {
-	for _, p := range l.cfg.providers {
+	for _, p := range l.providers {
 		if len(userName) > len(p)+1 && strings.EqualFold(userName[:len(p)], p) && userName[len(p)] == '_' {
 			return p, userName[len(p)+1:], true
 		}
 	}
-	if l.cfg.restricted {
+	if l.restricted {
 		return "", "", false
 	}
 	provider, subject, ok = strings.Cut(userName, "_")
@@ -183,7 +169,7 @@ func (l *linker) handle(ctx context.Context, e *Event) error {
 	switch {
 	case e.TriggerSource == ExternalProvider:
 		return l.link(ctx, e)
-	case e.TriggerSource == SignUp && l.cfg.refuseNative:
+	case e.TriggerSource == SignUp && l.refuseAfterFederated:
 		return l.refuseNative(ctx, e)
 	}
 	return nil
@@ -191,8 +177,8 @@ func (l *linker) handle(ctx context.Context, e *Event) error {
 
 // done is the answer to a federated sign-in whose identity is linked now.
 func (l *linker) done() error {
-	if l.cfg.linkedMessage != "" {
-		return triggers.Reject(l.cfg.linkedMessage)
+	if l.linkedMessage != "" {
+		return triggers.Reject(l.linkedMessage)
 	}
 	return nil
 }
@@ -287,7 +273,7 @@ func (l *linker) refuseNative(ctx context.Context, e *Event) error {
 	triggers.Logger(ctx).LogAttrs(ctx, slog.LevelInfo, "sign-up refused: email address belongs to a federated user",
 		slog.String("module", "LinkFederatedUser"), slog.String("userName", e.UserName),
 		slog.String("provider", provider), slog.String("holder", holder))
-	return triggers.Reject(strings.ReplaceAll(l.cfg.nativeMessage, "{provider}", provider))
+	return triggers.Reject(strings.ReplaceAll(l.nativeMessage, "{provider}", provider))
 }
 
 // findNativeUser returns the user name of the one enabled, non-federated user with a

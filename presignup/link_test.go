@@ -164,7 +164,7 @@ func TestLinkFederatedUser(t *testing.T) {
 	tests := []struct {
 		name     string
 		users    []fakeUser
-		opts     []presignup.LinkOption
+		cfg      presignup.LinkConfig
 		userName string
 		attrs    map[string]string
 		want     []string // links made
@@ -181,7 +181,7 @@ func TestLinkFederatedUser(t *testing.T) {
 			want: []string{pool + " Cognito:3f6c-ada <- SignInWithApple:Cognito_Subject:001.abc_def"}},
 		{name: "custom provider, subject with underscores", users: []fakeUser{ada}, userName: "CorpSAML_ada_lovelace", attrs: email,
 			want: []string{pool + " Cognito:3f6c-ada <- CorpSAML:Cognito_Subject:ada_lovelace"}},
-		{name: "listed provider with underscore", users: []fakeUser{ada}, opts: []presignup.LinkOption{presignup.LinkProviders("Corp_OIDC")},
+		{name: "listed provider with underscore", users: []fakeUser{ada}, cfg: presignup.LinkConfig{Providers: []string{"Corp_OIDC"}},
 			userName: "corp_oidc_abc", attrs: email,
 			want: []string{pool + " Cognito:3f6c-ada <- Corp_OIDC:Cognito_Subject:abc"}},
 		{name: "email case differs from the stored address", users: []fakeUser{ada}, userName: "Google_1",
@@ -191,7 +191,7 @@ func TestLinkFederatedUser(t *testing.T) {
 			attrs: map[string]string{"email": "ada@example.com", "email_verified": "true"},
 			want:  []string{pool + " Cognito:3f6c-ada <- Google:Cognito_Subject:1"}},
 
-		{name: "provider not listed", users: []fakeUser{ada}, opts: []presignup.LinkOption{presignup.LinkProviders("Google")},
+		{name: "provider not listed", users: []fakeUser{ada}, cfg: presignup.LinkConfig{Providers: []string{"Google"}},
 			userName: "Facebook_1", attrs: email},
 		{name: "no native user", users: nil, userName: "Google_1", attrs: email},
 		{name: "native email unverified", users: []fakeUser{{name: "u", email: "ada@example.com", verified: "false"}},
@@ -210,7 +210,9 @@ func TestLinkFederatedUser(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			pool := newFakeUserPool(tt.users...)
-			h := presignup.Must(presignup.LinkFederatedUser(pool, tt.opts...))
+			cfg := tt.cfg
+			cfg.Client = pool
+			h := presignup.Must(presignup.LinkFederatedUser(cfg))
 			if err := h(t.Context(), federated(tt.userName, tt.attrs)); err != nil {
 				t.Fatalf("LinkFederatedUser: %v", err)
 			}
@@ -243,7 +245,7 @@ func TestLinkFederatedUserNoOp(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			pool := newFakeUserPool(ada)
-			h := presignup.Must(presignup.LinkFederatedUser(pool))
+			h := presignup.Must(presignup.LinkFederatedUser(presignup.LinkConfig{Client: pool}))
 			if err := h(t.Context(), tt.e); err != nil {
 				t.Fatalf("got %v, want no-op", err)
 			}
@@ -257,7 +259,7 @@ func TestLinkFederatedUserNoOp(t *testing.T) {
 func TestLinkFederatedUserRetries(t *testing.T) {
 	t.Parallel()
 	pool := newFakeUserPool(ada)
-	h := presignup.Must(presignup.LinkFederatedUser(pool))
+	h := presignup.Must(presignup.LinkFederatedUser(presignup.LinkConfig{Client: pool}))
 	e := federated("Google_1234", map[string]string{"email": "ada@example.com"})
 	for i := range 3 {
 		if err := h(t.Context(), e); err != nil {
@@ -271,7 +273,7 @@ func TestLinkFederatedUserRetries(t *testing.T) {
 	// A concurrent delivery links between this one's lookup and its link call.
 	racing := newFakeUserPool(ada)
 	racing.linkMeanwhile = true
-	h = presignup.Must(presignup.LinkFederatedUser(racing))
+	h = presignup.Must(presignup.LinkFederatedUser(presignup.LinkConfig{Client: racing}))
 	if err := h(t.Context(), e); err != nil {
 		t.Errorf("link failing because a concurrent delivery linked = %v, want success", err)
 	}
@@ -296,7 +298,7 @@ func TestLinkFederatedUserErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			h := presignup.Must(presignup.LinkFederatedUser(tt.pool()))
+			h := presignup.Must(presignup.LinkFederatedUser(presignup.LinkConfig{Client: tt.pool()}))
 			err := h(t.Context(), e)
 			if err == nil {
 				t.Fatal("got success, want an error")
@@ -319,7 +321,7 @@ func TestLinkFederatedUserLogs(t *testing.T) {
 	t.Parallel()
 	ctx, logs := logged(t)
 	pool := newFakeUserPool(ada, fakeUser{name: "other", email: "ada@example.com", verified: "true"})
-	h := presignup.Must(presignup.LinkFederatedUser(pool))
+	h := presignup.Must(presignup.LinkFederatedUser(presignup.LinkConfig{Client: pool}))
 	if err := h(ctx, federated("Google_1", map[string]string{"email": "ada@example.com"})); err != nil {
 		t.Fatal(err)
 	}
@@ -328,7 +330,7 @@ func TestLinkFederatedUserLogs(t *testing.T) {
 	}
 
 	ctx, logs = logged(t)
-	h = presignup.Must(presignup.LinkFederatedUser(newFakeUserPool(ada)))
+	h = presignup.Must(presignup.LinkFederatedUser(presignup.LinkConfig{Client: newFakeUserPool(ada)}))
 	if err := h(ctx, federated("Google_1", map[string]string{"email": "ada@example.com"})); err != nil {
 		t.Fatal(err)
 	}
@@ -337,17 +339,23 @@ func TestLinkFederatedUserLogs(t *testing.T) {
 	}
 }
 
-func TestLinkProvidersConfiguration(t *testing.T) {
+func TestLinkConfiguration(t *testing.T) {
 	t.Parallel()
-	for name, opt := range map[string]presignup.LinkOption{
-		"none":           presignup.LinkProviders(),
-		"blank":          presignup.LinkProviders(""),
-		"padded":         presignup.LinkProviders(" Google"),
-		"one of several": presignup.LinkProviders("Google", " "),
+	for name, tt := range map[string]struct {
+		cfg  presignup.LinkConfig
+		want string
+	}{
+		"blank provider":  {presignup.LinkConfig{Providers: []string{""}}, `Providers: invalid provider name ""`},
+		"padded provider": {presignup.LinkConfig{Providers: []string{" Google"}}, `Providers: invalid provider name " Google"`},
+		"one of several":  {presignup.LinkConfig{Providers: []string{"Google", " "}}, `Providers: invalid provider name " "`},
+		"federated message alone": {presignup.LinkConfig{FederatedMessage: "Use {provider}"},
+			"FederatedMessage is set but RefuseAfterFederated is not"},
+		"linked message alone": {presignup.LinkConfig{LinkedMessage: "Linked"},
+			"LinkedMessage is set but RefuseLinkingSignIn is not"},
 	} {
-		if h, err := presignup.LinkFederatedUser(nil, opt); err == nil || h != nil ||
-			!strings.Contains(err.Error(), "presignup.LinkFederatedUser") {
-			t.Errorf("%s: got (%v, %v), want an error naming the module", name, h != nil, err)
+		if h, err := presignup.LinkFederatedUser(tt.cfg); err == nil || h != nil ||
+			!strings.Contains(err.Error(), "presignup.LinkFederatedUser: "+tt.want) {
+			t.Errorf("%s: got (%v, %v), want an error naming the module and %q", name, h != nil, err, tt.want)
 		}
 	}
 }

@@ -16,8 +16,8 @@ import (
 func TestModulesHaveMetricNames(t *testing.T) {
 	t.Parallel()
 	var out bytes.Buffer
-	deny := presignup.Must(presignup.DenyDomains([]string{"tempmail.test"}))
-	confirm := presignup.Must(presignup.AutoConfirm(nil))
+	deny := presignup.Must(presignup.DenyDomains(presignup.DomainsConfig{Deny: []string{"tempmail.test"}}))
+	confirm := presignup.Must(presignup.AutoConfirm(presignup.FlagConfig{}))
 	r := triggers.NewRouter(triggers.WithLogger((&triggertest.Logs{}).Logger()),
 		triggers.WithMetrics(triggers.MetricsConfig{Output: &out})).PreSignUp(presignup.Chain(deny, confirm))
 	triggertest.Invoke(t, r, triggertest.PreSignUp(triggers.PreSignUpSignUp,

@@ -1,9 +1,7 @@
 package presignup
 
 import (
-	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -25,7 +23,7 @@ func Chain(mods ...Handler) Handler { return triggers.Chain(mods...) }
 // in a package variable, where a configuration mistake should stop the function from
 // starting at all:
 //
-//	deny := presignup.Must(presignup.DenyDomains([]string{"tempmail.test"}))
+//	deny := presignup.Must(presignup.DenyDomains(presignup.DomainsConfig{Deny: []string{"tempmail.test"}}))
 func Must(h Handler, err error) Handler {
 	if err != nil {
 		panic(err)
@@ -33,58 +31,35 @@ func Must(h Handler, err error) Handler {
 	return h
 }
 
-// Trigger sources of the pre sign-up trigger, named here so that options read without
-// the triggers prefix.
+// Trigger sources of the pre sign-up trigger, named here so that a Sources field reads
+// without the triggers prefix: Sources: triggers.Sources{presignup.SignUp}.
 const (
 	SignUp           = triggers.PreSignUpSignUp
 	AdminCreateUser  = triggers.PreSignUpAdminCreateUser
 	ExternalProvider = triggers.PreSignUpExternalProvider
 )
 
-// sources is the set of trigger sources a module acts on.
-type sources []triggers.TriggerSource
-
-func (s sources) has(src triggers.TriggerSource) bool { return slices.Contains(s, src) }
-
 var (
-	signUpOnly        = sources{SignUp}
-	selfServiceSignUp = sources{SignUp, ExternalProvider}
+	signUpOnly        = triggers.Sources{SignUp}
+	selfServiceSignUp = triggers.Sources{SignUp, ExternalProvider}
 )
 
-// SourcesOption is the option [Sources] returns. Every module that takes options takes
-// it, except [LinkFederatedUser], which only makes sense for federated sign-ups.
-type SourcesOption struct{ list sources }
-
-// Sources makes a module act on the given pre sign-up trigger sources instead of its
-// default ones (each module documents its defaults): for example
-// Sources(SignUp, AdminCreateUser, ExternalProvider) applies a domain list to users
-// that administrators create as well. The constructor reports an empty list or a source
-// that is not a pre sign-up one.
-func Sources(list ...triggers.TriggerSource) SourcesOption {
-	return SourcesOption{list: slices.Clone(list)}
+// resolveSources returns the sources a module named name acts on: src, or def when src
+// is empty; the error names the module and the field.
+func resolveSources(name string, src, def triggers.Sources) (triggers.Sources, error) {
+	s, err := src.Resolve(triggers.TriggerPreSignUp, def)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return s, nil
 }
 
-func (o SourcesOption) validate() (sources, error) {
-	if len(o.list) == 0 {
-		return nil, errors.New("Sources: no trigger source given")
+// now returns f, or time.Now when f is nil.
+func now(f func() time.Time) func() time.Time {
+	if f == nil {
+		return time.Now
 	}
-	for _, s := range o.list {
-		if s.Trigger() != triggers.TriggerPreSignUp {
-			return nil, fmt.Errorf("Sources: %q is not a pre sign-up trigger source", s)
-		}
-	}
-	return o.list, nil
-}
-
-// Clock is an option that replaces time.Now for [RequireInvitation] and [RateLimit],
-// so that tests can move time.
-type Clock func() time.Time
-
-func (c Clock) validate() (func() time.Time, error) {
-	if c == nil {
-		return nil, errors.New("Clock: nil function")
-	}
-	return c, nil
+	return f
 }
 
 // metadata returns the first non-blank value of key in the event's client metadata,

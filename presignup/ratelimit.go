@@ -1,6 +1,7 @@
 package presignup
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -43,43 +44,40 @@ const (
 const MaxRateLimit = 10_000
 
 // DefaultRateLimitKey is the client metadata or validation data key whose value
-// [RateLimit] counts sign-ups by, unless a [KeyFunc] says otherwise.
+// [RateLimit] counts sign-ups by, unless RateLimitConfig.Key says otherwise.
 const DefaultRateLimitKey = "ipAddress"
 
-// RateLimitOption configures [RateLimit]. [Sources], [KeyFunc], [AllowMissingKey],
-// [RateLimitMessages] and [Clock] are rate limit options.
-type RateLimitOption interface{ applyRateLimit(*rateLimitConfig) error }
-
-type rateLimitConfig struct {
-	sources      sources
-	key          KeyFunc
-	allowMissing bool
-	messages     RateLimitMessages
-	now          func() time.Time
+// RateLimitConfig configures [RateLimit].
+type RateLimitConfig struct {
+	// Client counts in the table; nil means the process-wide DynamoDB client.
+	Client RateLimitClient
+	// Table is the DynamoDB table of counters. Required.
+	Table string
+	// Limit is the number of sign-ups admitted per key and window, 1 to
+	// [MaxRateLimit]. Required.
+	Limit int
+	// Window is the length of a window, whole seconds, at least one. Required.
+	Window time.Duration
+	// Key tells what to count sign-ups by: the client's IP address, a device
+	// identifier, the email domain; nil means MetadataKey(DefaultRateLimitKey).
+	Key KeyFunc
+	// AllowMissingKey lets a sign-up without a key through uncounted. By default such a
+	// sign-up is rejected: the key usually comes from the client, and a limit that a
+	// client escapes by leaving the key out limits nothing.
+	AllowMissingKey bool
+	// Messages are the texts a user sees when turned away; a field left empty keeps its
+	// text from [DefaultRateLimitMessages].
+	Messages RateLimitMessages
+	// Sources are the trigger sources the module acts on; empty means
+	// PreSignUp_SignUp.
+	Sources triggers.Sources
+	// Now is the clock windows are counted by; nil means time.Now.
+	Now func() time.Time
 }
 
-func (o SourcesOption) applyRateLimit(c *rateLimitConfig) (err error) {
-	c.sources, err = o.validate()
-	return err
-}
-
-func (c Clock) applyRateLimit(cfg *rateLimitConfig) (err error) {
-	cfg.now, err = c.validate()
-	return err
-}
-
-// KeyFunc is an option that tells [RateLimit] what to count sign-ups by: the client's
-// IP address, a device identifier, the email domain. An empty result means the event
-// has no key. The default is MetadataKey(DefaultRateLimitKey).
+// KeyFunc returns what [RateLimit] counts a sign-up by. An empty result means the event
+// has no key.
 type KeyFunc func(e *Event) string
-
-func (k KeyFunc) applyRateLimit(c *rateLimitConfig) error {
-	if k == nil {
-		return errors.New("KeyFunc: nil function")
-	}
-	c.key = k
-	return nil
-}
 
 // MetadataKey returns a [KeyFunc] that reads name from the client metadata, or else the
 // validation data, trimmed.
@@ -87,23 +85,10 @@ func MetadataKey(name string) KeyFunc {
 	return func(e *Event) string { return metadata(e, name) }
 }
 
-type allowMissingKey struct{}
-
-func (allowMissingKey) applyRateLimit(c *rateLimitConfig) error {
-	c.allowMissing = true
-	return nil
-}
-
-// AllowMissingKey is an option that lets a sign-up without a key through uncounted.
-// By default such a sign-up is rejected: the key usually comes from the client, and a
-// limit that a client escapes by leaving the key out limits nothing.
-func AllowMissingKey() RateLimitOption { return allowMissingKey{} }
-
-// RateLimitMessages is an option holding the texts a user sees when [RateLimit] turns
-// them away. A field left empty keeps its default from [DefaultRateLimitMessages].
+// RateLimitMessages are the texts a user sees when [RateLimit] turns them away.
 type RateLimitMessages struct {
 	Limited    string // the key has used up its sign-ups for the window
-	MissingKey string // the event has no key (see [AllowMissingKey])
+	MissingKey string // the event has no key (see RateLimitConfig.AllowMissingKey)
 }
 
 // DefaultRateLimitMessages are the texts [RateLimit] rejects with by default.
@@ -112,30 +97,21 @@ var DefaultRateLimitMessages = RateLimitMessages{
 	MissingKey: "The sign-up request could not be verified, please try again",
 }
 
-func (m RateLimitMessages) applyRateLimit(c *rateLimitConfig) error {
-	if m.Limited != "" {
-		c.messages.Limited = m.Limited
-	}
-	if m.MissingKey != "" {
-		c.messages.MissingKey = m.MissingKey
-	}
-	return nil
-}
-
-// RateLimit admits at most limit sign-ups per key in each window and rejects the rest
-// with the Limited text of [RateLimitMessages]. The key is by default the "ipAddress"
-// entry of the client metadata or validation data (see [KeyFunc]); a sign-up without
-// one is rejected unless [AllowMissingKey] is given. A key sent by the client is only
-// as trustworthy as the client: have the application's server, not the browser, put it
-// there.
+// RateLimit admits at most cfg.Limit sign-ups per key in each window and rejects the
+// rest with the Limited text of [RateLimitMessages]. The key is by default the
+// "ipAddress" entry of the client metadata or validation data (see Key); a sign-up
+// without one is rejected unless AllowMissingKey is set. A key sent by the client is
+// only as trustworthy as the client: have the application's server, not the browser,
+// put it there.
 //
 // Counting is one atomic DynamoDB UpdateItem per sign-up: ADD to a counter, on the
-// condition that it is below limit, so concurrent sign-ups never admit more than limit.
-// A rejected sign-up is not counted. Windows are fixed, whole seconds long, aligned to
-// the Unix epoch, and part of the item's key, so a counter is never read after its
-// window ends, whether or not DynamoDB's TTL has deleted it yet (its deletions may lag
-// by days, and local servers never delete). The key is stored only as a hash, with the
-// user pool ID, so one table can serve several pools without storing client addresses.
+// condition that it is below the limit, so concurrent sign-ups never admit more than
+// the limit. A rejected sign-up is not counted. Windows are fixed, whole seconds long,
+// aligned to the Unix epoch, and part of the item's key, so a counter is never read
+// after its window ends, whether or not DynamoDB's TTL has deleted it yet (its
+// deletions may lag by days, and local servers never delete). The key is stored only as
+// a hash, with the user pool ID, so one table can serve several pools without storing
+// client addresses.
 //
 // Cognito may deliver the same event again when an answer is late. Each admitted
 // attempt is remembered in the counter's item as a short hash of the event (user name,
@@ -145,56 +121,65 @@ func (m RateLimitMessages) applyRateLimit(c *rateLimitConfig) error {
 //
 // Table: partition key pk (S); the module writes count (N), attempts (SS) and expiresAt
 // (N, the window's end): enable TTL on expiresAt. It acts on PreSignUp_SignUp unless
-// [Sources] says otherwise. limit must be 1 to [MaxRateLimit] and window at least one
-// second; client may be nil for the process-wide DynamoDB client.
-func RateLimit(client RateLimitClient, table string, limit int, window time.Duration, opts ...RateLimitOption) (Handler, error) {
-	cfg := rateLimitConfig{sources: signUpOnly, key: MetadataKey(DefaultRateLimitKey),
-		messages: DefaultRateLimitMessages, now: time.Now}
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o.applyRateLimit(&cfg); err != nil {
-			return nil, fmt.Errorf("presignup.RateLimit: %w", err)
-		}
+// Sources says otherwise. An empty Table, a Limit out of range and a Window under a
+// second are reported here.
+func RateLimit(cfg RateLimitConfig) (Handler, error) {
+	const name = "presignup.RateLimit"
+	src, err := resolveSources(name, cfg.Sources, signUpOnly)
+	if err != nil {
+		return nil, err
 	}
 	switch {
-	case strings.TrimSpace(table) == "":
-		return nil, errors.New("presignup.RateLimit: no table name")
-	case limit < 1 || limit > MaxRateLimit:
-		return nil, fmt.Errorf("presignup.RateLimit: limit %d, want 1 to %d", limit, MaxRateLimit)
-	case window < time.Second:
-		return nil, fmt.Errorf("presignup.RateLimit: window %s, want at least 1s", window)
+	case strings.TrimSpace(cfg.Table) == "":
+		return nil, errors.New(name + ": Table is empty")
+	case cfg.Limit < 1 || cfg.Limit > MaxRateLimit:
+		return nil, fmt.Errorf("%s: Limit is %d, want 1 to %d", name, cfg.Limit, MaxRateLimit)
+	case cfg.Window < time.Second:
+		return nil, fmt.Errorf("%s: Window is %s, want at least 1s", name, cfg.Window)
 	}
-	r := &rateLimiter{cfg: cfg, table: table, limit: limit, window: int64(window / time.Second),
+	key := cfg.Key
+	if key == nil {
+		key = MetadataKey(DefaultRateLimitKey)
+	}
+	cfg.Messages = RateLimitMessages{
+		Limited:    cmp.Or(cfg.Messages.Limited, DefaultRateLimitMessages.Limited),
+		MissingKey: cmp.Or(cfg.Messages.MissingKey, DefaultRateLimitMessages.MissingKey),
+	}
+	client := cfg.Client
+	r := &rateLimiter{sources: src, key: key, allowMissing: cfg.AllowMissingKey, messages: cfg.Messages,
+		now: now(cfg.Now), table: cfg.Table, limit: cfg.Limit, window: int64(cfg.Window / time.Second),
 		client: awsclient.NewLazy(client, func(ctx context.Context) (RateLimitClient, error) { return lazydynamodb.Default(ctx) })}
 	return triggers.Named("RateLimit", r.handle), nil
 }
 
 type rateLimiter struct {
-	cfg    rateLimitConfig
-	table  string
-	limit  int
-	window int64 // seconds
-	client *awsclient.Lazy[RateLimitClient]
+	sources      triggers.Sources
+	key          KeyFunc
+	allowMissing bool
+	messages     RateLimitMessages
+	now          func() time.Time
+	table        string
+	limit        int
+	window       int64 // seconds
+	client       *awsclient.Lazy[RateLimitClient]
 }
 
 func (r *rateLimiter) handle(ctx context.Context, e *Event) error {
-	if !r.cfg.sources.has(e.TriggerSource) {
+	if !r.sources.Has(e.TriggerSource) {
 		return nil
 	}
-	key := r.cfg.key(e)
+	key := r.key(e)
 	if key == "" {
-		if r.cfg.allowMissing {
+		if r.allowMissing {
 			return nil
 		}
-		return triggers.Reject(r.cfg.messages.MissingKey)
+		return triggers.Reject(r.messages.MissingKey)
 	}
 	client, err := r.client.Get(ctx)
 	if err != nil {
 		return fmt.Errorf("presignup.RateLimit: %w", err)
 	}
-	now := r.cfg.now().Unix()
+	now := r.now().Unix()
 	start := now - mod(now, r.window)
 	pk := hashHex(e.UserPoolID, key)[:32] + "#" + strconv.FormatInt(start, 10)
 	attempt := attemptHash(e)
@@ -241,7 +226,7 @@ func (r *rateLimiter) handle(ctx context.Context, e *Event) error {
 	if set, ok := out.Item[RateLimitAttrAttempts].(*types.AttributeValueMemberSS); ok && slices.Contains(set.Value, attempt) {
 		return nil
 	}
-	return triggers.Reject(r.cfg.messages.Limited)
+	return triggers.Reject(r.messages.Limited)
 }
 
 // mod is the non-negative remainder, so that windows stay aligned before 1970 too.

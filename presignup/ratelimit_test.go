@@ -123,7 +123,7 @@ func TestRateLimit(t *testing.T) {
 	t.Parallel()
 	db := newFakeCounters()
 	clk := &clock{now: time.Unix(1_750_000_000, 0)} // 1_749_999_600 is the hour's start
-	h := presignup.Must(presignup.RateLimit(db, "limits", 3, time.Hour, presignup.Clock(clk.Now)))
+	h := presignup.Must(presignup.RateLimit(presignup.RateLimitConfig{Client: db, Table: "limits", Limit: 3, Window: time.Hour, Now: clk.Now}))
 	limited := presignup.DefaultRateLimitMessages.Limited
 
 	for i := range 3 {
@@ -164,10 +164,10 @@ func TestRateLimit(t *testing.T) {
 func TestRateLimitMissingKey(t *testing.T) {
 	t.Parallel()
 	db := newFakeCounters()
-	strict := presignup.Must(presignup.RateLimit(db, "limits", 1, time.Minute))
-	lenient := presignup.Must(presignup.RateLimit(db, "limits", 1, time.Minute, presignup.AllowMissingKey()))
-	custom := presignup.Must(presignup.RateLimit(db, "limits", 1, time.Minute,
-		presignup.RateLimitMessages{MissingKey: "Please update the app"}))
+	strict := presignup.Must(presignup.RateLimit(presignup.RateLimitConfig{Client: db, Table: "limits", Limit: 1, Window: time.Minute}))
+	lenient := presignup.Must(presignup.RateLimit(presignup.RateLimitConfig{Client: db, Table: "limits", Limit: 1, Window: time.Minute, AllowMissingKey: true}))
+	custom := presignup.Must(presignup.RateLimit(presignup.RateLimitConfig{Client: db, Table: "limits", Limit: 1, Window: time.Minute,
+		Messages: presignup.RateLimitMessages{MissingKey: "Please update the app"}}))
 	e := withEmail("a@example.com")
 	e.Request.ClientMetadata = map[string]string{"ipAddress": "  "}
 	if got := outcome(strict(t.Context(), e)); got != presignup.DefaultRateLimitMessages.MissingKey {
@@ -193,15 +193,15 @@ func TestRateLimitKeyFunc(t *testing.T) {
 		_, domain, _ := strings.Cut(e.Request.UserAttributes["email"], "@")
 		return domain
 	})
-	h := presignup.Must(presignup.RateLimit(db, "limits", 1, time.Minute, byDomain,
-		presignup.RateLimitMessages{Limited: "Slow down"}))
+	h := presignup.Must(presignup.RateLimit(presignup.RateLimitConfig{Client: db, Table: "limits", Limit: 1, Window: time.Minute,
+		Key: byDomain, Messages: presignup.RateLimitMessages{Limited: "Slow down"}}))
 	if err := h(t.Context(), withEmail("a@example.com")); err != nil {
 		t.Fatal(err)
 	}
 	if got := outcome(h(t.Context(), withEmail("b@example.com"))); got != "Slow down" {
 		t.Errorf("second sign-up of the domain = %q, want Slow down", got)
 	}
-	meta := presignup.Must(presignup.RateLimit(db, "limits", 1, time.Minute, presignup.MetadataKey("device")))
+	meta := presignup.Must(presignup.RateLimit(presignup.RateLimitConfig{Client: db, Table: "limits", Limit: 1, Window: time.Minute, Key: presignup.MetadataKey("device")}))
 	e := withEmail("c@example.com")
 	e.Request.ClientMetadata = map[string]string{"device": "d-1"}
 	if err := meta(t.Context(), e); err != nil {
@@ -212,7 +212,7 @@ func TestRateLimitKeyFunc(t *testing.T) {
 func TestRateLimitNoOp(t *testing.T) {
 	t.Parallel()
 	db := newFakeCounters()
-	h := presignup.Must(presignup.RateLimit(db, "limits", 1, time.Minute))
+	h := presignup.Must(presignup.RateLimit(presignup.RateLimitConfig{Client: db, Table: "limits", Limit: 1, Window: time.Minute}))
 	for _, src := range []triggers.TriggerSource{presignup.AdminCreateUser, presignup.ExternalProvider} {
 		e := event(src, map[string]string{"email": "a@example.com"})
 		if err := h(t.Context(), e); err != nil {
@@ -228,7 +228,7 @@ func TestRateLimitErrors(t *testing.T) {
 	t.Parallel()
 	db := newFakeCounters()
 	db.err = errBoom
-	h := presignup.Must(presignup.RateLimit(db, "limits", 1, time.Minute))
+	h := presignup.Must(presignup.RateLimit(presignup.RateLimitConfig{Client: db, Table: "limits", Limit: 1, Window: time.Minute}))
 	err := h(t.Context(), attempt("203.0.113.7", "a"))
 	if _, ok := triggers.AsRejection(err); ok || !errors.Is(err, errBoom) {
 		t.Errorf("update failure = %v, want the wrapped DynamoDB error", err)
@@ -236,7 +236,7 @@ func TestRateLimitErrors(t *testing.T) {
 
 	db = newFakeCounters()
 	db.getErr = errBoom
-	h = presignup.Must(presignup.RateLimit(db, "limits", 1, time.Minute))
+	h = presignup.Must(presignup.RateLimit(presignup.RateLimitConfig{Client: db, Table: "limits", Limit: 1, Window: time.Minute}))
 	if err := h(t.Context(), attempt("203.0.113.7", "a")); err != nil {
 		t.Fatal(err)
 	}
@@ -248,26 +248,22 @@ func TestRateLimitErrors(t *testing.T) {
 
 func TestRateLimitConfiguration(t *testing.T) {
 	t.Parallel()
-	tests := map[string]func() (presignup.Handler, error){
-		"no table":     func() (presignup.Handler, error) { return presignup.RateLimit(nil, "", 1, time.Minute) },
-		"zero limit":   func() (presignup.Handler, error) { return presignup.RateLimit(nil, "t", 0, time.Minute) },
-		"short window": func() (presignup.Handler, error) { return presignup.RateLimit(nil, "t", 1, time.Millisecond) },
-		"huge limit": func() (presignup.Handler, error) {
-			return presignup.RateLimit(nil, "t", presignup.MaxRateLimit+1, time.Minute)
-		},
-		"nil clock": func() (presignup.Handler, error) {
-			return presignup.RateLimit(nil, "t", 1, time.Minute, presignup.Clock(nil))
-		},
-		"nil key func": func() (presignup.Handler, error) {
-			return presignup.RateLimit(nil, "t", 1, time.Minute, presignup.KeyFunc(nil))
-		},
-		"foreign source": func() (presignup.Handler, error) {
-			return presignup.RateLimit(nil, "t", 1, time.Minute, presignup.Sources("Nope"))
-		},
+	tests := []struct {
+		name string
+		cfg  presignup.RateLimitConfig
+		want string
+	}{
+		{"no table", presignup.RateLimitConfig{Limit: 1, Window: time.Minute}, "presignup.RateLimit: Table is empty"},
+		{"zero limit", presignup.RateLimitConfig{Table: "t", Window: time.Minute}, "presignup.RateLimit: Limit is 0"},
+		{"short window", presignup.RateLimitConfig{Table: "t", Limit: 1, Window: time.Millisecond}, "presignup.RateLimit: Window is 1ms"},
+		{"no window", presignup.RateLimitConfig{Table: "t", Limit: 1}, "presignup.RateLimit: Window is 0s"},
+		{"huge limit", presignup.RateLimitConfig{Table: "t", Limit: presignup.MaxRateLimit + 1, Window: time.Minute}, "presignup.RateLimit: Limit is 10001"},
+		{"foreign source", presignup.RateLimitConfig{Table: "t", Limit: 1, Window: time.Minute, Sources: triggers.Sources{"Nope"}},
+			`presignup.RateLimit: Sources: "Nope"`},
 	}
-	for name, build := range tests {
-		if h, err := build(); err == nil || h != nil || !strings.Contains(err.Error(), "presignup.RateLimit") {
-			t.Errorf("%s: got (%v, %v), want an error naming the module", name, h != nil, err)
+	for _, tt := range tests {
+		if h, err := presignup.RateLimit(tt.cfg); err == nil || h != nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: got (%v, %v), want an error containing %q", tt.name, h != nil, err, tt.want)
 		}
 	}
 }

@@ -21,11 +21,11 @@ func TestThroughRouter(t *testing.T) {
 	t.Parallel()
 	invitations := newFakeInvitations()
 	router, logs := newRouter(presignup.Chain(
-		presignup.Must(presignup.DenyDomains([]string{"tempmail.test"})),
-		presignup.Must(presignup.RequireAttributes([]presignup.AttributeRule{{Name: "name", Required: true}})),
-		presignup.Must(presignup.RequireInvitation(invitations, "invitations", presignup.Sources(presignup.ExternalProvider))),
-		presignup.Must(presignup.AutoConfirm(nil)),
-		presignup.Must(presignup.AutoVerifyEmail(nil)),
+		presignup.Must(presignup.DenyDomains(presignup.DomainsConfig{Deny: []string{"tempmail.test"}})),
+		presignup.Must(presignup.RequireAttributes(presignup.AttributesConfig{Rules: []presignup.AttributeRule{{Name: "name", Required: true}}})),
+		presignup.Must(presignup.RequireInvitation(presignup.InvitationConfig{Client: invitations, Table: "invitations", Sources: triggers.Sources{presignup.ExternalProvider}})),
+		presignup.Must(presignup.AutoConfirm(presignup.FlagConfig{})),
+		presignup.Must(presignup.AutoVerifyEmail(presignup.FlagConfig{})),
 	))
 
 	tests := []struct {
@@ -72,7 +72,7 @@ func TestThroughRouterInternalError(t *testing.T) {
 	t.Parallel()
 	invitations := newFakeInvitations()
 	invitations.err = errBoom
-	router, logs := newRouter(presignup.Must(presignup.RequireInvitation(invitations, "invitations")))
+	router, logs := newRouter(presignup.Must(presignup.RequireInvitation(presignup.InvitationConfig{Client: invitations, Table: "invitations"})))
 	_, ierr := router.Handle(t.Context(), fixture(t, "signup_allowed.json"))
 	if ierr == nil {
 		t.Fatal("got success, want an error")
@@ -90,7 +90,7 @@ func TestThroughRouterInternalError(t *testing.T) {
 
 func TestThroughRouterInvitationRejection(t *testing.T) {
 	t.Parallel()
-	router, _ := newRouter(presignup.Must(presignup.RequireInvitation(newFakeInvitations(), "invitations")))
+	router, _ := newRouter(presignup.Must(presignup.RequireInvitation(presignup.InvitationConfig{Client: newFakeInvitations(), Table: "invitations"})))
 	_, ierr := router.Handle(t.Context(), fixture(t, "signup_allowed.json"))
 	if ierr == nil || ierr.Type != triggers.ErrorTypeRejected ||
 		ierr.Text() != "PreSignUp failed with error "+presignup.DefaultInvitationMessages.NotFound+"." {

@@ -1,6 +1,7 @@
 package presignup
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -22,40 +23,26 @@ type UniqueEmailClient interface {
 	ListUsers(ctx context.Context, in *cip.ListUsersInput, optFns ...func(*cip.Options)) (*cip.ListUsersOutput, error)
 }
 
-// UniqueEmailOption configures [RequireUniqueEmail]. [Sources], [IgnoreUnconfirmed]
-// and [UniqueEmailMessages] are unique email options.
-type UniqueEmailOption interface {
-	applyUniqueEmail(*uniqueEmailConfig) error
+// UniqueEmailConfig configures [RequireUniqueEmail].
+type UniqueEmailConfig struct {
+	// Client looks users up; nil means the process-wide Cognito client.
+	Client UniqueEmailClient
+	// IgnoreUnconfirmed does not count users who never confirmed their sign-up (status
+	// UNCONFIRMED), so that someone who signed up and lost the code, or whose address a
+	// stranger typed, can sign up again. Cognito's own rules then decide: where the
+	// email address is an alias, the user who verifies it first holds it, and the other
+	// user's address stops being an alias.
+	IgnoreUnconfirmed bool
+	// Messages are the texts a user sees when turned away; a field left empty keeps its
+	// text from [DefaultUniqueEmailMessages].
+	Messages UniqueEmailMessages
+	// Sources are the trigger sources the module acts on; empty means
+	// PreSignUp_SignUp.
+	Sources triggers.Sources
 }
 
-type uniqueEmailConfig struct {
-	sources           sources
-	ignoreUnconfirmed bool
-	messages          UniqueEmailMessages
-}
-
-func (o SourcesOption) applyUniqueEmail(c *uniqueEmailConfig) (err error) {
-	c.sources, err = o.validate()
-	return err
-}
-
-type ignoreUnconfirmed struct{}
-
-func (ignoreUnconfirmed) applyUniqueEmail(c *uniqueEmailConfig) error {
-	c.ignoreUnconfirmed = true
-	return nil
-}
-
-// IgnoreUnconfirmed is an option of [RequireUniqueEmail] that does not count users who
-// never confirmed their sign-up (status UNCONFIRMED), so that someone who signed up and
-// lost the code, or whose address a stranger typed, can sign up again. Cognito's own
-// rules then decide: where the email address is an alias, the user who verifies it
-// first holds it, and the other user's address stops being an alias.
-func IgnoreUnconfirmed() UniqueEmailOption { return ignoreUnconfirmed{} }
-
-// UniqueEmailMessages is an option holding the texts a user sees when
-// [RequireUniqueEmail] turns them away. A field left empty keeps its default from
-// [DefaultUniqueEmailMessages].
+// UniqueEmailMessages are the texts a user sees when [RequireUniqueEmail] turns them
+// away.
 type UniqueEmailMessages struct {
 	Taken   string // another user has the email address
 	Invalid string // the address cannot be looked up (control characters in it)
@@ -67,16 +54,6 @@ var DefaultUniqueEmailMessages = UniqueEmailMessages{
 	Invalid: "Please enter a valid email address",
 }
 
-func (m UniqueEmailMessages) applyUniqueEmail(c *uniqueEmailConfig) error {
-	if m.Taken != "" {
-		c.messages.Taken = m.Taken
-	}
-	if m.Invalid != "" {
-		c.messages.Invalid = m.Invalid
-	}
-	return nil
-}
-
 // RequireUniqueEmail refuses a sign-up whose email address already belongs to a user
 // of the pool, with the Taken text of [UniqueEmailMessages]. Cognito keeps user names
 // unique, and email addresses only where they are aliases, and even then lets a second
@@ -86,7 +63,7 @@ func (m UniqueEmailMessages) applyUniqueEmail(c *uniqueEmailConfig) error {
 // Users are found with ListUsers (filter email = "<address>", with quotes and
 // backslashes in the address escaped), with the address as typed and, when that
 // differs, in lower case, since the filter compares exactly. Every user counts, enabled
-// or not, native or federated, unless [IgnoreUnconfirmed] leaves out those who never
+// or not, native or federated, unless IgnoreUnconfirmed leaves out those who never
 // confirmed. A sign-up without an email attribute passes; one whose address holds
 // control characters cannot be looked up and is refused with the Invalid text. A failed
 // lookup fails the sign-up with the generic error.
@@ -98,33 +75,34 @@ func (m UniqueEmailMessages) applyUniqueEmail(c *uniqueEmailConfig) error {
 // use this module: let the sign-up through and have Cognito's alias rules keep the
 // address with its first, verified owner.
 //
-// It acts on PreSignUp_SignUp unless [Sources] says otherwise. Adding
+// It acts on PreSignUp_SignUp unless Sources says otherwise. Adding
 // PreSignUp_ExternalProvider refuses a first federated sign-in whose address a user
 // has: put [LinkFederatedUser] before it to link such users instead, since a linked
-// user's sign-in does not come back to this trigger. client may be nil for the
-// process-wide Cognito client; the function's role needs cognito-idp:ListUsers.
-func RequireUniqueEmail(client UniqueEmailClient, opts ...UniqueEmailOption) (Handler, error) {
-	cfg := uniqueEmailConfig{sources: signUpOnly, messages: DefaultUniqueEmailMessages}
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o.applyUniqueEmail(&cfg); err != nil {
-			return nil, fmt.Errorf("presignup.RequireUniqueEmail: %w", err)
-		}
+// user's sign-in does not come back to this trigger. The function's role needs
+// cognito-idp:ListUsers.
+func RequireUniqueEmail(cfg UniqueEmailConfig) (Handler, error) {
+	src, err := resolveSources("presignup.RequireUniqueEmail", cfg.Sources, signUpOnly)
+	if err != nil {
+		return nil, err
 	}
-	u := &uniqueEmail{cfg: cfg,
-		client: awsclient.NewLazy(client, func(ctx context.Context) (UniqueEmailClient, error) { return lazycognito.Default(ctx) })}
+	u := &uniqueEmail{sources: src, ignoreUnconfirmed: cfg.IgnoreUnconfirmed,
+		messages: UniqueEmailMessages{
+			Taken:   cmp.Or(cfg.Messages.Taken, DefaultUniqueEmailMessages.Taken),
+			Invalid: cmp.Or(cfg.Messages.Invalid, DefaultUniqueEmailMessages.Invalid),
+		},
+		client: awsclient.NewLazy(cfg.Client, func(ctx context.Context) (UniqueEmailClient, error) { return lazycognito.Default(ctx) })}
 	return u.handle, nil
 }
 
 type uniqueEmail struct {
-	cfg    uniqueEmailConfig
-	client *awsclient.Lazy[UniqueEmailClient]
+	sources           triggers.Sources
+	ignoreUnconfirmed bool
+	messages          UniqueEmailMessages
+	client            *awsclient.Lazy[UniqueEmailClient]
 }
 
 func (u *uniqueEmail) handle(ctx context.Context, e *Event) error {
-	if !u.cfg.sources.has(e.TriggerSource) {
+	if !u.sources.Has(e.TriggerSource) {
 		return nil
 	}
 	email := strings.TrimSpace(e.Request.UserAttributes["email"])
@@ -132,7 +110,7 @@ func (u *uniqueEmail) handle(ctx context.Context, e *Event) error {
 		return nil
 	}
 	if _, ok := emailFilter(email); !ok {
-		return triggers.Reject(u.cfg.messages.Invalid)
+		return triggers.Reject(u.messages.Invalid)
 	}
 	client, err := u.client.Get(ctx)
 	if err != nil {
@@ -140,7 +118,7 @@ func (u *uniqueEmail) handle(ctx context.Context, e *Event) error {
 	}
 	var holder *ciptypes.UserType
 	err = listUsersByEmail(ctx, client, e.UserPoolID, email, func(user ciptypes.UserType) bool {
-		if u.cfg.ignoreUnconfirmed && user.UserStatus == ciptypes.UserStatusTypeUnconfirmed {
+		if u.ignoreUnconfirmed && user.UserStatus == ciptypes.UserStatusTypeUnconfirmed {
 			return false
 		}
 		holder = &user
@@ -155,7 +133,7 @@ func (u *uniqueEmail) handle(ctx context.Context, e *Event) error {
 	triggers.Logger(ctx).LogAttrs(ctx, slog.LevelInfo, "sign-up refused: email address taken",
 		slog.String("module", "RequireUniqueEmail"), slog.String("userName", e.UserName),
 		slog.String("holder", aws.ToString(holder.Username)), slog.String("holderStatus", string(holder.UserStatus)))
-	return triggers.Reject(u.cfg.messages.Taken)
+	return triggers.Reject(u.messages.Taken)
 }
 
 // emailFilter returns the ListUsers filter that finds users whose email attribute is

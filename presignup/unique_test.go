@@ -52,7 +52,7 @@ func TestRequireUniqueEmail(t *testing.T) {
 	tests := []struct {
 		name  string
 		users []user
-		opts  []presignup.UniqueEmailOption
+		cfg   presignup.UniqueEmailConfig
 		event *presignup.Event
 		want  string
 	}{
@@ -62,32 +62,34 @@ func TestRequireUniqueEmail(t *testing.T) {
 		{name: "unconfirmed user counts", users: []user{{"ada", "ada@example.com", ciptypes.UserStatusTypeUnconfirmed}},
 			event: signUpWith("ada@example.com"), want: taken},
 		{name: "unconfirmed user ignored", users: []user{{"ada", "ada@example.com", ciptypes.UserStatusTypeUnconfirmed}},
-			opts: []presignup.UniqueEmailOption{presignup.IgnoreUnconfirmed()}, event: signUpWith("ada@example.com")},
+			cfg: presignup.UniqueEmailConfig{IgnoreUnconfirmed: true}, event: signUpWith("ada@example.com")},
 		{name: "ignored unconfirmed, confirmed one counts", users: []user{{"ada", "ada@example.com", ciptypes.UserStatusTypeUnconfirmed},
-			{"ada2", "ada@example.com", ""}}, opts: []presignup.UniqueEmailOption{presignup.IgnoreUnconfirmed()},
+			{"ada2", "ada@example.com", ""}}, cfg: presignup.UniqueEmailConfig{IgnoreUnconfirmed: true},
 			event: signUpWith("ada@example.com"), want: taken},
 		{name: "federated user has it", users: []user{{"Google_1234", "ada@example.com", ciptypes.UserStatusTypeExternalProvider}},
 			event: signUpWith("ada@example.com"), want: taken},
 		{name: "user who must change the password", users: []user{{"ada", "ada@example.com", ciptypes.UserStatusTypeForceChangePassword}},
-			opts: []presignup.UniqueEmailOption{presignup.IgnoreUnconfirmed()}, event: signUpWith("ada@example.com"), want: taken},
+			cfg: presignup.UniqueEmailConfig{IgnoreUnconfirmed: true}, event: signUpWith("ada@example.com"), want: taken},
 		{name: "quotes and backslash escaped", users: []user{{"q", `"ada\q"@example.com`, ""}}, event: signUpWith(`"ada\q"@example.com`), want: taken},
 		{name: "prefix is not a match", users: []user{{"ada", "ada@example.com.evil", ""}}, event: signUpWith("ada@example.com")},
 		{name: "control character", event: signUpWith("ada\x01@example.com"), want: presignup.DefaultUniqueEmailMessages.Invalid},
 		{name: "no email", users: []user{{"ada", "ada@example.com", ""}},
 			event: triggertest.PreSignUp(presignup.SignUp, triggertest.WithoutAttribute("email"))},
 		{name: "custom text", users: []user{{"ada", "ada@example.com", ""}},
-			opts:  []presignup.UniqueEmailOption{presignup.UniqueEmailMessages{Taken: "Try signing in instead"}},
+			cfg:   presignup.UniqueEmailConfig{Messages: presignup.UniqueEmailMessages{Taken: "Try signing in instead"}},
 			event: signUpWith("ada@example.com"), want: "Try signing in instead"},
 		{name: "admin create user not checked", users: []user{{"ada", "ada@example.com", ""}},
 			event: triggertest.PreSignUp(presignup.AdminCreateUser, triggertest.WithAttribute("email", "ada@example.com"))},
 		{name: "admin create user with Sources", users: []user{{"ada", "ada@example.com", ""}},
-			opts:  []presignup.UniqueEmailOption{presignup.Sources(presignup.SignUp, presignup.AdminCreateUser)},
+			cfg:   presignup.UniqueEmailConfig{Sources: triggers.Sources{presignup.SignUp, presignup.AdminCreateUser}},
 			event: triggertest.PreSignUp(presignup.AdminCreateUser, triggertest.WithAttribute("email", "ada@example.com")), want: taken},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			h := presignup.Must(presignup.RequireUniqueEmail(pool(tt.users...), tt.opts...))
+			cfg := tt.cfg
+			cfg.Client = pool(tt.users...)
+			h := presignup.Must(presignup.RequireUniqueEmail(cfg))
 			res := triggertest.InvokeHandler(t, h, tt.event)
 			if tt.want == "" {
 				res.RequireOK(t)
@@ -111,7 +113,7 @@ func TestRequireUniqueEmailPages(t *testing.T) {
 		idp.SetUserStatus(fixturePool, name, ciptypes.UserStatusTypeUnconfirmed)
 	}
 	idp.AddUser(fixturePool, "z-confirmed", map[string]string{"email": "ada@example.com"})
-	h := presignup.Must(presignup.RequireUniqueEmail(idp, presignup.IgnoreUnconfirmed()))
+	h := presignup.Must(presignup.RequireUniqueEmail(presignup.UniqueEmailConfig{Client: idp, IgnoreUnconfirmed: true}))
 	triggertest.InvokeHandler(t, h, signUpWith("ada@example.com")).RequireRejected(t, presignup.DefaultUniqueEmailMessages.Taken)
 	if n := idp.Calls("ListUsers"); n != 2 {
 		t.Errorf("%d ListUsers calls, want 2 pages", n)
@@ -122,15 +124,16 @@ func TestRequireUniqueEmailFailure(t *testing.T) {
 	t.Parallel()
 	idp := pool()
 	idp.FailNext("ListUsers", errBoom)
-	h := presignup.Must(presignup.RequireUniqueEmail(idp))
+	h := presignup.Must(presignup.RequireUniqueEmail(presignup.UniqueEmailConfig{Client: idp}))
 	res := triggertest.InvokeHandler(t, h, signUpWith("ada@example.com")).RequireInternalError(t)
 	if strings.Contains(res.ErrorMessage, "boom") {
 		t.Errorf("the user sees the AWS error: %q", res.ErrorMessage)
 	}
-	if _, err := presignup.RequireUniqueEmail(idp, presignup.Sources()); err == nil {
-		t.Error("empty Sources accepted")
+	if _, err := presignup.RequireUniqueEmail(presignup.UniqueEmailConfig{Client: idp, Sources: triggers.Sources{triggers.PreAuthenticationAuthentication}}); err == nil ||
+		!strings.Contains(err.Error(), "presignup.RequireUniqueEmail: Sources:") {
+		t.Errorf("foreign Sources = %v, want an error naming the module and field", err)
 	}
-	triggertest.RunModuleTests(t, presignup.Must(presignup.RequireUniqueEmail(pool(user{"ana", "ana.silva@example.com", ""}))),
+	triggertest.RunModuleTests(t, presignup.Must(presignup.RequireUniqueEmail(presignup.UniqueEmailConfig{Client: pool(user{"ana", "ana.silva@example.com", ""})})),
 		triggertest.ActsOn(presignup.SignUp))
 }
 
@@ -142,32 +145,34 @@ func TestRefuseAfterFederated(t *testing.T) {
 	tests := []struct {
 		name  string
 		users []user
-		opts  []presignup.LinkOption
+		cfg   presignup.LinkConfig
 		event *presignup.Event
 		want  string
 	}{
-		{name: "refused, provider named", users: []user{federatedAda}, opts: []presignup.LinkOption{presignup.RefuseAfterFederated("")},
+		{name: "refused, provider named", users: []user{federatedAda}, cfg: presignup.LinkConfig{RefuseAfterFederated: true},
 			event: signUpWith("Ada@example.com"),
 			want:  "This email address already signs in with Google. Please sign in with Google"},
 		{name: "custom text", users: []user{{"corpsaml_ada", "ada@example.com", ciptypes.UserStatusTypeExternalProvider}},
-			opts:  []presignup.LinkOption{presignup.RefuseAfterFederated("Use the {provider} button")},
+			cfg:   presignup.LinkConfig{RefuseAfterFederated: true, FederatedMessage: "Use the {provider} button"},
 			event: signUpWith("ada@example.com"), want: "Use the corpsaml button"},
 		{name: "listed provider spelled as the pool names it", users: []user{{"corpsaml_ada", "ada@example.com", ciptypes.UserStatusTypeExternalProvider}},
-			opts:  []presignup.LinkOption{presignup.LinkProviders("CorpSAML"), presignup.RefuseAfterFederated("Use {provider}")},
+			cfg:   presignup.LinkConfig{Providers: []string{"CorpSAML"}, RefuseAfterFederated: true, FederatedMessage: "Use {provider}"},
 			event: signUpWith("ada@example.com"), want: "Use CorpSAML"},
 		{name: "provider not listed", users: []user{federatedAda},
-			opts:  []presignup.LinkOption{presignup.LinkProviders("Facebook"), presignup.RefuseAfterFederated("")},
+			cfg:   presignup.LinkConfig{Providers: []string{"Facebook"}, RefuseAfterFederated: true},
 			event: signUpWith("ada@example.com")},
-		{name: "without the option", users: []user{federatedAda}, event: signUpWith("ada@example.com")},
+		{name: "without RefuseAfterFederated", users: []user{federatedAda}, event: signUpWith("ada@example.com")},
 		{name: "native user has it", users: []user{{"ada", "ada@example.com", ""}},
-			opts: []presignup.LinkOption{presignup.RefuseAfterFederated("")}, event: signUpWith("ada@example.com")},
-		{name: "other address", users: []user{federatedAda}, opts: []presignup.LinkOption{presignup.RefuseAfterFederated("")},
+			cfg: presignup.LinkConfig{RefuseAfterFederated: true}, event: signUpWith("ada@example.com")},
+		{name: "other address", users: []user{federatedAda}, cfg: presignup.LinkConfig{RefuseAfterFederated: true},
 			event: signUpWith("grace@example.com")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			h := presignup.Must(presignup.LinkFederatedUser(pool(tt.users...), tt.opts...))
+			cfg := tt.cfg
+			cfg.Client = pool(tt.users...)
+			h := presignup.Must(presignup.LinkFederatedUser(cfg))
 			res := triggertest.InvokeHandler(t, h, tt.event)
 			if tt.want == "" {
 				res.RequireNoOp(t)
@@ -184,18 +189,18 @@ func TestRefuseAfterFederated(t *testing.T) {
 	idp2 := fakeaws.NewCognito()
 	idp2.AddUser(fixturePool, "Google_1", map[string]string{"email": "ada@example.com", "email_verified": "false"})
 	idp2.SetUserStatus(fixturePool, "Google_1", ciptypes.UserStatusTypeExternalProvider)
-	triggertest.InvokeHandler(t, presignup.Must(presignup.LinkFederatedUser(idp2, presignup.RefuseAfterFederated(""))),
+	triggertest.InvokeHandler(t, presignup.Must(presignup.LinkFederatedUser(presignup.LinkConfig{Client: idp2, RefuseAfterFederated: true})),
 		signUpWith("ada@example.com")).RequireNoOp(t)
-	triggertest.RunModuleTests(t, presignup.Must(presignup.LinkFederatedUser(idp, presignup.RefuseAfterFederated(""))),
+	triggertest.RunModuleTests(t, presignup.Must(presignup.LinkFederatedUser(presignup.LinkConfig{Client: idp, RefuseAfterFederated: true})),
 		triggertest.ActsOn(presignup.SignUp, presignup.ExternalProvider))
 }
 
-// With LinkedMessage, the sign-in that made the link, and a redelivery of it, are
+// With RefuseLinkingSignIn, the sign-in that made the link, and a redelivery of it, are
 // refused with a clear text instead of Cognito's "Already found an entry for username".
-func TestLinkedMessage(t *testing.T) {
+func TestRefuseLinkingSignIn(t *testing.T) {
 	t.Parallel()
 	idp := pool(user{"ada", "ada@example.com", ""})
-	h := presignup.Must(presignup.LinkFederatedUser(idp, presignup.LinkedMessage("")))
+	h := presignup.Must(presignup.LinkFederatedUser(presignup.LinkConfig{Client: idp, RefuseLinkingSignIn: true}))
 	first := triggertest.PreSignUp(presignup.ExternalProvider, triggertest.WithUserName("Google_1234"),
 		triggertest.WithAttribute("email", "ada@example.com"), triggertest.WithAttribute("email_verified", "true"))
 	for range 2 {
@@ -224,7 +229,8 @@ func TestLinkedMessage(t *testing.T) {
 	other := triggertest.PreSignUp(presignup.ExternalProvider, triggertest.WithUserName("Google_99"),
 		triggertest.WithAttribute("email", "grace@example.com"), triggertest.WithAttribute("email_verified", "true"))
 	triggertest.InvokeHandler(t, h, other).RequireNoOp(t)
-	custom := presignup.Must(presignup.LinkFederatedUser(pool(user{"ada", "ada@example.com", ""}), presignup.LinkedMessage("Linked! Sign in again")))
+	custom := presignup.Must(presignup.LinkFederatedUser(presignup.LinkConfig{Client: pool(user{"ada", "ada@example.com", ""}),
+		RefuseLinkingSignIn: true, LinkedMessage: "Linked! Sign in again"}))
 	triggertest.InvokeHandler(t, custom, first).RequireRejected(t, "Linked! Sign in again")
 }
 
@@ -242,9 +248,10 @@ func TestIntegrationRequireUniqueEmail(t *testing.T) {
 		LambdaEndpoint: lambda.URL,
 		Triggers:       map[string]string{"PreSignUp": "preSignUp"},
 	}))
-	use := func(opts ...presignup.UniqueEmailOption) {
+	use := func(cfg presignup.UniqueEmailConfig) {
+		cfg.Client = srv.Cognito
 		h := triggers.InvokeServer(triggers.NewRouter(triggers.WithLogger(testLogger(t))).
-			PreSignUp(presignup.Must(presignup.RequireUniqueEmail(srv.Cognito, opts...))))
+			PreSignUp(presignup.Must(presignup.RequireUniqueEmail(cfg))))
 		handler.Store(&h)
 	}
 	// Email addresses apart from user names, so that two users can share one: without
@@ -269,14 +276,14 @@ func TestIntegrationRequireUniqueEmail(t *testing.T) {
 		}
 	}
 
-	use()
+	use(presignup.UniqueEmailConfig{})
 	if err := signUp("ada-1", "ada@example.com"); err != nil {
 		t.Fatalf("first sign-up: %v", err)
 	}
 	requireRefused("ada-2", "ada@example.com") // the first is unconfirmed, and counts
 	requireRefused("ada-3", "ADA@example.com") // typed in capitals
 
-	use(presignup.IgnoreUnconfirmed())
+	use(presignup.UniqueEmailConfig{IgnoreUnconfirmed: true})
 	if err := signUp("ada-4", "ada@example.com"); err != nil {
 		t.Errorf("sign-up next to an unconfirmed user, with IgnoreUnconfirmed: %v", err)
 	}

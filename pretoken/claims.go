@@ -242,18 +242,6 @@ func AddClaim(e *Event, tokens Token, name string, v any) error {
 	return nil
 }
 
-// AddIDClaim is AddClaim(e, IDToken, name, v).
-//
-// Deprecated: use [AddClaim] with [IDToken]: one call for every token, as
-// [SuppressClaim] takes.
-func AddIDClaim(e *Event, name string, v any) error { return AddClaim(e, IDToken, name, v) }
-
-// AddAccessClaim is AddClaim(e, AccessToken, name, v). A version 1 event cannot change
-// the access token; the claim is left out of its response.
-//
-// Deprecated: use [AddClaim] with [AccessToken].
-func AddAccessClaim(e *Event, name string, v any) error { return AddClaim(e, AccessToken, name, v) }
-
 // SuppressClaim removes the claim name from the given tokens, and drops any value an
 // earlier module added for it there. Tokens the event cannot change are left alone.
 // The error, a [*ClaimError], reports a claim Cognito reserves and scope in the access

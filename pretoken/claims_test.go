@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
 	"github.com/lambda-triggers/cognito/pretoken"
 	"github.com/lambda-triggers/cognito/triggers"
 )
@@ -85,17 +87,17 @@ func TestReservedClaimsRejectedAtBuild(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.claim+"/"+tt.tokens.String(), func(t *testing.T) {
 			t.Parallel()
-			opt := pretoken.InTokens(tt.tokens)
-			_, err := pretoken.OverrideClaims(map[string]any{tt.claim: "x"}, nil, opt)
+			_, err := pretoken.OverrideClaims(pretoken.ClaimsConfig{Add: map[string]any{tt.claim: "x"}, Tokens: tt.tokens})
 			check(t, "OverrideClaims add", err, tt.want.add, tt.claim)
-			_, err = pretoken.OverrideClaims(nil, []string{tt.claim}, opt)
+			_, err = pretoken.OverrideClaims(pretoken.ClaimsConfig{Suppress: []string{tt.claim}, Tokens: tt.tokens})
 			check(t, "OverrideClaims suppress", err, tt.want.suppress, tt.claim)
-			_, err = pretoken.ClaimsFromAttributes(map[string]string{"custom:x": tt.claim}, opt)
+			_, err = pretoken.ClaimsFromAttributes(pretoken.AttributesConfig{Claims: map[string]string{"custom:x": tt.claim}, Tokens: tt.tokens})
 			check(t, "ClaimsFromAttributes", err, tt.want.add, tt.claim)
-			_, err = pretoken.ClaimsFromDynamoDB(&fakeDB{}, "t", "pk", map[string]string{"x": tt.claim}, opt)
+			_, err = pretoken.ClaimsFromDynamoDB(pretoken.DynamoDBConfig{Client: &fakeDB{}, Table: "t", KeyAttribute: "pk",
+				Claims: map[string]string{"x": tt.claim}, Tokens: tt.tokens})
 			check(t, "ClaimsFromDynamoDB", err, tt.want.add, tt.claim)
-			_, err = pretoken.ClaimsFromDynamoDB(&fakeDB{}, "t", "pk", map[string]string{"x": "fine"}, opt,
-				pretoken.OnMissingDefault(map[string]any{tt.claim: "x"}))
+			_, err = pretoken.ClaimsFromDynamoDB(pretoken.DynamoDBConfig{Client: &fakeDB{}, Table: "t", KeyAttribute: "pk",
+				Claims: map[string]string{"x": "fine"}, Tokens: tt.tokens, MissingClaims: map[string]any{tt.claim: "x"}})
 			check(t, "ClaimsFromDynamoDB default", err, tt.want.add, tt.claim)
 
 			// The helpers modules call per event apply the same rules.
@@ -127,10 +129,10 @@ func TestAudienceInAccessTokenOnlyWithClientID(t *testing.T) {
 func TestScopesWithWhiteSpaceRejected(t *testing.T) {
 	t.Parallel()
 	for _, scope := range []string{"", "read write", "api/read\t", "\napi", "api/\u00a0read"} {
-		if _, err := pretoken.OverrideScopes([]string{scope}, nil); !errors.Is(err, pretoken.ErrInvalidScope) {
+		if _, err := pretoken.OverrideScopes(pretoken.ScopesConfig{Add: []string{scope}}); !errors.Is(err, pretoken.ErrInvalidScope) {
 			t.Errorf("OverrideScopes(add %q) = %v, want ErrInvalidScope", scope, err)
 		}
-		if _, err := pretoken.OverrideScopes(nil, []string{scope}); !errors.Is(err, pretoken.ErrInvalidScope) {
+		if _, err := pretoken.OverrideScopes(pretoken.ScopesConfig{Suppress: []string{scope}}); !errors.Is(err, pretoken.ErrInvalidScope) {
 			t.Errorf("OverrideScopes(suppress %q) = %v, want ErrInvalidScope", scope, err)
 		}
 		e := newEvent(t, "v2_authentication.json")
@@ -141,86 +143,126 @@ func TestScopesWithWhiteSpaceRejected(t *testing.T) {
 			t.Errorf("AddScope(%q) wrote %+v before failing", scope, e.Response.ClaimsAndScopeOverrideDetails)
 		}
 	}
-	if _, err := pretoken.OverrideScopes([]string{"api/read"}, []string{"api/read"}); !errors.Is(err, pretoken.ErrInvalidScope) {
+	if _, err := pretoken.OverrideScopes(pretoken.ScopesConfig{Add: []string{"api/read"}, Suppress: []string{"api/read"}}); !errors.Is(err, pretoken.ErrInvalidScope) {
 		t.Errorf("scope both added and suppressed: %v, want ErrInvalidScope", err)
 	}
-	if _, err := pretoken.OverrideScopes(nil, nil); err == nil {
+	if _, err := pretoken.OverrideScopes(pretoken.ScopesConfig{}); err == nil {
 		t.Error("OverrideScopes with nothing to do: no error")
 	}
 }
 
 func TestBadConfigurationRejected(t *testing.T) {
 	t.Parallel()
-	tests := map[string]func() (pretoken.Handler, error){
-		"claims: nothing": func() (pretoken.Handler, error) { return pretoken.OverrideClaims(nil, nil) },
-		"claims: added+suppressed": func() (pretoken.Handler, error) {
-			return pretoken.OverrideClaims(map[string]any{"a": "1"}, []string{"a"})
-		},
-		"claims: null value": func() (pretoken.Handler, error) { return pretoken.OverrideClaims(map[string]any{"a": nil}, nil) },
-		"claims: NaN":        func() (pretoken.Handler, error) { return pretoken.OverrideClaims(map[string]any{"a": math.NaN()}, nil) },
-		"claims: func value": func() (pretoken.Handler, error) {
-			return pretoken.OverrideClaims(map[string]any{"a": func() {}}, nil)
-		},
-		"claims: secret value": func() (pretoken.Handler, error) {
-			return pretoken.OverrideClaims(map[string]any{"a": triggers.Secret("pw")}, nil)
-		},
-		"claims: no tokens": func() (pretoken.Handler, error) {
-			return pretoken.OverrideClaims(map[string]any{"a": "1"}, nil, pretoken.InTokens(0))
-		},
-		"claims: unknown token": func() (pretoken.Handler, error) {
-			return pretoken.OverrideClaims(map[string]any{"a": "1"}, nil, pretoken.InTokens(8))
-		},
-		"attributes: empty": func() (pretoken.Handler, error) { return pretoken.ClaimsFromAttributes(nil) },
-		"attributes: empty name": func() (pretoken.Handler, error) {
-			return pretoken.ClaimsFromAttributes(map[string]string{"": "x"})
-		},
-		"groups: nothing": func() (pretoken.Handler, error) { return pretoken.OverrideGroups(pretoken.GroupOverride{}) },
-		"groups: empty name": func() (pretoken.Handler, error) {
-			return pretoken.OverrideGroups(pretoken.GroupOverride{Groups: []string{"a", " "}})
-		},
-		"groups: empty role": func() (pretoken.Handler, error) {
-			return pretoken.OverrideGroups(pretoken.GroupOverride{IAMRoles: []string{""}})
-		},
-		"dynamodb: no table": func() (pretoken.Handler, error) {
-			return pretoken.ClaimsFromDynamoDB(nil, "", "pk", map[string]string{"a": "a"})
-		},
-		"dynamodb: no key": func() (pretoken.Handler, error) {
-			return pretoken.ClaimsFromDynamoDB(nil, "t", "", map[string]string{"a": "a"})
-		},
-		"dynamodb: no mapping": func() (pretoken.Handler, error) { return pretoken.ClaimsFromDynamoDB(nil, "t", "pk", nil) },
-		"dynamodb: empty attribute": func() (pretoken.Handler, error) {
-			return pretoken.ClaimsFromDynamoDB(nil, "t", "pk", map[string]string{"": "a"})
-		},
-		"dynamodb: sort key = partition key": func() (pretoken.Handler, error) {
-			return pretoken.ClaimsFromDynamoDB(nil, "t", "pk", map[string]string{"a": "a"}, pretoken.WithSortKey("pk", "x"))
-		},
-		"dynamodb: empty reject message": func() (pretoken.Handler, error) {
-			return pretoken.ClaimsFromDynamoDB(nil, "t", "pk", map[string]string{"a": "a"}, pretoken.OnMissingReject(" "))
-		},
-		"dynamodb: negative TTL": func() (pretoken.Handler, error) {
-			return pretoken.ClaimsFromDynamoDB(nil, "t", "pk", map[string]string{"a": "a"}, pretoken.WithCacheTTL(-time.Second))
-		},
-		"dynamodb: zero size": func() (pretoken.Handler, error) {
-			return pretoken.ClaimsFromDynamoDB(nil, "t", "pk", map[string]string{"a": "a"}, pretoken.WithCacheSize(0))
-		},
-		"dynamodb: nil clock": func() (pretoken.Handler, error) {
-			return pretoken.ClaimsFromDynamoDB(nil, "t", "pk", map[string]string{"a": "a"}, pretoken.WithClock(nil))
-		},
-		"dynamodb: empty key attribute": func() (pretoken.Handler, error) {
-			return pretoken.ClaimsFromDynamoDB(nil, "t", "pk", map[string]string{"a": "a"}, pretoken.KeyFromAttribute(""))
-		},
+	claims := map[string]any{"a": "1"}
+	mapping := map[string]string{"a": "a"}
+	db := func(cfg pretoken.DynamoDBConfig) func() (pretoken.Handler, error) {
+		if cfg.Table == "" && cfg.KeyAttribute == "" {
+			cfg.Table, cfg.KeyAttribute = "t", "pk"
+		}
+		if cfg.Claims == nil {
+			cfg.Claims = mapping
+		}
+		return func() (pretoken.Handler, error) { return pretoken.ClaimsFromDynamoDB(cfg) }
 	}
-	for name, build := range tests {
-		t.Run(name, func(t *testing.T) {
+	tests := []struct {
+		name  string
+		build func() (pretoken.Handler, error)
+		want  string // the error's start: package, constructor, field
+	}{
+		{"claims: nothing", func() (pretoken.Handler, error) { return pretoken.OverrideClaims(pretoken.ClaimsConfig{}) },
+			"pretoken.OverrideClaims: Add and Suppress are empty"},
+		{"claims: added+suppressed", func() (pretoken.Handler, error) {
+			return pretoken.OverrideClaims(pretoken.ClaimsConfig{Add: claims, Suppress: []string{"a"}})
+		}, `pretoken.OverrideClaims: claim "a" is both added and suppressed`},
+		{"claims: null value", func() (pretoken.Handler, error) {
+			return pretoken.OverrideClaims(pretoken.ClaimsConfig{Add: map[string]any{"a": nil}})
+		}, "pretoken.OverrideClaims: Add: "},
+		{"claims: NaN", func() (pretoken.Handler, error) {
+			return pretoken.OverrideClaims(pretoken.ClaimsConfig{Add: map[string]any{"a": math.NaN()}})
+		}, "pretoken.OverrideClaims: Add: "},
+		{"claims: func value", func() (pretoken.Handler, error) {
+			return pretoken.OverrideClaims(pretoken.ClaimsConfig{Add: map[string]any{"a": func() {}}})
+		}, "pretoken.OverrideClaims: Add: "},
+		{"claims: secret value", func() (pretoken.Handler, error) {
+			return pretoken.OverrideClaims(pretoken.ClaimsConfig{Add: map[string]any{"a": triggers.Secret("pw")}})
+		}, "pretoken.OverrideClaims: Add: "},
+		{"claims: unknown token", func() (pretoken.Handler, error) {
+			return pretoken.OverrideClaims(pretoken.ClaimsConfig{Add: claims, Tokens: 8})
+		}, "pretoken.OverrideClaims: Tokens is 8"},
+		{"attributes: empty", func() (pretoken.Handler, error) { return pretoken.ClaimsFromAttributes(pretoken.AttributesConfig{}) },
+			"pretoken.ClaimsFromAttributes: Claims is empty"},
+		{"attributes: empty name", func() (pretoken.Handler, error) {
+			return pretoken.ClaimsFromAttributes(pretoken.AttributesConfig{Claims: map[string]string{"": "x"}})
+		}, "pretoken.ClaimsFromAttributes: Claims: empty attribute name"},
+		{"attributes: unknown token", func() (pretoken.Handler, error) {
+			return pretoken.ClaimsFromAttributes(pretoken.AttributesConfig{Claims: mapping, Tokens: 4})
+		}, "pretoken.ClaimsFromAttributes: Tokens is 4"},
+		{"groups: nothing", func() (pretoken.Handler, error) { return pretoken.OverrideGroups(pretoken.GroupsConfig{}) },
+			"pretoken.OverrideGroups: Groups, IAMRoles and PreferredRole are nil"},
+		{"groups: empty name", func() (pretoken.Handler, error) {
+			return pretoken.OverrideGroups(pretoken.GroupsConfig{Groups: []string{"a", " "}})
+		}, "pretoken.OverrideGroups: Groups: empty group name"},
+		{"groups: empty role", func() (pretoken.Handler, error) {
+			return pretoken.OverrideGroups(pretoken.GroupsConfig{IAMRoles: []string{""}})
+		}, "pretoken.OverrideGroups: IAMRoles: empty IAM role"},
+		{"dynamodb: no table", db(pretoken.DynamoDBConfig{KeyAttribute: "pk"}), "pretoken.ClaimsFromDynamoDB: Table is empty"},
+		{"dynamodb: no key", db(pretoken.DynamoDBConfig{Table: "t"}), "pretoken.ClaimsFromDynamoDB: KeyAttribute is empty"},
+		{"dynamodb: no mapping", db(pretoken.DynamoDBConfig{Claims: map[string]string{}}), "pretoken.ClaimsFromDynamoDB: Claims is empty"},
+		{"dynamodb: empty attribute", db(pretoken.DynamoDBConfig{Claims: map[string]string{"": "a"}}),
+			"pretoken.ClaimsFromDynamoDB: Claims: empty item attribute name"},
+		{"dynamodb: sort key = partition key", db(pretoken.DynamoDBConfig{SortKeyAttribute: "pk", SortKeyValue: "x"}),
+			`pretoken.ClaimsFromDynamoDB: SortKeyAttribute is the partition key attribute "pk"`},
+		{"dynamodb: sort key without value", db(pretoken.DynamoDBConfig{SortKeyAttribute: "sk"}),
+			"pretoken.ClaimsFromDynamoDB: SortKeyAttribute and SortKeyValue: set both or neither"},
+		{"dynamodb: sort key value alone", db(pretoken.DynamoDBConfig{SortKeyValue: "x"}),
+			"pretoken.ClaimsFromDynamoDB: SortKeyAttribute and SortKeyValue: set both or neither"},
+		{"dynamodb: blank reject message", db(pretoken.DynamoDBConfig{MissingMessage: " "}),
+			"pretoken.ClaimsFromDynamoDB: MissingMessage is blank"},
+		{"dynamodb: reject and default claims", db(pretoken.DynamoDBConfig{MissingMessage: "no", MissingClaims: claims}),
+			"pretoken.ClaimsFromDynamoDB: MissingMessage and MissingClaims are both set"},
+		{"dynamodb: negative size", db(pretoken.DynamoDBConfig{CacheSize: -1}), "pretoken.ClaimsFromDynamoDB: CacheSize is -1"},
+		{"dynamodb: unknown key source", db(pretoken.DynamoDBConfig{KeyFrom: 7}), "pretoken.ClaimsFromDynamoDB: KeyFrom is 7"},
+		{"dynamodb: attribute with another key source", db(pretoken.DynamoDBConfig{KeyFrom: pretoken.KeyFromUsername, UserAttribute: "email"}),
+			"pretoken.ClaimsFromDynamoDB: UserAttribute is set, but KeyFrom is not KeyFromAttribute"},
+		{"dynamodb: unknown token", db(pretoken.DynamoDBConfig{Tokens: 16}), "pretoken.ClaimsFromDynamoDB: Tokens is 16"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			h, err := build()
+			h, err := tt.build()
 			if err == nil || h != nil {
 				t.Fatalf("got handler %v, error %v; want only an error", h != nil, err)
 			}
-			if !strings.HasPrefix(err.Error(), "pretoken: ") {
-				t.Errorf("error %q does not say where it comes from", err)
+			if !strings.HasPrefix(err.Error(), tt.want) {
+				t.Errorf("error %q, want it to start with %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// The zero value of each optional field is its default: both tokens, the sub attribute
+// as the key, the default cache and clock.
+func TestZeroFieldsAreDefaults(t *testing.T) {
+	t.Parallel()
+	db := &fakeDB{items: map[string]map[string]types.AttributeValue{
+		"sub-1": {"pk": &types.AttributeValueMemberS{Value: "sub-1"}, "plan": &types.AttributeValueMemberS{Value: "pro"}},
+	}}
+	h := pretoken.Must(pretoken.ClaimsFromDynamoDB(pretoken.DynamoDBConfig{Client: db, Table: "t", KeyAttribute: "pk",
+		Claims: map[string]string{"plan": "plan"}}))
+	for range 2 {
+		e := newEvent(t, "v2_authentication.json")
+		e.Request.UserAttributes["sub"] = "sub-1"
+		if err := h(t.Context(), e); err != nil {
+			t.Fatal(err)
+		}
+		d := e.Response.ClaimsAndScopeOverrideDetails
+		if d == nil || d.IDTokenGeneration == nil || d.AccessTokenGeneration == nil ||
+			d.IDTokenGeneration.ClaimsToAddOrOverride["plan"] != "pro" || d.AccessTokenGeneration.ClaimsToAddOrOverride["plan"] != "pro" {
+			t.Fatalf("response %+v, want plan in both tokens", d)
+		}
+	}
+	if n := db.calls(); n != 1 {
+		t.Errorf("%d GetItem calls for two sign-ins, want 1: the default cache", n)
 	}
 }
 
@@ -231,7 +273,7 @@ func TestMustPanicsOnConfigurationError(t *testing.T) {
 			t.Errorf("recovered %v, want the error about sub", v)
 		}
 	}()
-	pretoken.Must(pretoken.OverrideClaims(map[string]any{"sub": "x"}, nil))
+	pretoken.Must(pretoken.OverrideClaims(pretoken.ClaimsConfig{Add: map[string]any{"sub": "x"}}))
 }
 
 // Version 1 claims are strings: other values go as their JSON text, the same on every
@@ -262,7 +304,7 @@ func TestV1ValuesBecomeText(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.v1, func(t *testing.T) {
 			t.Parallel()
-			h := pretoken.Must(pretoken.OverrideClaims(map[string]any{"c": tt.value}, nil))
+			h := pretoken.Must(pretoken.OverrideClaims(pretoken.ClaimsConfig{Add: map[string]any{"c": tt.value}}))
 			got := at(response(t, h, "v1_authentication.json"), "claimsOverrideDetails", "claimsToAddOrOverride", "c")
 			if got != tt.v1 {
 				t.Errorf("v1 claim = %#v, want %q", got, tt.v1)

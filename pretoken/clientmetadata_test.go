@@ -14,7 +14,7 @@ import (
 
 func TestClaimsFromClientMetadata(t *testing.T) {
 	t.Parallel()
-	h, err := pretoken.ClaimsFromClientMetadata([]string{"stepUpTransaction", "tenant", "tenant"}, 16)
+	h, err := pretoken.ClaimsFromClientMetadata(pretoken.ClientMetadataConfig{Keys: []string{"stepUpTransaction", "tenant", "tenant"}, MaxLen: 16})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,20 +81,20 @@ func TestClaimsFromClientMetadataErrors(t *testing.T) {
 		name   string
 		keys   []string
 		maxLen int
-		opts   []pretoken.ClaimOption
+		tokens pretoken.Token
 		want   string
 	}{
-		{"no keys", nil, 10, nil, "no client metadata key"},
-		{"zero length", []string{"tx"}, 0, nil, "at least 1"},
-		{"reserved", []string{"tx", "sub"}, 10, nil, `"sub"`},
-		{"cognito claim", []string{"cognito:username"}, 10, nil, "reserves"},
-		{"group claim", []string{"cognito:groups"}, 10, nil, "group override"},
-		{"empty key", []string{""}, 10, nil, "empty"},
-		{"access token scope", []string{"scope"}, 10, []pretoken.ClaimOption{pretoken.InTokens(pretoken.AccessToken)}, "scopes"},
+		{"no keys", nil, 10, 0, "pretoken.ClaimsFromClientMetadata: Keys is empty"},
+		{"zero length", []string{"tx"}, 0, 0, "pretoken.ClaimsFromClientMetadata: MaxLen is 0, want at least 1"},
+		{"reserved", []string{"tx", "sub"}, 10, 0, `"sub"`},
+		{"cognito claim", []string{"cognito:username"}, 10, 0, "reserves"},
+		{"group claim", []string{"cognito:groups"}, 10, 0, "group override"},
+		{"empty key", []string{""}, 10, 0, "empty"},
+		{"access token scope", []string{"scope"}, 10, pretoken.AccessToken, "scopes"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := pretoken.ClaimsFromClientMetadata(tt.keys, tt.maxLen, tt.opts...)
+			_, err := pretoken.ClaimsFromClientMetadata(pretoken.ClientMetadataConfig{Keys: tt.keys, MaxLen: tt.maxLen, Tokens: tt.tokens})
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("error %v, want one with %q", err, tt.want)
 			}

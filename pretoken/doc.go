@@ -18,19 +18,23 @@
 // and no ID token: modules that need a user do nothing there, and claims go to the
 // access token. [Tokens] tells which tokens an event can change.
 //
-// Constructors take required arguments positionally and options after them, and return
-// (Handler, error): a claim Cognito would refuse to change (sub, iss, aud in the ID
-// token, cognito:username, dev: claims other than suppressing them...) or a scope with
-// white space is reported when the chain is built, never at sign-in. [Must] turns the
-// error into a panic for package-level chains. A nil AWS client means the process-wide
-// default client.
+// Every constructor takes one config struct, named for the module, that holds all its
+// settings, and returns (Handler, error): a claim Cognito would refuse to change (sub,
+// iss, aud in the ID token, cognito:username, dev: claims other than suppressing
+// them...) or a scope with white space is reported when the chain is built, never at
+// sign-in. [Must] turns the error into a panic for package-level chains. The claim
+// modules' Tokens field says which tokens they write to (zero: both, as far as each
+// event allows); a nil Client means the process-wide default client.
 //
-//	static, err := pretoken.OverrideClaims(map[string]any{"plan": "pro"}, []string{"email"})
-//	tenant, err := pretoken.ClaimsFromAttributes(map[string]string{"custom:tenant_id": "tenant"})
-//	perms, err := pretoken.ClaimsFromDynamoDB(nil, "entitlements", "userId",
-//		map[string]string{"permissions": "permissions"},
-//		pretoken.InTokens(pretoken.AccessToken), pretoken.OnMissingDefault(map[string]any{"permissions": []string{}}))
-//	scopes, err := pretoken.OverrideScopes([]string{"api/read"}, nil)
+//	static, err := pretoken.OverrideClaims(pretoken.ClaimsConfig{
+//		Add: map[string]any{"plan": "pro"}, Suppress: []string{"email"}})
+//	tenant, err := pretoken.ClaimsFromAttributes(pretoken.AttributesConfig{
+//		Claims: map[string]string{"custom:tenant_id": "tenant"}})
+//	perms, err := pretoken.ClaimsFromDynamoDB(pretoken.DynamoDBConfig{
+//		Table: "entitlements", KeyAttribute: "userId",
+//		Claims: map[string]string{"permissions": "permissions"}, Tokens: pretoken.AccessToken,
+//		MissingClaims: map[string]any{"permissions": []string{}}})
+//	scopes, err := pretoken.OverrideScopes(pretoken.ScopesConfig{Add: []string{"api/read"}})
 //
 //	router := triggers.NewRouter().PreTokenGeneration(pretoken.Chain(static, tenant, perms, scopes))
 //	triggers.Start(router)

@@ -112,8 +112,7 @@ func TestDynamoDBCacheHitMissAndExpiry(t *testing.T) {
 	db := &fakeDB{}
 	db.put("u1", map[string]types.AttributeValue{"plan": s("pro")})
 	clk := newClock()
-	h := pretoken.Must(pretoken.ClaimsFromDynamoDB(db, "entitlements", "pk", map[string]string{"plan": "plan"},
-		pretoken.WithCacheTTL(time.Minute), pretoken.WithClock(clk.Now)))
+	h := pretoken.Must(pretoken.ClaimsFromDynamoDB(pretoken.DynamoDBConfig{Client: db, Table: "entitlements", KeyAttribute: "pk", Claims: map[string]string{"plan": "plan"}, CacheTTL: time.Minute, Now: clk.Now}))
 	run := func(sub string) *pretoken.Event {
 		t.Helper()
 		e := userEvent(t, sub)
@@ -158,8 +157,7 @@ func TestDynamoDBCacheIsBounded(t *testing.T) {
 	t.Parallel()
 	db := &fakeDB{}
 	clk := newClock()
-	h := pretoken.Must(pretoken.ClaimsFromDynamoDB(db, "t", "pk", map[string]string{"plan": "plan"},
-		pretoken.WithCacheSize(2), pretoken.WithClock(clk.Now)))
+	h := pretoken.Must(pretoken.ClaimsFromDynamoDB(pretoken.DynamoDBConfig{Client: db, Table: "t", KeyAttribute: "pk", Claims: map[string]string{"plan": "plan"}, CacheSize: 2, Now: clk.Now}))
 	wantCalls := 0
 	for i, step := range []struct {
 		sub     string
@@ -187,7 +185,7 @@ func TestDynamoDBCacheOffAndErrorsNotCached(t *testing.T) {
 	t.Parallel()
 	db := &fakeDB{}
 	db.put("u1", map[string]types.AttributeValue{"plan": s("pro")})
-	h := pretoken.Must(pretoken.ClaimsFromDynamoDB(db, "t", "pk", map[string]string{"plan": "plan"}, pretoken.WithCacheTTL(0)))
+	h := pretoken.Must(pretoken.ClaimsFromDynamoDB(pretoken.DynamoDBConfig{Client: db, Table: "t", KeyAttribute: "pk", Claims: map[string]string{"plan": "plan"}, CacheTTL: -1}))
 	for range 3 {
 		if err := h(context.Background(), userEvent(t, "u1")); err != nil {
 			t.Fatal(err)
@@ -199,7 +197,7 @@ func TestDynamoDBCacheOffAndErrorsNotCached(t *testing.T) {
 
 	db2 := &fakeDB{}
 	db2.put("u1", map[string]types.AttributeValue{"plan": s("pro")})
-	cached := pretoken.Must(pretoken.ClaimsFromDynamoDB(db2, "t", "pk", map[string]string{"plan": "plan"}))
+	cached := pretoken.Must(pretoken.ClaimsFromDynamoDB(pretoken.DynamoDBConfig{Client: db2, Table: "t", KeyAttribute: "pk", Claims: map[string]string{"plan": "plan"}}))
 	db2.setErr(errors.New("ProvisionedThroughputExceededException"))
 	e := userEvent(t, "u1")
 	if err := cached(context.Background(), e); err == nil || !errors.Is(err, db2.err) {
@@ -220,14 +218,13 @@ func TestDynamoDBMissingItem(t *testing.T) {
 	mapping := map[string]string{"plan": "plan"}
 	tests := []struct {
 		name    string
-		opt     pretoken.DynamoDBOption
+		cfg     pretoken.DynamoDBConfig
 		want    string // response JSON
 		wantErr string // user-facing text
 	}{
-		{"skip by default", nil, `{}`, ""},
-		{"skip", pretoken.OnMissingSkip(), `{}`, ""},
-		{"reject", pretoken.OnMissingReject("Your account is not set up yet"), "", "Your account is not set up yet"},
-		{"default", pretoken.OnMissingDefault(map[string]any{"plan": "free", "seats": 1}),
+		{"skip by default", pretoken.DynamoDBConfig{}, `{}`, ""},
+		{"reject", pretoken.DynamoDBConfig{MissingMessage: "Your account is not set up yet"}, "", "Your account is not set up yet"},
+		{"default", pretoken.DynamoDBConfig{MissingClaims: map[string]any{"plan": "free", "seats": 1}},
 			`{"claimsAndScopeOverrideDetails":{` +
 				`"accessTokenGeneration":{"claimsToAddOrOverride":{"plan":"free","seats":1}},` +
 				`"idTokenGeneration":{"claimsToAddOrOverride":{"plan":"free","seats":1}}}}`, ""},
@@ -235,7 +232,9 @@ func TestDynamoDBMissingItem(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			h := pretoken.Must(pretoken.ClaimsFromDynamoDB(&fakeDB{}, "t", "pk", mapping, tt.opt))
+			cfg := tt.cfg
+			cfg.Client, cfg.Table, cfg.KeyAttribute, cfg.Claims = &fakeDB{}, "t", "pk", mapping
+			h := pretoken.Must(pretoken.ClaimsFromDynamoDB(cfg))
 			event, ierr := handle(t, h, "v2_authentication.json")
 			if tt.wantErr != "" {
 				if ierr == nil || ierr.Message != tt.wantErr || ierr.Type != "Rejected" {
@@ -257,30 +256,32 @@ func TestDynamoDBKeys(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name    string
-		opts    []pretoken.DynamoDBOption
+		cfg     pretoken.DynamoDBConfig
 		fixture string
 		wantKey map[string]string // nil: no lookup at all
 	}{
-		{"sub by default", nil, "v2_authentication.json",
+		{"sub by default", pretoken.DynamoDBConfig{}, "v2_authentication.json",
 			map[string]string{"pk": "5f2c9b1e-7d4a-4c3b-9e8f-0a1b2c3d4e5f"}},
-		{"username", []pretoken.DynamoDBOption{pretoken.KeyFromUsername()}, "v0_cognito_local.json",
+		{"username", pretoken.DynamoDBConfig{KeyFrom: pretoken.KeyFromUsername}, "v0_cognito_local.json",
 			map[string]string{"pk": "ada"}},
 		{"attribute with prefix and sort key",
-			[]pretoken.DynamoDBOption{pretoken.KeyFromAttribute("email"), pretoken.WithKeyPrefix("USER#"), pretoken.WithSortKey("sk", "ENTITLEMENTS")},
+			pretoken.DynamoDBConfig{UserAttribute: "email", KeyPrefix: "USER#", SortKeyAttribute: "sk", SortKeyValue: "ENTITLEMENTS"},
 			"v1_authentication.json", map[string]string{"pk": "USER#ada@example.com", "sk": "ENTITLEMENTS"}},
-		{"client ID", []pretoken.DynamoDBOption{pretoken.KeyFromClientID()}, "v2_authentication.json",
+		{"client ID", pretoken.DynamoDBConfig{KeyFrom: pretoken.KeyFromClientID}, "v2_authentication.json",
 			map[string]string{"pk": "3n4b5urk1ft4fl3mg5e62d9ado"}},
-		{"client ID for a machine", []pretoken.DynamoDBOption{pretoken.KeyFromClientID()}, "v3_client_credentials.json",
+		{"client ID for a machine", pretoken.DynamoDBConfig{KeyFrom: pretoken.KeyFromClientID}, "v3_client_credentials.json",
 			map[string]string{"pk": "1m2achine3client4id5example"}},
-		{"no user for a machine", nil, "v3_client_credentials.json", nil},
-		{"attribute the user lacks", []pretoken.DynamoDBOption{pretoken.KeyFromAttribute("custom:none")}, "v2_authentication.json", nil},
+		{"no user for a machine", pretoken.DynamoDBConfig{}, "v3_client_credentials.json", nil},
+		{"attribute the user lacks", pretoken.DynamoDBConfig{UserAttribute: "custom:none"}, "v2_authentication.json", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			db := &fakeDB{}
-			h := pretoken.Must(pretoken.ClaimsFromDynamoDB(db, "entitlements", "pk",
-				map[string]string{"plan": "plan", "size": "team_size"}, tt.opts...))
+			cfg := tt.cfg
+			cfg.Client, cfg.Table, cfg.KeyAttribute = db, "entitlements", "pk"
+			cfg.Claims = map[string]string{"plan": "plan", "size": "team_size"}
+			h := pretoken.Must(pretoken.ClaimsFromDynamoDB(cfg))
 			response(t, h, tt.fixture)
 			if tt.wantKey == nil {
 				if db.calls() != 0 {
@@ -324,7 +325,7 @@ func TestDynamoDBValueTypes(t *testing.T) {
 	})
 	mapping := map[string]string{"perms": "permissions", "seats": "seats", "trial": "trial",
 		"limits": "limits", "regions": "regions", "nothing": "nothing", "absent": "absent"}
-	h := pretoken.Must(pretoken.ClaimsFromDynamoDB(db, "t", "pk", mapping, pretoken.InTokens(pretoken.IDToken)))
+	h := pretoken.Must(pretoken.ClaimsFromDynamoDB(pretoken.DynamoDBConfig{Client: db, Table: "t", KeyAttribute: "pk", Claims: mapping, Tokens: pretoken.IDToken}))
 
 	v2 := at(response(t, h, "v2_authentication.json"), "claimsAndScopeOverrideDetails")
 	want := `{"idTokenGeneration":{"claimsToAddOrOverride":{"limits":{"api":100,"note":null},` +
@@ -347,7 +348,7 @@ func TestDynamoDBConcurrent(t *testing.T) {
 	for i := range 10 {
 		db.put(fmt.Sprint("u", i), map[string]types.AttributeValue{"plan": s(fmt.Sprint("plan", i))})
 	}
-	h := pretoken.Must(pretoken.ClaimsFromDynamoDB(db, "t", "pk", map[string]string{"plan": "plan"}, pretoken.WithCacheSize(5)))
+	h := pretoken.Must(pretoken.ClaimsFromDynamoDB(pretoken.DynamoDBConfig{Client: db, Table: "t", KeyAttribute: "pk", Claims: map[string]string{"plan": "plan"}, CacheSize: 5}))
 	var wg sync.WaitGroup
 	for i := range 200 {
 		wg.Go(func() {
@@ -369,7 +370,7 @@ func TestDynamoDBConcurrent(t *testing.T) {
 // trigger in time instead of hanging until Cognito gives up.
 func TestDynamoDBHonoursContext(t *testing.T) {
 	t.Parallel()
-	h := pretoken.Must(pretoken.ClaimsFromDynamoDB(blockingDB{}, "t", "pk", map[string]string{"plan": "plan"}))
+	h := pretoken.Must(pretoken.ClaimsFromDynamoDB(pretoken.DynamoDBConfig{Client: blockingDB{}, Table: "t", KeyAttribute: "pk", Claims: map[string]string{"plan": "plan"}}))
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	err := h(ctx, userEvent(t, "u1"))

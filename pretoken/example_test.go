@@ -45,19 +45,21 @@ func printResponse(chain pretoken.Handler, event string) {
 }
 
 func ExampleOverrideClaims() {
-	static, err := pretoken.OverrideClaims(
-		map[string]any{"plan": "pro", "features": []string{"sso", "audit"}},
-		[]string{"email"},
-	)
+	static, err := pretoken.OverrideClaims(pretoken.ClaimsConfig{
+		Add:      map[string]any{"plan": "pro", "features": []string{"sso", "audit"}},
+		Suppress: []string{"email"},
+	})
 	if err != nil {
 		panic(err)
 	}
-	tenant, err := pretoken.ClaimsFromAttributes(map[string]string{"custom:tenant_id": "tenant"},
-		pretoken.InTokens(pretoken.AccessToken))
+	tenant, err := pretoken.ClaimsFromAttributes(pretoken.AttributesConfig{
+		Claims: map[string]string{"custom:tenant_id": "tenant"},
+		Tokens: pretoken.AccessToken,
+	})
 	if err != nil {
 		panic(err)
 	}
-	scopes, err := pretoken.OverrideScopes([]string{"orders-api/read"}, nil)
+	scopes, err := pretoken.OverrideScopes(pretoken.ScopesConfig{Add: []string{"orders-api/read"}})
 	if err != nil {
 		panic(err)
 	}
@@ -106,13 +108,13 @@ func ExampleOverrideClaims() {
 
 // A claim Cognito would refuse to change is reported when the chain is built.
 func ExampleOverrideClaims_reserved() {
-	_, err := pretoken.OverrideClaims(map[string]any{"sub": "someone-else"}, nil)
+	_, err := pretoken.OverrideClaims(pretoken.ClaimsConfig{Add: map[string]any{"sub": "someone-else"}})
 	fmt.Println(err)
-	_, err = pretoken.OverrideClaims(map[string]any{"aud": "my-api"}, nil, pretoken.InTokens(pretoken.IDToken))
+	_, err = pretoken.OverrideClaims(pretoken.ClaimsConfig{Add: map[string]any{"aud": "my-api"}, Tokens: pretoken.IDToken})
 	fmt.Println(err)
 	// Output:
-	// pretoken: OverrideClaims: cannot add or override claim "sub" in the ID token: Cognito reserves it
-	// pretoken: OverrideClaims: cannot add or override claim "aud" in the ID token: Cognito reserves it
+	// pretoken.OverrideClaims: Add: cannot add or override claim "sub" in the ID token: Cognito reserves it
+	// pretoken.OverrideClaims: Add: cannot add or override claim "aud" in the ID token: Cognito reserves it
 }
 
 // A custom module writes through the helpers, so that it merges with what the modules
@@ -161,7 +163,7 @@ func ExampleAddClaim() {
 // user's groups go back beside the claims, as the request carried them.
 func ExampleOverrideClaims_version1() {
 	v1 := strings.Replace(exampleV2, `"version":"2"`, `"version":"1"`, 1)
-	printResponse(pretoken.Must(pretoken.OverrideClaims(map[string]any{"seats": 5, "beta": true}, nil)), v1)
+	printResponse(pretoken.Must(pretoken.OverrideClaims(pretoken.ClaimsConfig{Add: map[string]any{"seats": 5, "beta": true}})), v1)
 	// Output:
 	// {
 	//   "claimsOverrideDetails": {

@@ -120,9 +120,9 @@ func SetPreferredRole(e *Event, role string) {
 	}
 }
 
-// GroupOverride is the configuration of [OverrideGroups]. A nil field keeps what the
-// user has; an empty, non-nil list removes it on purpose.
-type GroupOverride struct {
+// GroupsConfig configures [OverrideGroups]. A nil field keeps what the user has; an
+// empty, non-nil list removes it on purpose. One field at least is required.
+type GroupsConfig struct {
 	// Groups replaces the user's groups (cognito:groups).
 	Groups []string
 	// IAMRoles replaces the user's IAM roles (cognito:roles).
@@ -133,28 +133,28 @@ type GroupOverride struct {
 }
 
 // OverrideGroups returns a module that sets the user's groups, IAM roles and preferred
-// role as o says, for every token generation trigger source with a user. It does nothing
+// role as cfg says, for every token generation trigger source with a user. It does nothing
 // on TokenGeneration_ClientCredentials, which has no user. The error reports an empty
 // group name or role and an override that changes nothing.
-func OverrideGroups(o GroupOverride) (Handler, error) {
-	if o.Groups == nil && o.IAMRoles == nil && o.PreferredRole == nil {
-		return nil, fmt.Errorf("pretoken: OverrideGroups: the override changes nothing; " +
+func OverrideGroups(cfg GroupsConfig) (Handler, error) {
+	if cfg.Groups == nil && cfg.IAMRoles == nil && cfg.PreferredRole == nil {
+		return nil, fmt.Errorf("pretoken.OverrideGroups: Groups, IAMRoles and PreferredRole are nil; the override changes nothing; " +
 			"set Groups, IAMRoles or PreferredRole (an empty list removes them)")
 	}
-	for _, g := range o.Groups {
+	for _, g := range cfg.Groups {
 		if strings.TrimSpace(g) == "" {
-			return nil, fmt.Errorf("pretoken: OverrideGroups: empty group name in %q", o.Groups)
+			return nil, fmt.Errorf("pretoken.OverrideGroups: Groups: empty group name in %q", cfg.Groups)
 		}
 	}
-	for _, r := range o.IAMRoles {
+	for _, r := range cfg.IAMRoles {
 		if strings.TrimSpace(r) == "" {
-			return nil, fmt.Errorf("pretoken: OverrideGroups: empty IAM role in %q", o.IAMRoles)
+			return nil, fmt.Errorf("pretoken.OverrideGroups: IAMRoles: empty IAM role in %q", cfg.IAMRoles)
 		}
 	}
-	groups, roles := slices.Clone(o.Groups), slices.Clone(o.IAMRoles)
+	groups, roles := slices.Clone(cfg.Groups), slices.Clone(cfg.IAMRoles)
 	var role *string
-	if o.PreferredRole != nil {
-		r := *o.PreferredRole
+	if cfg.PreferredRole != nil {
+		r := *cfg.PreferredRole
 		role = &r
 	}
 	return triggers.Named("OverrideGroups", func(_ context.Context, e *Event) error {

@@ -46,9 +46,7 @@ func TestIntegrationClaimsFromDynamoDB(t *testing.T) {
 			"hash":     s("never read"),
 		})
 		clk := newClock()
-		h := pretoken.Must(pretoken.ClaimsFromDynamoDB(srv.DynamoDB, table, "userId",
-			map[string]string{"perms": "permissions", "features": "features"},
-			pretoken.InTokens(pretoken.AccessToken), pretoken.WithClock(clk.Now)))
+		h := pretoken.Must(pretoken.ClaimsFromDynamoDB(pretoken.DynamoDBConfig{Client: srv.DynamoDB, Table: table, KeyAttribute: "userId", Claims: map[string]string{"perms": "permissions", "features": "features"}, Tokens: pretoken.AccessToken, Now: clk.Now}))
 
 		want := `{"claimsAndScopeOverrideDetails":{"accessTokenGeneration":{"claimsToAddOrOverride":` +
 			`{"features":{"sso":true},"permissions":["orders:read","orders:write"]}}}}`
@@ -57,8 +55,7 @@ func TestIntegrationClaimsFromDynamoDB(t *testing.T) {
 		}
 		v1 := `{"claimsOverrideDetails":{"claimsToAddOrOverride":` +
 			`{"features":"{\"sso\":true}","permissions":"[\"orders:read\",\"orders:write\"]"}}}`
-		h1 := pretoken.Must(pretoken.ClaimsFromDynamoDB(srv.DynamoDB, table, "userId",
-			map[string]string{"perms": "permissions", "features": "features"}))
+		h1 := pretoken.Must(pretoken.ClaimsFromDynamoDB(pretoken.DynamoDBConfig{Client: srv.DynamoDB, Table: table, KeyAttribute: "userId", Claims: map[string]string{"perms": "permissions", "features": "features"}}))
 		if got := jsonText(t, response(t, h1, "v1_authentication.json")); got != v1 {
 			t.Errorf("v1:\n got %s\nwant %s", got, v1)
 		}
@@ -88,15 +85,15 @@ func TestIntegrationClaimsFromDynamoDB(t *testing.T) {
 		put(t, table, map[string]types.AttributeValue{
 			"pk": s("USER#ada@example.com"), "sk": s("PROFILE"), "plan": s("wrong item"),
 		})
-		opts := []pretoken.DynamoDBOption{pretoken.KeyFromAttribute("email"), pretoken.WithKeyPrefix("USER#"),
-			pretoken.WithSortKey("sk", "ENTITLEMENTS"), pretoken.ConsistentRead()}
-		h := pretoken.Must(pretoken.ClaimsFromDynamoDB(srv.DynamoDB, table, "pk", map[string]string{"plan": "plan"}, opts...))
+		cfg := pretoken.DynamoDBConfig{Client: srv.DynamoDB, Table: table, KeyAttribute: "pk", Claims: map[string]string{"plan": "plan"},
+			UserAttribute: "email", KeyPrefix: "USER#", SortKeyAttribute: "sk", SortKeyValue: "ENTITLEMENTS", ConsistentRead: true}
+		h := pretoken.Must(pretoken.ClaimsFromDynamoDB(cfg))
 		if got := jsonText(t, response(t, h, "v1_authentication.json")); got != `{"claimsOverrideDetails":{"claimsToAddOrOverride":{"plan":"team"}}}` {
 			t.Errorf("found: %s", got)
 		}
 
-		reject := pretoken.Must(pretoken.ClaimsFromDynamoDB(srv.DynamoDB, table, "pk", map[string]string{"plan": "plan"},
-			append(opts, pretoken.KeyFromAttribute("custom:tenant_id"), pretoken.OnMissingReject("No subscription for this account"))...))
+		cfg.UserAttribute, cfg.MissingMessage = "custom:tenant_id", "No subscription for this account"
+		reject := pretoken.Must(pretoken.ClaimsFromDynamoDB(cfg))
 		_, ierr := handle(t, reject, "v2_authentication.json")
 		if ierr == nil || ierr.Type != "Rejected" || ierr.Message != "No subscription for this account" {
 			t.Errorf("missing item: %+v, want the rejection", ierr)
@@ -105,7 +102,7 @@ func TestIntegrationClaimsFromDynamoDB(t *testing.T) {
 
 	t.Run("unknown table fails the trigger in time", func(t *testing.T) {
 		t.Parallel()
-		h := pretoken.Must(pretoken.ClaimsFromDynamoDB(srv.DynamoDB, awslocal.UniqueName("absent"), "pk", map[string]string{"plan": "plan"}))
+		h := pretoken.Must(pretoken.ClaimsFromDynamoDB(pretoken.DynamoDBConfig{Client: srv.DynamoDB, Table: awslocal.UniqueName("absent"), KeyAttribute: "pk", Claims: map[string]string{"plan": "plan"}}))
 		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()
 		err := h(ctx, newEvent(t, "v2_authentication.json"))
@@ -142,10 +139,9 @@ func TestIntegrationPreTokenThroughCognito(t *testing.T) {
 		t.Fatal(err)
 	}
 	chain := pretoken.Chain(
-		pretoken.Must(pretoken.OverrideClaims(map[string]any{"plan": "pro", "seats": 5}, []string{"email_verified"})),
-		pretoken.Must(pretoken.ClaimsFromAttributes(map[string]string{"custom:tenant_id": "tenant"})),
-		pretoken.Must(pretoken.ClaimsFromDynamoDB(srv.DynamoDB, table, "email", map[string]string{"perms": "permissions"},
-			pretoken.KeyFromAttribute("email"))),
+		pretoken.Must(pretoken.OverrideClaims(pretoken.ClaimsConfig{Add: map[string]any{"plan": "pro", "seats": 5}, Suppress: []string{"email_verified"}})),
+		pretoken.Must(pretoken.ClaimsFromAttributes(pretoken.AttributesConfig{Claims: map[string]string{"custom:tenant_id": "tenant"}})),
+		pretoken.Must(pretoken.ClaimsFromDynamoDB(pretoken.DynamoDBConfig{Client: srv.DynamoDB, Table: table, KeyAttribute: "email", Claims: map[string]string{"perms": "permissions"}, UserAttribute: "email"})),
 	)
 	handler := triggers.InvokeServer(triggers.NewRouter(triggers.WithLogger(discard())).PreTokenGeneration(chain))
 	trigger.Store(&handler)

@@ -49,8 +49,8 @@ func TestNoOpChainLeavesResponseEmpty(t *testing.T) {
 func TestUnrelatedClaimKeepsGroups(t *testing.T) {
 	t.Parallel()
 	h := pretoken.Chain(
-		pretoken.Must(pretoken.OverrideClaims(map[string]any{"plan": "pro"}, []string{"email"})),
-		pretoken.Must(pretoken.OverrideScopes([]string{"api/read"}, nil)),
+		pretoken.Must(pretoken.OverrideClaims(pretoken.ClaimsConfig{Add: map[string]any{"plan": "pro"}, Suppress: []string{"email"}})),
+		pretoken.Must(pretoken.OverrideScopes(pretoken.ScopesConfig{Add: []string{"api/read"}})),
 	)
 	for _, name := range allFixtures {
 		resp, request := fullResponse(t, h, name)
@@ -75,10 +75,10 @@ func TestUnrelatedClaimKeepsGroups(t *testing.T) {
 func TestVersion1Response(t *testing.T) {
 	t.Parallel()
 	h := pretoken.Chain(
-		pretoken.Must(pretoken.OverrideClaims(map[string]any{"plan": "pro", "seats": 5, "beta": true}, []string{"email"})),
-		pretoken.Must(pretoken.ClaimsFromAttributes(map[string]string{"custom:tenant_id": "tenant", "custom:missing": "gone"})),
-		pretoken.Must(pretoken.OverrideScopes([]string{"api/read"}, nil)),
-		pretoken.Must(pretoken.OverrideClaims(map[string]any{"access_only": "x"}, nil, pretoken.InTokens(pretoken.AccessToken))),
+		pretoken.Must(pretoken.OverrideClaims(pretoken.ClaimsConfig{Add: map[string]any{"plan": "pro", "seats": 5, "beta": true}, Suppress: []string{"email"}})),
+		pretoken.Must(pretoken.ClaimsFromAttributes(pretoken.AttributesConfig{Claims: map[string]string{"custom:tenant_id": "tenant", "custom:missing": "gone"}})),
+		pretoken.Must(pretoken.OverrideScopes(pretoken.ScopesConfig{Add: []string{"api/read"}})),
+		pretoken.Must(pretoken.OverrideClaims(pretoken.ClaimsConfig{Add: map[string]any{"access_only": "x"}, Tokens: pretoken.AccessToken})),
 	)
 	want := compact(t, `{"claimsOverrideDetails": {
 		"claimsToAddOrOverride": {"plan": "pro", "seats": "5", "beta": "true", "tenant": "acme"},
@@ -93,9 +93,9 @@ func TestVersion1Response(t *testing.T) {
 func TestVersion2And3Response(t *testing.T) {
 	t.Parallel()
 	h := pretoken.Chain(
-		pretoken.Must(pretoken.OverrideClaims(map[string]any{"plan": "pro", "seats": 5, "features": []string{"sso", "audit"}}, []string{"email"})),
-		pretoken.Must(pretoken.ClaimsFromAttributes(map[string]string{"custom:tenant_id": "tenant"}, pretoken.InTokens(pretoken.AccessToken))),
-		pretoken.Must(pretoken.OverrideScopes([]string{"api/read"}, []string{"aws.cognito.signin.user.admin"})),
+		pretoken.Must(pretoken.OverrideClaims(pretoken.ClaimsConfig{Add: map[string]any{"plan": "pro", "seats": 5, "features": []string{"sso", "audit"}}, Suppress: []string{"email"}})),
+		pretoken.Must(pretoken.ClaimsFromAttributes(pretoken.AttributesConfig{Claims: map[string]string{"custom:tenant_id": "tenant"}, Tokens: pretoken.AccessToken})),
+		pretoken.Must(pretoken.OverrideScopes(pretoken.ScopesConfig{Add: []string{"api/read"}, Suppress: []string{"aws.cognito.signin.user.admin"}})),
 	)
 	want := compact(t, `{"claimsAndScopeOverrideDetails": {
 		"idTokenGeneration": {
@@ -118,12 +118,11 @@ func TestVersion2And3Response(t *testing.T) {
 func TestClientCredentials(t *testing.T) {
 	t.Parallel()
 	h := pretoken.Chain(
-		pretoken.Must(pretoken.OverrideClaims(map[string]any{"tier": "partner", "quota": 1000}, []string{"legacy"})),
-		pretoken.Must(pretoken.ClaimsFromAttributes(map[string]string{"custom:tenant_id": "tenant"})),
-		pretoken.Must(pretoken.OverrideGroups(pretoken.GroupOverride{Groups: []string{"machines"}})),
-		pretoken.Must(pretoken.ClaimsFromDynamoDB(&fakeDB{}, "users", "pk", map[string]string{"perms": "perms"},
-			pretoken.OnMissingReject("no account"))),
-		pretoken.Must(pretoken.OverrideScopes([]string{"orders-api/admin"}, []string{"orders-api/write"})),
+		pretoken.Must(pretoken.OverrideClaims(pretoken.ClaimsConfig{Add: map[string]any{"tier": "partner", "quota": 1000}, Suppress: []string{"legacy"}})),
+		pretoken.Must(pretoken.ClaimsFromAttributes(pretoken.AttributesConfig{Claims: map[string]string{"custom:tenant_id": "tenant"}})),
+		pretoken.Must(pretoken.OverrideGroups(pretoken.GroupsConfig{Groups: []string{"machines"}})),
+		pretoken.Must(pretoken.ClaimsFromDynamoDB(pretoken.DynamoDBConfig{Client: &fakeDB{}, Table: "users", KeyAttribute: "pk", Claims: map[string]string{"perms": "perms"}, MissingMessage: "no account"})),
+		pretoken.Must(pretoken.OverrideScopes(pretoken.ScopesConfig{Add: []string{"orders-api/admin"}, Suppress: []string{"orders-api/write"}})),
 		func(_ context.Context, e *pretoken.Event) error {
 			pretoken.SetGroups(e, nil)
 			pretoken.SetPreferredRole(e, "arn:aws:iam::123456789012:role/x")
@@ -146,16 +145,16 @@ func TestOverrideGroups(t *testing.T) {
 	none := ""
 	tests := []struct {
 		name     string
-		override pretoken.GroupOverride
+		override pretoken.GroupsConfig
 		want     string // the group override, for both versions
 	}{
-		{"groups only keeps roles", pretoken.GroupOverride{Groups: []string{"readers"}},
+		{"groups only keeps roles", pretoken.GroupsConfig{Groups: []string{"readers"}},
 			`{"groupsToOverride":["readers"],"iamRolesToOverride":["arn:aws:iam::123456789012:role/admins"],"preferredRole":"arn:aws:iam::123456789012:role/admins"}`},
-		{"no groups on purpose", pretoken.GroupOverride{Groups: []string{}},
+		{"no groups on purpose", pretoken.GroupsConfig{Groups: []string{}},
 			`{"groupsToOverride":[],"iamRolesToOverride":["arn:aws:iam::123456789012:role/admins"],"preferredRole":"arn:aws:iam::123456789012:role/admins"}`},
-		{"roles and preferred role", pretoken.GroupOverride{IAMRoles: []string{role}, PreferredRole: &role},
+		{"roles and preferred role", pretoken.GroupsConfig{IAMRoles: []string{role}, PreferredRole: &role},
 			`{"groupsToOverride":["admins","editors"],"iamRolesToOverride":["` + role + `"],"preferredRole":"` + role + `"}`},
-		{"remove preferred role", pretoken.GroupOverride{PreferredRole: &none},
+		{"remove preferred role", pretoken.GroupsConfig{PreferredRole: &none},
 			`{"groupsToOverride":["admins","editors"],"iamRolesToOverride":["arn:aws:iam::123456789012:role/admins"],"preferredRole":null}`},
 	}
 	for _, tt := range tests {
@@ -208,8 +207,8 @@ func TestGroupHelpersCompose(t *testing.T) {
 // Whatever the order of modules, a claim one module suppresses stays out of the token.
 func TestSuppressionWinsAcrossModules(t *testing.T) {
 	t.Parallel()
-	add := pretoken.Must(pretoken.OverrideClaims(map[string]any{"email": "other@example.com", "plan": "pro"}, nil))
-	suppress := pretoken.Must(pretoken.OverrideClaims(nil, []string{"email"}))
+	add := pretoken.Must(pretoken.OverrideClaims(pretoken.ClaimsConfig{Add: map[string]any{"email": "other@example.com", "plan": "pro"}}))
+	suppress := pretoken.Must(pretoken.OverrideClaims(pretoken.ClaimsConfig{Suppress: []string{"email"}}))
 	for _, order := range [][]pretoken.Handler{{add, suppress}, {suppress, add}} {
 		resp := response(t, pretoken.Chain(order...), "v2_authentication.json")
 		for _, tok := range []string{"idTokenGeneration", "accessTokenGeneration"} {
@@ -247,10 +246,10 @@ func BenchmarkPreTokenChain(b *testing.B) {
 		"perms": &types.AttributeValueMemberSS{Value: []string{"orders:read", "orders:write"}},
 	})
 	h := pretoken.Chain(
-		pretoken.Must(pretoken.OverrideClaims(map[string]any{"plan": "pro", "seats": 5}, []string{"email"})),
-		pretoken.Must(pretoken.ClaimsFromAttributes(map[string]string{"custom:tenant_id": "tenant"})),
-		pretoken.Must(pretoken.ClaimsFromDynamoDB(db, "t", "pk", map[string]string{"perms": "permissions"})), // cached after the first call
-		pretoken.Must(pretoken.OverrideScopes([]string{"orders-api/read"}, nil)),
+		pretoken.Must(pretoken.OverrideClaims(pretoken.ClaimsConfig{Add: map[string]any{"plan": "pro", "seats": 5}, Suppress: []string{"email"}})),
+		pretoken.Must(pretoken.ClaimsFromAttributes(pretoken.AttributesConfig{Claims: map[string]string{"custom:tenant_id": "tenant"}})),
+		pretoken.Must(pretoken.ClaimsFromDynamoDB(pretoken.DynamoDBConfig{Client: db, Table: "t", KeyAttribute: "pk", Claims: map[string]string{"perms": "permissions"}})), // cached after the first call
+		pretoken.Must(pretoken.OverrideScopes(pretoken.ScopesConfig{Add: []string{"orders-api/read"}})),
 	)
 	router := triggers.NewRouter(triggers.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))).PreTokenGeneration(h)
 	for _, name := range []string{"v1_authentication.json", "v2_authentication.json"} {

@@ -19,7 +19,7 @@ func Chain(mods ...Handler) Handler { return ClaimsLimit{}.Chain(mods...) }
 // Must returns h, or panics with err. It is for building a chain in a package-level
 // variable or in main, where a configuration mistake should stop the program at once:
 //
-//	var chain = pretoken.Chain(pretoken.Must(pretoken.OverrideClaims(claims, nil)))
+//	var chain = pretoken.Chain(pretoken.Must(pretoken.OverrideClaims(pretoken.ClaimsConfig{Add: claims})))
 func Must(h Handler, err error) Handler {
 	if err != nil {
 		panic(err)

@@ -16,8 +16,8 @@ import (
 func TestClaimsSizeGuard(t *testing.T) {
 	t.Parallel()
 	big := strings.Repeat("p", pretoken.DefaultClaimsLimit) // past the limit once encoded
-	small := pretoken.Must(pretoken.OverrideClaims(map[string]any{"plan": "pro"}, nil))
-	huge := pretoken.Must(pretoken.OverrideClaims(map[string]any{"permissions": big}, []string{"email"}))
+	small := pretoken.Must(pretoken.OverrideClaims(pretoken.ClaimsConfig{Add: map[string]any{"plan": "pro"}}))
+	huge := pretoken.Must(pretoken.OverrideClaims(pretoken.ClaimsConfig{Add: map[string]any{"permissions": big}, Suppress: []string{"email"}}))
 	tests := []struct {
 		name     string
 		chain    pretoken.Handler

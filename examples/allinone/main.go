@@ -45,6 +45,7 @@ package main
 import (
 	"cmp"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -57,8 +58,6 @@ import (
 	"github.com/lambda-triggers/cognito/customauth/smsotp"
 	"github.com/lambda-triggers/cognito/custommessage"
 	"github.com/lambda-triggers/cognito/customsender"
-	"github.com/lambda-triggers/cognito/examples/internal/chains/presignupchain"
-	"github.com/lambda-triggers/cognito/examples/internal/chains/pretokenchain"
 	"github.com/lambda-triggers/cognito/federation"
 	"github.com/lambda-triggers/cognito/migrate"
 	"github.com/lambda-triggers/cognito/postauth"
@@ -90,9 +89,9 @@ func main() {
 // modules. Every family is built even when another fails, so that every configuration
 // error is reported at once.
 func newRouter(env func(string) string) (*triggers.Router, error) {
-	signUp, err1 := presignupchain.FromEnv(env)
+	signUp, err1 := preSignUpModules(env)
 	confirmation, err2 := postConfirmationModules(env)
-	tokens, err3 := pretokenchain.FromEnv(env)
+	tokens, err3 := preTokenModules(env)
 	messages, err4 := customMessages(env)
 	migration, err5 := userMigration(env)
 	flow, err6 := customAuthFlow(env)
@@ -804,6 +803,190 @@ func postAuthenticationModules(env func(string) string) ([]postauth.Handler, err
 		})
 		if err != nil {
 			return nil, fmt.Errorf("NEW_DEVICE_FROM, NEW_DEVICE_TABLE: %w", err)
+		}
+		mods = append(mods, h)
+	}
+	return mods, nil
+}
+
+// preSignUpModules returns the pre sign-up modules of examples/presignup, configured by
+// the same variables, cheap checks first and the modules that set response flags last:
+//
+//	DOMAINALLOWLIST, DOMAINDENYLIST                  presignup.Domains
+//	RATE_LIMIT_TABLE, RATE_LIMIT, RATE_LIMIT_WINDOW  presignup.RateLimit
+//	INVITATIONS_TABLE                                presignup.RequireInvitation
+//	AUTO_CONFIRM or AUTO_CONFIRM_DOMAINS             presignup.AutoConfirm
+//	AUTO_VERIFY_EMAIL                                presignup.AutoVerifyEmail, of the users confirmed
+func preSignUpModules(env func(string) string) ([]presignup.Handler, error) {
+	list := func(s string) []string {
+		var out []string
+		for item := range strings.SplitSeq(s, ",") {
+			if item = strings.TrimSpace(item); item != "" {
+				out = append(out, item)
+			}
+		}
+		return out
+	}
+	flag := func(name, v string) (bool, error) {
+		if v == "" {
+			return false, nil
+		}
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return false, fmt.Errorf("%s: want true or false, got %q", name, v)
+		}
+		return b, nil
+	}
+	var mods []presignup.Handler
+	if allow, deny := list(env("DOMAINALLOWLIST")), list(env("DOMAINDENYLIST")); allow != nil || deny != nil {
+		h, err := presignup.Domains(presignup.DomainsConfig{Allow: allow, Deny: deny})
+		if err != nil {
+			return nil, fmt.Errorf("DOMAINALLOWLIST, DOMAINDENYLIST: %w", err)
+		}
+		mods = append(mods, h)
+	}
+	if table := env("RATE_LIMIT_TABLE"); table != "" {
+		limit := 10
+		if v := env("RATE_LIMIT"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return nil, fmt.Errorf("RATE_LIMIT: want a whole number, got %q", v)
+			}
+			limit = n
+		}
+		window := time.Hour
+		if v := env("RATE_LIMIT_WINDOW"); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				return nil, fmt.Errorf("RATE_LIMIT_WINDOW: want a duration such as 1h or 30m, got %q", v)
+			}
+			window = d
+		}
+		h, err := presignup.RateLimit(presignup.RateLimitConfig{Table: table, Limit: limit, Window: window})
+		if err != nil {
+			return nil, fmt.Errorf("RATE_LIMIT_TABLE, RATE_LIMIT, RATE_LIMIT_WINDOW: %w", err)
+		}
+		mods = append(mods, h)
+	}
+	if table := env("INVITATIONS_TABLE"); table != "" {
+		h, err := presignup.RequireInvitation(presignup.InvitationConfig{Table: table})
+		if err != nil {
+			return nil, fmt.Errorf("INVITATIONS_TABLE: %w", err)
+		}
+		mods = append(mods, h)
+	}
+	confirmAll, err := flag("AUTO_CONFIRM", env("AUTO_CONFIRM"))
+	if err != nil {
+		return nil, err
+	}
+	verify, err := flag("AUTO_VERIFY_EMAIL", env("AUTO_VERIFY_EMAIL"))
+	if err != nil {
+		return nil, err
+	}
+	var when presignup.Predicate
+	if domains := list(env("AUTO_CONFIRM_DOMAINS")); domains != nil {
+		if confirmAll {
+			return nil, errors.New("AUTO_CONFIRM and AUTO_CONFIRM_DOMAINS: set one, not both")
+		}
+		if when, err = presignup.EmailDomainIn(domains...); err != nil {
+			return nil, fmt.Errorf("AUTO_CONFIRM_DOMAINS: %w", err)
+		}
+	} else if !confirmAll {
+		if verify {
+			return nil, errors.New("AUTO_VERIFY_EMAIL needs AUTO_CONFIRM or AUTO_CONFIRM_DOMAINS")
+		}
+		return mods, nil
+	}
+	confirm, err := presignup.AutoConfirm(presignup.FlagConfig{When: when})
+	if err != nil {
+		return nil, fmt.Errorf("AUTO_CONFIRM: %w", err)
+	}
+	mods = append(mods, confirm)
+	if verify {
+		h, err := presignup.AutoVerifyEmail(presignup.FlagConfig{When: when})
+		if err != nil {
+			return nil, fmt.Errorf("AUTO_VERIFY_EMAIL: %w", err)
+		}
+		mods = append(mods, h)
+	}
+	return mods, nil
+}
+
+// preTokenModules returns the pre token generation modules of examples/pretoken,
+// configured by the same variables, in this order, so that a claim from the table
+// overrides a static one:
+//
+//	CLAIMS_TO_ADD_OR_OVERRIDE, CLAIMS_TO_SUPPRESS  pretoken.OverrideClaims
+//	CLAIMS_FROM_ATTRIBUTES                         pretoken.ClaimsFromAttributes
+//	ENTITLEMENTS_TABLE                             pretoken.ClaimsFromDynamoDB, plan and permissions by the user's sub
+//	CLAIMS_FROM_CLIENT_METADATA, ..._MAX_LEN       pretoken.ClaimsFromClientMetadata, values up to 128 bytes by default
+func preTokenModules(env func(string) string) ([]pretoken.Handler, error) {
+	list := func(s string) []string {
+		var out []string
+		for item := range strings.SplitSeq(s, ",") {
+			if item = strings.TrimSpace(item); item != "" {
+				out = append(out, item)
+			}
+		}
+		return out
+	}
+	var mods []pretoken.Handler
+	if add, suppress := env("CLAIMS_TO_ADD_OR_OVERRIDE"), env("CLAIMS_TO_SUPPRESS"); add != "" || suppress != "" {
+		var claims map[string]any
+		if add != "" {
+			// Numbers stay as written (json.Number) instead of float64, which would
+			// round large ones.
+			dec := json.NewDecoder(strings.NewReader(add))
+			dec.UseNumber()
+			if err := dec.Decode(&claims); err != nil || claims == nil || dec.More() {
+				return nil, fmt.Errorf(`CLAIMS_TO_ADD_OR_OVERRIDE: want a JSON object such as {"plan":"free"}, got %q`, add)
+			}
+		}
+		h, err := pretoken.OverrideClaims(pretoken.ClaimsConfig{Add: claims, Suppress: list(suppress)})
+		if err != nil {
+			return nil, fmt.Errorf("CLAIMS_TO_ADD_OR_OVERRIDE, CLAIMS_TO_SUPPRESS: %w", err)
+		}
+		mods = append(mods, h)
+	}
+	if pairs := env("CLAIMS_FROM_ATTRIBUTES"); pairs != "" {
+		mapping := map[string]string{}
+		for _, pair := range list(pairs) {
+			attr, claim, ok := strings.Cut(pair, "=")
+			attr, claim = strings.TrimSpace(attr), strings.TrimSpace(claim)
+			if !ok || attr == "" || claim == "" {
+				return nil, fmt.Errorf("CLAIMS_FROM_ATTRIBUTES: want comma-separated name=value pairs, got %q", pair)
+			}
+			mapping[attr] = claim
+		}
+		h, err := pretoken.ClaimsFromAttributes(pretoken.AttributesConfig{Claims: mapping})
+		if err != nil {
+			return nil, fmt.Errorf("CLAIMS_FROM_ATTRIBUTES: %w", err)
+		}
+		mods = append(mods, h)
+	}
+	if table := env("ENTITLEMENTS_TABLE"); table != "" {
+		h, err := pretoken.ClaimsFromDynamoDB(pretoken.DynamoDBConfig{
+			Table:        table,
+			KeyAttribute: "userId",
+			Claims:       map[string]string{"plan": "plan", "permissions": "permissions"},
+		})
+		if err != nil {
+			return nil, fmt.Errorf("ENTITLEMENTS_TABLE: %w", err)
+		}
+		mods = append(mods, h)
+	}
+	if keys := env("CLAIMS_FROM_CLIENT_METADATA"); keys != "" {
+		maxLen := 128
+		if v := env("CLAIMS_FROM_CLIENT_METADATA_MAX_LEN"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return nil, fmt.Errorf("CLAIMS_FROM_CLIENT_METADATA_MAX_LEN: want a whole number, got %q", v)
+			}
+			maxLen = n
+		}
+		h, err := pretoken.ClaimsFromClientMetadata(pretoken.ClientMetadataConfig{Keys: list(keys), MaxLen: maxLen})
+		if err != nil {
+			return nil, fmt.Errorf("CLAIMS_FROM_CLIENT_METADATA, CLAIMS_FROM_CLIENT_METADATA_MAX_LEN: %w", err)
 		}
 		mods = append(mods, h)
 	}

@@ -38,6 +38,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -46,7 +47,6 @@ import (
 
 	"github.com/lambda-triggers/cognito/customauth"
 	"github.com/lambda-triggers/cognito/custommessage"
-	"github.com/lambda-triggers/cognito/examples/internal/chains/pretokenchain"
 	"github.com/lambda-triggers/cognito/examples/internal/envvar"
 	"github.com/lambda-triggers/cognito/postconfirm"
 	"github.com/lambda-triggers/cognito/presignup"
@@ -77,8 +77,24 @@ type module struct {
 
 // modules maps Amplify's module names to their Go counterparts.
 var modules = map[string]module{
-	"email-filter-allowlist": domainFilter("DOMAINALLOWLIST", presignup.AllowDomains),
-	"email-filter-denylist":  domainFilter("DOMAINDENYLIST", presignup.DenyDomains),
+	"email-filter-allowlist": {triggers.TriggerPreSignUp, func(f *function) error {
+		domains, err := f.list("DOMAINALLOWLIST")
+		if err != nil {
+			return err
+		}
+		h, err := presignup.AllowDomains(presignup.DomainsConfig{Allow: domains, Sources: allSignUps})
+		f.preSignUp = append(f.preSignUp, h)
+		return err
+	}},
+	"email-filter-denylist": {triggers.TriggerPreSignUp, func(f *function) error {
+		domains, err := f.list("DOMAINDENYLIST")
+		if err != nil {
+			return err
+		}
+		h, err := presignup.DenyDomains(presignup.DomainsConfig{Deny: domains, Sources: allSignUps})
+		f.preSignUp = append(f.preSignUp, h)
+		return err
+	}},
 	"add-to-group": {triggers.TriggerPostConfirmation, func(f *function) error {
 		group, err := f.required("GROUP", "the group every confirmed user joins")
 		if err != nil {
@@ -121,12 +137,21 @@ var modules = map[string]module{
 		}
 		var claims map[string]any
 		if add != "" {
-			var err error
-			if claims, err = pretokenchain.ParseClaims(add); err != nil {
-				return err
+			// One JSON object; numbers stay as written (json.Number) instead of float64,
+			// which would round large ones.
+			dec := json.NewDecoder(strings.NewReader(add))
+			dec.UseNumber()
+			if err := dec.Decode(&claims); err != nil || claims == nil || dec.More() {
+				return fmt.Errorf(`CLAIMS_TO_ADD_OR_OVERRIDE: want a JSON object such as {"plan":"free"}, got %q`, add)
 			}
 		}
-		h, err := pretoken.OverrideClaims(claims, envvar.List(suppress))
+		var suppressed []string
+		for _, name := range strings.Split(suppress, ",") {
+			if name = strings.TrimSpace(name); name != "" {
+				suppressed = append(suppressed, name)
+			}
+		}
+		h, err := pretoken.OverrideClaims(pretoken.ClaimsConfig{Add: claims, Suppress: suppressed})
 		f.preToken = append(f.preToken, h)
 		return err
 	}},
@@ -166,23 +191,9 @@ var modules = map[string]module{
 	}},
 }
 
-// domainFilter is the module of one of Amplify's email filter templates: filter, with the
-// domains that the variable name lists, on every kind of sign-up.
-func domainFilter(name string, filter func([]string, ...presignup.DomainOption) (presignup.Handler, error)) module {
-	return module{triggers.TriggerPreSignUp, func(f *function) error {
-		domains, err := f.list(name)
-		if err != nil {
-			return err
-		}
-		h, err := filter(domains, allSignUps)
-		f.preSignUp = append(f.preSignUp, h)
-		return err
-	}}
-}
-
 // allSignUps makes the domain filters act on every pre sign-up, as Amplify's do, users
 // created by an administrator included.
-var allSignUps = presignup.Sources(presignup.SignUp, presignup.AdminCreateUser, presignup.ExternalProvider)
+var allSignUps = triggers.Sources{presignup.SignUp, presignup.AdminCreateUser, presignup.ExternalProvider}
 
 // challengeStep names the one custom challenge of Amplify's custom auth templates. The
 // captcha and boilerplate define templates are the same (password, then one custom

@@ -25,7 +25,7 @@ import (
 )
 
 func main() {
-	domains, err := presignup.DomainsFromEnv()
+	domains, err := presignup.DomainsFromEnv(presignup.DomainsConfig{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "domainfilter:", err)
 		os.Exit(1)

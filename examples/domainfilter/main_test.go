@@ -45,8 +45,8 @@ func TestStartupErrors(t *testing.T) {
 	t.Parallel()
 	exampletest.RequireStartupErrors(t, "domainfilter: presignup.DomainsFromEnv: ", triggertest.Payload(triggers.PreSignUpSignUp), []exampletest.StartupError{
 		{Name: "nothing configured", Want: "neither DOMAINALLOWLIST nor DOMAINDENYLIST is set"},
-		{Name: "bad domain", Env: []string{"DOMAINDENYLIST=not a domain"}, Want: "deny list:"},
-		{Name: "bad allowed domain", Env: []string{"DOMAINALLOWLIST=exa mple.com"}, Want: "allow list:"},
+		{Name: "bad domain", Env: []string{"DOMAINDENYLIST=not a domain"}, Want: "DOMAINDENYLIST: invalid domain"},
+		{Name: "bad allowed domain", Env: []string{"DOMAINALLOWLIST=exa mple.com"}, Want: "DOMAINALLOWLIST: invalid domain"},
 	})
 }
 

@@ -61,15 +61,15 @@ const (
 func newFunction(db dynamoDBClient, mail sesClient, idp cognitoClient, s settings, log *slog.Logger) (*triggers.Router, error) {
 	// Pre sign-up: refuse disposable addresses, then confirm and verify the rest, so
 	// that a user can sign in with an emailed code at once.
-	denied, err := presignup.DenyDomains([]string{deniedDomain})
+	denied, err := presignup.DenyDomains(presignup.DomainsConfig{Deny: []string{deniedDomain}})
 	if err != nil {
 		return nil, err
 	}
-	confirm, err := presignup.AutoConfirm(nil)
+	confirm, err := presignup.AutoConfirm(presignup.FlagConfig{})
 	if err != nil {
 		return nil, err
 	}
-	verify, err := presignup.AutoVerifyEmail(nil)
+	verify, err := presignup.AutoVerifyEmail(presignup.FlagConfig{})
 	if err != nil {
 		return nil, err
 	}
@@ -105,11 +105,13 @@ func newFunction(db dynamoDBClient, mail sesClient, idp cognitoClient, s setting
 	}
 
 	// Pre token generation: the same claims for everyone, and the user's plan.
-	static, err := pretoken.OverrideClaims(map[string]any{"org": "example", "features": []string{"beta-search"}}, nil)
+	static, err := pretoken.OverrideClaims(pretoken.ClaimsConfig{
+		Add: map[string]any{"org": "example", "features": []string{"beta-search"}},
+	})
 	if err != nil {
 		return nil, err
 	}
-	plan, err := pretoken.ClaimsFromAttributes(map[string]string{"custom:plan": "plan"})
+	plan, err := pretoken.ClaimsFromAttributes(pretoken.AttributesConfig{Claims: map[string]string{"custom:plan": "plan"}})
 	if err != nil {
 		return nil, err
 	}

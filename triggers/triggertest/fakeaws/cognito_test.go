@@ -185,7 +185,7 @@ func TestCognitoWithLinkFederatedUser(t *testing.T) {
 	idp := fakeaws.NewCognito()
 	event := triggertest.PreSignUp(triggers.PreSignUpExternalProvider, triggertest.WithAttribute("email_verified", "true"))
 	idp.AddUser(event.UserPoolID, "ana", map[string]string{"email": event.Request.UserAttributes["email"], "email_verified": "true"})
-	link, err := presignup.LinkFederatedUser(idp)
+	link, err := presignup.LinkFederatedUser(presignup.LinkConfig{Client: idp})
 	if err != nil {
 		t.Fatal(err)
 	}

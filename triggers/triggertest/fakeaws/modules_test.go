@@ -89,7 +89,7 @@ var moduleScenarios = []moduleScenario{
 		name: "presignup.RateLimit",
 		run: func(t *testing.T, env moduleEnv) []string {
 			table := env.table(t, presignup.RateLimitAttrKey)
-			limit := presignup.Must(presignup.RateLimit(env.db, table, 2, time.Hour, presignup.Clock(clock)))
+			limit := presignup.Must(presignup.RateLimit(presignup.RateLimitConfig{Client: env.db, Table: table, Limit: 2, Window: time.Hour, Now: clock}))
 			signUp := func(ip, email string) string {
 				return result(triggertest.InvokeHandler(t, limit, triggertest.PreSignUp(triggers.PreSignUpSignUp,
 					triggertest.WithClientMetadata("ipAddress", ip), triggertest.WithAttribute("email", email))))
@@ -117,7 +117,7 @@ var moduleScenarios = []moduleScenario{
 			table := env.table(t, "code")
 			mustPut(t, env.db, table, item{"code": s("INV-1"), "email": s("Ana@Example.com"), "expiresAt": n("1900000000")})
 			mustPut(t, env.db, table, item{"code": s("INV-2"), "email": s("bob@example.com"), "expiresAt": n("1700000000")})
-			require := presignup.Must(presignup.RequireInvitation(env.db, table, presignup.Clock(clock)))
+			require := presignup.Must(presignup.RequireInvitation(presignup.InvitationConfig{Client: env.db, Table: table, Now: clock}))
 			mark, err := postconfirm.MarkInvitationUsed(postconfirm.InvitationConfig{Client: env.db, Table: table, Now: clock})
 			if err != nil {
 				t.Fatal(err)
@@ -266,9 +266,9 @@ var moduleScenarios = []moduleScenario{
 			mustPut(t, env.db, table, item{"userId": s("5c1e3f80-9a71-4c0e-8d0a-2b5d7f4e6a11"),
 				"permissions": ss("write", "read"), "quota": n("250"), "plan": s("pro"),
 				"settings": &types.AttributeValueMemberM{Value: item{"theme": s("dark")}}, "internal": s("not a claim")})
-			claims, err := pretoken.ClaimsFromDynamoDB(env.db, table, "userId",
-				map[string]string{"permissions": "permissions", "quota": "quota", "plan": "plan", "settings": "settings", "absent": "absent"},
-				pretoken.OnMissingDefault(map[string]any{"plan": "free"}))
+			claims, err := pretoken.ClaimsFromDynamoDB(pretoken.DynamoDBConfig{Client: env.db, Table: table, KeyAttribute: "userId",
+				Claims:        map[string]string{"permissions": "permissions", "quota": "quota", "plan": "plan", "settings": "settings", "absent": "absent"},
+				MissingClaims: map[string]any{"plan": "free"}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -371,12 +371,12 @@ func TestModulesOnTheFake(t *testing.T) {
 func TestModuleErrorsThroughTheFake(t *testing.T) {
 	t.Parallel()
 	db := fakeaws.NewDynamoDB()
-	limit := presignup.Must(presignup.RateLimit(db, "no-such-table", 2, time.Hour))
+	limit := presignup.Must(presignup.RateLimit(presignup.RateLimitConfig{Client: db, Table: "no-such-table", Limit: 2, Window: time.Hour}))
 	triggertest.InvokeHandler(t, limit, triggertest.PreSignUp(triggers.PreSignUpSignUp,
 		triggertest.WithClientMetadata("ipAddress", "192.0.2.1"))).RequireInternalError(t)
 
 	db.AddTable("limits", "pk", "")
-	limit = presignup.Must(presignup.RateLimit(db, "limits", 2, time.Hour))
+	limit = presignup.Must(presignup.RateLimit(presignup.RateLimitConfig{Client: db, Table: "limits", Limit: 2, Window: time.Hour}))
 	db.FailNext("UpdateItem", context.DeadlineExceeded)
 	triggertest.InvokeHandler(t, limit, triggertest.PreSignUp(triggers.PreSignUpSignUp,
 		triggertest.WithClientMetadata("ipAddress", "192.0.2.1"))).RequireInternalError(t)
