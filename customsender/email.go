@@ -50,7 +50,8 @@ type EmailConfig struct {
 	// Sender sends the email; nil means the process-wide SES v2 client, created on first
 	// use, whose role needs ses:SendEmail.
 	Sender SESClient
-	// From is the sender, an address or domain verified in SES ("Example <no-reply@example.com>").
+	// From is the sender, an address or domain verified in SES ("Example
+	// <no-reply@example.com>"). Required.
 	From string
 	// Catalog holds the emails; nil means [DefaultEmails], English texts for every source.
 	// A source missing from Catalog is sent with its default email.

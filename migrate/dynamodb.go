@@ -136,9 +136,8 @@ func NewDynamoDBStore(cfg DynamoDBStoreConfig) (*DynamoDBStore, error) {
 		dummy = defaultDummyHash
 	}
 	attributes := cfg.Attributes
-	client := cfg.Client
 	s := &DynamoDBStore{
-		client:     awsclient.NewLazy(client, func(ctx context.Context) (GetItemAPI, error) { return lazydynamodb.Default(ctx) }),
+		client:     awsclient.NewLazy(cfg.Client, func(ctx context.Context) (GetItemAPI, error) { return lazydynamodb.Default(ctx) }),
 		table:      cfg.Table,
 		keyAttr:    cfg.KeyAttribute,
 		attributes: maps.Clone(attributes),

@@ -143,9 +143,9 @@ func inboundFederation(env func(string) string) ([]federation.Handler, error) {
 		}
 		return out
 	}
-	pairs := func(name string) (map[string]string, error) {
+	pairs := func(name, value string) (map[string]string, error) {
 		out := map[string]string{}
-		for _, item := range split(env(name)) {
+		for _, item := range split(value) {
 			k, v, ok := strings.Cut(item, "=")
 			k, v = strings.TrimSpace(k), strings.TrimSpace(v)
 			if !ok || k == "" || v == "" {
@@ -186,11 +186,11 @@ func inboundFederation(env func(string) string) ([]federation.Handler, error) {
 	default:
 		return nil, fmt.Errorf("FEDERATION_OVER_LIMIT: want drop or refuse, got %q", v)
 	}
-	pool, err := pairs("FEDERATION_POOL_MAPPING")
+	pool, err := pairs("FEDERATION_POOL_MAPPING", env("FEDERATION_POOL_MAPPING"))
 	if err != nil {
 		return nil, err
 	}
-	claims, err := pairs("FEDERATION_MAPPING")
+	claims, err := pairs("FEDERATION_MAPPING", env("FEDERATION_MAPPING"))
 	if err != nil {
 		return nil, err
 	}

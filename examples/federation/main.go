@@ -76,11 +76,11 @@ func newRouter() (*triggers.Router, error) {
 	default:
 		return nil, fmt.Errorf("FEDERATION_OVER_LIMIT: want drop or refuse, got %q", v)
 	}
-	pool, err := pairs("FEDERATION_POOL_MAPPING")
+	pool, err := pairs("FEDERATION_POOL_MAPPING", os.Getenv("FEDERATION_POOL_MAPPING"))
 	if err != nil {
 		return nil, err
 	}
-	claims, err := pairs("FEDERATION_MAPPING")
+	claims, err := pairs("FEDERATION_MAPPING", os.Getenv("FEDERATION_MAPPING"))
 	if err != nil {
 		return nil, err
 	}
@@ -126,10 +126,10 @@ func list(s string) []string {
 	return out
 }
 
-// pairs reads the variable name as comma-separated key=value pairs.
-func pairs(name string) (map[string]string, error) {
+// pairs reads value, the value of the variable name, as comma-separated key=value pairs.
+func pairs(name, value string) (map[string]string, error) {
 	out := map[string]string{}
-	for _, item := range list(os.Getenv(name)) {
+	for _, item := range list(value) {
 		k, v, ok := strings.Cut(item, "=")
 		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
 		if !ok || k == "" || v == "" {
