@@ -2,8 +2,8 @@
 // function that examples/deploy/template.yaml deploys. It combines the chains of the
 // per-trigger examples (presignup, preauth, postconfirm, postauth, federation,
 // pretoken, customauth, captcha, magiclink, smsotp, stepup, custommessage, migrate,
-// customsender), built by the same code (examples/internal/chains) and so configured
-// by the same environment variables as there.
+// customsender): each family's block below repeats that example's wiring, so it is
+// configured by the same environment variables as there.
 // A trigger whose variables are all unset is still registered, as a pass-through that
 // answers Cognito exactly as it asked, so the function can be attached to every trigger
 // and features turned on by configuration alone.
@@ -83,11 +83,9 @@ func main() {
 	triggers.Start(router)
 }
 
-// newRouter serves each trigger family with the chain that the family's package in
-// examples/internal/chains builds from env, the chain its per-trigger example serves
-// alone; a package each, so that a per-trigger example links only its own family's
-// modules. Every family is built even when another fails, so that every configuration
-// error is reported at once.
+// newRouter serves each trigger family with the modules that its block below builds from
+// env, as its per-trigger example does. Every family is built even when another fails,
+// so that every configuration error is reported at once.
 func newRouter(env func(string) string) (*triggers.Router, error) {
 	signUp, err1 := preSignUpModules(env)
 	confirmation, err2 := postConfirmationModules(env)

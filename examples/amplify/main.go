@@ -47,7 +47,6 @@ import (
 
 	"github.com/lambda-triggers/cognito/customauth"
 	"github.com/lambda-triggers/cognito/custommessage"
-	"github.com/lambda-triggers/cognito/examples/internal/envvar"
 	"github.com/lambda-triggers/cognito/postconfirm"
 	"github.com/lambda-triggers/cognito/presignup"
 	"github.com/lambda-triggers/cognito/pretoken"
@@ -226,7 +225,7 @@ func (f *function) list(name string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if l := envvar.List(v); len(l) > 0 {
+	if l := splitList(v); len(l) > 0 {
 		return l, nil
 	}
 	return nil, fmt.Errorf("%s holds no domain", name)
@@ -234,7 +233,7 @@ func (f *function) list(name string) ([]string, error) {
 
 // build assembles the function that the MODULES variable of env names.
 func build(env func(string) string) (*triggers.Router, error) {
-	names := envvar.List(env("MODULES"))
+	names := splitList(env("MODULES"))
 	if len(names) == 0 {
 		return nil, errors.New("missing environment variable MODULES (comma-separated Amplify module names, such as email-filter-denylist,add-to-group)")
 	}
@@ -331,4 +330,15 @@ func moduleNames() []string {
 	}
 	slices.Sort(names)
 	return names
+}
+
+// splitList returns the comma-separated, trimmed, non-empty entries of s.
+func splitList(s string) []string {
+	var out []string
+	for item := range strings.SplitSeq(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }

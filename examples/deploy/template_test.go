@@ -30,8 +30,6 @@ import (
 const (
 	templatePath = "template.yaml"
 	functionDir  = "../allinone"
-	chainsDir    = "../internal/chains" // a package per trigger family, which builds its chain
-	chainsPkg    = "github.com/lambda-triggers/cognito/examples/internal/chains/"
 	function     = "TriggerFunction"
 )
 
@@ -317,38 +315,11 @@ type allinone struct {
 }
 
 // readAllinone collects the string literals that the function passes to env (env("NAME"),
-// os.Getenv("NAME") or a helper called with env and "NAME"), in its own source and in the functions of the
-// packages of examples/internal/chains that it uses, directly or through another, and the
+// os.Getenv("NAME") or a helper called with env and "NAME") in its own source, and the
 // triggers of the Router methods it calls.
 func readAllinone(t *testing.T) allinone {
 	t.Helper()
 	fset := token.NewFileSet()
-	type chainFunc struct {
-		decl    *ast.FuncDecl
-		pkg     string            // import path
-		imports map[string]string // of its file
-	}
-	funcs := map[string]chainFunc{} // by import path and name
-	loaded := map[string]bool{}
-	used := map[string]bool{}
-	var queue []chainFunc
-	use := func(pkg, name string) {
-		if !loaded[pkg] {
-			loaded[pkg] = true
-			for _, f := range parseDir(t, fset, filepath.Join(chainsDir, strings.TrimPrefix(pkg, chainsPkg))) {
-				for _, d := range f.Decls {
-					if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv == nil {
-						funcs[pkg+"."+fn.Name.Name] = chainFunc{fn, pkg, imports(f)}
-					}
-				}
-			}
-		}
-		if fn, ok := funcs[pkg+"."+name]; ok && !used[pkg+"."+name] {
-			used[pkg+"."+name] = true
-			queue = append(queue, fn)
-		}
-	}
-
 	var out allinone
 	router := reflect.TypeFor[*triggers.Router]()
 	isEnv := func(e ast.Expr) bool { id, ok := e.(*ast.Ident); return ok && id.Name == "env" }
@@ -402,21 +373,13 @@ func readAllinone(t *testing.T) allinone {
 		id, ok := e.(*ast.Ident)
 		return isGetenv(e) || ok && readers[id.Name]
 	}
-	// visitor returns the ast.Inspect function for source of the package pkg ("" for the
-	// function's own) that refers to imports: in a package of chains, a bare name may be
-	// one of its functions.
-	visitor := func(pkg string, imports map[string]string) func(ast.Node) bool {
+	// visitor returns the ast.Inspect function for a file of the function that refers to
+	// imports.
+	visitor := func(imports map[string]string) func(ast.Node) bool {
 		var visit func(ast.Node) bool
 		visit = func(n ast.Node) bool {
 			switch n := n.(type) {
-			case *ast.Ident:
-				if pkg != "" {
-					use(pkg, n.Name)
-				}
 			case *ast.SelectorExpr:
-				if x, ok := n.X.(*ast.Ident); ok && strings.HasPrefix(imports[x.Name], chainsPkg) {
-					use(imports[x.Name], n.Sel.Name)
-				}
 				ast.Inspect(n.X, visit)
 				return false // Sel names a field, a method or another package's member
 			case *ast.CallExpr:
@@ -425,7 +388,7 @@ func readAllinone(t *testing.T) allinone {
 					x, ok := sel.X.(*ast.Ident)
 					getenv = ok && imports[x.Name] == "os" && sel.Sel.Name == "Getenv"
 				}
-				if getenv || isEnv(n.Fun) || slices.ContainsFunc(n.Args, isEnv) || (pkg == "" && isReader(n.Fun)) {
+				if getenv || isEnv(n.Fun) || slices.ContainsFunc(n.Args, isEnv) || isReader(n.Fun) {
 					for _, a := range n.Args {
 						if lit, ok := a.(*ast.BasicLit); ok && lit.Kind == token.STRING {
 							name, _ := strconv.Unquote(lit.Value)
@@ -448,18 +411,13 @@ func readAllinone(t *testing.T) allinone {
 		return visit
 	}
 	for _, f := range parseDir(t, fset, functionDir) {
-		ast.Inspect(f, visitor("", imports(f)))
-	}
-	for len(queue) > 0 {
-		fn := queue[0]
-		queue = queue[1:]
-		ast.Inspect(fn.decl.Body, visitor(fn.pkg, fn.imports))
+		ast.Inspect(f, visitor(imports(f)))
 	}
 	slices.Sort(out.env)
 	out.env = slices.Compact(out.env)
 	if len(out.env) < 10 || len(out.triggers) < 5 {
-		t.Fatalf("read %d variables and %d triggers from %s and %d functions of %s; has its source changed shape?",
-			len(out.env), len(out.triggers), functionDir, len(used), chainsDir)
+		t.Fatalf("read %d variables and %d triggers from %s; has its source changed shape?",
+			len(out.env), len(out.triggers), functionDir)
 	}
 	return out
 }
