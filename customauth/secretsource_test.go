@@ -8,12 +8,12 @@ import (
 	"time"
 
 	"github.com/lambda-triggers/cognito/customauth"
+	"github.com/lambda-triggers/cognito/internal/fakeaws"
 	"github.com/lambda-triggers/cognito/triggers"
 	"github.com/lambda-triggers/cognito/triggers/secrets"
 	"github.com/lambda-triggers/cognito/triggers/secrets/parameterstore"
 	"github.com/lambda-triggers/cognito/triggers/secrets/secretsmanager"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
-	"github.com/lambda-triggers/cognito/triggers/triggertest/fakeaws"
 )
 
 // TestAuthFlowEmailOTPKeyFromParameterStore signs in with a code hashed under a key kept

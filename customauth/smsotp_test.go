@@ -13,10 +13,10 @@ import (
 
 	"github.com/lambda-triggers/cognito/customauth"
 	"github.com/lambda-triggers/cognito/customauth/smsotp"
+	"github.com/lambda-triggers/cognito/internal/fakeaws"
 	"github.com/lambda-triggers/cognito/triggers/secrets"
 	"github.com/lambda-triggers/cognito/triggers/secrets/parameterstore"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
-	"github.com/lambda-triggers/cognito/triggers/triggertest/fakeaws"
 )
 
 // phone is a fake SNS: it keeps the messages it is asked to publish.

@@ -12,9 +12,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/lambda-triggers/cognito/customsender"
+	"github.com/lambda-triggers/cognito/internal/fakeaws"
 	"github.com/lambda-triggers/cognito/triggers"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
-	"github.com/lambda-triggers/cognito/triggers/triggertest/fakeaws"
 )
 
 // fixturePool is the user pool of the fixtures.

@@ -18,7 +18,7 @@ import (
 )
 
 // MarkerClient is the part of the DynamoDB API that [SendOnce] calls; *dynamodb.Client
-// and the fakes of triggertest/fakeaws satisfy it.
+// and the fakes of internal/fakeaws satisfy it.
 type MarkerClient interface {
 	PutItem(ctx context.Context, in *dynamodb.PutItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
 	DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)

@@ -18,8 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
 	"github.com/lambda-triggers/cognito/customauth"
+	"github.com/lambda-triggers/cognito/internal/fakeaws"
 	"github.com/lambda-triggers/cognito/triggers/triggertest/awslocal"
-	"github.com/lambda-triggers/cognito/triggers/triggertest/fakeaws"
 )
 
 // Where the journey's AWS calls go.

@@ -15,9 +15,9 @@ import (
 
 	"github.com/lambda-triggers/cognito/custommessage"
 	"github.com/lambda-triggers/cognito/examples/internal/exampletest"
+	"github.com/lambda-triggers/cognito/internal/lambdaruntime"
 	"github.com/lambda-triggers/cognito/internal/localaws"
 	"github.com/lambda-triggers/cognito/triggers/triggertest/awslocal"
-	"github.com/lambda-triggers/cognito/triggers/triggertest/lambdaruntime"
 )
 
 const redirect = "https://app.example.com/welcome"

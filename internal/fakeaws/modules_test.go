@@ -18,13 +18,13 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/lambda-triggers/cognito/customauth"
+	"github.com/lambda-triggers/cognito/internal/fakeaws"
 	"github.com/lambda-triggers/cognito/migrate"
 	"github.com/lambda-triggers/cognito/postconfirm"
 	"github.com/lambda-triggers/cognito/presignup"
 	"github.com/lambda-triggers/cognito/pretoken"
 	"github.com/lambda-triggers/cognito/triggers"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
-	"github.com/lambda-triggers/cognito/triggers/triggertest/fakeaws"
 )
 
 // The fakes satisfy the client interfaces of the modules.
