@@ -85,10 +85,10 @@ func (s *siteverify) calls() []verifyRequest {
 func verifyCaptcha(t *testing.T, cfg customauth.CaptchaConfig, token string, opts ...triggers.Option) bool {
 	t.Helper()
 	r := router(customauth.Must(customauth.Captcha(cfg)), &triggertest.Logs{}, opts...)
-	res := triggertest.Invoke(t, r, triggertest.VerifyAuthChallenge(
+	res := triggertest.InvokeEvent(t, r, triggertest.VerifyAuthChallenge(
 		triggertest.WithChallengeAnswer(token), triggertest.WithPrivateChallengeParameter("step", "CAPTCHA")))
 	res.RequireOK(t)
-	return res.VerifyAuthChallenge().Response.AnswerCorrect
+	return triggertest.EventAs[triggers.VerifyAuthChallengeEvent](res).Response.AnswerCorrect
 }
 
 func TestCaptchaVerify(t *testing.T) {
@@ -138,7 +138,7 @@ func TestCaptchaRequest(t *testing.T) {
 	cfg := customauth.CaptchaConfig{Secret: captchaSecret, VerifyURL: srv.URL + "/siteverify?v=1"}
 	r := router(customauth.Must(customauth.Captcha(cfg)), logs)
 	for _, token := range []string{"good", "bad", "token-never-seen"} {
-		triggertest.Invoke(t, r, triggertest.VerifyAuthChallenge(
+		triggertest.InvokeEvent(t, r, triggertest.VerifyAuthChallenge(
 			triggertest.WithChallengeAnswer(token), triggertest.WithPrivateChallengeParameter("step", "CAPTCHA"))).RequireOK(t)
 	}
 	calls := srv.calls()

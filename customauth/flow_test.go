@@ -294,24 +294,24 @@ func TestFlowCreateAndVerifyErrors(t *testing.T) {
 	t.Run("answer for an unknown step", func(t *testing.T) {
 		t.Parallel()
 		r := router(customauth.Must(customauth.NewFlow([]customauth.Step{fixedStep("A")})), &triggertest.Logs{})
-		res := triggertest.Invoke(t, r, triggertest.VerifyAuthChallenge(
+		res := triggertest.InvokeEvent(t, r, triggertest.VerifyAuthChallenge(
 			triggertest.WithChallengeAnswer("a"), triggertest.WithPrivateChallengeParameter("step", "Z")))
-		if !res.OK() || res.VerifyAuthChallenge().Response.AnswerCorrect {
+		if !res.OK() || triggertest.EventAs[triggers.VerifyAuthChallengeEvent](res).Response.AnswerCorrect {
 			t.Fatalf("Verify for step Z: %s, want a wrong answer", res.Text())
 		}
 	})
 	t.Run("create for another challenge is a no-op", func(t *testing.T) {
 		t.Parallel()
 		r := router(customauth.Must(customauth.NewFlow([]customauth.Step{fixedStep("A")})), &triggertest.Logs{})
-		res := triggertest.Invoke(t, r, triggertest.CreateAuthChallenge(triggertest.Set("request.challengeName", "SMS_MFA")))
-		if !res.OK() || len(res.CreateAuthChallenge().Response.PublicChallengeParameters) != 0 {
+		res := triggertest.InvokeEvent(t, r, triggertest.CreateAuthChallenge(triggertest.Set("request.challengeName", "SMS_MFA")))
+		if !res.OK() || len(triggertest.EventAs[triggers.CreateAuthChallengeEvent](res).Response.PublicChallengeParameters) != 0 {
 			t.Fatalf("Create for SMS_MFA: %s, want no challenge", res.Text())
 		}
 	})
 	t.Run("create out of sequence", func(t *testing.T) {
 		t.Parallel()
 		r := router(customauth.Must(customauth.NewFlow([]customauth.Step{fixedStep("A")})), &triggertest.Logs{})
-		res := triggertest.Invoke(t, r, triggertest.CreateAuthChallenge(triggertest.Set("request.challengeName", "CUSTOM_CHALLENGE"),
+		res := triggertest.InvokeEvent(t, r, triggertest.CreateAuthChallenge(triggertest.Set("request.challengeName", "CUSTOM_CHALLENGE"),
 			triggertest.WithSession(custom(true, "A"))))
 		if res.OK() {
 			t.Fatal("Create after the last step succeeded")

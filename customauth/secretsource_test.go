@@ -87,7 +87,7 @@ func TestCaptchaSecretFromSecretsManager(t *testing.T) {
 
 	failing := func(context.Context) (triggers.Secret, error) { return "", errors.New("access denied") }
 	r := router(customauth.Must(customauth.Captcha(customauth.CaptchaConfig{SecretSource: failing, VerifyURL: srv.URL})), &triggertest.Logs{})
-	triggertest.Invoke(t, r, triggertest.VerifyAuthChallenge(triggertest.WithChallengeAnswer("good"),
+	triggertest.InvokeEvent(t, r, triggertest.VerifyAuthChallenge(triggertest.WithChallengeAnswer("good"),
 		triggertest.WithPrivateChallengeParameter("step", "CAPTCHA"))).RequireInternalError(t)
 	if _, err := customauth.CaptchaStep(customauth.CaptchaConfig{Secret: "s", SecretSource: failing}); err == nil {
 		t.Error("Secret and SecretSource together accepted")

@@ -39,7 +39,16 @@ func oidc(opts ...triggertest.Option) *federation.Event {
 
 func mapped(t *testing.T, h federation.Handler, event any) triggers.Attributes {
 	t.Helper()
-	return triggertest.InvokeHandler(t, h, event).RequireOK(t).InboundFederation().Response.UserAttributesToMap
+	var res triggertest.Result
+	switch e := event.(type) {
+	case []byte:
+		res = triggertest.InvokeHandlerPayload(t, h, e)
+	case *federation.Event:
+		res = triggertest.InvokeHandler(t, h, e)
+	default:
+		t.Fatalf("event of type %T", event)
+	}
+	return triggertest.EventAs[triggers.InboundFederationEvent](res.RequireOK(t)).Response.UserAttributesToMap
 }
 
 func TestMapAttributes(t *testing.T) {
@@ -119,8 +128,8 @@ func TestMapAttributesLimits(t *testing.T) {
 
 	var logs triggertest.Logs
 	drop := federation.Must(federation.MapAttributes(map[string]string{"email": "email"}, mapping))
-	got := triggertest.InvokeHandler(t, drop, event, triggers.WithLogger(logs.Logger())).RequireOK(t).
-		InboundFederation().Response.UserAttributesToMap
+	got := triggertest.EventAs[triggers.InboundFederationEvent](triggertest.InvokeHandler(t, drop, event,
+		triggers.WithLogger(logs.Logger())).RequireOK(t)).Response.UserAttributesToMap
 	if _, ok := got["custom:groups"]; ok || got["email"] == "" || len([]rune(got["custom:fits"])) != federation.MaxValueLength {
 		t.Errorf("answer %v: want the long value dropped, the rest kept", got)
 	}
@@ -151,8 +160,8 @@ func TestSuppressEmptiesAnswer(t *testing.T) {
 	t.Parallel()
 	var logs triggertest.Logs
 	h := federation.Must(federation.MapAttributes(map[string]string{"email": "email"}, nil, federation.Suppress("email")))
-	got := triggertest.InvokeHandler(t, h, oidc(), triggers.WithLogger(logs.Logger())).RequireOK(t).
-		InboundFederation().Response.UserAttributesToMap
+	got := triggertest.EventAs[triggers.InboundFederationEvent](
+		triggertest.InvokeHandler(t, h, oidc(), triggers.WithLogger(logs.Logger())).RequireOK(t)).Response.UserAttributesToMap
 	if len(got) != 0 {
 		t.Fatalf("answer %v", got)
 	}
@@ -164,8 +173,8 @@ func TestSuppressEmptiesAnswer(t *testing.T) {
 	// With another attribute left, suppression works and nothing is logged.
 	var quiet triggertest.Logs
 	h = federation.Must(federation.MapAttributes(map[string]string{"email": "email", "name": "name"}, nil, federation.Suppress("email")))
-	got = triggertest.InvokeHandler(t, h, oidc(), triggers.WithLogger(quiet.Logger())).RequireOK(t).
-		InboundFederation().Response.UserAttributesToMap
+	got = triggertest.EventAs[triggers.InboundFederationEvent](
+		triggertest.InvokeHandler(t, h, oidc(), triggers.WithLogger(quiet.Logger())).RequireOK(t)).Response.UserAttributesToMap
 	if _, ok := got["email"]; ok || got["name"] == "" || len(quiet.Find(t, "suppressed attributes left the answer empty: Cognito maps them anyway")) != 0 {
 		t.Errorf("answer %v, logs %s", got, quiet.String())
 	}
@@ -217,7 +226,7 @@ func TestAllowProviders(t *testing.T) {
 	t.Parallel()
 	h := federation.Must(federation.AllowProviders([]string{"Google", "CorporateSAML"}))
 	triggertest.InvokeHandler(t, h, oidc()).RequireOK(t).RequireNoOp(t)
-	triggertest.InvokeHandler(t, h, samlPayload(t)).RequireOK(t)
+	triggertest.InvokeHandlerPayload(t, h, samlPayload(t)).RequireOK(t)
 	triggertest.InvokeHandler(t, h, oidc(triggertest.Set("request.providerName", "google"))).
 		RequireRejected(t, federation.DefaultProviderMessage)
 	triggertest.InvokeHandler(t, h, oidc(triggertest.Set("request.providerName", "Facebook"))).
@@ -304,7 +313,7 @@ func TestConformance(t *testing.T) {
 	for name, m := range mods {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			triggertest.RunModuleTests(t, m, triggertest.ActsOn(triggers.InboundFederationExternalProvider))
+			triggertest.RunModuleTests(t, m, triggertest.RunConfig{Sources: triggers.Sources{triggers.InboundFederationExternalProvider}})
 		})
 	}
 }

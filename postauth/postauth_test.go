@@ -375,8 +375,8 @@ func TestConformance(t *testing.T) {
 	for name, m := range mods {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			triggertest.RunModuleTests(t, m, triggertest.ActsOn(triggers.PostAuthenticationAuthentication))
-			triggertest.RunModuleTests(t, postauth.Critical(m), triggertest.ActsOn(triggers.PostAuthenticationAuthentication))
+			triggertest.RunModuleTests(t, m, triggertest.RunConfig{Sources: triggers.Sources{triggers.PostAuthenticationAuthentication}})
+			triggertest.RunModuleTests(t, postauth.Critical(m), triggertest.RunConfig{Sources: triggers.Sources{triggers.PostAuthenticationAuthentication}})
 		})
 	}
 }

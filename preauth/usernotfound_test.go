@@ -145,7 +145,7 @@ func TestConformance(t *testing.T) {
 	for name, h := range modules {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			triggertest.RunModuleTests(t, h, triggertest.ActsOn(preauth.Authentication))
+			triggertest.RunModuleTests(t, h, triggertest.RunConfig{Sources: triggers.Sources{preauth.Authentication}})
 		})
 	}
 }
@@ -155,5 +155,5 @@ func TestConformance(t *testing.T) {
 func TestOtherSources(t *testing.T) {
 	t.Parallel()
 	h := must(t)(preauth.RequireVerifiedPhone())
-	triggertest.InvokeHandler(t, h, triggertest.Payload(triggers.PreSignUpSignUp)).RequireConfigurationError(t)
+	triggertest.InvokeHandlerPayload(t, h, triggertest.Payload(triggers.PreSignUpSignUp)).RequireConfigurationError(t)
 }

@@ -131,7 +131,7 @@ func TestRequireUniqueEmailFailure(t *testing.T) {
 		t.Error("empty Sources accepted")
 	}
 	triggertest.RunModuleTests(t, presignup.Must(presignup.RequireUniqueEmail(pool(user{"ana", "ana.silva@example.com", ""}))),
-		triggertest.ActsOn(presignup.SignUp))
+		triggertest.RunConfig{Sources: triggers.Sources{presignup.SignUp}})
 }
 
 // A native sign-up after a federated one: Cognito cannot link it, so the user is told
@@ -187,7 +187,7 @@ func TestRefuseAfterFederated(t *testing.T) {
 	triggertest.InvokeHandler(t, presignup.Must(presignup.LinkFederatedUser(idp2, presignup.RefuseAfterFederated(""))),
 		signUpWith("ada@example.com")).RequireNoOp(t)
 	triggertest.RunModuleTests(t, presignup.Must(presignup.LinkFederatedUser(idp, presignup.RefuseAfterFederated(""))),
-		triggertest.ActsOn(presignup.SignUp, presignup.ExternalProvider))
+		triggertest.RunConfig{Sources: triggers.Sources{presignup.SignUp, presignup.ExternalProvider}})
 }
 
 // With LinkedMessage, the sign-in that made the link, and a redelivery of it, are

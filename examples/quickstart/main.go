@@ -139,7 +139,7 @@ func (j *journey) tell(ctx context.Context) error {
 	if !accepted.OK() {
 		return fmt.Errorf("the sign-up was refused: %s", accepted.Text())
 	}
-	resp := accepted.PreSignUp().Response
+	resp := triggertest.EventAs[triggers.PreSignUpEvent](accepted).Response
 	p.row("trigger", "autoConfirmUser %t, autoVerifyEmail %t", resp.AutoConfirmUser, resp.AutoVerifyEmail)
 	ana, err := j.createUser(ctx, signUp)
 	if err != nil {
@@ -234,8 +234,8 @@ func (j *journey) tell(ctx context.Context) error {
 }
 
 // invoke sends event through the function's JSON boundary, as Lambda does.
-func (j *journey) invoke(event any) triggertest.Result {
-	return triggertest.Invoke(j.t, j.fn, event)
+func (j *journey) invoke(event triggers.Event) triggertest.Result {
+	return triggertest.InvokeEvent(j.t, j.fn, event)
 }
 
 // event returns the options that make a fixture event the journey's: from the backend's

@@ -325,7 +325,7 @@ var moduleScenarios = []moduleScenario{
 					out = append(out, try.user+": "+result(res))
 					continue
 				}
-				r := res.UserMigration().Response
+				r := triggertest.EventAs[triggers.UserMigrationEvent](res).Response
 				out = append(out, fmt.Sprintf("%s: %s %v", try.user, r.FinalUserStatus, map[string]string(r.UserAttributes)))
 			}
 			return out

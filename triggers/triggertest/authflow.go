@@ -1,16 +1,12 @@
 package triggertest
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
 	"strconv"
 	"time"
-
-	"github.com/aws/aws-lambda-go/lambda/messages"
 
 	"github.com/lambda-triggers/cognito/triggers"
 )
@@ -399,43 +395,18 @@ func (s *AuthFlow) invoke(src triggers.TriggerSource, request, response map[stri
 		s.t.Errorf("triggertest: encode %s event: %v", src, err)
 		s.t.FailNow()
 	}
-	ctx := authContext(s.t)
+	ctx := contextOf(s.t)
 	var result []byte
 	for range 1 + max(s.cfg.retries, 0) {
 		result, err = s.f.Invoke(ctx, payload)
 	}
 	trigger := src.Trigger()
 	if err != nil {
-		return &AuthError{Code: AuthUserLambdaValidation,
-			Message: fmt.Sprintf("%s failed with error %s.", trigger, authLambdaMessage(err))}
+		return &AuthError{Code: AuthUserLambdaValidation, Message: triggers.InvokeErrorOf(trigger, err).Text()}
 	}
 	if err := json.Unmarshal(result, out); err != nil {
 		return &AuthError{Code: AuthInvalidLambdaResponse,
 			Message: fmt.Sprintf("%s returned a response that is not its event: %v", trigger, err)}
 	}
 	return nil
-}
-
-func authContext(t TB) context.Context {
-	if c, ok := t.(interface{ Context() context.Context }); ok {
-		return c.Context()
-	}
-	return context.Background()
-}
-
-// authLambdaMessage returns the errorMessage Lambda reports for err.
-func authLambdaMessage(err error) string {
-	var ive messages.InvokeResponse_Error
-	if errors.As(err, &ive) {
-		return ive.Message
-	}
-	var pive *messages.InvokeResponse_Error
-	if errors.As(err, &pive) {
-		return pive.Message
-	}
-	var ie *triggers.InvokeError
-	if errors.As(err, &ie) {
-		return ie.Message
-	}
-	return err.Error()
 }
