@@ -197,14 +197,14 @@ func TestAuthFlowGuardTokens(t *testing.T) {
 		return router(flow, &triggertest.Logs{}).DefineAuthChallenge(d)
 	}
 	// Started with SRP, the session's first entry is SRP_A with result true.
-	if out := triggertest.NewAuthFlow(t, build(naiveDefine), alice).StartWithPassword(false); !out.Tokens {
+	if out := triggertest.NewAuthFlow(t, build(naiveDefine), triggertest.AuthFlowConfig{User: alice}).StartWithPassword(false); !out.Tokens {
 		t.Fatalf("naive Define: %+v; the test expects it to issue tokens without any challenge", out)
 	}
 	guarded := build(customauth.GuardTokens(naiveDefine))
-	if out := triggertest.NewAuthFlow(t, guarded, alice).StartWithPassword(false); !out.Failed {
+	if out := triggertest.NewAuthFlow(t, guarded, triggertest.AuthFlowConfig{User: alice}).StartWithPassword(false); !out.Failed {
 		t.Fatalf("guarded naive Define after SRP_A: %+v, want failure", out)
 	}
-	sim := triggertest.NewAuthFlow(t, guarded, alice)
+	sim := triggertest.NewAuthFlow(t, guarded, triggertest.AuthFlowConfig{User: alice})
 	sim.Start()
 	if out := sim.Answer("open sesame"); !out.Tokens {
 		t.Fatalf("guarded Define after a passed custom challenge: %+v, want tokens", out)
@@ -237,7 +237,7 @@ func TestAuthFlowTwoSteps(t *testing.T) {
 	t.Parallel()
 	flow := customauth.Must(customauth.NewFlow([]customauth.Step{fixedStep("A"), fixedStep("B")},
 		customauth.WithPassword(), customauth.WithMaxWrongAnswers(2)))
-	sim := triggertest.NewAuthFlow(t, router(flow, &triggertest.Logs{}), alice)
+	sim := triggertest.NewAuthFlow(t, router(flow, &triggertest.Logs{}), triggertest.AuthFlowConfig{User: alice})
 	steps := []triggertest.AuthStep{sim.StartWithPassword(true)}
 	steps = append(steps, sim.Answer("a"), sim.Answer("nope"), sim.Answer("b"))
 	wantSteps := []string{"A", "B", "B", ""}
@@ -272,7 +272,7 @@ func TestFlowCreateAndVerifyErrors(t *testing.T) {
 	t.Run("reserved public parameter", func(t *testing.T) {
 		t.Parallel()
 		r := router(customauth.Must(customauth.NewFlow([]customauth.Step{reserved})), &triggertest.Logs{})
-		out := triggertest.NewAuthFlow(t, r, alice).Start()
+		out := triggertest.NewAuthFlow(t, r, triggertest.AuthFlowConfig{User: alice}).Start()
 		if !out.Failed || out.Err.Code != triggertest.AuthUserLambdaValidation {
 			t.Fatalf("%+v, want Create to fail", out)
 		}
@@ -281,7 +281,7 @@ func TestFlowCreateAndVerifyErrors(t *testing.T) {
 		t.Parallel()
 		logs := &triggertest.Logs{}
 		r := router(customauth.Must(customauth.NewFlow([]customauth.Step{broken})), logs)
-		sim := triggertest.NewAuthFlow(t, r, alice)
+		sim := triggertest.NewAuthFlow(t, r, triggertest.AuthFlowConfig{User: alice})
 		sim.Start()
 		out := sim.Answer("x")
 		if !out.Failed || out.Err.Code != triggertest.AuthUserLambdaValidation || strings.Contains(out.Err.Message, "backend") {

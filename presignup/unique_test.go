@@ -238,10 +238,10 @@ func TestIntegrationRequireUniqueEmail(t *testing.T) {
 		(*handler.Load()).ServeHTTP(w, r)
 	}))
 	t.Cleanup(lambda.Close)
-	srv := awslocal.Start(t, awslocal.WithCognito(awslocal.CognitoConfig{
+	srv := awslocal.Start(t, awslocal.Config{Cognito: &awslocal.CognitoConfig{
 		LambdaEndpoint: lambda.URL,
 		Triggers:       map[string]string{"PreSignUp": "preSignUp"},
-	}))
+	}})
 	use := func(opts ...presignup.UniqueEmailOption) {
 		h := triggers.InvokeServer(triggers.NewRouter(triggers.WithLogger(testLogger(t))).
 			PreSignUp(presignup.Must(presignup.RequireUniqueEmail(srv.Cognito, opts...))))

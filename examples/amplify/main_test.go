@@ -169,7 +169,7 @@ func TestCustomAuth(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			flow := triggertest.NewAuthFlow(t, tt.function, user)
+			flow := triggertest.NewAuthFlow(t, tt.function, triggertest.AuthFlowConfig{User: user})
 			// The password comes first (SRP_A, PASSWORD_VERIFIER), then one custom challenge.
 			step := flow.StartWithPassword(true)
 			if step.ChallengeName != "CUSTOM_CHALLENGE" || step.Public["trigger"] != "true" {
@@ -350,6 +350,6 @@ func TestIntegrationAddToGroup(t *testing.T) {
 	exampletest.RunEvent(t, env, event).RequireFailure(t, "PostConfirmation failed with error ")
 }
 
-var localAWS = localaws.New(awslocal.WithCognito(awslocal.CognitoConfig{}))
+var localAWS = localaws.New(awslocal.Config{Cognito: &awslocal.CognitoConfig{}})
 
 func TestMain(m *testing.M) { exampletest.Main(m, main, localAWS) }

@@ -189,8 +189,10 @@ func (j *journey) tell(ctx context.Context) error {
 	// 4. Custom authentication: Define, Create and Verify derived from one flow. The
 	// simulator plays Cognito between the app and the three triggers.
 	p.section("4. A passwordless sign-in with a code sent by email (custom authentication)")
-	signIn := triggertest.NewAuthFlow(j.t, j.fn, triggertest.AuthUser{UserName: ana.name, Attributes: ana.attrs},
-		triggertest.WithAuthUserPool(j.b.region, j.b.poolID))
+	signIn := triggertest.NewAuthFlow(j.t, j.fn, triggertest.AuthFlowConfig{
+		User:   triggertest.AuthUser{UserName: ana.name, Attributes: ana.attrs},
+		Region: j.b.region, UserPoolID: j.b.poolID,
+	})
 	step := signIn.Start()
 	if step.ChallengeName == "" {
 		return fmt.Errorf("the sign-in did not start: %v", step.Err)

@@ -214,7 +214,7 @@ var moduleScenarios = []moduleScenario{
 			}))
 			router := flow.Register(triggers.NewRouter(triggers.WithLogger(slog.New(slog.DiscardHandler))))
 			user := triggertest.AuthUser{UserName: "ana", Attributes: map[string]string{"email": "ana@example.com", "email_verified": "true"}}
-			sim := triggertest.NewAuthFlow(t, router, user, triggertest.WithAuthClock(at))
+			sim := triggertest.NewAuthFlow(t, router, triggertest.AuthFlowConfig{User: user, Now: at})
 			code := func() string {
 				sent := mail.Sent()
 				if len(sent) == 0 {

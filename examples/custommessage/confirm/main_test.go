@@ -142,6 +142,6 @@ func userStatus(t *testing.T, srv *awslocal.Servers, poolID, username string) ci
 	return u.UserStatus
 }
 
-var localAWS = localaws.New(awslocal.WithCognito(awslocal.CognitoConfig{}))
+var localAWS = localaws.New(awslocal.Config{Cognito: &awslocal.CognitoConfig{}})
 
 func TestMain(m *testing.M) { exampletest.Main(m, main, localAWS) }

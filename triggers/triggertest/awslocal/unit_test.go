@@ -145,7 +145,7 @@ func startWith(t *testing.T) *recordingTB {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		awslocal.Start(r)
+		awslocal.Start(r, awslocal.Config{})
 		t.Error("Start returned without node in PATH")
 	}()
 	<-done
@@ -173,13 +173,13 @@ func TestStartWithoutNode(t *testing.T) {
 
 func TestHelpersNameTheMissingServer(t *testing.T) {
 	var s awslocal.Servers
-	if _, err := s.SentEmails(t.Context()); err == nil || !strings.Contains(err.Error(), "WithSES()") {
-		t.Errorf("SentEmails without SES = %v, want it to name WithSES()", err)
+	if _, err := s.SentEmails(t.Context()); err == nil || !strings.Contains(err.Error(), "Config.SES") {
+		t.Errorf("SentEmails without SES = %v, want it to name Config.SES", err)
 	}
-	if err := s.CreateTableContext(t.Context(), "t", "pk", ""); err == nil || !strings.Contains(err.Error(), "WithDynamoDB()") {
-		t.Errorf("CreateTableContext without DynamoDB = %v, want it to name WithDynamoDB()", err)
+	if err := s.CreateTableContext(t.Context(), "t", "pk", ""); err == nil || !strings.Contains(err.Error(), "Config.DynamoDB") {
+		t.Errorf("CreateTableContext without DynamoDB = %v, want it to name Config.DynamoDB", err)
 	}
-	if _, err := s.CreateUserPoolContext(t.Context()); err == nil || !strings.Contains(err.Error(), "WithCognito()") {
-		t.Errorf("CreateUserPoolContext without Cognito = %v, want it to name WithCognito()", err)
+	if _, err := s.CreateUserPoolContext(t.Context()); err == nil || !strings.Contains(err.Error(), "Config.Cognito") {
+		t.Errorf("CreateUserPoolContext without Cognito = %v, want it to name Config.Cognito", err)
 	}
 }
