@@ -183,3 +183,20 @@ func TestHelpersNameTheMissingServer(t *testing.T) {
 		t.Errorf("CreateUserPoolContext without Cognito = %v, want it to name Config.Cognito", err)
 	}
 }
+
+func TestStartServersRefusesBadConfig(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		cfg  awslocal.Config
+		want string
+	}{
+		{awslocal.Config{StartTimeout: -time.Second}, "awslocal.StartServers: StartTimeout is negative"},
+		{awslocal.Config{Cognito: &awslocal.CognitoConfig{Triggers: map[string]string{"PreSignUp": "PreSignUp"}}},
+			"cognito-local: CognitoConfig.Triggers needs a LambdaEndpoint"},
+	}
+	for _, tt := range tests {
+		if _, err := awslocal.StartServers(t.Context(), tt.cfg); err == nil || err.Error() != tt.want {
+			t.Errorf("%+v: error %v, want %q", tt.cfg, err, tt.want)
+		}
+	}
+}
