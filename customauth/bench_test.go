@@ -34,7 +34,7 @@ func BenchmarkStepUpVerify(b *testing.B) {
 // update and the encode.
 func BenchmarkMagicLinkVerify(b *testing.B) {
 	env := newLinks(b, customauth.MagicLinkConfig{})
-	sim := triggertest.NewAuthFlow(b, router(env.flow, &triggertest.Logs{}, quietLogger()), alice)
+	sim := triggertest.NewAuthFlow(b, router(env.flow, &triggertest.Logs{}, quietLogger()), triggertest.AuthFlowConfig{User: alice})
 	sim.Start()
 	sim.AnswerWithMetadata("link", requestLink)
 	_, token := env.mail.lastLink(b)

@@ -85,10 +85,10 @@ func (s *siteverify) calls() []verifyRequest {
 func verifyCaptcha(t *testing.T, cfg customauth.CaptchaConfig, token string, opts ...triggers.Option) bool {
 	t.Helper()
 	r := router(customauth.Must(customauth.Captcha(cfg)), &triggertest.Logs{}, opts...)
-	res := triggertest.Invoke(t, r, triggertest.VerifyAuthChallenge(
+	res := triggertest.InvokeEvent(t, r, triggertest.VerifyAuthChallenge(
 		triggertest.WithChallengeAnswer(token), triggertest.WithPrivateChallengeParameter("step", "CAPTCHA")))
 	res.RequireOK(t)
-	return res.VerifyAuthChallenge().Response.AnswerCorrect
+	return triggertest.EventAs[triggers.VerifyAuthChallengeEvent](res).Response.AnswerCorrect
 }
 
 func TestCaptchaVerify(t *testing.T) {
@@ -138,7 +138,7 @@ func TestCaptchaRequest(t *testing.T) {
 	cfg := customauth.CaptchaConfig{Secret: captchaSecret, VerifyURL: srv.URL + "/siteverify?v=1"}
 	r := router(customauth.Must(customauth.Captcha(cfg)), logs)
 	for _, token := range []string{"good", "bad", "token-never-seen"} {
-		triggertest.Invoke(t, r, triggertest.VerifyAuthChallenge(
+		triggertest.InvokeEvent(t, r, triggertest.VerifyAuthChallenge(
 			triggertest.WithChallengeAnswer(token), triggertest.WithPrivateChallengeParameter("step", "CAPTCHA"))).RequireOK(t)
 	}
 	calls := srv.calls()
@@ -241,7 +241,7 @@ func TestAuthFlowPasswordThenCaptcha(t *testing.T) {
 		Secret: captchaSecret, VerifyURL: srv.URL, SiteKey: "6Lc-site-key"}))
 	r := router(flow, &triggertest.Logs{})
 
-	sim := triggertest.NewAuthFlow(t, r, alice)
+	sim := triggertest.NewAuthFlow(t, r, triggertest.AuthFlowConfig{User: alice})
 	step := sim.StartWithPassword(true)
 	if step.Public["step"] != "CAPTCHA" || step.Public["siteKey"] != "6Lc-site-key" {
 		t.Fatalf("after the password: %+v, want the CAPTCHA challenge with the site key", step)
@@ -254,17 +254,17 @@ func TestAuthFlowPasswordThenCaptcha(t *testing.T) {
 	}
 
 	calls := len(srv.calls())
-	if out := triggertest.NewAuthFlow(t, r, alice).StartWithPassword(false); !out.Failed {
+	if out := triggertest.NewAuthFlow(t, r, triggertest.AuthFlowConfig{User: alice}).StartWithPassword(false); !out.Failed {
 		t.Fatalf("wrong password: %+v, want failure", out)
 	}
 	if len(srv.calls()) != calls {
 		t.Error("a CAPTCHA was verified after a wrong password")
 	}
-	if out := triggertest.NewAuthFlow(t, r, alice).Start(); !out.Failed {
+	if out := triggertest.NewAuthFlow(t, r, triggertest.AuthFlowConfig{User: alice}).Start(); !out.Failed {
 		t.Fatalf("sign-in without SRP: %+v, want failure", out)
 	}
 
-	sim = triggertest.NewAuthFlow(t, r, alice)
+	sim = triggertest.NewAuthFlow(t, r, triggertest.AuthFlowConfig{User: alice})
 	sim.StartWithPassword(true)
 	var out triggertest.AuthStep
 	for range 3 {
@@ -281,17 +281,17 @@ func TestAuthFlowCaptchaAlone(t *testing.T) {
 	flow := customauth.Must(customauth.Captcha(customauth.CaptchaConfig{Secret: captchaSecret, VerifyURL: srv.URL}))
 	r := router(flow, &triggertest.Logs{})
 
-	sim := triggertest.NewAuthFlow(t, r, alice)
+	sim := triggertest.NewAuthFlow(t, r, triggertest.AuthFlowConfig{User: alice})
 	if step := sim.Start(); step.Public["step"] != "CAPTCHA" {
 		t.Fatalf("Start() = %+v", step)
 	}
 	if out := sim.Answer("good"); !out.Tokens {
 		t.Fatalf("solved CAPTCHA: %+v, want tokens", out)
 	}
-	if out := triggertest.NewAuthFlow(t, r, alice).StartWithPassword(true); !out.Failed {
+	if out := triggertest.NewAuthFlow(t, r, triggertest.AuthFlowConfig{User: alice}).StartWithPassword(true); !out.Failed {
 		t.Fatalf("SRP start on a CAPTCHA-only flow: %+v, want failure", out)
 	}
-	nobody := triggertest.NewAuthFlow(t, r, triggertest.AuthUser{UserName: "nobody", NotFound: true})
+	nobody := triggertest.NewAuthFlow(t, r, triggertest.AuthFlowConfig{User: triggertest.AuthUser{UserName: "nobody", NotFound: true}})
 	nobody.Start()
 	var out triggertest.AuthStep
 	for range 3 {
@@ -316,7 +316,7 @@ func TestAuthFlowCaptchaThenOTPUserNotFound(t *testing.T) {
 	}
 	r := router(customauth.Must(customauth.NewFlow(customauth.FlowConfig{Steps: []customauth.Step{captcha, otp}})), &triggertest.Logs{})
 	play := func(user triggertest.AuthUser) []string {
-		sim := triggertest.NewAuthFlow(t, r, user)
+		sim := triggertest.NewAuthFlow(t, r, triggertest.AuthFlowConfig{User: user})
 		sim.Start()
 		out := sim.Answer("good")
 		if out.Public["step"] != "EMAIL_OTP" {

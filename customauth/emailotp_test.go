@@ -45,9 +45,9 @@ func newOTP(t *testing.T, cfg customauth.EmailOTPConfig, withStore bool) *otpEnv
 	return env
 }
 
-func (e *otpEnv) sim(t *testing.T, user triggertest.AuthUser, opts ...triggertest.AuthFlowOption) *triggertest.AuthFlow {
-	return triggertest.NewAuthFlow(t, e.router, user, append([]triggertest.AuthFlowOption{
-		triggertest.WithAuthClock(e.clock.Now), triggertest.WithAuthSessionValidity(15 * time.Minute)}, opts...)...)
+func (e *otpEnv) sim(t *testing.T, cfg triggertest.AuthFlowConfig) *triggertest.AuthFlow {
+	cfg.Now, cfg.SessionValidity = e.clock.Now, 15*time.Minute
+	return triggertest.NewAuthFlow(t, e.router, cfg)
 }
 
 // containsCode reports whether s shows code as a number of its own.
@@ -58,7 +58,7 @@ func containsCode(s, code string) bool {
 func TestAuthFlowEmailOTPRightCode(t *testing.T) {
 	t.Parallel()
 	env := newOTP(t, customauth.EmailOTPConfig{}, false)
-	sim := env.sim(t, alice)
+	sim := env.sim(t, triggertest.AuthFlowConfig{User: alice})
 
 	step := sim.Start()
 	if step.ChallengeName != "CUSTOM_CHALLENGE" {
@@ -152,7 +152,7 @@ func wrongCode(code string) string {
 func TestAuthFlowEmailOTPWrongThenRight(t *testing.T) {
 	t.Parallel()
 	env := newOTP(t, customauth.EmailOTPConfig{}, false)
-	sim := env.sim(t, alice)
+	sim := env.sim(t, triggertest.AuthFlowConfig{User: alice})
 	sim.Start()
 	code := env.mail.lastCode(t)
 	for _, answer := range []string{wrongCode(code), "", "12345", "abcdef"} {
@@ -188,7 +188,7 @@ func TestAuthFlowEmailOTPExpiredCode(t *testing.T) {
 	t.Run("a new code is sent on the next try", func(t *testing.T) {
 		t.Parallel()
 		env := newOTP(t, customauth.EmailOTPConfig{CodeTTL: time.Minute}, true)
-		sim := env.sim(t, alice)
+		sim := env.sim(t, triggertest.AuthFlowConfig{User: alice})
 		sim.Start()
 		old := env.mail.lastCode(t)
 		env.clock.Advance(59 * time.Second)
@@ -216,7 +216,7 @@ func TestAuthFlowEmailOTPRetriedCreate(t *testing.T) {
 		t.Run(fmt.Sprintf("store=%v", withStore), func(t *testing.T) {
 			t.Parallel()
 			env := newOTP(t, customauth.EmailOTPConfig{}, withStore)
-			sim := env.sim(t, alice, triggertest.WithAuthRetries(2))
+			sim := env.sim(t, triggertest.AuthFlowConfig{User: alice, Retries: 2})
 			sim.Start()
 			code := env.mail.lastCode(t)
 			wrong := wrongCode(code)
@@ -247,7 +247,7 @@ func TestAuthFlowEmailOTPCooldown(t *testing.T) {
 	t.Run("restarting does not buy more tries", func(t *testing.T) {
 		t.Parallel()
 		env := newOTP(t, customauth.EmailOTPConfig{Cooldown: time.Minute}, true)
-		sim := env.sim(t, alice)
+		sim := env.sim(t, triggertest.AuthFlowConfig{User: alice})
 		sim.Start()
 		code := env.mail.lastCode(t)
 		for range 3 {
@@ -275,7 +275,7 @@ func TestAuthFlowEmailOTPCooldown(t *testing.T) {
 	t.Run("an abandoned sign-in's code works in the next", func(t *testing.T) {
 		t.Parallel()
 		env := newOTP(t, customauth.EmailOTPConfig{}, true)
-		sim := env.sim(t, alice)
+		sim := env.sim(t, triggertest.AuthFlowConfig{User: alice})
 		sim.Start()
 		code := env.mail.lastCode(t)
 		sim.Start()
@@ -289,7 +289,7 @@ func TestAuthFlowEmailOTPCooldown(t *testing.T) {
 	t.Run("a code signs in once", func(t *testing.T) {
 		t.Parallel()
 		env := newOTP(t, customauth.EmailOTPConfig{}, true)
-		sim := env.sim(t, alice)
+		sim := env.sim(t, triggertest.AuthFlowConfig{User: alice})
 		sim.Start()
 		code := env.mail.lastCode(t)
 		if out := sim.Answer(code); !out.Tokens {
@@ -314,7 +314,7 @@ func TestEmailOTPConcurrentSignInsSendOneEmail(t *testing.T) {
 	var wg sync.WaitGroup
 	steps := make([]triggertest.AuthStep, 8)
 	for i := range steps {
-		wg.Go(func() { steps[i] = env.sim(t, alice).Start() })
+		wg.Go(func() { steps[i] = env.sim(t, triggertest.AuthFlowConfig{User: alice}).Start() })
 	}
 	wg.Wait()
 	for i, s := range steps {
@@ -341,7 +341,7 @@ func TestAuthFlowEmailOTPUserNotFound(t *testing.T) {
 			}
 			play := func(user triggertest.AuthUser, answer func() string) run {
 				var r run
-				sim := env.sim(t, user)
+				sim := env.sim(t, triggertest.AuthFlowConfig{User: user})
 				out := sim.Start()
 				for out.ChallengeName != "" {
 					r.keys = append(r.keys, keysOf(out.Public))
@@ -378,8 +378,8 @@ func TestEmailOTPMaskedAddressForMissingUser(t *testing.T) {
 	env := newOTP(t, customauth.EmailOTPConfig{}, false)
 	shape := regexp.MustCompile(`^[a-z]\*\*\*@[a-z]\*\*\*\.[a-z]+$`)
 	nobody := triggertest.AuthUser{UserName: "nobody42", NotFound: true}
-	first := env.sim(t, nobody).Start().Public["email"]
-	again := env.sim(t, nobody).Start().Public["email"]
+	first := env.sim(t, triggertest.AuthFlowConfig{User: nobody}).Start().Public["email"]
+	again := env.sim(t, triggertest.AuthFlowConfig{User: nobody}).Start().Public["email"]
 	if !shape.MatchString(first) || first != again {
 		t.Errorf("masked addresses %q, %q: want one plausible address, the same each time", first, again)
 	}
@@ -405,7 +405,7 @@ func TestAuthFlowEmailOTPUndeliverable(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			env := newOTP(t, tt.cfg, false)
-			sim := env.sim(t, triggertest.AuthUser{UserName: "bob", Attributes: tt.attrs})
+			sim := env.sim(t, triggertest.AuthFlowConfig{User: triggertest.AuthUser{UserName: "bob", Attributes: tt.attrs}})
 			out := sim.Start()
 			for out.ChallengeName != "" {
 				out = sim.Answer("000000")
@@ -418,7 +418,7 @@ func TestAuthFlowEmailOTPUndeliverable(t *testing.T) {
 	t.Run("verified email with RequireVerifiedEmail", func(t *testing.T) {
 		t.Parallel()
 		env := newOTP(t, customauth.EmailOTPConfig{RequireVerifiedEmail: true}, false)
-		sim := env.sim(t, alice)
+		sim := env.sim(t, triggertest.AuthFlowConfig{User: alice})
 		sim.Start()
 		if out := sim.Answer(env.mail.lastCode(t)); !out.Tokens {
 			t.Fatalf("%+v, want tokens", out)
@@ -430,7 +430,7 @@ func TestAuthFlowEmailOTPSendFailure(t *testing.T) {
 	t.Parallel()
 	env := newOTP(t, customauth.EmailOTPConfig{}, true)
 	env.mail.err = errSES
-	out := env.sim(t, alice).Start()
+	out := env.sim(t, triggertest.AuthFlowConfig{User: alice}).Start()
 	if !out.Failed || out.Err.Code != triggertest.AuthUserLambdaValidation ||
 		out.Err.Message != "CreateAuthChallenge failed with error "+triggers.DefaultErrorMessage+"." {
 		t.Fatalf("Start with SES down: %+v, want the generic error", out)
@@ -440,7 +440,7 @@ func TestAuthFlowEmailOTPSendFailure(t *testing.T) {
 	}
 	// The unsent code was forgotten: the next attempt sends one at once.
 	env.mail.err = nil
-	sim := env.sim(t, alice)
+	sim := env.sim(t, triggertest.AuthFlowConfig{User: alice})
 	sim.Start()
 	if env.mail.count() != 1 {
 		t.Fatalf("%d emails after SES recovered, want 1", env.mail.count())
@@ -459,8 +459,8 @@ func TestEmailOTPTemplates(t *testing.T) {
 		Text:       "Use {{.Code}} within {{.Minutes}} minutes.",
 		HTML:       `<b>{{.Code}}</b> for <i>{{.Email}}</i>`,
 	}, false)
-	out := env.sim(t, triggertest.AuthUser{UserName: "eve",
-		Attributes: map[string]string{"email": "eve<x>@example.com"}}).Start()
+	out := env.sim(t, triggertest.AuthFlowConfig{User: triggertest.AuthUser{UserName: "eve",
+		Attributes: map[string]string{"email": "eve<x>@example.com"}}}).Start()
 	if out.Public["codeLength"] != "8" {
 		t.Errorf("codeLength = %q", out.Public["codeLength"])
 	}
@@ -592,7 +592,7 @@ func BenchmarkAuthFlowEmailOTP(b *testing.B) {
 	flow := customauth.Must(customauth.EmailOTP(customauth.EmailOTPConfig{
 		From: "sign-in@example.com", Key: testKey, Client: env.mail, Store: env.store, Now: env.clock.Now, Cooldown: -1}))
 	r := flow.Register(triggers.NewRouter(quietLogger()))
-	sim := triggertest.NewAuthFlow(b, r, alice, triggertest.WithAuthClock(env.clock.Now))
+	sim := triggertest.NewAuthFlow(b, r, triggertest.AuthFlowConfig{User: alice, Now: env.clock.Now})
 	for b.Loop() {
 		sim.Start()
 		code := *env.mail.sent[len(env.mail.sent)-1].Content.Simple.Body.Text.Data

@@ -48,10 +48,10 @@ func ExampleEmailOTP() {
 	}
 	router := flow.Register(triggers.NewRouter(quietLogger()))
 
-	sim := triggertest.NewAuthFlow(printT{}, router, triggertest.AuthUser{
+	sim := triggertest.NewAuthFlow(printT{}, router, triggertest.AuthFlowConfig{User: triggertest.AuthUser{
 		UserName:   "alice",
 		Attributes: map[string]string{"email": "alice@example.com", "email_verified": "true"},
-	})
+	}})
 	step := sim.Start()
 	fmt.Println("challenge:", step.Public["step"], "sent to", step.Public["email"])
 	fmt.Println("wrong code, tokens:", sim.Answer("not-the-code").Tokens)
@@ -89,12 +89,12 @@ func ExampleNewFlow() {
 	}))
 	router := flow.Register(triggers.NewRouter(quietLogger()))
 
-	sim := triggertest.NewAuthFlow(printT{}, router, triggertest.AuthUser{
-		UserName: "bob", Attributes: map[string]string{"custom:first_pet": "Rex"}})
+	sim := triggertest.NewAuthFlow(printT{}, router, triggertest.AuthFlowConfig{User: triggertest.AuthUser{
+		UserName: "bob", Attributes: map[string]string{"custom:first_pet": "Rex"}}})
 	fmt.Println(sim.StartWithPassword(true).Public["question"])
 	fmt.Println("next:", sim.Answer("rex").Public["step"])
 	fmt.Println("tokens:", sim.Answer("4321").Tokens)
-	fmt.Println("wrong password:", triggertest.NewAuthFlow(printT{}, router, triggertest.AuthUser{UserName: "bob"}).
+	fmt.Println("wrong password:", triggertest.NewAuthFlow(printT{}, router, triggertest.AuthFlowConfig{User: triggertest.AuthUser{UserName: "bob"}}).
 		StartWithPassword(false).Err)
 	// Output:
 	// Name of your first pet?
@@ -122,7 +122,7 @@ func ExamplePasswordThenCaptcha() {
 	}))
 	router := flow.Register(triggers.NewRouter(quietLogger()))
 
-	sim := triggertest.NewAuthFlow(printT{}, router, triggertest.AuthUser{UserName: "carol"})
+	sim := triggertest.NewAuthFlow(printT{}, router, triggertest.AuthFlowConfig{User: triggertest.AuthUser{UserName: "carol"}})
 	step := sim.StartWithPassword(true)
 	fmt.Println(step.Public["step"], step.Public["siteKey"])
 	fmt.Println("forged token, tokens:", sim.Answer("forged").Tokens)
@@ -149,7 +149,7 @@ func ExampleGuardTokens() {
 	router := flow.Register(triggers.NewRouter(quietLogger())).
 		DefineAuthChallenge(customauth.GuardTokens(lastResultWins))
 
-	out := triggertest.NewAuthFlow(printT{}, router, triggertest.AuthUser{UserName: "dave"}).StartWithPassword(false)
+	out := triggertest.NewAuthFlow(printT{}, router, triggertest.AuthFlowConfig{User: triggertest.AuthUser{UserName: "dave"}}).StartWithPassword(false)
 	fmt.Println("tokens:", out.Tokens, "error:", out.Err)
 	// Output:
 	// tokens: false error: NotAuthorizedException: Incorrect username or password.

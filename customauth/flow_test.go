@@ -196,14 +196,14 @@ func TestAuthFlowGuardTokens(t *testing.T) {
 		return router(flow, &triggertest.Logs{}).DefineAuthChallenge(d)
 	}
 	// Started with SRP, the session's first entry is SRP_A with result true.
-	if out := triggertest.NewAuthFlow(t, build(naiveDefine), alice).StartWithPassword(false); !out.Tokens {
+	if out := triggertest.NewAuthFlow(t, build(naiveDefine), triggertest.AuthFlowConfig{User: alice}).StartWithPassword(false); !out.Tokens {
 		t.Fatalf("naive Define: %+v; the test expects it to issue tokens without any challenge", out)
 	}
 	guarded := build(customauth.GuardTokens(naiveDefine))
-	if out := triggertest.NewAuthFlow(t, guarded, alice).StartWithPassword(false); !out.Failed {
+	if out := triggertest.NewAuthFlow(t, guarded, triggertest.AuthFlowConfig{User: alice}).StartWithPassword(false); !out.Failed {
 		t.Fatalf("guarded naive Define after SRP_A: %+v, want failure", out)
 	}
-	sim := triggertest.NewAuthFlow(t, guarded, alice)
+	sim := triggertest.NewAuthFlow(t, guarded, triggertest.AuthFlowConfig{User: alice})
 	sim.Start()
 	if out := sim.Answer("open sesame"); !out.Tokens {
 		t.Fatalf("guarded Define after a passed custom challenge: %+v, want tokens", out)
@@ -295,7 +295,7 @@ func TestFlowCreateAndVerifyErrors(t *testing.T) {
 		r := router(customauth.Must(customauth.NewFlow(customauth.FlowConfig{Steps: []customauth.Step{fixedStep("A")}})), &triggertest.Logs{})
 		res := triggertest.Invoke(t, r, triggertest.VerifyAuthChallenge(
 			triggertest.WithChallengeAnswer("a"), triggertest.WithPrivateChallengeParameter("step", "Z")))
-		if !res.OK() || res.VerifyAuthChallenge().Response.AnswerCorrect {
+		if !res.OK() || triggertest.EventAs[triggers.VerifyAuthChallengeEvent](res).Response.AnswerCorrect {
 			t.Fatalf("Verify for step Z: %s, want a wrong answer", res.Text())
 		}
 	})

@@ -18,7 +18,7 @@ import (
 
 // local holds the package's local SES, DynamoDB and KMS servers, started by the first
 // test that needs them and shared by all.
-var local = localaws.New(awslocal.WithSES(), awslocal.WithDynamoDB(), awslocal.WithKMS())
+var local = localaws.New(awslocal.Config{SES: true, DynamoDB: true, KMS: true})
 
 func TestMain(m *testing.M) { localaws.Main(m, local) }
 
@@ -30,7 +30,7 @@ func TestIntegrationEmailOTP(t *testing.T) {
 	table := srv.CreateTable(t, "", "pk", "")
 
 	// newFlow returns a router with the flow, a user of its own, and the user's mail.
-	newFlow := func(t *testing.T, cfg customauth.EmailOTPConfig, opts ...triggertest.AuthFlowOption) (*triggertest.AuthFlow, func() []awslocal.Email, *clock) {
+	newFlow := func(t *testing.T, cfg customauth.EmailOTPConfig, edits ...func(*triggertest.AuthFlowConfig)) (*triggertest.AuthFlow, func() []awslocal.Email, *clock) {
 		clk := newClock()
 		clk.now = time.Now() // the SES server stamps mail with the real time
 		cfg.From, cfg.Key, cfg.Client, cfg.Now = "sign-in@example.com", testKey, srv.SES, clk.Now
@@ -38,10 +38,13 @@ func TestIntegrationEmailOTP(t *testing.T) {
 		r := router(customauth.Must(customauth.EmailOTP(cfg)), &triggertest.Logs{})
 		name := awslocal.UniqueName("user")
 		addr := name + "@example.com"
-		sim := triggertest.NewAuthFlow(t, r, triggertest.AuthUser{UserName: name,
+		flowCfg := triggertest.AuthFlowConfig{User: triggertest.AuthUser{UserName: name,
 			Attributes: map[string]string{"email": addr, "email_verified": "true"}},
-			append([]triggertest.AuthFlowOption{triggertest.WithAuthClock(clk.Now),
-				triggertest.WithAuthSessionValidity(15 * time.Minute)}, opts...)...)
+			Now: clk.Now, SessionValidity: 15 * time.Minute}
+		for _, edit := range edits {
+			edit(&flowCfg)
+		}
+		sim := triggertest.NewAuthFlow(t, r, flowCfg)
 		mail := func() []awslocal.Email {
 			var out []awslocal.Email
 			for _, e := range srv.Emails(t) {
@@ -96,7 +99,7 @@ func TestIntegrationEmailOTP(t *testing.T) {
 		t.Parallel()
 		// Cognito retrying each invocation twice: one email, and a right answer still
 		// signs in although Verify runs three times.
-		sim, mail, _ := newFlow(t, customauth.EmailOTPConfig{}, triggertest.WithAuthRetries(2))
+		sim, mail, _ := newFlow(t, customauth.EmailOTPConfig{}, func(c *triggertest.AuthFlowConfig) { c.Retries = 2 })
 		sim.Start()
 		got := mail()
 		if len(got) != 1 {
@@ -242,7 +245,7 @@ func TestIntegrationMagicLink(t *testing.T) {
 	type env struct {
 		clk   *clock
 		logs  *triggertest.Logs
-		r     func(opts ...triggertest.AuthFlowOption) *triggertest.AuthFlow
+		r     func(edits ...func(*triggertest.AuthFlowConfig)) *triggertest.AuthFlow
 		user  triggertest.AuthUser
 		links func() []string // tokens of the links that arrived, oldest first
 	}
@@ -260,9 +263,12 @@ func TestIntegrationMagicLink(t *testing.T) {
 		addr := name + "@example.com"
 		e := &env{clk: clk, logs: logs, user: triggertest.AuthUser{UserName: name,
 			Attributes: map[string]string{"email": addr, "email_verified": "true"}}}
-		e.r = func(opts ...triggertest.AuthFlowOption) *triggertest.AuthFlow {
-			return triggertest.NewAuthFlow(t, r, e.user, append([]triggertest.AuthFlowOption{
-				triggertest.WithAuthClock(clk.Now), triggertest.WithAuthSessionValidity(15 * time.Minute)}, opts...)...)
+		e.r = func(edits ...func(*triggertest.AuthFlowConfig)) *triggertest.AuthFlow {
+			cfg := triggertest.AuthFlowConfig{User: e.user, Now: clk.Now, SessionValidity: 15 * time.Minute}
+			for _, edit := range edits {
+				edit(&cfg)
+			}
+			return triggertest.NewAuthFlow(t, r, cfg)
 		}
 		e.links = func() []string {
 			var out []string
@@ -327,7 +333,7 @@ func TestIntegrationMagicLink(t *testing.T) {
 				if out := answer(other.r(), token); out.Tokens {
 					t.Error("another user's link signed in")
 				}
-				if out := answer(e.r(triggertest.WithAuthUserPool("us-east-1", "us-east-1_OTHER")), token); out.Tokens {
+				if out := answer(e.r(func(c *triggertest.AuthFlowConfig) { c.UserPoolID = "us-east-1_OTHER" }), token); out.Tokens {
 					t.Error("another pool's link signed in")
 				}
 				for _, tampered := range []string{badSig, badBody} {

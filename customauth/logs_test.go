@@ -21,7 +21,7 @@ func TestAuthFlowNoSecretsInDebugLogs(t *testing.T) {
 		From: "sign-in@example.com", Key: testKey, Client: otp.mail, Store: otp.store, Now: otp.clock.Now,
 	})), logs)
 	var numbers []string // codes and wrong answers
-	sim := triggertest.NewAuthFlow(t, otpRouter, alice, triggertest.WithAuthRetries(1))
+	sim := triggertest.NewAuthFlow(t, otpRouter, triggertest.AuthFlowConfig{User: alice, Retries: 1})
 	sim.Start()
 	code := otp.mail.lastCode(t)
 	numbers = append(numbers, code, wrongCode(code))
@@ -29,7 +29,7 @@ func TestAuthFlowNoSecretsInDebugLogs(t *testing.T) {
 	if out := sim.Answer(code); !out.Tokens {
 		t.Fatalf("email OTP: %+v", out)
 	}
-	ghostSim := triggertest.NewAuthFlow(t, otpRouter, ghost)
+	ghostSim := triggertest.NewAuthFlow(t, otpRouter, triggertest.AuthFlowConfig{User: ghost})
 	ghostSim.Start()
 	ghostSim.Answer("246813")
 	numbers = append(numbers, "246813")
@@ -38,7 +38,7 @@ func TestAuthFlowNoSecretsInDebugLogs(t *testing.T) {
 	srv := newSiteverify(t)
 	captchaRouter := router(customauth.Must(customauth.PasswordThenCaptcha(customauth.CaptchaConfig{
 		Secret: captchaSecret, VerifyURL: srv.URL})), logs)
-	csim := triggertest.NewAuthFlow(t, captchaRouter, alice)
+	csim := triggertest.NewAuthFlow(t, captchaRouter, triggertest.AuthFlowConfig{User: alice})
 	csim.StartWithPassword(true)
 	csim.Answer("bad")
 	if out := csim.Answer("good"); !out.Tokens {

@@ -140,9 +140,9 @@ func mustSigner(t testing.TB) customauth.LinkSigner {
 	return s
 }
 
-func (e *linkEnv) sim(t *testing.T, user triggertest.AuthUser, opts ...triggertest.AuthFlowOption) *triggertest.AuthFlow {
-	return triggertest.NewAuthFlow(t, router(e.flow, e.logs), user, append([]triggertest.AuthFlowOption{
-		triggertest.WithAuthClock(e.clock.Now), triggertest.WithAuthSessionValidity(15 * time.Minute)}, opts...)...)
+func (e *linkEnv) sim(t *testing.T, cfg triggertest.AuthFlowConfig) *triggertest.AuthFlow {
+	cfg.Now, cfg.SessionValidity = e.clock.Now, 15*time.Minute
+	return triggertest.NewAuthFlow(t, router(e.flow, e.logs), cfg)
 }
 
 var (
@@ -171,7 +171,7 @@ func askForLink(t *testing.T, sim *triggertest.AuthFlow, metadata map[string]str
 func TestAuthFlowMagicLinkSameBrowser(t *testing.T) {
 	t.Parallel()
 	env := newLinks(t, customauth.MagicLinkConfig{})
-	sim := env.sim(t, alice)
+	sim := env.sim(t, triggertest.AuthFlowConfig{User: alice})
 	step := sim.Start()
 	if got, want := keysOf(step.Public), []string{"USERNAME", "email", "linkState", "step"}; !slices.Equal(got, want) {
 		t.Errorf("public parameters %v, want %v", got, want)
@@ -213,11 +213,11 @@ func TestAuthFlowMagicLinkSameBrowser(t *testing.T) {
 func TestAuthFlowMagicLinkAnotherBrowser(t *testing.T) {
 	t.Parallel()
 	env := newLinks(t, customauth.MagicLinkConfig{})
-	askForLink(t, env.sim(t, alice), requestLink)
+	askForLink(t, env.sim(t, triggertest.AuthFlowConfig{User: alice}), requestLink)
 	_, token := env.mail.lastLink(t)
 
 	// The link is opened elsewhere: a new sign-in answers at once, and no email goes out.
-	other := env.sim(t, alice)
+	other := env.sim(t, triggertest.AuthFlowConfig{User: alice})
 	other.Start()
 	if out := other.AnswerWithMetadata(token, answerLink); !out.Tokens {
 		t.Fatalf("link opened in another browser: %+v, want tokens", out)
@@ -227,7 +227,7 @@ func TestAuthFlowMagicLinkAnotherBrowser(t *testing.T) {
 	}
 
 	// Replayed, in a third browser: refused.
-	third := env.sim(t, alice)
+	third := env.sim(t, triggertest.AuthFlowConfig{User: alice})
 	third.Start()
 	if out := third.AnswerWithMetadata(token, nil); out.Tokens {
 		t.Fatal("a used link signed in again")
@@ -243,7 +243,7 @@ func TestAuthFlowMagicLinkRefused(t *testing.T) {
 	}{
 		{"expired", func(t *testing.T, env *linkEnv, token string) triggertest.AuthStep {
 			env.clock.Advance(customauth.DefaultLinkTTL)
-			sim := env.sim(t, alice)
+			sim := env.sim(t, triggertest.AuthFlowConfig{User: alice})
 			sim.Start()
 			return sim.AnswerWithMetadata(token, answerLink)
 		}},
@@ -256,7 +256,7 @@ func TestAuthFlowMagicLinkRefused(t *testing.T) {
 			}
 			p["exp"] = p["exp"].(float64) + 3600
 			raw, _ = json.Marshal(p)
-			sim := env.sim(t, alice)
+			sim := env.sim(t, triggertest.AuthFlowConfig{User: alice})
 			sim.Start()
 			return sim.AnswerWithMetadata(base64.RawURLEncoding.EncodeToString(raw)+"."+sig, answerLink)
 		}},
@@ -267,32 +267,32 @@ func TestAuthFlowMagicLinkRefused(t *testing.T) {
 			} else {
 				b[len(b)-2] = 'A'
 			}
-			sim := env.sim(t, alice)
+			sim := env.sim(t, triggertest.AuthFlowConfig{User: alice})
 			sim.Start()
 			return sim.AnswerWithMetadata(string(b), answerLink)
 		}},
 		{"another user", func(t *testing.T, env *linkEnv, token string) triggertest.AuthStep {
-			sim := env.sim(t, bobUser)
+			sim := env.sim(t, triggertest.AuthFlowConfig{User: bobUser})
 			sim.Start()
 			return sim.AnswerWithMetadata(token, answerLink)
 		}},
 		{"another pool", func(t *testing.T, env *linkEnv, token string) triggertest.AuthStep {
-			sim := env.sim(t, alice, triggertest.WithAuthUserPool("us-east-1", "us-east-1_OTHER"))
+			sim := env.sim(t, triggertest.AuthFlowConfig{User: alice, Region: "us-east-1", UserPoolID: "us-east-1_OTHER"})
 			sim.Start()
 			return sim.AnswerWithMetadata(token, answerLink)
 		}},
 		{"garbage", func(t *testing.T, env *linkEnv, token string) triggertest.AuthStep {
-			sim := env.sim(t, alice)
+			sim := env.sim(t, triggertest.AuthFlowConfig{User: alice})
 			sim.Start()
 			return sim.AnswerWithMetadata("not.a-token", answerLink)
 		}},
 		{"replaced by a newer link", func(t *testing.T, env *linkEnv, token string) triggertest.AuthStep {
 			env.clock.Advance(customauth.DefaultLinkInterval)
-			askForLink(t, env.sim(t, alice), requestLink)
+			askForLink(t, env.sim(t, triggertest.AuthFlowConfig{User: alice}), requestLink)
 			if env.mail.count() != 2 {
 				t.Fatalf("%d emails after the interval, want 2", env.mail.count())
 			}
-			sim := env.sim(t, alice)
+			sim := env.sim(t, triggertest.AuthFlowConfig{User: alice})
 			sim.Start()
 			return sim.AnswerWithMetadata(token, answerLink)
 		}},
@@ -301,7 +301,7 @@ func TestAuthFlowMagicLinkRefused(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			env := newLinks(t, customauth.MagicLinkConfig{})
-			askForLink(t, env.sim(t, alice), requestLink)
+			askForLink(t, env.sim(t, triggertest.AuthFlowConfig{User: alice}), requestLink)
 			_, token := env.mail.lastLink(t)
 			if out := tt.answer(t, env, token); out.Tokens {
 				t.Fatalf("%+v, want no tokens", out)
@@ -313,21 +313,21 @@ func TestAuthFlowMagicLinkRefused(t *testing.T) {
 func TestAuthFlowMagicLinkOneLinkPerInterval(t *testing.T) {
 	t.Parallel()
 	env := newLinks(t, customauth.MagicLinkConfig{})
-	askForLink(t, env.sim(t, alice, triggertest.WithAuthRetries(2)), requestLink)
+	askForLink(t, env.sim(t, triggertest.AuthFlowConfig{User: alice, Retries: 2}), requestLink)
 	_, first := env.mail.lastLink(t)
 	env.clock.Advance(59 * time.Second)
-	askForLink(t, env.sim(t, alice), requestLink)
+	askForLink(t, env.sim(t, triggertest.AuthFlowConfig{User: alice}), requestLink)
 	if env.mail.count() != 1 {
 		t.Fatalf("%d emails within the interval (and with retried invocations), want 1", env.mail.count())
 	}
 	// The open link still works.
-	sim := env.sim(t, alice)
+	sim := env.sim(t, triggertest.AuthFlowConfig{User: alice})
 	sim.Start()
 	if out := sim.AnswerWithMetadata(first, answerLink); !out.Tokens {
 		t.Fatalf("the link sent first: %+v, want tokens", out)
 	}
 	// A used link does not hold back a new one.
-	askForLink(t, env.sim(t, alice), requestLink)
+	askForLink(t, env.sim(t, triggertest.AuthFlowConfig{User: alice}), requestLink)
 	if env.mail.count() != 2 {
 		t.Fatalf("%d emails after the link was used, want 2", env.mail.count())
 	}
@@ -339,12 +339,12 @@ func TestAuthFlowMagicLinkRedirects(t *testing.T) {
 	for _, bad := range []string{"https://evil.example/", "https://app.example.com.evil.example/sign-in", "//evil.example/",
 		"https://app.example.com/other", "https://app.example.com/sign-in/../x", "javascript:alert(1)", "https://app.example.com/sign-in#x",
 		"http://app.example.com/sign-in"} {
-		askForLink(t, env.sim(t, alice), requestTo(bad))
+		askForLink(t, env.sim(t, triggertest.AuthFlowConfig{User: alice}), requestTo(bad))
 		if env.mail.count() != 0 {
 			t.Fatalf("a link went out for redirect %q", bad)
 		}
 	}
-	askForLink(t, env.sim(t, alice), requestTo("https://admin.example.com/console?tab=1"))
+	askForLink(t, env.sim(t, triggertest.AuthFlowConfig{User: alice}), requestTo("https://admin.example.com/console?tab=1"))
 	if page, _ := env.mail.lastLink(t); page != "https://admin.example.com/console?tab=1" {
 		t.Errorf("link opens %s", page)
 	}
@@ -354,7 +354,7 @@ func TestAuthFlowMagicLinkNoLinkLooksTheSame(t *testing.T) {
 	t.Parallel()
 	env := newLinks(t, customauth.MagicLinkConfig{})
 	play := func(user triggertest.AuthUser) (*triggertest.AuthFlow, []triggertest.AuthStep) {
-		sim := env.sim(t, user)
+		sim := env.sim(t, triggertest.AuthFlowConfig{User: user})
 		steps := []triggertest.AuthStep{askForLink(t, sim, requestLink)}
 		steps = append(steps, sim.AnswerWithMetadata("eyJ2IjoxfQ.AAAA", answerLink), sim.AnswerWithMetadata("x.y", answerLink),
 			sim.AnswerWithMetadata("x.y", answerLink))
@@ -390,10 +390,10 @@ func TestAuthFlowMagicLinkKMS(t *testing.T) {
 	t.Parallel()
 	f := newFakeKMS(t)
 	env := newLinks(t, customauth.MagicLinkConfig{Signer: &kmssigner.Signer{Client: f, KeyID: f.keyID}})
-	askForLink(t, env.sim(t, alice), requestLink)
+	askForLink(t, env.sim(t, triggertest.AuthFlowConfig{User: alice}), requestLink)
 	_, token := env.mail.lastLink(t)
 	bad := token[:len(token)-4] + "AAAA"
-	sim := env.sim(t, alice)
+	sim := env.sim(t, triggertest.AuthFlowConfig{User: alice})
 	sim.Start()
 	if out := sim.AnswerWithMetadata(bad, answerLink); out.Tokens {
 		t.Fatal("a forged signature signed in")
@@ -402,7 +402,7 @@ func TestAuthFlowMagicLinkKMS(t *testing.T) {
 		t.Fatalf("KMS-signed link: %+v, want tokens", out)
 	}
 	f.err = errors.New("kms: throttled")
-	sim = env.sim(t, alice)
+	sim = env.sim(t, triggertest.AuthFlowConfig{User: alice})
 	sim.Start()
 	if out := sim.AnswerWithMetadata(token, answerLink); !out.Failed || out.Err.Code != triggertest.AuthUserLambdaValidation || strings.Contains(out.Err.Message, "throttled") {
 		t.Fatalf("KMS failing: %+v, want a generic trigger error", out)
@@ -410,7 +410,7 @@ func TestAuthFlowMagicLinkKMS(t *testing.T) {
 
 	other := newFakeKMS(t)
 	env2 := newLinks(t, customauth.MagicLinkConfig{Signer: &kmssigner.Signer{Client: other, KeyID: other.keyID}})
-	sim = env2.sim(t, alice)
+	sim = env2.sim(t, triggertest.AuthFlowConfig{User: alice})
 	sim.Start()
 	if out := sim.AnswerWithMetadata(token, answerLink); out.Tokens {
 		t.Fatal("a link signed with another key signed in")
@@ -421,13 +421,13 @@ func TestAuthFlowMagicLinkSendFails(t *testing.T) {
 	t.Parallel()
 	env := newLinks(t, customauth.MagicLinkConfig{})
 	env.mail.err = errSES
-	sim := env.sim(t, alice)
+	sim := env.sim(t, triggertest.AuthFlowConfig{User: alice})
 	sim.Start()
 	if out := sim.AnswerWithMetadata("x", requestLink); !out.Failed || out.Err.Code != triggertest.AuthUserLambdaValidation {
 		t.Fatalf("failed send: %+v, want a trigger error", out)
 	}
 	env.mail.err = nil
-	askForLink(t, env.sim(t, alice), requestLink)
+	askForLink(t, env.sim(t, triggertest.AuthFlowConfig{User: alice}), requestLink)
 	if env.mail.count() != 1 {
 		t.Fatal("after a failed send, a new request within the interval sent nothing")
 	}

@@ -8,12 +8,12 @@ import (
 	"time"
 
 	"github.com/lambda-triggers/cognito/customauth"
+	"github.com/lambda-triggers/cognito/internal/fakeaws"
 	"github.com/lambda-triggers/cognito/triggers"
 	"github.com/lambda-triggers/cognito/triggers/secrets"
 	"github.com/lambda-triggers/cognito/triggers/secrets/parameterstore"
 	"github.com/lambda-triggers/cognito/triggers/secrets/secretsmanager"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
-	"github.com/lambda-triggers/cognito/triggers/triggertest/fakeaws"
 )
 
 // TestAuthFlowEmailOTPKeyFromParameterStore signs in with a code hashed under a key kept
@@ -28,7 +28,7 @@ func TestAuthFlowEmailOTPKeyFromParameterStore(t *testing.T) {
 	if params.Calls("") != 0 {
 		t.Fatal("the key was read when the flow was built")
 	}
-	sim := env.sim(t, alice)
+	sim := env.sim(t, triggertest.AuthFlowConfig{User: alice})
 	sim.Start()
 	if out := sim.Answer(env.mail.lastCode(t)); !out.Tokens {
 		t.Fatalf("right code: %+v, want tokens", out)
@@ -39,13 +39,13 @@ func TestAuthFlowEmailOTPKeyFromParameterStore(t *testing.T) {
 
 	missing := secrets.MustParse(secrets.Config{Value: "ssm:/cognito/missing", Reader: parameterstore.Reader(params)})
 	env = newOTP(t, customauth.EmailOTPConfig{Key: []byte{}, KeySource: missing.Get}, false)
-	out := env.sim(t, alice).Start()
+	out := env.sim(t, triggertest.AuthFlowConfig{User: alice}).Start()
 	if !out.Failed || out.Err.Code != triggertest.AuthUserLambdaValidation || env.mail.count() != 0 {
 		t.Fatalf("missing key: %+v with %d emails, want the trigger to fail and no email", out, env.mail.count())
 	}
 	short := func(context.Context) (triggers.Secret, error) { return "too-short", nil }
 	env = newOTP(t, customauth.EmailOTPConfig{Key: []byte{}, KeySource: short}, false)
-	if out := env.sim(t, alice).Start(); !out.Failed {
+	if out := env.sim(t, triggertest.AuthFlowConfig{User: alice}).Start(); !out.Failed {
 		t.Fatalf("short key: %+v, want the trigger to fail", out)
 	}
 	if strings.Contains(env.logs.String(), "too-short") {
@@ -87,7 +87,7 @@ func TestCaptchaSecretFromSecretsManager(t *testing.T) {
 
 	failing := func(context.Context) (triggers.Secret, error) { return "", errors.New("access denied") }
 	r := router(customauth.Must(customauth.Captcha(customauth.CaptchaConfig{SecretSource: failing, VerifyURL: srv.URL})), &triggertest.Logs{})
-	triggertest.Invoke(t, r, triggertest.VerifyAuthChallenge(triggertest.WithChallengeAnswer("good"),
+	triggertest.InvokeEvent(t, r, triggertest.VerifyAuthChallenge(triggertest.WithChallengeAnswer("good"),
 		triggertest.WithPrivateChallengeParameter("step", "CAPTCHA"))).RequireInternalError(t)
 	if _, err := customauth.CaptchaStep(customauth.CaptchaConfig{Secret: "s", SecretSource: failing}); err == nil {
 		t.Error("Secret and SecretSource together accepted")

@@ -13,10 +13,10 @@ import (
 
 	"github.com/lambda-triggers/cognito/customauth"
 	"github.com/lambda-triggers/cognito/customauth/smsotp"
+	"github.com/lambda-triggers/cognito/internal/fakeaws"
 	"github.com/lambda-triggers/cognito/triggers/secrets"
 	"github.com/lambda-triggers/cognito/triggers/secrets/parameterstore"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
-	"github.com/lambda-triggers/cognito/triggers/triggertest/fakeaws"
 )
 
 // phone is a fake SNS: it keeps the messages it is asked to publish.
@@ -89,15 +89,15 @@ func newSMS(t *testing.T, cfg smsotp.Config, withStore bool) *smsEnv {
 	return env
 }
 
-func (e *smsEnv) sim(t *testing.T, user triggertest.AuthUser, opts ...triggertest.AuthFlowOption) *triggertest.AuthFlow {
-	return triggertest.NewAuthFlow(t, router(e.flow, e.logs), user, append([]triggertest.AuthFlowOption{
-		triggertest.WithAuthClock(e.clock.Now), triggertest.WithAuthSessionValidity(15 * time.Minute)}, opts...)...)
+func (e *smsEnv) sim(t *testing.T, cfg triggertest.AuthFlowConfig) *triggertest.AuthFlow {
+	cfg.Now, cfg.SessionValidity = e.clock.Now, 15*time.Minute
+	return triggertest.NewAuthFlow(t, router(e.flow, e.logs), cfg)
 }
 
 func TestAuthFlowSMSOTPRightCode(t *testing.T) {
 	t.Parallel()
 	env := newSMS(t, smsotp.Config{SenderID: "Example"}, false)
-	sim := env.sim(t, bob)
+	sim := env.sim(t, triggertest.AuthFlowConfig{User: bob})
 	step := sim.Start()
 	if got, want := keysOf(step.Public), []string{"USERNAME", "codeLength", "phone", "step"}; !slices.Equal(got, want) {
 		t.Fatalf("public parameters %v, want %v", got, want)
@@ -140,7 +140,7 @@ func TestAuthFlowSMSOTPWrongCodesEndTheSignIn(t *testing.T) {
 		t.Run(fmt.Sprint("store=", withStore), func(t *testing.T) {
 			t.Parallel()
 			env := newSMS(t, smsotp.Config{}, withStore)
-			sim := env.sim(t, bob)
+			sim := env.sim(t, triggertest.AuthFlowConfig{User: bob})
 			sim.Start()
 			code := env.sms.lastCode(t)
 			sim.Answer(wrongCode(code))
@@ -160,7 +160,7 @@ func TestAuthFlowSMSOTPStore(t *testing.T) {
 	t.Run("cooldown, single use, retries", func(t *testing.T) {
 		t.Parallel()
 		env := newSMS(t, smsotp.Config{}, true)
-		sim := env.sim(t, bob, triggertest.WithAuthRetries(2))
+		sim := env.sim(t, triggertest.AuthFlowConfig{User: bob, Retries: 2})
 		sim.Start()
 		if env.sms.count() != 1 {
 			t.Fatalf("%d messages with retried invocations, want 1", env.sms.count())
@@ -224,19 +224,19 @@ func TestAuthFlowSMSOTPNoCodeLooksTheSame(t *testing.T) {
 	noPhone := triggertest.AuthUser{UserName: "dave", Attributes: map[string]string{"phone_number": "555-0100", "phone_number_verified": "true"}}
 	ghostPhone := triggertest.AuthUser{UserName: "ghost", NotFound: true}
 	env := newSMS(t, smsotp.Config{}, true)
-	ref := env.sim(t, bob)
+	ref := env.sim(t, triggertest.AuthFlowConfig{User: bob})
 	refStep := ref.Start()
 	ref.Answer("000000")
 	ref.Answer("000000")
 	ref.Answer("000000")
 	for _, user := range []triggertest.AuthUser{unverified, noPhone, ghostPhone} {
 		t.Run(user.UserName, func(t *testing.T) {
-			sim := env.sim(t, user)
+			sim := env.sim(t, triggertest.AuthFlowConfig{User: user})
 			step := sim.Start()
 			if !slices.Equal(keysOf(step.Public), keysOf(refStep.Public)) || !strings.HasPrefix(step.Public["phone"], "+*******") {
 				t.Errorf("public parameters %v, want the shape of %v", step.Public, refStep.Public)
 			}
-			if again := env.sim(t, user).Start(); again.Public["phone"] != step.Public["phone"] {
+			if again := env.sim(t, triggertest.AuthFlowConfig{User: user}).Start(); again.Public["phone"] != step.Public["phone"] {
 				t.Errorf("masked number changed between sign-ins: %q, %q", step.Public["phone"], again.Public["phone"])
 			}
 			for range 3 {
@@ -253,7 +253,7 @@ func TestAuthFlowSMSOTPNoCodeLooksTheSame(t *testing.T) {
 
 	t.Run("unverified allowed", func(t *testing.T) {
 		env := newSMS(t, smsotp.Config{AllowUnverifiedPhone: true}, false)
-		sim := env.sim(t, unverified)
+		sim := env.sim(t, triggertest.AuthFlowConfig{User: unverified})
 		sim.Start()
 		if out := sim.Answer(env.sms.lastCode(t)); !out.Tokens {
 			t.Fatalf("unverified number allowed: %+v, want tokens", out)
@@ -265,7 +265,7 @@ func TestAuthFlowSMSOTPSendFails(t *testing.T) {
 	t.Parallel()
 	env := newSMS(t, smsotp.Config{}, true)
 	env.sms.err = fmt.Errorf("sns: throttled")
-	sim := env.sim(t, bob)
+	sim := env.sim(t, triggertest.AuthFlowConfig{User: bob})
 	if out := sim.Start(); !out.Failed || out.Err.Code != triggertest.AuthUserLambdaValidation || strings.Contains(out.Err.Message, "throttled") {
 		t.Fatalf("failed send: %+v, want a generic trigger error", out)
 	}
@@ -329,7 +329,7 @@ func TestAuthFlowSMSOTPKeyFromParameterStore(t *testing.T) {
 	if params.Calls("") != 0 {
 		t.Fatal("the key was read when the step was built")
 	}
-	sim := env.sim(t, bob)
+	sim := env.sim(t, triggertest.AuthFlowConfig{User: bob})
 	sim.Start()
 	if out := sim.Answer(env.sms.lastCode(t)); !out.Tokens {
 		t.Fatalf("right code: %+v, want tokens", out)
@@ -340,13 +340,13 @@ func TestAuthFlowSMSOTPKeyFromParameterStore(t *testing.T) {
 
 	ghost := triggertest.AuthUser{UserName: "ghost", NotFound: true}
 	direct := newSMS(t, smsotp.Config{}, false) // Key: testKey
-	if got, want := env.sim(t, ghost).Start().Public["phone"], direct.sim(t, ghost).Start().Public["phone"]; got != want {
+	if got, want := env.sim(t, triggertest.AuthFlowConfig{User: ghost}).Start().Public["phone"], direct.sim(t, triggertest.AuthFlowConfig{User: ghost}).Start().Public["phone"]; got != want {
 		t.Errorf("made-up number %q with the key from Parameter Store, %q with the same key given directly", got, want)
 	}
 
 	missing := secrets.MustParse(secrets.Config{Value: "ssm:/cognito/missing", Reader: parameterstore.Reader(params)})
 	env = newSMS(t, smsotp.Config{Key: []byte{}, KeySource: missing.Get}, false)
-	out := env.sim(t, bob).Start()
+	out := env.sim(t, triggertest.AuthFlowConfig{User: bob}).Start()
 	if !out.Failed || out.Err.Code != triggertest.AuthUserLambdaValidation || env.sms.count() != 0 {
 		t.Fatalf("missing key: %+v with %d messages, want the trigger to fail and no message", out, env.sms.count())
 	}

@@ -25,7 +25,7 @@ func TestAuthFlowStaticAnswer(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			sim := triggertest.NewAuthFlow(t, r, alice)
+			sim := triggertest.NewAuthFlow(t, r, triggertest.AuthFlowConfig{User: alice})
 			step := sim.Start()
 			if c := sim.Challenge(); c == nil || strings.Contains(c.Metadata+c.Private["step"]+step.Public["step"], "horse") {
 				t.Fatalf("challenge %+v: the answer must stay in the function", c)

@@ -140,7 +140,7 @@ func (e *stepUpEnv) token(t testing.TB, change func(map[string]any)) string {
 // try signs in with token in client metadata and reports whether the code step came next.
 func (e *stepUpEnv) try(t *testing.T, token string) bool {
 	t.Helper()
-	sim := triggertest.NewAuthFlow(t, router(e.flow, &triggertest.Logs{}), alice, triggertest.WithAuthClock(e.clock.Now))
+	sim := triggertest.NewAuthFlow(t, router(e.flow, &triggertest.Logs{}), triggertest.AuthFlowConfig{User: alice, Now: e.clock.Now})
 	step := sim.Start()
 	if step.Public["step"] != customauth.StepUpStepName || step.Public["clientMetadataKey"] != customauth.StepUpTokenKey {
 		t.Fatalf("Start() = %+v, want the step-up challenge", step)

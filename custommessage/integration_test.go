@@ -61,10 +61,10 @@ func TestIntegrationConfirmationLink(t *testing.T) {
 	lambda := httptest.NewServer(triggers.InvokeServer(router))
 	defer lambda.Close()
 
-	srv := awslocal.Start(t, awslocal.WithCognito(awslocal.CognitoConfig{
+	srv := awslocal.Start(t, awslocal.Config{Cognito: &awslocal.CognitoConfig{
 		LambdaEndpoint: lambda.URL,
 		Triggers:       map[string]string{"CustomMessage": "customMessage"},
-	}))
+	}})
 	for _, kv := range srv.Env() {
 		k, v, _ := strings.Cut(kv, "=")
 		t.Setenv(k, v)

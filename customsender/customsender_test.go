@@ -13,9 +13,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/lambda-triggers/cognito/customsender"
+	"github.com/lambda-triggers/cognito/internal/fakeaws"
 	"github.com/lambda-triggers/cognito/triggers"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
-	"github.com/lambda-triggers/cognito/triggers/triggertest/fakeaws"
 )
 
 // fixturePool is the user pool of the fixtures.
@@ -117,7 +117,7 @@ func TestEmailEverySource(t *testing.T) {
 			if src != triggers.CustomEmailSenderAccountTakeOverNotification {
 				opts = append(opts, triggertest.WithEncryptedCode(dec.encrypter, "493817"))
 			}
-			triggertest.InvokeHandler(t, email, triggertest.Payload(src, opts...)).RequireOK(t).RequireNoOp(t)
+			triggertest.InvokeHandlerPayload(t, email, triggertest.Payload(src, opts...)).RequireOK(t).RequireNoOp(t)
 			sent := ses.Sent()
 			if len(sent) != 1 {
 				t.Fatalf("%d emails, want 1", len(sent))
@@ -171,7 +171,7 @@ func TestEmailTemplates(t *testing.T) {
 			t.Parallel()
 			dec, ses := newFakeDecrypter(), fakeaws.NewSES()
 			email := mustEmail(t, dec, ses, customsender.EmailConfig{Catalog: catalog, Clients: clients})
-			triggertest.InvokeHandler(t, email, triggertest.Payload(src,
+			triggertest.InvokeHandlerPayload(t, email, triggertest.Payload(src,
 				triggertest.WithEncryptedCode(dec.encrypter, "111222"), triggertest.WithClientID(tt.client),
 				triggertest.WithAttribute("locale", tt.locale), triggertest.WithAttribute("name", "Ana <b>"))).RequireOK(t)
 			sent := ses.Sent()
@@ -216,7 +216,7 @@ func TestEmailFailures(t *testing.T) {
 			}
 			var logs triggertest.Logs
 			email := mustEmail(t, dec, ses, customsender.EmailConfig{})
-			res := triggertest.InvokeHandler(t, email, triggertest.Payload(triggers.CustomEmailSenderSignUp, tt.opts(dec)...),
+			res := triggertest.InvokeHandlerPayload(t, email, triggertest.Payload(triggers.CustomEmailSenderSignUp, tt.opts(dec)...),
 				triggers.WithLogger(logs.Logger())).RequireInternalError(t)
 			if tt.wantErr != nil && !errors.Is(res.Err, tt.wantErr) && !strings.Contains(logs.String(), tt.wantErr.Error()) {
 				t.Errorf("error %v, logs %s; want %v", res.Err, logs.String(), tt.wantErr)
@@ -283,15 +283,15 @@ func TestEmailSendOnce(t *testing.T) {
 	email := mustEmail(t, dec, ses, customsender.EmailConfig{Table: "markers", Markers: db})
 	event := triggertest.Payload(triggers.CustomEmailSenderSignUp, triggertest.WithEncryptedCode(dec.encrypter, "102938"))
 	ses.FailNext("SendEmail", errors.New("throttled"))
-	triggertest.InvokeHandler(t, email, event).RequireInternalError(t)
+	triggertest.InvokeHandlerPayload(t, email, event).RequireInternalError(t)
 	for range 3 {
-		triggertest.InvokeHandler(t, email, event).RequireOK(t)
+		triggertest.InvokeHandlerPayload(t, email, event).RequireOK(t)
 	}
 	if n := len(ses.Sent()); n != 1 {
 		t.Errorf("%d emails after a failure and three deliveries, want 1", n)
 	}
 	// Another code for the same user is another message.
-	triggertest.InvokeHandler(t, email, triggertest.Payload(triggers.CustomEmailSenderSignUp,
+	triggertest.InvokeHandlerPayload(t, email, triggertest.Payload(triggers.CustomEmailSenderSignUp,
 		triggertest.WithEncryptedCode(dec.encrypter, "564738"))).RequireOK(t)
 	if n := len(ses.Sent()); n != 2 {
 		t.Errorf("%d emails after a second code, want 2", n)
@@ -338,5 +338,5 @@ func TestConformance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	triggertest.RunModuleTests(t, sms, triggertest.ActsOn(customsender.SMSSources...))
+	triggertest.RunModuleTests(t, sms, triggertest.RunConfig{Sources: customsender.SMSSources})
 }

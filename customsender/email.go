@@ -19,8 +19,8 @@ import (
 	"github.com/lambda-triggers/cognito/triggers"
 )
 
-// SESClient is the part of the SES v2 API that [Email] calls; *sesv2.Client and
-// fakeaws.NewSES() satisfy it.
+// SESClient is the part of the SES v2 API that [Email] calls; *sesv2.Client satisfies
+// it, and a test can fake its one method.
 type SESClient interface {
 	SendEmail(ctx context.Context, in *sesv2.SendEmailInput, optFns ...func(*sesv2.Options)) (*sesv2.SendEmailOutput, error)
 }

@@ -20,7 +20,7 @@ import (
 // module through the JSON boundary, and sent through a local SES. It changes the process
 // environment for the process-wide AWS configuration, so it does not run in parallel.
 func TestIntegrationDecryptAndSend(t *testing.T) {
-	srv := awslocal.Start(t, awslocal.WithKMS(), awslocal.WithSES(), awslocal.WithDynamoDB())
+	srv := awslocal.Start(t, awslocal.Config{KMS: true, SES: true, DynamoDB: true})
 	awsclienttest.SetEnv(t, "AWS_ENDPOINT_URL_KMS", srv.KMSEndpoint)
 	poolKey, otherKey := srv.CreateKMSKey(t), srv.CreateKMSKey(t)
 	const otherPool = "eu-west-1_Other0000"

@@ -44,7 +44,7 @@ func TestSMS(t *testing.T) {
 	}
 	for _, tt := range tests {
 		before := len(client.Sent())
-		triggertest.InvokeHandler(t, sms, triggertest.Payload(tt.src, triggertest.WithEncryptedCode(dec.encrypter, "246801"),
+		triggertest.InvokeHandlerPayload(t, sms, triggertest.Payload(tt.src, triggertest.WithEncryptedCode(dec.encrypter, "246801"),
 			triggertest.WithAttribute("locale", tt.locale), triggertest.WithClientID(tt.client),
 			triggertest.WithUserName("jdoe"))).RequireOK(t).RequireNoOp(t)
 		sent := client.Sent()
@@ -100,7 +100,7 @@ func TestSMSTooLong(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	triggertest.InvokeHandler(t, sms, triggertest.Payload(triggers.CustomSMSSenderSignUp,
+	triggertest.InvokeHandlerPayload(t, sms, triggertest.Payload(triggers.CustomSMSSenderSignUp,
 		triggertest.WithEncryptedCode(dec.encrypter, "135790"), triggertest.WithAttribute("name", long))).RequireInternalError(t)
 	if len(client.Sent()) != 0 {
 		t.Error("a too-long text was sent")
@@ -140,13 +140,13 @@ func TestSMSFailures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := triggertest.InvokeHandler(t, sms, triggertest.Payload(triggers.CustomSMSSenderSignUp,
+	res := triggertest.InvokeHandlerPayload(t, sms, triggertest.Payload(triggers.CustomSMSSenderSignUp,
 		triggertest.WithEncryptedCode(dec.encrypter, "112358"))).RequireInternalError(t)
 	if strings.Contains(res.Text(), "112358") {
 		t.Errorf("code in the error: %s", res.Text())
 	}
 	client.fail = nil
-	triggertest.InvokeHandler(t, sms, triggertest.Payload(triggers.CustomSMSSenderSignUp,
+	triggertest.InvokeHandlerPayload(t, sms, triggertest.Payload(triggers.CustomSMSSenderSignUp,
 		triggertest.WithEncryptedCode(dec.encrypter, "112358"), triggertest.WithoutAttribute("phone_number"))).RequireInternalError(t)
 	if len(client.Sent()) != 0 {
 		t.Error("sent without a phone number")
@@ -203,12 +203,12 @@ func TestHTTPProvider(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	triggertest.InvokeHandler(t, email, triggertest.Payload(triggers.CustomEmailSenderForgotPassword,
+	triggertest.InvokeHandlerPayload(t, email, triggertest.Payload(triggers.CustomEmailSenderForgotPassword,
 		triggertest.WithEncryptedCode(dec.encrypter, "777111"), triggertest.WithClientID(customsender.ClientIDNotApplicable),
 		triggertest.WithAttribute("name", "Ana Silva"))).RequireOK(t)
-	triggertest.InvokeHandler(t, sms, triggertest.Payload(triggers.CustomSMSSenderAuthentication,
+	triggertest.InvokeHandlerPayload(t, sms, triggertest.Payload(triggers.CustomSMSSenderAuthentication,
 		triggertest.WithEncryptedCode(dec.encrypter, "888222"))).RequireOK(t)
-	triggertest.InvokeHandler(t, email, triggertest.Payload(triggers.CustomEmailSenderAccountTakeOverNotification)).RequireOK(t)
+	triggertest.InvokeHandlerPayload(t, email, triggertest.Payload(triggers.CustomEmailSenderAccountTakeOverNotification)).RequireOK(t)
 	p.mu.Lock()
 	got := append([]customsender.HTTPMessage(nil), p.got...)
 	p.mu.Unlock()
@@ -251,7 +251,7 @@ func TestHTTPProviderFailures(t *testing.T) {
 				t.Fatal(err)
 			}
 			start := time.Now()
-			res := triggertest.InvokeHandler(t, email, triggertest.Payload(triggers.CustomEmailSenderSignUp,
+			res := triggertest.InvokeHandlerPayload(t, email, triggertest.Payload(triggers.CustomEmailSenderSignUp,
 				triggertest.WithEncryptedCode(dec.encrypter, "909090"))).RequireInternalError(t)
 			if strings.Contains(res.Text(), "909090") || strings.Contains(res.Text(), "s3cr3t") {
 				t.Errorf("error shows the code or the path: %s", res.Text())

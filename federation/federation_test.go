@@ -39,7 +39,16 @@ func oidc(opts ...triggertest.Option) *federation.Event {
 
 func mapped(t *testing.T, h federation.Handler, event any) triggers.Attributes {
 	t.Helper()
-	return triggertest.InvokeHandler(t, h, event).RequireOK(t).InboundFederation().Response.UserAttributesToMap
+	var res triggertest.Result
+	switch e := event.(type) {
+	case []byte:
+		res = triggertest.InvokeHandlerPayload(t, h, e)
+	case *federation.Event:
+		res = triggertest.InvokeHandler(t, h, e)
+	default:
+		t.Fatalf("event of type %T", event)
+	}
+	return triggertest.EventAs[triggers.InboundFederationEvent](res.RequireOK(t)).Response.UserAttributesToMap
 }
 
 func TestMapAttributes(t *testing.T) {
@@ -221,7 +230,7 @@ func TestAllowProviders(t *testing.T) {
 	t.Parallel()
 	h := federation.Must(federation.AllowProviders(federation.ProvidersConfig{Providers: []string{"Google", "CorporateSAML"}}))
 	triggertest.InvokeHandler(t, h, oidc()).RequireOK(t).RequireNoOp(t)
-	triggertest.InvokeHandler(t, h, samlPayload(t)).RequireOK(t)
+	triggertest.InvokeHandlerPayload(t, h, samlPayload(t)).RequireOK(t)
 	triggertest.InvokeHandler(t, h, oidc(triggertest.Set("request.providerName", "google"))).
 		RequireRejected(t, federation.DefaultProviderMessage)
 	triggertest.InvokeHandler(t, h, oidc(triggertest.Set("request.providerName", "Facebook"))).
@@ -308,7 +317,7 @@ func TestConformance(t *testing.T) {
 	for name, m := range mods {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			triggertest.RunModuleTests(t, m, triggertest.ActsOn(triggers.InboundFederationExternalProvider))
+			triggertest.RunModuleTests(t, m, triggertest.RunConfig{Sources: triggers.Sources{triggers.InboundFederationExternalProvider}})
 		})
 	}
 }

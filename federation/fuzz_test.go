@@ -75,8 +75,8 @@ func FuzzModules(f *testing.F) {
 			}
 			return
 		}
-		e := triggertest.InvokeHandler(t, func(context.Context, *federation.Event) error { return nil }, out).
-			RequireOK(t).InboundFederation()
+		e := triggertest.EventAs[triggers.InboundFederationEvent](triggertest.InvokeHandlerPayload(t, func(context.Context, *federation.Event) error { return nil }, out).
+			RequireOK(t))
 		for k, v := range e.Response.UserAttributesToMap {
 			if utf8.RuneCountInString(v) > federation.MaxValueLength {
 				t.Fatalf("%s holds %d characters", k, utf8.RuneCountInString(v))

@@ -7,11 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lambda-triggers/cognito/internal/fakeaws"
 	"github.com/lambda-triggers/cognito/migrate"
 	"github.com/lambda-triggers/cognito/triggers"
 	"github.com/lambda-triggers/cognito/triggers/secrets"
 	"github.com/lambda-triggers/cognito/triggers/secrets/parameterstore"
-	"github.com/lambda-triggers/cognito/triggers/triggertest/fakeaws"
 )
 
 // TestHTTPStoreCredentialFromParameterStore sends the legacy endpoint's API key read from

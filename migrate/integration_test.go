@@ -26,7 +26,7 @@ import (
 // an unknown user get the same answer, and the password appears nowhere.
 func TestIntegrationMigrateFromDynamoDB(t *testing.T) {
 	t.Parallel()
-	srv := awslocal.Start(t, awslocal.WithDynamoDB())
+	srv := awslocal.Start(t, awslocal.Config{DynamoDB: true})
 	ctx := t.Context()
 	table := srv.CreateTable(t, "", "username", "")
 	// Distinctive passwords, so that any trace of them in the output is unmistakable.
@@ -120,10 +120,10 @@ func TestIntegrationMigrateThroughCognito(t *testing.T) {
 		(*trigger.Load()).ServeHTTP(w, r)
 	}))
 	t.Cleanup(lambda.Close)
-	srv := awslocal.Start(t, awslocal.WithDynamoDB(), awslocal.WithCognito(awslocal.CognitoConfig{
+	srv := awslocal.Start(t, awslocal.Config{DynamoDB: true, Cognito: &awslocal.CognitoConfig{
 		LambdaEndpoint: lambda.URL,
 		Triggers:       map[string]string{"UserMigration": "userMigration"},
-	}))
+	}})
 	ctx := t.Context()
 
 	const password = "Legacy-Pa55word-through-Cognito-7e3a"

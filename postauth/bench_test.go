@@ -21,7 +21,7 @@ import (
 //
 //	go test -run '^$' -bench BenchmarkIntegrationLatency -benchtime 200x ./postauth/
 func BenchmarkIntegrationLatency(b *testing.B) {
-	srv := awslocal.Start(b, awslocal.WithDynamoDB(), awslocal.WithSES())
+	srv := awslocal.Start(b, awslocal.Config{DynamoDB: true, SES: true})
 	ctx := context.Background()
 	modules := []struct {
 		name string

@@ -31,10 +31,10 @@ func TestIntegrationPostAuthentication(t *testing.T) {
 		triggers.InvokeServer(function.Load()).ServeHTTP(w, r)
 	}))
 	t.Cleanup(lambda.Close)
-	srv := awslocal.Start(t, awslocal.WithDynamoDB(), awslocal.WithSES(), awslocal.WithCognito(awslocal.CognitoConfig{
+	srv := awslocal.Start(t, awslocal.Config{DynamoDB: true, SES: true, Cognito: &awslocal.CognitoConfig{
 		LambdaEndpoint: lambda.URL,
 		Triggers:       map[string]string{"PostAuthentication": "PostAuthentication"},
-	}))
+	}})
 
 	t.Run("RecordSignIn", func(t *testing.T) {
 		t.Parallel()

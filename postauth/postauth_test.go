@@ -13,10 +13,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	sestypes "github.com/aws/aws-sdk-go-v2/service/sesv2/types"
 
+	"github.com/lambda-triggers/cognito/internal/fakeaws"
 	"github.com/lambda-triggers/cognito/postauth"
 	"github.com/lambda-triggers/cognito/triggers"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
-	"github.com/lambda-triggers/cognito/triggers/triggertest/fakeaws"
 )
 
 const fixtureSub = "5c1e3f80-9a71-4c0e-8d0a-2b5d7f4e6a11"
@@ -443,8 +443,8 @@ func TestConformance(t *testing.T) {
 	for name, m := range mods {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			triggertest.RunModuleTests(t, m, triggertest.ActsOn(triggers.PostAuthenticationAuthentication))
-			triggertest.RunModuleTests(t, postauth.Critical(m), triggertest.ActsOn(triggers.PostAuthenticationAuthentication))
+			triggertest.RunModuleTests(t, m, triggertest.RunConfig{Sources: triggers.Sources{triggers.PostAuthenticationAuthentication}})
+			triggertest.RunModuleTests(t, postauth.Critical(m), triggertest.RunConfig{Sources: triggers.Sources{triggers.PostAuthenticationAuthentication}})
 		})
 	}
 }

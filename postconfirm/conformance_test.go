@@ -37,10 +37,10 @@ func TestConformance(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			t.Run("best-effort", func(t *testing.T) {
-				triggertest.RunModuleTests(t, m, triggertest.ActsOn(triggers.PostConfirmationConfirmSignUp))
+				triggertest.RunModuleTests(t, m, triggertest.RunConfig{Sources: triggers.Sources{triggers.PostConfirmationConfirmSignUp}})
 			})
 			t.Run("critical", func(t *testing.T) {
-				triggertest.RunModuleTests(t, postconfirm.Critical(m), triggertest.ActsOn(triggers.PostConfirmationConfirmSignUp))
+				triggertest.RunModuleTests(t, postconfirm.Critical(m), triggertest.RunConfig{Sources: triggers.Sources{triggers.PostConfirmationConfirmSignUp}})
 			})
 		})
 	}

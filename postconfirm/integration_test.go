@@ -116,7 +116,7 @@ func replay(t *testing.T, h postconfirm.Handler, e *postconfirm.Event) {
 }
 
 func TestIntegrationModules(t *testing.T) {
-	srv := awslocal.Start(t)
+	srv := awslocal.Start(t, awslocal.Config{})
 
 	t.Run("AddToGroup", func(t *testing.T) {
 		t.Parallel()
@@ -284,10 +284,10 @@ func TestIntegrationConfirmSignUpFlow(t *testing.T) {
 		triggers.InvokeServer(function.Load()).ServeHTTP(w, r)
 	}))
 	t.Cleanup(lambda.Close)
-	srv := awslocal.Start(t, awslocal.WithDynamoDB(), awslocal.WithSES(), awslocal.WithCognito(awslocal.CognitoConfig{
+	srv := awslocal.Start(t, awslocal.Config{DynamoDB: true, SES: true, Cognito: &awslocal.CognitoConfig{
 		LambdaEndpoint: lambda.URL,
 		Triggers:       map[string]string{"PostConfirmation": "postConfirmation"},
-	}))
+	}})
 	pool := srv.CreateUserPool(t)
 	profiles := srv.CreateTable(t, "", "id", "")
 	markers := srv.CreateTable(t, "", "pk", "")

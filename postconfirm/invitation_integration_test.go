@@ -22,7 +22,7 @@ import (
 // delivered several times at once.
 func TestIntegrationMarkInvitationUsed(t *testing.T) {
 	t.Parallel()
-	srv := awslocal.Start(t, awslocal.WithDynamoDB())
+	srv := awslocal.Start(t, awslocal.Config{DynamoDB: true})
 	table := srv.CreateTable(t, "", "code", "")
 	put := func(t *testing.T, code, email string) {
 		t.Helper()

@@ -26,7 +26,7 @@ import (
 //
 //	go test -run '^$' -bench BenchmarkIntegrationLatency -benchtime 200x ./postconfirm/
 func BenchmarkIntegrationLatency(b *testing.B) {
-	srv := awslocal.Start(b)
+	srv := awslocal.Start(b, awslocal.Config{})
 	ctx := context.Background()
 	profiles := srv.CreateTable(b, "", "id", "")
 	markers := srv.CreateTable(b, "", "pk", "")

@@ -6,11 +6,11 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/lambda-triggers/cognito/internal/fakeaws"
 	"github.com/lambda-triggers/cognito/postconfirm"
 	"github.com/lambda-triggers/cognito/triggers"
 	"github.com/lambda-triggers/cognito/triggers/secrets"
 	"github.com/lambda-triggers/cognito/triggers/secrets/secretsmanager"
-	"github.com/lambda-triggers/cognito/triggers/triggertest/fakeaws"
 )
 
 // TestWebhookSecretFromSecretsManager signs deliveries with a secret kept in Secrets

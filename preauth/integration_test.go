@@ -11,7 +11,7 @@ import (
 
 // dynamo is one DynamoDB server for the package's integration tests, started by the
 // first of them and stopped by TestMain.
-var dynamo = localaws.New(awslocal.WithDynamoDB())
+var dynamo = localaws.New(awslocal.Config{DynamoDB: true})
 
 func TestMain(m *testing.M) { localaws.Main(m, dynamo) }
 

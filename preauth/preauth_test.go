@@ -12,10 +12,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/lambda-triggers/cognito/internal/fakeaws"
 	"github.com/lambda-triggers/cognito/preauth"
 	"github.com/lambda-triggers/cognito/triggers"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
-	"github.com/lambda-triggers/cognito/triggers/triggertest/fakeaws"
 )
 
 // The fixture's user: Ana Silva, sub 5c1e3f80-..., email verified, phone not, signing

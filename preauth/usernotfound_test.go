@@ -177,7 +177,7 @@ func TestConformance(t *testing.T) {
 	for name, h := range modules {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			triggertest.RunModuleTests(t, h, triggertest.ActsOn(preauth.Authentication))
+			triggertest.RunModuleTests(t, h, triggertest.RunConfig{Sources: triggers.Sources{preauth.Authentication}})
 		})
 	}
 }

@@ -28,7 +28,7 @@ import (
 
 // dynamo is one DynamoDB server for the integration tests that need nothing else,
 // started by the first of them and stopped by TestMain.
-var dynamo = localaws.New(awslocal.WithDynamoDB())
+var dynamo = localaws.New(awslocal.Config{DynamoDB: true})
 
 func TestMain(m *testing.M) { localaws.Main(m, dynamo) }
 
@@ -261,10 +261,10 @@ func TestIntegrationCognito(t *testing.T) {
 		(*handler.Load()).ServeHTTP(w, r)
 	}))
 	t.Cleanup(lambda.Close)
-	srv := awslocal.Start(t, awslocal.WithDynamoDB(), awslocal.WithCognito(awslocal.CognitoConfig{
+	srv := awslocal.Start(t, awslocal.Config{DynamoDB: true, Cognito: &awslocal.CognitoConfig{
 		LambdaEndpoint: lambda.URL,
 		Triggers:       map[string]string{"PreSignUp": "preSignUp", "PostConfirmation": "postConfirmation"},
-	}))
+	}})
 	table := srv.CreateTable(t, "", "code", "")
 	putInvitation(t, srv, table, "e2e-c0de", "ada@example.com", time.Now().Add(time.Hour), "")
 	mark, err := postconfirm.MarkInvitationUsed(postconfirm.InvitationConfig{Client: srv.DynamoDB, Table: table})

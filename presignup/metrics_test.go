@@ -20,7 +20,7 @@ func TestModulesHaveMetricNames(t *testing.T) {
 	confirm := presignup.Must(presignup.AutoConfirm(presignup.FlagConfig{}))
 	r := triggers.NewRouter(triggers.WithLogger((&triggertest.Logs{}).Logger()),
 		triggers.WithMetrics(triggers.MetricsConfig{Output: &out})).PreSignUp(presignup.Chain(deny, confirm))
-	triggertest.Invoke(t, r, triggertest.PreSignUp(triggers.PreSignUpSignUp,
+	triggertest.InvokeEvent(t, r, triggertest.PreSignUp(triggers.PreSignUpSignUp,
 		triggertest.WithAttribute("email", "a@tempmail.test"))).RequireRejected(t, "tempmail.test")
 	modules := map[string]float64{}
 	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {

@@ -13,11 +13,11 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
+	"github.com/lambda-triggers/cognito/internal/fakeaws"
 	"github.com/lambda-triggers/cognito/presignup"
 	"github.com/lambda-triggers/cognito/triggers"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
 	"github.com/lambda-triggers/cognito/triggers/triggertest/awslocal"
-	"github.com/lambda-triggers/cognito/triggers/triggertest/fakeaws"
 )
 
 // The pool of the pre sign-up fixtures.
@@ -244,7 +244,7 @@ func TestIntegrationRequireUniqueEmail(t *testing.T) {
 		(*handler.Load()).ServeHTTP(w, r)
 	}))
 	t.Cleanup(lambda.Close)
-	srv := awslocal.Start(t, awslocal.WithCognito(awslocal.CognitoConfig{
+	srv := awslocal.Start(t, awslocal.Config{Cognito: &awslocal.CognitoConfig{
 		LambdaEndpoint: lambda.URL,
 		Triggers:       map[string]string{"PreSignUp": "preSignUp"},
 	}))

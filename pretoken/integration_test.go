@@ -27,7 +27,7 @@ const fixtureSub = "5f2c9b1e-7d4a-4c3b-9e8f-0a1b2c3d4e5f" // the sub in testdata
 
 func TestIntegrationClaimsFromDynamoDB(t *testing.T) {
 	t.Parallel()
-	srv := awslocal.Start(t, awslocal.WithDynamoDB())
+	srv := awslocal.Start(t, awslocal.Config{DynamoDB: true})
 	ctx := t.Context()
 	put := func(t *testing.T, table string, item map[string]types.AttributeValue) {
 		t.Helper()
@@ -125,10 +125,10 @@ func TestIntegrationPreTokenThroughCognito(t *testing.T) {
 		(*trigger.Load()).ServeHTTP(w, r)
 	}))
 	t.Cleanup(lambda.Close)
-	srv := awslocal.Start(t, awslocal.WithDynamoDB(), awslocal.WithCognito(awslocal.CognitoConfig{
+	srv := awslocal.Start(t, awslocal.Config{DynamoDB: true, Cognito: &awslocal.CognitoConfig{
 		LambdaEndpoint: lambda.URL,
 		Triggers:       map[string]string{"PreTokenGeneration": "preTokenGeneration"},
-	}))
+	}})
 	ctx := t.Context()
 
 	email := awslocal.UniqueName("grace") + "@example.com"

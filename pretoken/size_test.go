@@ -43,7 +43,7 @@ func TestClaimsSizeGuard(t *testing.T) {
 			if tt.refused {
 				res.RequireInternalError(t)
 			} else {
-				e := res.RequireOK(t).PreTokenGeneration()
+				e := triggertest.EventAs[triggers.PreTokenGenerationEvent](res.RequireOK(t))
 				var added map[string]any
 				var suppressed []string
 				if d := e.Response.ClaimsOverrideDetails; d != nil {

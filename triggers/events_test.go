@@ -242,7 +242,7 @@ func TestLenientDecoding(t *testing.T) {
 		// Not parallel: the cases share capture.
 		payload := triggertest.Payload(triggers.PostAuthenticationAuthentication, tt.opts...)
 		got = nil
-		res := triggertest.InvokeHandler(t, capture, payload)
+		res := triggertest.InvokeHandlerPayload(t, capture, payload)
 		if !res.OK() {
 			t.Errorf("%s: %s %q", tt.name, res.ErrorType, res.ErrorMessage)
 			continue

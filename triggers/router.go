@@ -209,6 +209,15 @@ func (e *InvokeError) Text() string {
 	return fmt.Sprintf("%s failed with error %s.", name, e.Message)
 }
 
+// InvokeErrorOf returns err, as a [Function] returned it for an event of trigger, as the
+// error Lambda reports: the message and errorType of an InvokeError or of aws-lambda-go's
+// messages.InvokeResponse_Error, and for any other error its text and
+// [ErrorTypeInternal]. Its [InvokeError.Text] is what the end user sees.
+func InvokeErrorOf(trigger Trigger, err error) *InvokeError {
+	msg, typ := errorMessage(err)
+	return &InvokeError{Trigger: trigger, Message: msg, Type: typ}
+}
+
 // Invoke implements aws-lambda-go's lambda.Handler. On failure it returns the error as
 // aws-lambda-go's messages.InvokeResponse_Error, so that Lambda reports the user-facing
 // message and an errorType of Rejected, InvalidEvent, InternalError or ConfigurationError.

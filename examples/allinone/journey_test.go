@@ -167,10 +167,10 @@ var lambdaAddr string
 // localAWS is the package's local AWS servers, with cognito-local calling the Lambda
 // Invoke API at lambdaAddr for every trigger it supports. Each function is named after
 // its trigger, so that errors read as Cognito words them.
-var localAWS = localaws.NewFunc(func() ([]awslocal.Option, error) {
+var localAWS = localaws.NewFunc(func() (awslocal.Config, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, err
+		return awslocal.Config{}, err
 	}
 	lambdaAddr = ln.Addr().String()
 	ln.Close()
@@ -178,6 +178,6 @@ var localAWS = localaws.NewFunc(func() ([]awslocal.Option, error) {
 	for _, trigger := range []string{"PreSignUp", "PostConfirmation", "PostAuthentication", "PreTokenGeneration", "CustomMessage", "UserMigration"} {
 		names[trigger] = trigger
 	}
-	return []awslocal.Option{awslocal.WithDynamoDB(), awslocal.WithSES(),
-		awslocal.WithCognito(awslocal.CognitoConfig{LambdaEndpoint: "http://" + lambdaAddr, Triggers: names})}, nil
+	return awslocal.Config{DynamoDB: true, SES: true,
+		Cognito: &awslocal.CognitoConfig{LambdaEndpoint: "http://" + lambdaAddr, Triggers: names}}, nil
 })

@@ -12,15 +12,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lambda-triggers/cognito/internal/lambdaruntime"
 	"github.com/lambda-triggers/cognito/triggers"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
-	"github.com/lambda-triggers/cognito/triggers/triggertest/lambdaruntime"
 )
 
 const (
 	modulePath = "github.com/lambda-triggers/cognito"
-	barePkg    = modulePath + "/triggers/triggertest/lambdaruntime/testdata/bare"
-	bareSDKPkg = modulePath + "/triggers/triggertest/lambdaruntime/testdata/baresdk"
+	barePkg    = modulePath + "/internal/lambdaruntime/testdata/bare"
+	bareSDKPkg = modulePath + "/internal/lambdaruntime/testdata/baresdk"
 )
 
 // buildFor compiles the main package pkg as the README builds a Lambda bootstrap

@@ -93,7 +93,7 @@ func TestAlterClaims(t *testing.T) {
 		"CLAIMS_TO_ADD_OR_OVERRIDE": `{"attribute_key1":"attribute_value1","attribute_key2":"attribute_value2"}`,
 		"CLAIMS_TO_SUPPRESS":        "attribute_key3"})
 	res := triggertest.Invoke(t, r, triggertest.Payload(triggers.TokenGenerationAuthentication))
-	e := res.RequireOK(t).PreTokenGeneration()
+	e := triggertest.EventAs[triggers.PreTokenGenerationEvent](res.RequireOK(t))
 	got := e.Response.ClaimsOverrideDetails
 	groups := e.Request.GroupConfiguration
 	want := &triggers.ClaimsOverrideDetails{
@@ -113,7 +113,7 @@ func TestVerificationLink(t *testing.T) {
 	r := mustBuild(t, environment{"MODULES": "verification-link", "REDIRECTURL": "https://app.example.com/",
 		"EMAILSUBJECT": "Verify your account", "EMAILMESSAGE": "Thanks for signing up!",
 		"CONFIRM_URL": "https://confirm.example.com/"})
-	e := triggertest.Invoke(t, r, triggertest.Payload(triggers.CustomMessageSignUp)).RequireOK(t).CustomMessage()
+	e := triggertest.EventAs[triggers.CustomMessageEvent](triggertest.Invoke(t, r, triggertest.Payload(triggers.CustomMessageSignUp)).RequireOK(t))
 	if e.Response.EmailSubject != "Verify your account" || !strings.Contains(e.Response.EmailMessage, "Thanks for signing up!") ||
 		!strings.Contains(e.Response.EmailMessage, `href="https://confirm.example.com/?client_id=`) ||
 		!strings.Contains(e.Response.EmailMessage, "code={####}") {
@@ -169,7 +169,7 @@ func TestCustomAuth(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			flow := triggertest.NewAuthFlow(t, tt.function, user)
+			flow := triggertest.NewAuthFlow(t, tt.function, triggertest.AuthFlowConfig{User: user})
 			// The password comes first (SRP_A, PASSWORD_VERIFIER), then one custom challenge.
 			step := flow.StartWithPassword(true)
 			if step.ChallengeName != "CUSTOM_CHALLENGE" || step.Public["trigger"] != "true" {
@@ -350,6 +350,6 @@ func TestIntegrationAddToGroup(t *testing.T) {
 	exampletest.RunEvent(t, env, event).RequireFailure(t, "PostConfirmation failed with error ")
 }
 
-var localAWS = localaws.New(awslocal.WithCognito(awslocal.CognitoConfig{}))
+var localAWS = localaws.New(awslocal.Config{Cognito: &awslocal.CognitoConfig{}})
 
 func TestMain(m *testing.M) { exampletest.Main(m, main, localAWS) }

@@ -35,7 +35,7 @@ func TestSignIn(t *testing.T) {
 	user := triggertest.AuthUser{UserName: "ana", Attributes: map[string]string{"sub": "ana-sub", "email": "ana@example.com"}}
 
 	t.Run("password then captcha", func(t *testing.T) {
-		flow := triggertest.NewAuthFlow(t, exampletest.Program(t, env), user)
+		flow := triggertest.NewAuthFlow(t, exampletest.Program(t, env), triggertest.AuthFlowConfig{User: user})
 		step := flow.StartWithPassword(true)
 		if step.ChallengeName != "CUSTOM_CHALLENGE" || step.Public["siteKey"] != "site-key" {
 			t.Fatalf("after the password: %+v, want the CAPTCHA challenge with the site key", step)
@@ -49,7 +49,7 @@ func TestSignIn(t *testing.T) {
 	})
 	t.Run("wrong password", func(t *testing.T) {
 		before := calls.Load()
-		flow := triggertest.NewAuthFlow(t, exampletest.Program(t, env), user)
+		flow := triggertest.NewAuthFlow(t, exampletest.Program(t, env), triggertest.AuthFlowConfig{User: user})
 		if step := flow.StartWithPassword(false); !step.Failed {
 			t.Fatalf("after a wrong password: %+v, want the sign-in failed", step)
 		}
@@ -58,7 +58,7 @@ func TestSignIn(t *testing.T) {
 		}
 	})
 	t.Run("captcha without password", func(t *testing.T) {
-		flow := triggertest.NewAuthFlow(t, exampletest.Program(t, env), user)
+		flow := triggertest.NewAuthFlow(t, exampletest.Program(t, env), triggertest.AuthFlowConfig{User: user})
 		if step := flow.Start(); !step.Failed {
 			t.Fatalf("a sign-in that skipped the password: %+v", step)
 		}

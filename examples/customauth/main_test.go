@@ -61,7 +61,7 @@ func TestIntegrationSignIn(t *testing.T) {
 	email := awslocal.UniqueName("ana") + "@example.com"
 	user := triggertest.AuthUser{UserName: email, Attributes: map[string]string{
 		"sub": awslocal.UniqueName("sub"), "email": email, "email_verified": "true"}}
-	flow := triggertest.NewAuthFlow(t, exampletest.Program(t, env), user)
+	flow := triggertest.NewAuthFlow(t, exampletest.Program(t, env), triggertest.AuthFlowConfig{User: user})
 
 	step := flow.Start()
 	if step.ChallengeName != "CUSTOM_CHALLENGE" || step.Public["step"] != "EMAIL_OTP" {
@@ -103,6 +103,6 @@ func codesTo(t *testing.T, srv *awslocal.Servers, address string) []string {
 	return codes
 }
 
-var localAWS = localaws.New(awslocal.WithDynamoDB(), awslocal.WithSES())
+var localAWS = localaws.New(awslocal.Config{DynamoDB: true, SES: true})
 
 func TestMain(m *testing.M) { exampletest.Main(m, main, localAWS) }

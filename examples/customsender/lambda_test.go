@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lambda-triggers/cognito/internal/lambdaruntime"
 	"github.com/lambda-triggers/cognito/triggers"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
-	"github.com/lambda-triggers/cognito/triggers/triggertest/lambdaruntime"
 )
 
 const modulePath = "github.com/lambda-triggers/cognito"
@@ -36,7 +36,7 @@ func BenchmarkColdStart(b *testing.B) {
 		bin       string
 		samples   []time.Duration
 	}{
-		{name: "bare", pkg: modulePath + "/triggers/triggertest/lambdaruntime/testdata/bare", event: signUp},
+		{name: "bare", pkg: modulePath + "/internal/lambdaruntime/testdata/bare", event: signUp},
 		{name: "domainfilter", pkg: modulePath + "/examples/domainfilter", event: signUp, env: []string{"DOMAINDENYLIST=blocked.example"}},
 		{name: "customsender", pkg: modulePath + "/examples/customsender", event: sender, wantErr: true,
 			env: []string{"KEY_ARN=arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",

@@ -11,7 +11,7 @@ import (
 	"github.com/lambda-triggers/cognito/triggers/triggertest/awslocal"
 )
 
-var localAWS = localaws.New(awslocal.WithKMS(), awslocal.WithSES())
+var localAWS = localaws.New(awslocal.Config{KMS: true, SES: true})
 
 func TestMain(m *testing.M) { exampletest.Main(m, main, localAWS) }
 

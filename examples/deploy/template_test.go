@@ -23,8 +23,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/lambda-triggers/cognito/internal/lambdaruntime"
 	"github.com/lambda-triggers/cognito/triggers"
-	"github.com/lambda-triggers/cognito/triggers/triggertest/lambdaruntime"
 )
 
 const (

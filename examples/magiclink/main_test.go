@@ -62,7 +62,7 @@ func TestIntegrationSignIn(t *testing.T) {
 	user := triggertest.AuthUser{UserName: email, Attributes: map[string]string{"email": email, "email_verified": "true"}}
 	program := exampletest.Program(t, env)
 
-	asking := triggertest.NewAuthFlow(t, program, user)
+	asking := triggertest.NewAuthFlow(t, program, triggertest.AuthFlowConfig{User: user})
 	if step := asking.Start(); step.Public["step"] != "MAGIC_LINK" || step.Public["linkState"] != "none" || len(linksTo(t, srv, email)) != 0 {
 		t.Fatalf("first step %+v, want the link challenge and no email", step)
 	}
@@ -75,7 +75,7 @@ func TestIntegrationSignIn(t *testing.T) {
 	if len(links) != 1 {
 		t.Fatalf("%d links sent, want 1", len(links))
 	}
-	other := triggertest.NewAuthFlow(t, program, user)
+	other := triggertest.NewAuthFlow(t, program, triggertest.AuthFlowConfig{User: user})
 	other.Start()
 	answer := map[string]string{customauth.MagicLinkActionKey: customauth.MagicLinkAnswer}
 	if step := other.AnswerWithMetadata(links[0], answer); !step.Tokens {
@@ -100,6 +100,6 @@ func linksTo(t *testing.T, srv *awslocal.Servers, address string) []string {
 	return tokens
 }
 
-var localAWS = localaws.New(awslocal.WithDynamoDB(), awslocal.WithSES())
+var localAWS = localaws.New(awslocal.Config{DynamoDB: true, SES: true})
 
 func TestMain(m *testing.M) { exampletest.Main(m, main, localAWS) }

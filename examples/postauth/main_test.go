@@ -89,6 +89,6 @@ func TestIntegrationSignIn(t *testing.T) {
 	}
 }
 
-var localAWS = localaws.New(awslocal.WithDynamoDB(), awslocal.WithSES())
+var localAWS = localaws.New(awslocal.Config{DynamoDB: true, SES: true})
 
 func TestMain(m *testing.M) { exampletest.Main(m, main, localAWS) }

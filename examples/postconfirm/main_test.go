@@ -112,6 +112,6 @@ func TestIntegrationConfirmation(t *testing.T) {
 	}
 }
 
-var localAWS = localaws.New(awslocal.WithDynamoDB(), awslocal.WithSES(), awslocal.WithCognito(awslocal.CognitoConfig{}))
+var localAWS = localaws.New(awslocal.Config{DynamoDB: true, SES: true, Cognito: &awslocal.CognitoConfig{}})
 
 func TestMain(m *testing.M) { exampletest.Main(m, main, localAWS) }

@@ -115,6 +115,6 @@ func TestIntegrationBlockList(t *testing.T) {
 		triggertest.Set("request.userNotFound", true))).RequireFailure(t, blocked)
 }
 
-var localAWS = localaws.New(awslocal.WithDynamoDB())
+var localAWS = localaws.New(awslocal.Config{DynamoDB: true})
 
 func TestMain(m *testing.M) { exampletest.Main(m, main, localAWS) }

@@ -107,6 +107,6 @@ func TestIntegrationInvitationAndRateLimit(t *testing.T) {
 	exampletest.RunEvent(t, env, signUp("ana2", "ana.silva@example.com", "INV-7K2M-QX9P")).RequireOK(t, &e)
 }
 
-var localAWS = localaws.New(awslocal.WithDynamoDB())
+var localAWS = localaws.New(awslocal.Config{DynamoDB: true})
 
 func TestMain(m *testing.M) { exampletest.Main(m, main, localAWS) }

@@ -121,7 +121,7 @@ func TestIntegrationEntitlements(t *testing.T) {
 	}
 }
 
-var localAWS = localaws.New(awslocal.WithDynamoDB())
+var localAWS = localaws.New(awslocal.Config{DynamoDB: true})
 
 func TestMain(m *testing.M) { exampletest.Main(m, main, localAWS) }
 

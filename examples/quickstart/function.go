@@ -16,7 +16,7 @@ import (
 )
 
 // The clients the function's modules call. The aws-sdk-go-v2 clients satisfy them, and
-// so do the in-memory fakes of package fakeaws.
+// so do the in-memory fakes of internal/fakeaws that the in-memory mode uses.
 type (
 	dynamoDBClient interface {
 		GetItem(ctx context.Context, in *dynamodb.GetItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)

@@ -139,7 +139,7 @@ func (j *journey) tell(ctx context.Context) error {
 	if !accepted.OK() {
 		return fmt.Errorf("the sign-up was refused: %s", accepted.Text())
 	}
-	resp := accepted.PreSignUp().Response
+	resp := triggertest.EventAs[triggers.PreSignUpEvent](accepted).Response
 	p.row("trigger", "autoConfirmUser %t, autoVerifyEmail %t", resp.AutoConfirmUser, resp.AutoVerifyEmail)
 	ana, err := j.createUser(ctx, signUp)
 	if err != nil {
@@ -189,8 +189,10 @@ func (j *journey) tell(ctx context.Context) error {
 	// 4. Custom authentication: Define, Create and Verify derived from one flow. The
 	// simulator plays Cognito between the app and the three triggers.
 	p.section("4. A passwordless sign-in with a code sent by email (custom authentication)")
-	signIn := triggertest.NewAuthFlow(j.t, j.fn, triggertest.AuthUser{UserName: ana.name, Attributes: ana.attrs},
-		triggertest.WithAuthUserPool(j.b.region, j.b.poolID))
+	signIn := triggertest.NewAuthFlow(j.t, j.fn, triggertest.AuthFlowConfig{
+		User:   triggertest.AuthUser{UserName: ana.name, Attributes: ana.attrs},
+		Region: j.b.region, UserPoolID: j.b.poolID,
+	})
 	step := signIn.Start()
 	if step.ChallengeName == "" {
 		return fmt.Errorf("the sign-in did not start: %v", step.Err)
@@ -234,8 +236,8 @@ func (j *journey) tell(ctx context.Context) error {
 }
 
 // invoke sends event through the function's JSON boundary, as Lambda does.
-func (j *journey) invoke(event any) triggertest.Result {
-	return triggertest.Invoke(j.t, j.fn, event)
+func (j *journey) invoke(event triggers.Event) triggertest.Result {
+	return triggertest.InvokeEvent(j.t, j.fn, event)
 }
 
 // event returns the options that make a fixture event the journey's: from the backend's

@@ -246,7 +246,7 @@ func TestIntegrationQuickstartLocal(t *testing.T) {
 // types the emailed code on its standard input, as a user with a real account would.
 func TestIntegrationQuickstartAWSConfiguration(t *testing.T) {
 	t.Parallel()
-	srv := awslocal.Start(t)
+	srv := awslocal.Start(t, awslocal.Config{})
 	profiles := srv.CreateTable(t, "", "id", "")
 	state := srv.CreateTable(t, "", "pk", "")
 	pool := srv.CreateUserPool(t)

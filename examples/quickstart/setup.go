@@ -18,8 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
 	"github.com/lambda-triggers/cognito/customauth"
+	"github.com/lambda-triggers/cognito/internal/fakeaws"
 	"github.com/lambda-triggers/cognito/triggers/triggertest/awslocal"
-	"github.com/lambda-triggers/cognito/triggers/triggertest/fakeaws"
 )
 
 // Where the journey's AWS calls go.
@@ -162,7 +162,7 @@ func connectFakes(o options) *backend {
 func connectLocal(ctx context.Context, o options) (*backend, error) {
 	start, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	srv, err := awslocal.StartServers(start, awslocal.WithDynamoDB(), awslocal.WithSES(), awslocal.WithCognito(awslocal.CognitoConfig{}))
+	srv, err := awslocal.StartServers(start, awslocal.Config{DynamoDB: true, SES: true, Cognito: &awslocal.CognitoConfig{}})
 	if err != nil {
 		return nil, fmt.Errorf("start the local servers: %w", err)
 	}

@@ -72,7 +72,7 @@ func TestIntegrationSignIn(t *testing.T) {
 	phone := fmt.Sprintf("+1555%07d", rand.IntN(1e7)) // unique among the tests sharing the store
 	user := triggertest.AuthUser{UserName: awslocal.UniqueName("ana"), Attributes: map[string]string{
 		"phone_number": phone, "phone_number_verified": "true"}}
-	flow := triggertest.NewAuthFlow(t, exampletest.Program(t, env), user)
+	flow := triggertest.NewAuthFlow(t, exampletest.Program(t, env), triggertest.AuthFlowConfig{User: user})
 
 	step := flow.Start()
 	if step.ChallengeName != "CUSTOM_CHALLENGE" || step.Public["step"] != "SMS_OTP" || step.Public["phone"] != "+*******"+phone[len(phone)-4:] {
@@ -94,12 +94,12 @@ func TestIntegrationSignIn(t *testing.T) {
 	}
 
 	unverified := triggertest.AuthUser{UserName: awslocal.UniqueName("bo"), Attributes: map[string]string{"phone_number": "+15555550199"}}
-	other := triggertest.NewAuthFlow(t, exampletest.Program(t, env), unverified)
+	other := triggertest.NewAuthFlow(t, exampletest.Program(t, env), triggertest.AuthFlowConfig{User: unverified})
 	if step := other.Start(); step.Public["step"] != "SMS_OTP" || len(sns.messages("+15555550199")) != 0 {
 		t.Errorf("unverified number: %+v, %d messages; want the same challenge and none", step, len(sns.messages("+15555550199")))
 	}
 }
 
-var localAWS = localaws.New(awslocal.WithDynamoDB())
+var localAWS = localaws.New(awslocal.Config{DynamoDB: true})
 
 func TestMain(m *testing.M) { exampletest.Main(m, main, localAWS) }

@@ -90,7 +90,7 @@ func TestIntegrationStepUp(t *testing.T) {
 		}
 		return out
 	}
-	flow := triggertest.NewAuthFlow(t, exampletest.Program(t, env), user)
+	flow := triggertest.NewAuthFlow(t, exampletest.Program(t, env), triggertest.AuthFlowConfig{User: user})
 
 	if step := flow.Start(); step.Public["step"] != "STEP_UP" {
 		t.Fatalf("first step %+v, want the step-up check", step)
@@ -114,6 +114,6 @@ func TestIntegrationStepUp(t *testing.T) {
 	}
 }
 
-var localAWS = localaws.New(awslocal.WithSES())
+var localAWS = localaws.New(awslocal.Config{SES: true})
 
 func TestMain(m *testing.M) { exampletest.Main(m, main, localAWS) }

@@ -17,7 +17,7 @@ import (
 
 func TestIntegrationMarkUsed(t *testing.T) {
 	t.Parallel()
-	srv := awslocal.Start(t, awslocal.WithDynamoDB())
+	srv := awslocal.Start(t, awslocal.Config{DynamoDB: true})
 	table := srv.CreateTable(t, "", invitation.AttrCode, "")
 	put := func(t *testing.T, code, email string) {
 		t.Helper()

@@ -17,21 +17,21 @@ import (
 // takes seconds, so they start once, on first use. Each test creates its own tables, pools
 // and names (awslocal.UniqueName), so that tests do not depend on each other's data.
 type Shared struct {
-	options func() ([]awslocal.Option, error)
+	config  func() (awslocal.Config, error)
 	once    sync.Once
 	servers *awslocal.Servers
 	err     error
 }
 
-// New returns the package's shared servers, to start with opts.
-func New(opts ...awslocal.Option) *Shared {
-	return NewFunc(func() ([]awslocal.Option, error) { return opts, nil })
+// New returns the package's shared servers, to start with cfg.
+func New(cfg awslocal.Config) *Shared {
+	return NewFunc(func() (awslocal.Config, error) { return cfg, nil })
 }
 
-// NewFunc is [New] for options known only when the servers start, such as the address at
-// which cognito-local calls the function under test.
-func NewFunc(options func() ([]awslocal.Option, error)) *Shared {
-	return &Shared{options: options}
+// NewFunc is [New] for a config known only when the servers start, such as one with the
+// address at which cognito-local calls the function under test.
+func NewFunc(config func() (awslocal.Config, error)) *Shared {
+	return &Shared{config: config}
 }
 
 // Servers returns the servers, started on first use. Where they cannot run (no Node.js),
@@ -39,9 +39,9 @@ func NewFunc(options func() ([]awslocal.Option, error)) *Shared {
 func (s *Shared) Servers(t testing.TB) *awslocal.Servers {
 	t.Helper()
 	s.once.Do(func() {
-		var opts []awslocal.Option
-		if opts, s.err = s.options(); s.err == nil {
-			s.servers, s.err = awslocal.StartServers(context.Background(), opts...)
+		var cfg awslocal.Config
+		if cfg, s.err = s.config(); s.err == nil {
+			s.servers, s.err = awslocal.StartServers(context.Background(), cfg)
 		}
 	})
 	if errors.Is(s.err, awslocal.ErrUnavailable) && !awslocal.RequireCI() {

@@ -11,8 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/smithy-go"
 
+	"github.com/lambda-triggers/cognito/internal/fakeaws"
 	"github.com/lambda-triggers/cognito/internal/mailonce"
-	"github.com/lambda-triggers/cognito/triggers/triggertest/fakeaws"
 )
 
 const table = "markers"

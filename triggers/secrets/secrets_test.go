@@ -15,10 +15,10 @@ import (
 	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
+	"github.com/lambda-triggers/cognito/internal/fakeaws"
 	"github.com/lambda-triggers/cognito/triggers/secrets"
 	"github.com/lambda-triggers/cognito/triggers/secrets/parameterstore"
 	"github.com/lambda-triggers/cognito/triggers/secrets/secretsmanager"
-	"github.com/lambda-triggers/cognito/triggers/triggertest/fakeaws"
 )
 
 const secretValue = "s3cr3t-value-0123456789abcdef-0123"

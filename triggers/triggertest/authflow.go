@@ -1,7 +1,6 @@
 package triggertest
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,8 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"time"
-
-	"github.com/aws/aws-lambda-go/lambda/messages"
 
 	"github.com/lambda-triggers/cognito/triggers"
 )
@@ -40,7 +37,7 @@ const DefaultAuthSessionValidity = 3 * time.Minute
 // DefaultAuthMaxRounds is how many challenges one simulated sign-in may go through before
 // the simulator ends it. Cognito documents no such number, only that each session token
 // expires and serves once; the bound keeps a Define that never decides from looping
-// forever in a test. Set another with [WithAuthMaxRounds].
+// forever in a test. Set another with [AuthFlowConfig.MaxRounds].
 const DefaultAuthMaxRounds = 20
 
 // AuthUser is the user a simulated sign-in is for.
@@ -88,47 +85,33 @@ type AuthChallenge struct {
 	Metadata string
 }
 
-// AuthFlowOption configures an [AuthFlow].
-type AuthFlowOption func(*authConfig)
-
-type authConfig struct {
-	now       func() time.Time
-	validity  time.Duration
-	maxRounds int
-	retries   int
-	region    string
-	poolID    string
-	clientID  string
+// AuthFlowConfig is the user a simulated sign-in is for and the settings of the user pool
+// and app client it happens in.
+type AuthFlowConfig struct {
+	// User is the user who signs in. Required: its UserName.
+	User AuthUser
+	// Now is the simulator's clock, which decides when a session expires; share it with
+	// the triggers under test to make codes and sessions expire without waiting. nil means
+	// time.Now.
+	Now func() time.Time
+	// SessionValidity is how long the client has to answer each challenge; zero means
+	// [DefaultAuthSessionValidity].
+	SessionValidity time.Duration
+	// MaxRounds is how many challenges a sign-in may go through; zero means
+	// [DefaultAuthMaxRounds].
+	MaxRounds int
+	// Retries makes every trigger invocation happen 1+Retries times with the same event,
+	// as when Cognito retries after not hearing back in time; the last response counts.
+	// Use it to check that triggers are idempotent: one email, one code, no reset
+	// counters. Zero means no retries.
+	Retries int
+	// Region and UserPoolID are what the events carry; "" means "us-east-1" and
+	// "us-east-1_EXAMPLE".
+	Region     string
+	UserPoolID string
+	// ClientID is the app client id the events carry; "" means "exampleclientid".
+	ClientID string
 }
-
-// WithAuthClock sets the simulator's clock, which decides when a session expires; share
-// it with the triggers under test to make codes and sessions expire without waiting.
-func WithAuthClock(now func() time.Time) AuthFlowOption {
-	return func(c *authConfig) { c.now = now }
-}
-
-// WithAuthSessionValidity sets how long the client has to answer each challenge.
-// The default is [DefaultAuthSessionValidity].
-func WithAuthSessionValidity(d time.Duration) AuthFlowOption {
-	return func(c *authConfig) { c.validity = d }
-}
-
-// WithAuthMaxRounds sets how many challenges a sign-in may go through; the default is
-// [DefaultAuthMaxRounds].
-func WithAuthMaxRounds(n int) AuthFlowOption { return func(c *authConfig) { c.maxRounds = n } }
-
-// WithAuthRetries makes every trigger invocation happen 1+n times with the same event, as
-// when Cognito retries after not hearing back in time; the last response counts. Use it
-// to check that triggers are idempotent: one email, one code, no reset counters.
-func WithAuthRetries(n int) AuthFlowOption { return func(c *authConfig) { c.retries = n } }
-
-// WithAuthUserPool sets the region and user pool id the events carry.
-func WithAuthUserPool(region, userPoolID string) AuthFlowOption {
-	return func(c *authConfig) { c.region, c.poolID = region, userPoolID }
-}
-
-// WithAuthClientID sets the app client id the events carry.
-func WithAuthClientID(id string) AuthFlowOption { return func(c *authConfig) { c.clientID = id } }
 
 // AuthFlow simulates Cognito's custom authentication (CUSTOM_AUTH) for one user, calling
 // the Define, Create and Verify auth challenge triggers of a function as Cognito does:
@@ -146,7 +129,7 @@ func WithAuthClientID(id string) AuthFlowOption { return func(c *authConfig) { c
 //     NotAuthorizedException; a trigger error ends it with UserLambdaValidationException.
 //   - Each challenge must be answered within the session validity, and a session serves
 //     once: answering after the end fails. A sign-in ends after a bounded number of
-//     challenges (see [WithAuthMaxRounds]).
+//     challenges (see [AuthFlowConfig.MaxRounds]).
 //
 // Client metadata given with an answer reaches that round's Verify, Define and Create, and
 // none reaches the first round, as with the real API. An AuthFlow is for one goroutine.
@@ -154,7 +137,7 @@ type AuthFlow struct {
 	t    TB
 	f    triggers.Function
 	user AuthUser
-	cfg  authConfig
+	cfg  AuthFlowConfig
 
 	session    []triggers.ChallengeResult
 	pending    *AuthChallenge
@@ -165,21 +148,49 @@ type AuthFlow struct {
 	trace      []string
 }
 
-// NewAuthFlow returns a simulator of sign-ins by user against f, usually a
-// [*triggers.Router] with the three custom auth triggers registered.
-func NewAuthFlow(t TB, f triggers.Function, user AuthUser, opts ...AuthFlowOption) *AuthFlow {
-	cfg := authConfig{
-		now:       time.Now,
-		validity:  DefaultAuthSessionValidity,
-		maxRounds: DefaultAuthMaxRounds,
-		region:    "us-east-1",
-		poolID:    "us-east-1_EXAMPLE",
-		clientID:  "exampleclientid",
+// NewAuthFlow returns a simulator of sign-ins by cfg.User against f, usually a
+// [*triggers.Router] with the three custom auth triggers registered. A config without a
+// user name, or with a negative number, fails t now.
+func NewAuthFlow(t TB, f triggers.Function, cfg AuthFlowConfig) *AuthFlow {
+	t.Helper()
+	if err := cfg.resolve(); err != nil {
+		t.Errorf("%v", err)
+		t.FailNow()
 	}
-	for _, o := range opts {
-		o(&cfg)
+	return &AuthFlow{t: t, f: f, user: cfg.User, cfg: cfg, ended: true}
+}
+
+// resolve checks cfg and fills in the defaults.
+func (cfg *AuthFlowConfig) resolve() error {
+	switch {
+	case cfg.User.UserName == "":
+		return errors.New("triggertest.NewAuthFlow: User.UserName is empty")
+	case cfg.SessionValidity < 0:
+		return errors.New("triggertest.NewAuthFlow: SessionValidity is negative")
+	case cfg.MaxRounds < 0:
+		return errors.New("triggertest.NewAuthFlow: MaxRounds is negative")
+	case cfg.Retries < 0:
+		return errors.New("triggertest.NewAuthFlow: Retries is negative")
 	}
-	return &AuthFlow{t: t, f: f, user: user, cfg: cfg, ended: true}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.SessionValidity == 0 {
+		cfg.SessionValidity = DefaultAuthSessionValidity
+	}
+	if cfg.MaxRounds == 0 {
+		cfg.MaxRounds = DefaultAuthMaxRounds
+	}
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	if cfg.UserPoolID == "" {
+		cfg.UserPoolID = "us-east-1_EXAMPLE"
+	}
+	if cfg.ClientID == "" {
+		cfg.ClientID = "exampleclientid"
+	}
+	return nil
 }
 
 // Start begins a new sign-in without a password (InitiateAuth with CUSTOM_AUTH) and
@@ -220,7 +231,7 @@ func (s *AuthFlow) AnswerWithMetadata(answer string, clientMetadata map[string]s
 		s.trace = append(s.trace, "answer -> invalid session")
 		return failedStep(AuthNotAuthorized, "Invalid session for the user.")
 	}
-	if s.cfg.now().Sub(s.askedAt) > s.cfg.validity {
+	if s.cfg.Now().Sub(s.askedAt) > s.cfg.SessionValidity {
 		return s.end("answer -> session expired", AuthNotAuthorized, "Invalid session for the user, session is expired.")
 	}
 	ch := s.pending
@@ -279,7 +290,7 @@ func (s *AuthFlow) run(clientMetadata map[string]string) AuthStep {
 			clientMetadata = nil
 		case r.ChallengeName == challengeCustom:
 			s.trace = append(s.trace, "DefineAuthChallenge -> "+challengeCustom)
-			if len(s.session) >= s.cfg.maxRounds {
+			if len(s.session) >= s.cfg.MaxRounds {
 				return s.end("session -> too many rounds", AuthNotAuthorized, "Invalid session for the user.")
 			}
 			return s.create(clientMetadata)
@@ -311,7 +322,7 @@ func (s *AuthFlow) create(clientMetadata map[string]string) AuthStep {
 		Private:  maps.Clone(cr.Response.PrivateChallengeParameters),
 		Metadata: cr.Response.ChallengeMetadata,
 	}
-	s.askedAt = s.cfg.now()
+	s.askedAt = s.cfg.Now()
 	public := maps.Clone(cr.Response.PublicChallengeParameters)
 	if public == nil {
 		public = map[string]string{}
@@ -387,10 +398,10 @@ func (s *AuthFlow) invoke(src triggers.TriggerSource, request, response map[stri
 	}
 	payload, err := json.Marshal(map[string]any{
 		"version":       "1",
-		"region":        s.cfg.region,
-		"userPoolId":    s.cfg.poolID,
+		"region":        s.cfg.Region,
+		"userPoolId":    s.cfg.UserPoolID,
 		"userName":      s.user.UserName,
-		"callerContext": map[string]string{"awsSdkVersion": "aws-sdk-unknown-unknown", "clientId": s.cfg.clientID},
+		"callerContext": map[string]string{"awsSdkVersion": "aws-sdk-unknown-unknown", "clientId": s.cfg.ClientID},
 		"triggerSource": string(src),
 		"request":       request,
 		"response":      response,
@@ -399,43 +410,18 @@ func (s *AuthFlow) invoke(src triggers.TriggerSource, request, response map[stri
 		s.t.Errorf("triggertest: encode %s event: %v", src, err)
 		s.t.FailNow()
 	}
-	ctx := authContext(s.t)
+	ctx := contextOf(s.t)
 	var result []byte
-	for range 1 + max(s.cfg.retries, 0) {
+	for range 1 + max(s.cfg.Retries, 0) {
 		result, err = s.f.Invoke(ctx, payload)
 	}
 	trigger := src.Trigger()
 	if err != nil {
-		return &AuthError{Code: AuthUserLambdaValidation,
-			Message: fmt.Sprintf("%s failed with error %s.", trigger, authLambdaMessage(err))}
+		return &AuthError{Code: AuthUserLambdaValidation, Message: triggers.InvokeErrorOf(trigger, err).Text()}
 	}
 	if err := json.Unmarshal(result, out); err != nil {
 		return &AuthError{Code: AuthInvalidLambdaResponse,
 			Message: fmt.Sprintf("%s returned a response that is not its event: %v", trigger, err)}
 	}
 	return nil
-}
-
-func authContext(t TB) context.Context {
-	if c, ok := t.(interface{ Context() context.Context }); ok {
-		return c.Context()
-	}
-	return context.Background()
-}
-
-// authLambdaMessage returns the errorMessage Lambda reports for err.
-func authLambdaMessage(err error) string {
-	var ive messages.InvokeResponse_Error
-	if errors.As(err, &ive) {
-		return ive.Message
-	}
-	var pive *messages.InvokeResponse_Error
-	if errors.As(err, &pive) {
-		return pive.Message
-	}
-	var ie *triggers.InvokeError
-	if errors.As(err, &ie) {
-		return ie.Message
-	}
-	return err.Error()
 }

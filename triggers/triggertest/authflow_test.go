@@ -100,7 +100,7 @@ var authAlice = triggertest.AuthUser{
 func TestAuthFlowRightAnswerIssuesTokens(t *testing.T) {
 	t.Parallel()
 	rec := &authRecorder{f: authRiddle(false, 3)}
-	sim := triggertest.NewAuthFlow(t, rec, authAlice)
+	sim := triggertest.NewAuthFlow(t, rec, triggertest.AuthFlowConfig{User: authAlice})
 
 	step := sim.Start()
 	if step.ChallengeName != "CUSTOM_CHALLENGE" || step.Public["question"] != "six times seven" || step.Public["USERNAME"] != "alice" {
@@ -155,7 +155,7 @@ func TestAuthFlowRightAnswerIssuesTokens(t *testing.T) {
 
 func TestAuthFlowWrongAnswersFail(t *testing.T) {
 	t.Parallel()
-	sim := triggertest.NewAuthFlow(t, authRiddle(false, 3), authAlice)
+	sim := triggertest.NewAuthFlow(t, authRiddle(false, 3), triggertest.AuthFlowConfig{User: authAlice})
 	sim.Start()
 	for i := 1; i <= 2; i++ {
 		if out := sim.Answer("41"); out.ChallengeName != "CUSTOM_CHALLENGE" {
@@ -191,7 +191,7 @@ func TestAuthFlowPassword(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			rec := &authRecorder{f: authRiddle(true, 3)}
-			sim := triggertest.NewAuthFlow(t, rec, tt.user)
+			sim := triggertest.NewAuthFlow(t, rec, triggertest.AuthFlowConfig{User: tt.user})
 			step := sim.StartWithPassword(tt.passwordOK)
 			first := authRequest(rec.of(triggers.DefineAuthChallengeAuthentication)[0])["session"].([]any)
 			if len(first) != 1 || first[0].(map[string]any)["challengeName"] != "SRP_A" || first[0].(map[string]any)["challengeResult"] != true {
@@ -219,7 +219,7 @@ func TestAuthFlowUserNotFound(t *testing.T) {
 	t.Parallel()
 	rec := &authRecorder{f: authRiddle(false, 3)}
 	ghost := triggertest.AuthUser{UserName: "ghost", NotFound: true, Attributes: map[string]string{"email": "x@example.com"}}
-	sim := triggertest.NewAuthFlow(t, rec, ghost)
+	sim := triggertest.NewAuthFlow(t, rec, triggertest.AuthFlowConfig{User: ghost})
 	sim.Start()
 	sim.Answer("42")
 	for _, p := range rec.payloads {
@@ -241,8 +241,7 @@ func TestAuthFlowSessionExpires(t *testing.T) {
 	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
 
 	rec := &authRecorder{f: authRiddle(false, 3)}
-	sim := triggertest.NewAuthFlow(t, rec, authAlice, triggertest.WithAuthClock(clock),
-		triggertest.WithAuthSessionValidity(5*time.Minute))
+	sim := triggertest.NewAuthFlow(t, rec, triggertest.AuthFlowConfig{User: authAlice, Now: clock, SessionValidity: 5 * time.Minute})
 	sim.Start()
 	advance(5*time.Minute + time.Second)
 	out := sim.Answer("42")
@@ -257,7 +256,7 @@ func TestAuthFlowSessionExpires(t *testing.T) {
 func TestAuthFlowRoundLimit(t *testing.T) {
 	t.Parallel()
 	// A Define that never decides: Cognito ends the sign-in anyway.
-	sim := triggertest.NewAuthFlow(t, authRiddle(false, 1000), authAlice, triggertest.WithAuthMaxRounds(4))
+	sim := triggertest.NewAuthFlow(t, authRiddle(false, 1000), triggertest.AuthFlowConfig{User: authAlice, MaxRounds: 4})
 	sim.Start()
 	var out triggertest.AuthStep
 	answers := 0
@@ -290,7 +289,7 @@ func TestAuthFlowTriggerErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			r := authRiddle(false, 3).CreateAuthChallenge(fail(tt.err))
-			out := triggertest.NewAuthFlow(t, r, authAlice).Start()
+			out := triggertest.NewAuthFlow(t, r, triggertest.AuthFlowConfig{User: authAlice}).Start()
 			if !out.Failed || out.Err.Code != triggertest.AuthUserLambdaValidation || out.Err.Message != tt.want {
 				t.Fatalf("Start() = %+v (%v), want %s: %s", out, out.Err, triggertest.AuthUserLambdaValidation, tt.want)
 			}
@@ -315,7 +314,7 @@ func TestAuthFlowInvalidDefineResponses(t *testing.T) {
 				tt.define(e)
 				return nil
 			})
-			out := triggertest.NewAuthFlow(t, r, authAlice).Start()
+			out := triggertest.NewAuthFlow(t, r, triggertest.AuthFlowConfig{User: authAlice}).Start()
 			if !out.Failed || out.Err.Code != triggertest.AuthInvalidLambdaResponse {
 				t.Fatalf("Start() = %+v, want %s", out, triggertest.AuthInvalidLambdaResponse)
 			}
@@ -326,7 +325,7 @@ func TestAuthFlowInvalidDefineResponses(t *testing.T) {
 func TestAuthFlowClientMetadata(t *testing.T) {
 	t.Parallel()
 	rec := &authRecorder{f: authRiddle(false, 3)}
-	sim := triggertest.NewAuthFlow(t, rec, authAlice)
+	sim := triggertest.NewAuthFlow(t, rec, triggertest.AuthFlowConfig{User: authAlice})
 	sim.Start()
 	sim.AnswerWithMetadata("41", map[string]string{"device": "kiosk-7"})
 	for _, src := range []triggers.TriggerSource{triggers.DefineAuthChallengeAuthentication,
@@ -351,7 +350,7 @@ func TestAuthFlowClientMetadata(t *testing.T) {
 func TestAuthFlowRetries(t *testing.T) {
 	t.Parallel()
 	rec := &authRecorder{f: authRiddle(false, 3)}
-	sim := triggertest.NewAuthFlow(t, rec, authAlice, triggertest.WithAuthRetries(2))
+	sim := triggertest.NewAuthFlow(t, rec, triggertest.AuthFlowConfig{User: authAlice, Retries: 2})
 	sim.Start()
 	if out := sim.Answer("42"); !out.Tokens {
 		t.Fatalf("Answer = %+v, want tokens", out)
@@ -369,7 +368,7 @@ func TestAuthFlowRetries(t *testing.T) {
 
 func TestAuthFlowTraceAndRestart(t *testing.T) {
 	t.Parallel()
-	sim := triggertest.NewAuthFlow(t, authRiddle(false, 1), authAlice)
+	sim := triggertest.NewAuthFlow(t, authRiddle(false, 1), triggertest.AuthFlowConfig{User: authAlice})
 	sim.Start()
 	sim.Answer("41")
 	sim.Start() // a new InitiateAuth: a fresh session
@@ -390,7 +389,7 @@ func TestAuthFlowTraceAndRestart(t *testing.T) {
 
 func TestAuthFlowNoSecretsInTrace(t *testing.T) {
 	t.Parallel()
-	sim := triggertest.NewAuthFlow(t, authRiddle(false, 3), authAlice)
+	sim := triggertest.NewAuthFlow(t, authRiddle(false, 3), triggertest.AuthFlowConfig{User: authAlice})
 	sim.Start()
 	sim.Answer("41")
 	var b bytes.Buffer
@@ -415,10 +414,10 @@ func ExampleNewAuthFlow() {
 	var t triggertest.TB = authPrintT{} // in a test function: t *testing.T
 
 	router := authRiddle(true, 3) // Define, Create and Verify of a one-question flow
-	sim := triggertest.NewAuthFlow(t, router, triggertest.AuthUser{
+	sim := triggertest.NewAuthFlow(t, router, triggertest.AuthFlowConfig{User: triggertest.AuthUser{
 		UserName:   "alice",
 		Attributes: map[string]string{"email": "alice@example.com"},
-	})
+	}})
 	step := sim.StartWithPassword(true)
 	fmt.Println(step.ChallengeName, step.Public["question"])
 	fmt.Println(sim.Answer("41").ChallengeName)
@@ -435,3 +434,39 @@ func ExampleNewAuthFlow() {
 	// CUSTOM_CHALLENGE false "RIDDLE"
 	// CUSTOM_CHALLENGE true "RIDDLE"
 }
+
+func TestNewAuthFlowRefusesBadConfig(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		cfg  triggertest.AuthFlowConfig
+		want string
+	}{
+		{triggertest.AuthFlowConfig{}, "triggertest.NewAuthFlow: User.UserName is empty"},
+		{triggertest.AuthFlowConfig{User: authAlice, SessionValidity: -time.Second}, "triggertest.NewAuthFlow: SessionValidity is negative"},
+		{triggertest.AuthFlowConfig{User: authAlice, MaxRounds: -1}, "triggertest.NewAuthFlow: MaxRounds is negative"},
+		{triggertest.AuthFlowConfig{User: authAlice, Retries: -1}, "triggertest.NewAuthFlow: Retries is negative"},
+	}
+	for _, tt := range tests {
+		var rec authFailureLog
+		triggertest.NewAuthFlow(&rec, authRiddle(false, 1), tt.cfg)
+		if !rec.failed || strings.Join(rec.msgs, "\n") != tt.want {
+			t.Errorf("%+v: failed %v, %q, want %q", tt.cfg, rec.failed, rec.msgs, tt.want)
+		}
+	}
+	var rec authFailureLog
+	if out := triggertest.NewAuthFlow(&rec, authRiddle(false, 1), triggertest.AuthFlowConfig{User: authAlice}).Start(); rec.failed ||
+		out.ChallengeName != "CUSTOM_CHALLENGE" {
+		t.Errorf("a good config: failed %v %q, step %+v", rec.failed, rec.msgs, out)
+	}
+}
+
+type authFailureLog struct {
+	failed bool
+	msgs   []string
+}
+
+func (r *authFailureLog) Helper() {}
+func (r *authFailureLog) Errorf(format string, args ...any) {
+	r.msgs = append(r.msgs, fmt.Sprintf(format, args...))
+}
+func (r *authFailureLog) FailNow() { r.failed = true }

@@ -16,34 +16,29 @@ import (
 	"github.com/lambda-triggers/cognito/triggers"
 )
 
-// RunOption configures [RunModuleTests].
-type RunOption func(*runConfig)
-
-type runConfig struct {
-	actsOn     []triggers.TriggerSource
-	eventOpts  []Option
-	routerOpts []triggers.Option
+// RunConfig tells [RunModuleTests] what to expect of a module. The zero RunConfig
+// expects nothing beyond the properties every module has.
+type RunConfig struct {
+	// Sources is the trigger sources the module acts on, as its documentation states. On
+	// every other source of its trigger, RunModuleTests checks that the module succeeds
+	// and leaves the response as Cognito sent it. Empty: the module acts on every source,
+	// and that check is skipped.
+	Sources triggers.Sources
+	// EventOptions are applied to every fixture before the module sees it, to give the
+	// events what the module expects (an attribute, client metadata). Default: none.
+	EventOptions []Option
+	// RouterOptions are passed to the router the module runs in, such as
+	// [triggers.WithBudget] for a module that needs more time against a slow fake.
+	// [triggers.WithLogger] is overridden: the checks read the log output. Default: none.
+	RouterOptions []triggers.Option
 }
 
-// ActsOn declares the trigger sources the module acts on, as its documentation states.
-// On every other source of its trigger, [RunModuleTests] checks that the module succeeds
-// and leaves the response as Cognito sent it. Without ActsOn the module is taken to act
-// on every source, and that check is skipped.
-func ActsOn(sources ...triggers.TriggerSource) RunOption {
-	return func(c *runConfig) { c.actsOn = append(c.actsOn, sources...) }
-}
-
-// WithEventOptions applies opts to every fixture before the module sees it, to give the
-// events what the module expects (an attribute, client metadata).
-func WithEventOptions(opts ...Option) RunOption {
-	return func(c *runConfig) { c.eventOpts = append(c.eventOpts, opts...) }
-}
-
-// WithRouterOptions passes opts to the router the module runs in, such as
-// [triggers.WithBudget] for a module that needs more time against a slow fake.
-// [triggers.WithLogger] is overridden: the checks read the log output.
-func WithRouterOptions(opts ...triggers.Option) RunOption {
-	return func(c *runConfig) { c.routerOpts = append(c.routerOpts, opts...) }
+// check reports a config that does not fit a module of trigger.
+func (cfg RunConfig) check(trigger triggers.Trigger) error {
+	if _, err := cfg.Sources.Resolve(trigger, nil); err != nil {
+		return fmt.Errorf("triggertest.RunModuleTests: %w", err)
+	}
+	return nil
 }
 
 // minSecretLen is the shortest value the checks treat as a secret: six-digit codes count,
@@ -60,26 +55,27 @@ const minSecretLen = 6
 //   - no log line and no error text reveals a secret of the event: a password, a
 //     challenge answer, private challenge parameter values (including those the module
 //     writes), a sender code, validation data values, provider tokens;
-//   - on a trigger source the module does not act on (see [ActsOn]), it succeeds and
-//     the response is what Cognito sent (see [ResponseDiff]).
+//   - on a trigger source the module does not act on (see [RunConfig.Sources]), it
+//     succeeds and the response is what Cognito sent (see [ResponseDiff]).
 //
 // The module may succeed or fail on the fixtures: they are not written for it. Only log
 // output that goes through the router's logger ([triggers.Logger] in the module) is
-// checked.
+// checked. A source in cfg.Sources that is not of the module's trigger fails t.
 //
 //	func TestDenyTempMailConformance(t *testing.T) {
-//		triggertest.RunModuleTests(t, denyTempMail, triggertest.ActsOn(triggers.PreSignUpSignUp))
+//		triggertest.RunModuleTests(t, denyTempMail, triggertest.RunConfig{
+//			Sources: triggers.Sources{triggers.PreSignUpSignUp},
+//		})
 //	}
 func RunModuleTests[E any, P interface {
 	*E
 	triggers.Event
-}](t *testing.T, module triggers.Handler[E], opts ...RunOption) {
+}](t *testing.T, module triggers.Handler[E], cfg RunConfig) {
 	t.Helper()
-	var cfg runConfig
-	for _, o := range opts {
-		o(&cfg)
-	}
 	trigger := P(new(E)).Trigger()
+	if err := cfg.check(trigger); err != nil {
+		t.Fatal(err)
+	}
 	for _, f := range fixtureList {
 		if f.source.Trigger() != trigger {
 			continue
@@ -97,18 +93,18 @@ func RunModuleTests[E any, P interface {
 func checkFixture[E any, P interface {
 	*E
 	triggers.Event
-}](t TB, module triggers.Handler[E], f fixture, cfg runConfig) []string {
-	payload := Payload(f.source, append([]Option{WithVersion(f.version)}, cfg.eventOpts...)...)
-	obs := observe[E, P](t, module, payload, cfg.routerOpts)
+}](t TB, module triggers.Handler[E], f fixture, cfg RunConfig) []string {
+	payload := Payload(f.source, append([]Option{WithVersion(f.version)}, cfg.EventOptions...)...)
+	obs := observe[E, P](t, module, payload, cfg.RouterOptions)
 	problems := obs.problems("")
-	if len(cfg.actsOn) > 0 && !slices.Contains(cfg.actsOn, f.source) {
+	if len(cfg.Sources) > 0 && !cfg.Sources.Has(f.source) {
 		if !obs.res.OK() {
 			problems = append(problems, fmt.Sprintf("module does not act on %s but the invocation %s", f.source, obs.res.describe()))
 		} else if diff := ResponseDiff(payload, obs.res.Response); diff != "" {
 			problems = append(problems, fmt.Sprintf("module does not act on %s but changed the response:\n%s", f.source, diff))
 		}
 	}
-	return append(problems, observe[E, P](t, module, sparse(payload), cfg.routerOpts).problems("sparse event: ")...)
+	return append(problems, observe[E, P](t, module, sparse(payload), cfg.RouterOptions).problems("sparse event: ")...)
 }
 
 // observation is what one invocation of a module showed.
@@ -150,7 +146,7 @@ func observe[E any, P interface {
 	}
 	logger := slog.New(slog.NewJSONHandler(&lockedWriter{mu: &mu, w: &logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	opts := append(slices.Clone(routerOpts), triggers.WithLogger(logger), triggers.WithMiddleware(catch))
-	res := invoke(t, routerFor[E, P](module, opts...), payload)
+	res := Invoke(t, routerFor[E, P](module, opts...), payload)
 
 	obs := observation{res: res}
 	in := P(new(E))

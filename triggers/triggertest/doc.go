@@ -8,12 +8,13 @@
 // builders ([PreSignUp], [PreTokenGeneration], ...) return it decoded, changed by options
 // that work on every event type ([WithAttribute], [WithClientMetadata], [Set], ...).
 //
-// [InvokeHandler] runs a chain alone and [Invoke] a whole function, such as the
-// [*triggers.Router] a Lambda main starts; both go through the JSON boundary and return a
-// [Result] holding the response JSON or the error as Lambda reports it (message and
-// errorType), with assertions and typed accessors. They take a [TB], which *testing.T
-// satisfies. [NewAuthFlow] plays Cognito's side of a custom authentication flow against
-// the define, create and verify triggers.
+// [Invoke] runs a whole function, such as the [*triggers.Router] a Lambda main starts, on
+// an event as JSON, and [InvokeEvent] on an event a builder made; [InvokeHandler] and
+// [InvokeHandlerPayload] do the same for one chain alone. All go through the JSON
+// boundary and return a [Result] holding the response JSON or the error as Lambda
+// reports it (message and errorType), with Require checks; [EventAs] decodes the
+// response. They take a [TB], which *testing.T satisfies. [NewAuthFlow] plays Cognito's
+// side of a custom authentication flow against the define, create and verify triggers.
 //
 //	func TestSignUpChain(t *testing.T) {
 //		chain := triggers.Chain(denyTempMail, autoConfirm)
@@ -22,13 +23,13 @@
 //			triggertest.WithAttribute("email", "someone@tempmail.test")))
 //		res.RequireRejected(t, "permanent email")
 //
-//		res = triggertest.InvokeHandler(t, chain, triggertest.Payload(triggers.PreSignUpSignUp))
-//		if !res.RequireOK(t).PreSignUp().Response.AutoConfirmUser {
+//		res = triggertest.InvokeHandlerPayload(t, chain, triggertest.Payload(triggers.PreSignUpSignUp))
+//		if !triggertest.EventAs[triggers.PreSignUpEvent](res.RequireOK(t)).Response.AutoConfirmUser {
 //			t.Error("user not confirmed")
 //		}
 //	}
 //
 //	func TestDenyTempMailConformance(t *testing.T) {
-//		triggertest.RunModuleTests(t, denyTempMail, triggertest.ActsOn(triggers.PreSignUpSignUp))
+//		triggertest.RunModuleTests(t, denyTempMail, triggertest.RunConfig{Sources: triggers.Sources{triggers.PreSignUpSignUp}})
 //	}
 package triggertest

@@ -40,7 +40,7 @@ func Example() {
 	fmt.Println(res.Text())
 
 	res = triggertest.InvokeHandler(t, chain, triggertest.PreSignUp(triggers.PreSignUpSignUp))
-	fmt.Println("confirmed:", res.RequireOK(t).PreSignUp().Response.AutoConfirmUser)
+	fmt.Println("confirmed:", triggertest.EventAs[triggers.PreSignUpEvent](res.RequireOK(t)).Response.AutoConfirmUser)
 	// Output:
 	// PreSignUp failed with error Please sign up with a permanent email address.
 	// confirmed: true
@@ -64,10 +64,10 @@ func ExampleInvoke() {
 
 	payload := triggertest.FixtureVersion(triggers.TokenGenerationAuthentication, "2")
 	res := triggertest.Invoke(t, router, payload).RequireOK(t)
-	details := res.PreTokenGeneration().Response.ClaimsAndScopeOverrideDetails
+	details := triggertest.EventAs[triggers.PreTokenGenerationEvent](res).Response.ClaimsAndScopeOverrideDetails
 	fmt.Println("tenant claim:", details.AccessTokenGeneration.ClaimsToAddOrOverride["tenant"])
 	fmt.Println("groups kept:", slices.Equal(details.GroupOverrideDetails.GroupsToOverride,
-		res.PreTokenGeneration().Request.GroupConfiguration.GroupsToOverride))
+		triggertest.EventAs[triggers.PreTokenGenerationEvent](res).Request.GroupConfiguration.GroupsToOverride))
 	// Output:
 	// tenant claim: tenant-eu-0042
 	// groups kept: true

@@ -7,14 +7,13 @@ import "github.com/lambda-triggers/cognito/triggers"
 func CheckModule[E any, P interface {
 	*E
 	triggers.Event
-}](t TB, module triggers.Handler[E], src triggers.TriggerSource, version string, opts ...RunOption) []string {
-	var cfg runConfig
-	for _, o := range opts {
-		o(&cfg)
-	}
+}](t TB, module triggers.Handler[E], src triggers.TriggerSource, version string, cfg RunConfig) []string {
 	f, ok := lookup(src, version)
 	if !ok {
 		panic("no fixture")
 	}
 	return checkFixture[E, P](t, module, f, cfg)
 }
+
+// Check reports a config RunModuleTests refuses for a module of trigger.
+func (cfg RunConfig) Check(trigger triggers.Trigger) error { return cfg.check(trigger) }

@@ -3,14 +3,11 @@ package triggertest
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"reflect"
 	"strings"
 
-	"github.com/aws/aws-lambda-go/lambda/messages"
 	"github.com/lambda-triggers/cognito/triggers"
 )
 
@@ -47,57 +44,76 @@ type Result struct {
 	Response []byte
 	// Err is the error the function returned; nil when it succeeded.
 	Err error
-	// ErrorMessage and ErrorType are what Lambda reports for Err: the text Cognito shows
-	// the end user, and Rejected, InvalidEvent, InternalError or the error's type name.
+	// ErrorMessage and ErrorType are what Lambda reports for Err, as
+	// [triggers.InvokeErrorOf] maps it: the text Cognito shows the end user, and
+	// Rejected, InvalidEvent, ConfigurationError or InternalError (also for an error of a
+	// function that is not a router).
 	ErrorMessage string
 	ErrorType    string
 
 	t TB
 }
 
-// Invoke sends event to f through the JSON boundary, as Lambda does: event may be raw
-// JSON ([]byte, json.RawMessage or string), a trigger source for its fixture, an event of
-// this library (pointer or value), or any other value encoding/json encodes, such as an
-// aws-lambda-go event. f is usually
-// a [*triggers.Router]. Invoke fails the test only when event cannot be encoded; check
-// the outcome with the Result's Require methods.
-func Invoke(t TB, f triggers.Function, event any) Result {
+// Invoke sends payload, an event as JSON, to f through the JSON boundary, as Lambda
+// does, and returns the outcome. f is usually a [*triggers.Router]; payload is usually a
+// [Fixture] or a [Payload], or bytes a test wrote to check a quirk of the wire format.
+// Check the outcome with the Result's Require methods.
+func Invoke(t TB, f triggers.Function, payload []byte) Result {
 	t.Helper()
-	payload, err := payloadOf(event)
-	if err != nil {
-		t.Errorf("triggertest: encode event: %v", err)
-		t.FailNow()
-	}
-	return invoke(t, f, payload)
-}
-
-func invoke(t TB, f triggers.Function, payload []byte) Result {
 	res := Result{Trigger: triggerOf(payload), Payload: payload, t: t}
 	out, err := f.Invoke(contextOf(t), payload)
 	if err != nil {
-		res.Err = err
-		res.ErrorMessage, res.ErrorType = lambdaError(err)
+		ierr := triggers.InvokeErrorOf(res.Trigger, err)
+		res.Err, res.ErrorMessage, res.ErrorType = err, ierr.Message, ierr.Type
 		return res
 	}
 	res.Response = out
 	return res
 }
 
-// InvokeHandler runs h alone, as the only chain of a router, through the JSON boundary:
-// the event is encoded as [Invoke] does, decoded as Lambda would hand it to the router,
-// and the response encoded again. The router has the default middleware, logs at info
-// level to t's output, and takes opts (such as [triggers.WithLogger]) after that. The
-// handler's event type picks the trigger:
+// InvokeEvent is [Invoke] for an event of this library, such as one a typed builder
+// ([PreSignUp] and the others) returns: it encodes e as Cognito sends it, secrets
+// included, and fails the test now when e does not encode.
+func InvokeEvent(t TB, f triggers.Function, e triggers.Event) Result {
+	t.Helper()
+	return Invoke(t, f, encode(t, e))
+}
+
+func encode(t TB, e triggers.Event) []byte {
+	t.Helper()
+	payload, err := json.Marshal(e)
+	if err != nil {
+		t.Errorf("triggertest: encode event: %v", err)
+		t.FailNow()
+	}
+	return payload
+}
+
+// InvokeHandler runs h alone, as the only chain of a router, on e through the JSON
+// boundary: the event is encoded as Cognito sends it, decoded as Lambda would hand it to
+// the router, and the response encoded again. The router has the default middleware,
+// logs at info level to t's output, and takes opts (such as [triggers.WithLogger]) after
+// that. The handler's event type picks the trigger:
 //
 //	res := triggertest.InvokeHandler(t, presignup.Chain(modules...), triggertest.PreSignUp(triggers.PreSignUpSignUp))
 func InvokeHandler[E any, P interface {
 	*E
 	triggers.Event
-}](t TB, h triggers.Handler[E], event any, opts ...triggers.Option) Result {
+}](t TB, h triggers.Handler[E], e *E, opts ...triggers.Option) Result {
+	t.Helper()
+	return InvokeHandlerPayload[E, P](t, h, encode(t, P(e)), opts...)
+}
+
+// InvokeHandlerPayload is [InvokeHandler] for an event as JSON, such as a [Payload] or
+// bytes a test wrote.
+func InvokeHandlerPayload[E any, P interface {
+	*E
+	triggers.Event
+}](t TB, h triggers.Handler[E], payload []byte, opts ...triggers.Option) Result {
 	t.Helper()
 	opts = append([]triggers.Option{triggers.WithLogger(
 		slog.New(slog.NewTextHandler(outputOf(t), &slog.HandlerOptions{Level: slog.LevelInfo})))}, opts...)
-	return Invoke(t, routerFor[E, P](h, opts...), event)
+	return Invoke(t, routerFor[E, P](h, opts...), payload)
 }
 
 // routerFor returns a router with h registered for its event type's trigger.
@@ -139,26 +155,6 @@ func routerFor[E any, P interface {
 	return r
 }
 
-// payloadOf encodes an Invoke argument.
-func payloadOf(event any) ([]byte, error) {
-	switch v := event.(type) {
-	case []byte:
-		return v, nil
-	case json.RawMessage:
-		return v, nil
-	case string:
-		return []byte(v), nil
-	case triggers.TriggerSource:
-		if _, ok := lookup(v, ""); !ok {
-			return nil, fmt.Errorf("no fixture for triggerSource %q", v)
-		}
-		return Fixture(v), nil
-	}
-	// Events, by pointer or by value, encode through their own MarshalJSON: exactly what
-	// Cognito sends, secrets included.
-	return json.Marshal(event)
-}
-
 func triggerOf(payload []byte) triggers.Trigger {
 	var h struct {
 		TriggerSource triggers.TriggerSource `json:"triggerSource"`
@@ -167,28 +163,6 @@ func triggerOf(payload []byte) triggers.Trigger {
 		return ""
 	}
 	return h.TriggerSource.Trigger()
-}
-
-// lambdaError returns the errorMessage and errorType Lambda reports for err.
-func lambdaError(err error) (msg, typ string) {
-	var ive messages.InvokeResponse_Error
-	if errors.As(err, &ive) {
-		return ive.Message, ive.Type
-	}
-	var pive *messages.InvokeResponse_Error
-	if errors.As(err, &pive) {
-		return pive.Message, pive.Type
-	}
-	var ie *triggers.InvokeError
-	if errors.As(err, &ie) {
-		return ie.Message, ie.Type
-	}
-	// The Lambda runtime names any other error by its type, without the pointer.
-	t := reflect.TypeOf(err)
-	if t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	return err.Error(), t.Name()
 }
 
 // OK reports whether the invocation succeeded.
@@ -200,7 +174,7 @@ func (r Result) Text() string {
 	if r.OK() {
 		return ""
 	}
-	return (&triggers.InvokeError{Trigger: r.Trigger, Message: r.ErrorMessage}).Text()
+	return triggers.InvokeErrorOf(r.Trigger, r.Err).Text()
 }
 
 func (r Result) describe() string {
@@ -211,7 +185,7 @@ func (r Result) describe() string {
 }
 
 // RequireOK fails the test now unless the invocation succeeded. It returns r, so that
-// a typed accessor can follow: res.RequireOK(t).PreSignUp().
+// reading the response can follow: triggertest.EventAs[triggers.PreSignUpEvent](res.RequireOK(t)).
 func (r Result) RequireOK(t TB) Result {
 	t.Helper()
 	if !r.OK() {
@@ -311,91 +285,24 @@ func (r Result) decodeInto(e triggers.Event) {
 	}
 }
 
-func response[E any, P interface {
+// EventAs decodes the response into the event type E of r's trigger:
+//
+//	e := triggertest.EventAs[triggers.PreSignUpEvent](res.RequireOK(t))
+//	if !e.Response.AutoConfirmUser { ... }
+//
+// It fails the test now when the invocation failed, when E is not the event type of the
+// trigger the payload named, or when the response does not decode.
+func EventAs[E any, P interface {
 	*E
 	triggers.Event
 }](r Result) *E {
 	r.t.Helper()
 	e := P(new(E))
+	if r.Trigger != "" && r.Trigger != e.Trigger() {
+		r.t.Errorf("the response is a %s event, not a %s event", r.Trigger, e.Trigger())
+		r.t.FailNow()
+		return nil
+	}
 	r.decodeInto(e)
 	return (*E)(e)
-}
-
-// PreSignUp decodes the response as a pre sign-up event; it fails the test now when
-// there is none.
-func (r Result) PreSignUp() *triggers.PreSignUpEvent {
-	r.t.Helper()
-	return response[triggers.PreSignUpEvent](r)
-}
-
-// PostConfirmation decodes the response as a post confirmation event.
-func (r Result) PostConfirmation() *triggers.PostConfirmationEvent {
-	r.t.Helper()
-	return response[triggers.PostConfirmationEvent](r)
-}
-
-// PreAuthentication decodes the response as a pre authentication event.
-func (r Result) PreAuthentication() *triggers.PreAuthenticationEvent {
-	r.t.Helper()
-	return response[triggers.PreAuthenticationEvent](r)
-}
-
-// PostAuthentication decodes the response as a post authentication event.
-func (r Result) PostAuthentication() *triggers.PostAuthenticationEvent {
-	r.t.Helper()
-	return response[triggers.PostAuthenticationEvent](r)
-}
-
-// DefineAuthChallenge decodes the response as a define auth challenge event.
-func (r Result) DefineAuthChallenge() *triggers.DefineAuthChallengeEvent {
-	r.t.Helper()
-	return response[triggers.DefineAuthChallengeEvent](r)
-}
-
-// CreateAuthChallenge decodes the response as a create auth challenge event.
-func (r Result) CreateAuthChallenge() *triggers.CreateAuthChallengeEvent {
-	r.t.Helper()
-	return response[triggers.CreateAuthChallengeEvent](r)
-}
-
-// VerifyAuthChallenge decodes the response as a verify auth challenge event.
-func (r Result) VerifyAuthChallenge() *triggers.VerifyAuthChallengeEvent {
-	r.t.Helper()
-	return response[triggers.VerifyAuthChallengeEvent](r)
-}
-
-// PreTokenGeneration decodes the response as a pre token generation event.
-func (r Result) PreTokenGeneration() *triggers.PreTokenGenerationEvent {
-	r.t.Helper()
-	return response[triggers.PreTokenGenerationEvent](r)
-}
-
-// UserMigration decodes the response as a user migration event.
-func (r Result) UserMigration() *triggers.UserMigrationEvent {
-	r.t.Helper()
-	return response[triggers.UserMigrationEvent](r)
-}
-
-// CustomMessage decodes the response as a custom message event.
-func (r Result) CustomMessage() *triggers.CustomMessageEvent {
-	r.t.Helper()
-	return response[triggers.CustomMessageEvent](r)
-}
-
-// CustomEmailSender decodes the response as a custom email sender event.
-func (r Result) CustomEmailSender() *triggers.CustomEmailSenderEvent {
-	r.t.Helper()
-	return response[triggers.CustomEmailSenderEvent](r)
-}
-
-// CustomSMSSender decodes the response as a custom SMS sender event.
-func (r Result) CustomSMSSender() *triggers.CustomSMSSenderEvent {
-	r.t.Helper()
-	return response[triggers.CustomSMSSenderEvent](r)
-}
-
-// InboundFederation decodes the response as an inbound federation event.
-func (r Result) InboundFederation() *triggers.InboundFederationEvent {
-	r.t.Helper()
-	return response[triggers.InboundFederationEvent](r)
 }

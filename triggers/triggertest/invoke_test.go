@@ -44,7 +44,7 @@ func TestAssertions(t *testing.T) {
 	tests := []struct {
 		name   string
 		h      preSignUp
-		event  any
+		event  []byte
 		assert func(triggertest.Result, triggertest.TB)
 		fails  bool
 	}{
@@ -66,9 +66,9 @@ func TestAssertions(t *testing.T) {
 			func(r triggertest.Result, t triggertest.TB) { r.RequireInvalidEvent(t) }, true},
 		{"RequireConfigurationError on event of another trigger", ok, triggertest.Fixture(triggers.CustomMessageSignUp),
 			func(r triggertest.Result, t triggertest.TB) { r.RequireConfigurationError(t) }, false},
-		{"RequireConfigurationError on malformed JSON", ok, `{"triggerSource": "PreSignUp_SignUp", "request": [}`,
+		{"RequireConfigurationError on malformed JSON", ok, []byte(`{"triggerSource": "PreSignUp_SignUp", "request": [}`),
 			func(r triggertest.Result, t triggertest.TB) { r.RequireConfigurationError(t) }, true},
-		{"RequireInvalidEvent on malformed JSON", ok, `{"triggerSource": "PreSignUp_SignUp", "request": [}`,
+		{"RequireInvalidEvent on malformed JSON", ok, []byte(`{"triggerSource": "PreSignUp_SignUp", "request": [}`),
 			func(r triggertest.Result, t triggertest.TB) { r.RequireInvalidEvent(t) }, false},
 		{"RequireInvalidEvent on success", ok, nil,
 			func(r triggertest.Result, t triggertest.TB) { r.RequireInvalidEvent(t) }, true},
@@ -84,7 +84,7 @@ func TestAssertions(t *testing.T) {
 			if event == nil {
 				event = triggertest.Payload(triggers.PreSignUpSignUp)
 			}
-			res := triggertest.InvokeHandler(t, tt.h, event)
+			res := triggertest.InvokeHandlerPayload(t, tt.h, event)
 			var rec failureLog
 			tt.assert(res, &rec)
 			if rec.failed != tt.fails {
@@ -127,14 +127,14 @@ type quotaError struct{}
 
 func (*quotaError) Error() string { return "quota exceeded" }
 
-func TestInvokeReportsErrorsAsLambdaDoes(t *testing.T) {
+func TestInvokeReportsErrorsAsTheRouterDoes(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		err      error
 		msg, typ string
 	}{
-		{errors.New("boom"), "boom", "errorString"},
-		{&quotaError{}, "quota exceeded", "quotaError"},
+		{errors.New("boom"), "boom", triggers.ErrorTypeInternal},
+		{&quotaError{}, "quota exceeded", triggers.ErrorTypeInternal},
 		{&triggers.InvokeError{Message: "no", Type: triggers.ErrorTypeRejected}, "no", triggers.ErrorTypeRejected},
 		{fmt.Errorf("wrapped: %w", &triggers.InvokeError{Message: "bad", Type: triggers.ErrorTypeInvalidEvent}),
 			"bad", triggers.ErrorTypeInvalidEvent},
@@ -159,23 +159,13 @@ func TestInvokeEventForms(t *testing.T) {
 			seen = append(seen, e.UserName+":"+e.Request.UserAttributes["email"])
 			return nil
 		})
-	migration := triggertest.UserMigration(triggers.UserMigrationAuthentication, triggertest.WithUserName("ptr"))
-	value := *triggertest.UserMigration(triggers.UserMigrationAuthentication, triggertest.WithUserName("value"))
-	lambda := triggertest.PreSignUp(triggers.PreSignUpSignUp, triggertest.WithUserName("lambda")).ToLambda()
+	migration := triggertest.UserMigration(triggers.UserMigrationAuthentication, triggertest.WithUserName("event"))
 	raw := triggertest.Payload(triggers.UserMigrationAuthentication, triggertest.WithUserName("raw"))
-	for _, event := range []any{migration, value, lambda, raw, json.RawMessage(raw), string(raw),
-		triggers.PreSignUpSignUp} {
-		triggertest.Invoke(t, router, event).RequireOK(t)
-	}
-	var f failureLog
-	triggertest.Invoke(&f, router, triggers.TriggerSource("Nope_X"))
-	if !f.failed || !strings.Contains(strings.Join(f.msgs, "\n"), `no fixture for triggerSource "Nope_X"`) {
-		t.Errorf("an unknown trigger source: failed %v, %q", f.failed, f.msgs)
-	}
+	triggertest.InvokeEvent(t, router, migration).RequireOK(t)
+	triggertest.Invoke(t, router, raw).RequireOK(t)
+	triggertest.Invoke(t, router, triggertest.Fixture(triggers.PreSignUpSignUp)).RequireOK(t)
 	// The password must reach the function as Cognito sends it, never redacted.
-	want := []string{"ptr:correct-horse-battery-staple-7Q!", "value:correct-horse-battery-staple-7Q!",
-		"lambda:ana.silva@example.com", "raw:correct-horse-battery-staple-7Q!",
-		"raw:correct-horse-battery-staple-7Q!", "raw:correct-horse-battery-staple-7Q!",
+	want := []string{"event:correct-horse-battery-staple-7Q!", "raw:correct-horse-battery-staple-7Q!",
 		"5c1e3f80-9a71-4c0e-8d0a-2b5d7f4e6a11:ana.silva@example.com"}
 	if strings.Join(seen, "\n") != strings.Join(want, "\n") {
 		t.Errorf("function saw\n%s\nwant\n%s", strings.Join(seen, "\n"), strings.Join(want, "\n"))
@@ -184,16 +174,6 @@ func TestInvokeEventForms(t *testing.T) {
 
 func TestInvokeHandlerSecretsReachTheModule(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		event any
-		get   func(triggertest.Result) string
-		want  string
-	}{
-		{triggertest.VerifyAuthChallenge(triggertest.WithChallengeAnswer("913370")),
-			func(r triggertest.Result) string { return fmt.Sprint(r.VerifyAuthChallenge().Response.AnswerCorrect) }, "true"},
-		{triggertest.CustomSMSSender(triggers.CustomSMSSenderAuthentication, triggertest.WithCode("AYADeXYZ")),
-			func(r triggertest.Result) string { return r.CustomSMSSender().UserName }, "AYADeXYZ"},
-	}
 	verify := func(_ context.Context, e *triggers.VerifyAuthChallengeEvent) error {
 		e.Response.AnswerCorrect = e.Request.ChallengeAnswer.Reveal() == "913370"
 		return nil
@@ -203,16 +183,33 @@ func TestInvokeHandlerSecretsReachTheModule(t *testing.T) {
 		e.UserName = e.Request.Code.Reveal()
 		return nil
 	}
-	for i, tt := range tests {
-		var res triggertest.Result
-		switch i {
-		case 0:
-			res = triggertest.InvokeHandler(t, verify, tt.event)
-		case 1:
-			res = triggertest.InvokeHandler(t, sms, tt.event)
-		}
-		if got := tt.get(res.RequireOK(t)); got != tt.want {
-			t.Errorf("module saw %q, want %q", got, tt.want)
+	tests := []struct {
+		name   string
+		invoke func() triggertest.Result
+		get    func(triggertest.Result) string
+		want   string
+	}{
+		{"challenge answer, event", func() triggertest.Result {
+			return triggertest.InvokeHandler(t, verify, triggertest.VerifyAuthChallenge(triggertest.WithChallengeAnswer("913370")))
+		}, func(r triggertest.Result) string {
+			return fmt.Sprint(triggertest.EventAs[triggers.VerifyAuthChallengeEvent](r).Response.AnswerCorrect)
+		}, "true"},
+		{"challenge answer, payload", func() triggertest.Result {
+			return triggertest.InvokeHandlerPayload(t, verify, triggertest.Payload(triggers.VerifyAuthChallengeResponseAuthentication,
+				triggertest.WithChallengeAnswer("913370")))
+		}, func(r triggertest.Result) string {
+			return fmt.Sprint(triggertest.EventAs[triggers.VerifyAuthChallengeEvent](r).Response.AnswerCorrect)
+		}, "true"},
+		{"sender code", func() triggertest.Result {
+			return triggertest.InvokeHandler(t, sms, triggertest.CustomSMSSender(triggers.CustomSMSSenderAuthentication,
+				triggertest.WithCode("AYADeXYZ")))
+		}, func(r triggertest.Result) string {
+			return triggertest.EventAs[triggers.CustomSMSSenderEvent](r).UserName
+		}, "AYADeXYZ"},
+	}
+	for _, tt := range tests {
+		if got := tt.get(tt.invoke().RequireOK(t)); got != tt.want {
+			t.Errorf("%s: module saw %q, want %q", tt.name, got, tt.want)
 		}
 	}
 }
@@ -225,7 +222,7 @@ func TestTypedAccessors(t *testing.T) {
 		}
 		return nil
 	}, triggertest.PreTokenGeneration(triggers.TokenGenerationAuthentication, "2"))
-	e := res.RequireOK(t).PreTokenGeneration()
+	e := triggertest.EventAs[triggers.PreTokenGenerationEvent](res.RequireOK(t))
 	if d := e.Response.ClaimsAndScopeOverrideDetails; d == nil || d.AccessTokenGeneration.ScopesToAdd[0] != "orders.read" ||
 		d.GroupOverrideDetails == nil || !slices.Equal(d.GroupOverrideDetails.GroupsToOverride, e.Request.GroupConfiguration.GroupsToOverride) {
 		t.Errorf("response %+v", e.Response)
@@ -236,9 +233,16 @@ func TestTypedAccessors(t *testing.T) {
 
 	var rec failureLog
 	failed := triggertest.InvokeHandler(&rec, outcome(triggers.Reject("no")), triggertest.PreSignUp(triggers.PreSignUpSignUp))
-	failed.PreSignUp()
+	triggertest.EventAs[triggers.PreSignUpEvent](failed)
 	if !rec.failed {
 		t.Error("reading the response of a failed invocation did not fail the test")
+	}
+
+	var wrong failureLog
+	ok := triggertest.InvokeHandler(&wrong, outcome(nil), triggertest.PreSignUp(triggers.PreSignUpSignUp)).RequireOK(t)
+	triggertest.EventAs[triggers.PostConfirmationEvent](ok)
+	if !wrong.failed || !strings.Contains(strings.Join(wrong.msgs, "\n"), "PreSignUp event, not a PostConfirmation event") {
+		t.Errorf("reading a pre sign-up response as post confirmation: failed %v, %q", wrong.failed, wrong.msgs)
 	}
 }
 
@@ -251,14 +255,18 @@ func TestInvokeHandlerRouterOptions(t *testing.T) {
 	}
 }
 
-func TestInvokeHandlerTakesAwsLambdaGoEvents(t *testing.T) {
+func TestInvokeHandlerPayloadTakesAwsLambdaGoEvents(t *testing.T) {
 	t.Parallel()
 	var le events.CognitoEventUserPoolsPreSignup
 	if err := json.Unmarshal(triggertest.Fixture(triggers.PreSignUpAdminCreateUser), &le); err != nil {
 		t.Fatal(err)
 	}
-	res := triggertest.InvokeHandler(t, outcome(nil), le).RequireOK(t)
-	if e := res.PreSignUp(); !e.Response.AutoConfirmUser || e.UserName != "jdoe" {
+	payload, err := json.Marshal(le)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := triggertest.InvokeHandlerPayload(t, outcome(nil), payload).RequireOK(t)
+	if e := triggertest.EventAs[triggers.PreSignUpEvent](res); !e.Response.AutoConfirmUser || e.UserName != "jdoe" {
 		t.Errorf("response %+v", e)
 	}
 }

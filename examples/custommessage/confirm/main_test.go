@@ -15,9 +15,9 @@ import (
 
 	"github.com/lambda-triggers/cognito/custommessage"
 	"github.com/lambda-triggers/cognito/examples/internal/exampletest"
+	"github.com/lambda-triggers/cognito/internal/lambdaruntime"
 	"github.com/lambda-triggers/cognito/internal/localaws"
 	"github.com/lambda-triggers/cognito/triggers/triggertest/awslocal"
-	"github.com/lambda-triggers/cognito/triggers/triggertest/lambdaruntime"
 )
 
 const redirect = "https://app.example.com/welcome"
@@ -142,6 +142,6 @@ func userStatus(t *testing.T, srv *awslocal.Servers, poolID, username string) ci
 	return u.UserStatus
 }
 
-var localAWS = localaws.New(awslocal.WithCognito(awslocal.CognitoConfig{}))
+var localAWS = localaws.New(awslocal.Config{Cognito: &awslocal.CognitoConfig{}})
 
 func TestMain(m *testing.M) { exampletest.Main(m, main, localAWS) }

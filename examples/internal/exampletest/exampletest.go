@@ -5,7 +5,7 @@
 // with [RunMainEnv] set, so the program needs no second build and runs with the tests'
 // race detector and coverage.
 //
-//	var localAWS = localaws.New(awslocal.WithDynamoDB())
+//	var localAWS = localaws.New(awslocal.Config{DynamoDB: true})
 //
 //	func TestMain(m *testing.M) { exampletest.Main(m, main, localAWS) }
 //

@@ -74,36 +74,32 @@ type CognitoConfig struct {
 	Code string
 }
 
-// Option selects and configures the servers [Start] and [StartServers] run.
-type Option func(*settings)
+// Config selects and configures the servers [Start] and [StartServers] run. Naming any
+// server starts only the servers named; the zero Config starts dynalite,
+// aws-ses-v2-local and cognito-local (calling no triggers), and local KMS only with KMS.
+type Config struct {
+	// DynamoDB starts dynalite, an in-memory DynamoDB.
+	DynamoDB bool
+	// SES starts aws-ses-v2-local, which accepts SES v1 and v2 SendEmail and keeps the
+	// sent messages for [Servers.SentEmails].
+	SES bool
+	// Cognito starts cognito-local, a Cognito user pool API that calls Lambda triggers as
+	// it configures; &CognitoConfig{} calls none. nil: cognito-local is not started.
+	Cognito *CognitoConfig
+	// KMS starts local-kms, a KMS written in Go, built from the version the module's
+	// go.mod pins (the first start compiles it, in about a minute; later ones reuse the
+	// program). Its keys are AES keys in memory of one run: create them with
+	// [Servers.CreateKMSKey]. It answers CreateKey, Encrypt, Decrypt, GenerateDataKey and
+	// most other symmetric-key operations, not grants; [Servers.CreateKMSSigningKey]
+	// makes an asymmetric key for Sign and Verify. It listens on every interface of the
+	// machine, not only on loopback. [Servers.EncryptCode] encrypts under its keys as
+	// Cognito does.
+	KMS bool
+	// StartTimeout bounds how long the servers may take to answer once launched; zero
+	// means [DefaultStartTimeout].
+	StartTimeout time.Duration
 
-type settings struct {
-	dynamoDB     bool
-	ses          bool
-	cognito      *CognitoConfig
-	kms          bool
-	startTimeout time.Duration
-	ports        map[string]int // fixed ports by server name; tests use it to provoke failures
-}
-
-// WithDynamoDB starts dynalite, an in-memory DynamoDB. Passing any With
-// option starts only the servers named; passing none starts the first three
-// (local KMS only with [WithKMS]).
-func WithDynamoDB() Option { return func(s *settings) { s.dynamoDB = true } }
-
-// WithSES starts aws-ses-v2-local, which accepts SES v1 and v2 SendEmail and
-// keeps the sent messages for [Servers.SentEmails].
-func WithSES() Option { return func(s *settings) { s.ses = true } }
-
-// WithCognito starts cognito-local, a Cognito user pool API that calls
-// Lambda triggers as configured by cfg; the zero CognitoConfig calls none.
-func WithCognito(cfg CognitoConfig) Option {
-	return func(s *settings) { s.cognito = &cfg }
-}
-
-// WithStartTimeout replaces [DefaultStartTimeout].
-func WithStartTimeout(d time.Duration) Option {
-	return func(s *settings) { s.startTimeout = d }
+	ports map[string]int // fixed ports by server name; tests use it to provoke failures
 }
 
 // Servers is a running set of local AWS servers and clients bound to them.
@@ -114,7 +110,7 @@ type Servers struct {
 	DynamoDBEndpoint string
 	SESEndpoint      string
 	CognitoEndpoint  string
-	// KMSEndpoint is local-kms's base URL, when [WithKMS] started it.
+	// KMSEndpoint is local-kms's base URL, when [Config.KMS] started it.
 	KMSEndpoint string
 
 	// DynamoDB, SES and Cognito are clients of the servers above, built
@@ -132,7 +128,7 @@ type Servers struct {
 	// and verification.
 	CognitoCode string
 
-	// InstallDuration is how long npm ci (and, with [WithKMS], go build of
+	// InstallDuration is how long npm ci (and, with [Config.KMS], go build of
 	// local-kms) took for this start, zero when an earlier start had done it.
 	InstallDuration time.Duration
 
@@ -156,9 +152,9 @@ type Servers struct {
 //
 // Each call starts its own servers, about a second of work. Tests that
 // share servers start them once in TestMain with [StartServers].
-func Start(t testing.TB, opts ...Option) *Servers {
+func Start(t testing.TB, cfg Config) *Servers {
 	t.Helper()
-	s, err := StartServers(t.Context(), opts...)
+	s, err := StartServers(t.Context(), cfg)
 	if err != nil {
 		if errors.Is(err, ErrUnavailable) {
 			skipOrFail(t, err)
@@ -211,18 +207,18 @@ func skipOrFail(t testing.TB, err error) {
 // install and start only, not the servers' lifetime. The error wraps
 // [ErrUnavailable] when Node.js is missing, and is a [*StartError] when a
 // server failed to become ready.
-func StartServers(ctx context.Context, opts ...Option) (*Servers, error) {
-	var set settings
-	for _, o := range opts {
-		o(&set)
+func StartServers(ctx context.Context, cfg Config) (*Servers, error) {
+	set := cfg
+	if !set.DynamoDB && !set.SES && set.Cognito == nil && !set.KMS {
+		set.DynamoDB, set.SES, set.Cognito = true, true, &CognitoConfig{}
 	}
-	if !set.dynamoDB && !set.ses && set.cognito == nil && !set.kms {
-		set.dynamoDB, set.ses, set.cognito = true, true, &CognitoConfig{}
+	if set.StartTimeout < 0 {
+		return nil, errors.New("awslocal.StartServers: StartTimeout is negative")
 	}
-	if set.startTimeout <= 0 {
-		set.startTimeout = DefaultStartTimeout
+	if set.StartTimeout == 0 {
+		set.StartTimeout = DefaultStartTimeout
 	}
-	if c := set.cognito; c != nil && len(c.Triggers) > 0 && c.LambdaEndpoint == "" {
+	if c := set.Cognito; c != nil && len(c.Triggers) > 0 && c.LambdaEndpoint == "" {
 		return nil, errors.New("cognito-local: CognitoConfig.Triggers needs a LambdaEndpoint")
 	}
 
@@ -237,7 +233,7 @@ func StartServers(ctx context.Context, opts ...Option) (*Servers, error) {
 
 	s := &Servers{Region: Region, InstallDuration: took, node: tc.node, installDir: dir}
 	var specs []serverSpec
-	if set.kms {
+	if set.KMS {
 		bin, took, err := buildLocalKMS(ctx)
 		if err != nil {
 			return nil, err
@@ -250,30 +246,30 @@ func StartServers(ctx context.Context, opts ...Option) (*Servers, error) {
 		s.tempDirs = append(s.tempDirs, dataDir)
 		specs = append(specs, kmsSpec(bin, dataDir))
 	}
-	if set.dynamoDB {
+	if set.DynamoDB {
 		specs = append(specs, dynamoDBSpec())
 	}
-	if set.ses {
+	if set.SES {
 		specs = append(specs, sesSpec())
 	}
-	if set.cognito != nil {
-		cfg := *set.cognito
-		if cfg.Code == "" {
-			cfg.Code = DefaultCode
+	if set.Cognito != nil {
+		cc := *set.Cognito
+		if cc.Code == "" {
+			cc.Code = DefaultCode
 		}
-		workDir, err := cognitoWorkDir(cfg)
+		workDir, err := cognitoWorkDir(cc)
 		if err != nil {
 			return nil, err
 		}
 		s.tempDirs = append(s.tempDirs, workDir)
-		s.CognitoCode = cfg.Code
-		specs = append(specs, cognitoSpec(workDir, cfg.Code))
+		s.CognitoCode = cc.Code
+		specs = append(specs, cognitoSpec(workDir, cc.Code))
 	}
 	for i := range specs {
 		specs[i].port = set.ports[specs[i].name]
 	}
 
-	startCtx, cancel := context.WithTimeout(ctx, set.startTimeout)
+	startCtx, cancel := context.WithTimeout(ctx, set.StartTimeout)
 	defer cancel()
 	began := time.Now()
 	procs := make([]*process, len(specs))
@@ -305,18 +301,18 @@ func StartServers(ctx context.Context, opts ...Option) (*Servers, error) {
 			s.KMSEndpoint = p.url
 		}
 	}
-	cfg := s.AWSConfig()
+	awsCfg := s.AWSConfig()
 	if s.DynamoDBEndpoint != "" {
-		s.DynamoDB = dynamodb.NewFromConfig(cfg)
+		s.DynamoDB = dynamodb.NewFromConfig(awsCfg)
 	}
 	if s.SESEndpoint != "" {
-		s.SES = sesv2.NewFromConfig(cfg)
+		s.SES = sesv2.NewFromConfig(awsCfg)
 	}
 	if s.CognitoEndpoint != "" {
-		s.Cognito = cognitoidentityprovider.NewFromConfig(cfg)
+		s.Cognito = cognitoidentityprovider.NewFromConfig(awsCfg)
 	}
 	if s.KMSEndpoint != "" {
-		s.KMS = kms.NewFromConfig(cfg)
+		s.KMS = kms.NewFromConfig(awsCfg)
 	}
 	return s, nil
 }

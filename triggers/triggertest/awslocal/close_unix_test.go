@@ -14,7 +14,7 @@ import (
 
 func TestIntegrationCloseKillsProcessGroups(t *testing.T) {
 	t.Parallel()
-	srv, err := startServers(t)
+	srv, err := startServers(t, awslocal.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +43,7 @@ func TestIntegrationCloseKillsProcessGroups(t *testing.T) {
 
 func TestIntegrationCloseReportsServerThatDied(t *testing.T) {
 	t.Parallel()
-	srv, err := startServers(t, awslocal.WithDynamoDB())
+	srv, err := startServers(t, awslocal.Config{DynamoDB: true})
 	if err != nil {
 		t.Fatal(err)
 	}

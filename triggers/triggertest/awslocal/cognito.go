@@ -46,7 +46,7 @@ func (s *Servers) CreateUserPool(t testing.TB, configure ...func(*cip.CreateUser
 // testing.TB, such as TestMain.
 func (s *Servers) CreateUserPoolContext(ctx context.Context, configure ...func(*cip.CreateUserPoolInput)) (UserPool, error) {
 	if s.Cognito == nil {
-		return UserPool{}, fmt.Errorf("create user pool: Cognito was not started; pass WithCognito()")
+		return UserPool{}, fmt.Errorf("create user pool: Cognito was not started; set Config.Cognito")
 	}
 	in := &cip.CreateUserPoolInput{PoolName: aws.String(UniqueName("pool"))}
 	for _, c := range configure {

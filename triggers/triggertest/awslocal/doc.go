@@ -10,7 +10,7 @@
 // later starts reuse the install. Each server listens on a free port of
 // 127.0.0.1 and runs in its own process group, killed when the test ends.
 //
-// [WithKMS] adds local-kms, a KMS written in Go and built from the version the module's
+// [Config.KMS] adds local-kms, a KMS written in Go and built from the version the module's
 // go.mod pins, and the AWS Encryption SDK for JavaScript encrypts codes under its keys as
 // Cognito does ([Servers.EncryptCode]).
 //
@@ -18,7 +18,7 @@
 // the test, or fails it when the environment variable CI is true.
 //
 //	func TestIntegrationWelcomeEmail(t *testing.T) {
-//		srv := awslocal.Start(t, awslocal.WithDynamoDB(), awslocal.WithSES())
+//		srv := awslocal.Start(t, awslocal.Config{DynamoDB: true, SES: true})
 //		table := srv.CreateTable(t, "", "pk", "")
 //		welcome := newWelcomeSender(srv.AWSConfig(), table) // the code under test
 //		errs := awslocal.Replay(t.Context(), 3, func(ctx context.Context) error {

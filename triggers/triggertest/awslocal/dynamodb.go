@@ -32,7 +32,7 @@ func (s *Servers) CreateTable(t testing.TB, name, partitionKey, sortKey string) 
 // testing.TB, such as TestMain.
 func (s *Servers) CreateTableContext(ctx context.Context, name, partitionKey, sortKey string) error {
 	if s.DynamoDB == nil {
-		return fmt.Errorf("create table %q: DynamoDB was not started; pass WithDynamoDB()", name)
+		return fmt.Errorf("create table %q: DynamoDB was not started; set Config.DynamoDB", name)
 	}
 	in := &dynamodb.CreateTableInput{
 		TableName:   aws.String(name),

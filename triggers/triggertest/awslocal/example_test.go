@@ -45,7 +45,7 @@ func ExampleStartServers() {
 	var shared *awslocal.Servers
 	run := func() int { return 0 }
 
-	srv, err := awslocal.StartServers(context.Background())
+	srv, err := awslocal.StartServers(context.Background(), awslocal.Config{})
 	if errors.Is(err, awslocal.ErrUnavailable) && !awslocal.RequireCI() {
 		// The integration tests see shared == nil and skip themselves.
 		fmt.Fprintln(os.Stderr, "integration tests skipped:", err)

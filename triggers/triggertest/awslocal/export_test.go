@@ -1,14 +1,10 @@
 package awslocal
 
-// WithPort fixes the port of one server, so a test can hand it a port that
-// is already taken.
-func WithPort(server string, port int) Option {
-	return func(s *settings) {
-		if s.ports == nil {
-			s.ports = map[string]int{}
-		}
-		s.ports[server] = port
-	}
+// WithPort returns cfg with the port of one server fixed, so a test can hand it a
+// port that is already taken.
+func WithPort(cfg Config, server string, port int) Config {
+	cfg.ports = map[string]int{server: port}
+	return cfg
 }
 
 // ProcessIDs returns the process IDs, which are also the process group IDs,

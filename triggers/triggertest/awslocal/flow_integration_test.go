@@ -81,10 +81,10 @@ func TestIntegrationCognitoFlow(t *testing.T) {
 	endpoint := awslocal.ServeLambda(t, calls.record(triggers.InvokeServer(router)))
 
 	began := time.Now()
-	srv := awslocal.Start(t, awslocal.WithCognito(awslocal.CognitoConfig{
+	srv := awslocal.Start(t, awslocal.Config{Cognito: &awslocal.CognitoConfig{
 		LambdaEndpoint: endpoint,
 		Triggers:       flowFunctions,
-	}))
+	}})
 	// cognito-local sends a sign-up code, and so calls CustomMessage, only
 	// when the pool auto-verifies the attribute the code goes to.
 	pool := srv.CreateUserPool(t, func(in *cip.CreateUserPoolInput) {

@@ -26,7 +26,7 @@ import (
 
 func TestIntegrationServers(t *testing.T) {
 	t.Parallel()
-	srv := awslocal.Start(t)
+	srv := awslocal.Start(t, awslocal.Config{})
 	t.Logf("servers ready in %s (npm install: %s)", srv.StartDuration.Round(time.Millisecond), srv.InstallDuration.Round(time.Millisecond))
 	for name, endpoint := range map[string]string{"DynamoDB": srv.DynamoDBEndpoint, "SES": srv.SESEndpoint, "Cognito": srv.CognitoEndpoint} {
 		if !strings.HasPrefix(endpoint, "http://127.0.0.1:") {
@@ -194,20 +194,20 @@ func TestIntegrationCognitoCallsConfiguredTriggers(t *testing.T) {
 	}))
 	defer lambda.Close()
 
-	_, err := awslocal.StartServers(t.Context(), awslocal.WithCognito(awslocal.CognitoConfig{
+	_, err := awslocal.StartServers(t.Context(), awslocal.Config{Cognito: &awslocal.CognitoConfig{
 		Triggers: map[string]string{"PreSignUp": "preSignUp"},
-	}))
+	}})
 	if err == nil || !strings.Contains(err.Error(), "LambdaEndpoint") {
 		t.Errorf("triggers without a LambdaEndpoint: err = %v, want it to ask for one", err)
 	}
 
-	srv := awslocal.Start(t, awslocal.WithCognito(awslocal.CognitoConfig{
+	srv := awslocal.Start(t, awslocal.Config{Cognito: &awslocal.CognitoConfig{
 		LambdaEndpoint: lambda.URL,
 		Triggers:       map[string]string{"PreSignUp": "preSignUp"},
 		Code:           "654321",
-	}))
+	}})
 	if srv.DynamoDB != nil || srv.SES != nil || srv.DynamoDBEndpoint != "" {
-		t.Errorf("WithCognito alone also started DynamoDB or SES")
+		t.Errorf("Config.Cognito alone also started DynamoDB or SES")
 	}
 	pool := srv.CreateUserPool(t)
 	email := awslocal.UniqueName("user") + "@example.com"
@@ -241,7 +241,7 @@ func TestIntegrationStartFailureReportsServerLog(t *testing.T) {
 	defer taken.Close()
 	port := taken.Addr().(*net.TCPAddr).Port
 
-	srv, err := startServers(t, awslocal.WithDynamoDB(), awslocal.WithPort(awslocal.DynamoDBServer, port))
+	srv, err := startServers(t, awslocal.WithPort(awslocal.Config{DynamoDB: true}, awslocal.DynamoDBServer, port))
 	if err == nil {
 		srv.Close()
 		t.Fatal("StartServers on a taken port succeeded")
@@ -263,9 +263,9 @@ func TestIntegrationStartFailureReportsServerLog(t *testing.T) {
 }
 
 // startServers is StartServers with the skip-or-fail rule Start applies.
-func startServers(t *testing.T, opts ...awslocal.Option) (*awslocal.Servers, error) {
+func startServers(t *testing.T, cfg awslocal.Config) (*awslocal.Servers, error) {
 	t.Helper()
-	srv, err := awslocal.StartServers(t.Context(), opts...)
+	srv, err := awslocal.StartServers(t.Context(), cfg)
 	if errors.Is(err, awslocal.ErrUnavailable) {
 		if awslocal.RequireCI() {
 			t.Fatal(err)

@@ -23,26 +23,16 @@ import (
 // KMSServer is the name of the local KMS server, as it appears in [StartError.Server].
 const KMSServer = "local-kms"
 
-// LocalKMSModule and LocalKMSVersion name the Go program that serves the KMS API. The
+// localKMSModule and localKMSVersion name the Go program that serves the KMS API. The
 // module's go.mod lists it as a tool, so its version and checksums are pinned there;
-// [WithKMS] builds it with go build into the cache directory, once per version.
+// [Config.KMS] builds it with go build into the cache directory, once per version.
 const (
-	LocalKMSModule  = "github.com/nsmithuk/local-kms"
-	LocalKMSVersion = "v0.0.0-20260228092603-2a5e92d09ab6"
+	localKMSModule  = "github.com/nsmithuk/local-kms"
+	localKMSVersion = "v0.0.0-20260228092603-2a5e92d09ab6"
 )
 
 // KMSAccountID is the account local-kms puts in the ARNs of its keys.
 const KMSAccountID = "111122223333"
-
-// WithKMS starts local-kms, a KMS written in Go, built from the version the module's
-// go.mod pins (the first start compiles it, in about a minute; later ones reuse the
-// program). Its keys are AES keys in memory of one run: create them with
-// [Servers.CreateKMSKey]. It answers CreateKey, Encrypt, Decrypt, GenerateDataKey and
-// most other symmetric-key operations, not grants; [Servers.CreateKMSSigningKey] makes
-// an asymmetric key for Sign and Verify. It listens on every interface of
-// the machine, not only on loopback. [Servers.EncryptCode] encrypts under its keys as
-// Cognito does.
-func WithKMS() Option { return func(s *settings) { s.kms = true } }
 
 //go:embed encrypt-code.js
 var encryptCodeJS []byte
@@ -50,7 +40,7 @@ var encryptCodeJS []byte
 // buildLocalKMS compiles local-kms into the cache directory unless an earlier run did,
 // and returns the program's path and how long the build took.
 func buildLocalKMS(ctx context.Context) (string, time.Duration, error) {
-	dir := filepath.Join(filepath.Dir(installDir()), "local-kms-"+LocalKMSVersion)
+	dir := filepath.Join(filepath.Dir(installDir()), "local-kms-"+localKMSVersion)
 	bin := filepath.Join(dir, "local-kms")
 	if _, err := os.Stat(bin); err == nil {
 		return bin, 0, nil
@@ -77,7 +67,7 @@ func buildLocalKMS(ctx context.Context) (string, time.Duration, error) {
 	start := time.Now()
 	tmp := bin + ".tmp"
 	out := new(logTail)
-	cmd := exec.CommandContext(ctx, goTool, "build", "-o", tmp, LocalKMSModule)
+	cmd := exec.CommandContext(ctx, goTool, "build", "-o", tmp, localKMSModule)
 	// The module's go.mod pins the version: build where it applies, this package's
 	// source directory when it is on disk (a clone or the module cache), else the
 	// working directory of the test, inside the module.
@@ -85,7 +75,7 @@ func buildLocalKMS(ctx context.Context) (string, time.Duration, error) {
 	cmd.Env = append(os.Environ(), "GOWORK=off", "CGO_ENABLED=0")
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Run(); err != nil {
-		return "", 0, fmt.Errorf("go build %s in %s: %w; %s", LocalKMSModule, cmd.Dir, err, formatLog(out.Lines()))
+		return "", 0, fmt.Errorf("go build %s in %s: %w; %s", localKMSModule, cmd.Dir, err, formatLog(out.Lines()))
 	}
 	if err := os.Rename(tmp, bin); err != nil {
 		return "", 0, fmt.Errorf("install local-kms: %w", err)
@@ -121,7 +111,7 @@ func kmsSpec(bin, dataDir string) serverSpec {
 func (s *Servers) CreateKMSKey(t testing.TB) string {
 	t.Helper()
 	if s.KMS == nil {
-		t.Fatal("awslocal: CreateKMSKey needs WithKMS")
+		t.Fatal("awslocal: CreateKMSKey needs Config.KMS")
 	}
 	ctx, cancel := helperContext()
 	defer cancel()
@@ -158,7 +148,7 @@ func (s *Servers) EncryptCode(t testing.TB, keyARN, userPoolID, code string) str
 // process (starting one costs a few hundred milliseconds).
 func (s *Servers) EncryptCodes(ctx context.Context, codes []CodeToEncrypt) ([]string, error) {
 	if s.KMSEndpoint == "" {
-		return nil, errors.New("encrypt codes: needs WithKMS")
+		return nil, errors.New("encrypt codes: needs Config.KMS")
 	}
 	in, err := json.Marshal(struct {
 		Endpoint string          `json:"endpoint"`
@@ -202,7 +192,7 @@ func (s *Servers) CodeEncrypter(t testing.TB, keyARN string) func(userPoolID, co
 func (s *Servers) CreateKMSSigningKey(t testing.TB) string {
 	t.Helper()
 	if s.KMS == nil {
-		t.Fatal("awslocal: CreateKMSSigningKey needs WithKMS")
+		t.Fatal("awslocal: CreateKMSSigningKey needs Config.KMS")
 	}
 	ctx, cancel := helperContext()
 	defer cancel()

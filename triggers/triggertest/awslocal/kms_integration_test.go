@@ -16,7 +16,7 @@ import (
 // decrypts its data key.
 func TestIntegrationKMS(t *testing.T) {
 	t.Parallel()
-	srv := awslocal.Start(t, awslocal.WithKMS())
+	srv := awslocal.Start(t, awslocal.Config{KMS: true})
 	key := srv.CreateKMSKey(t)
 	if _, err := srv.KMS.DescribeKey(t.Context(), &kms.DescribeKeyInput{KeyId: &key}); err != nil {
 		t.Fatal(err)
@@ -55,7 +55,7 @@ func TestIntegrationKMS(t *testing.T) {
 // is KMS's invalid signature error.
 func TestIntegrationKMSSigningKey(t *testing.T) {
 	t.Parallel()
-	srv := awslocal.Start(t, awslocal.WithKMS())
+	srv := awslocal.Start(t, awslocal.Config{KMS: true})
 	key := srv.CreateKMSSigningKey(t)
 	ctx := t.Context()
 	desc, err := srv.KMS.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: &key})

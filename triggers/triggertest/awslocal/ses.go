@@ -114,7 +114,7 @@ func (s *Servers) ClearEmails(t testing.TB) {
 
 func (s *Servers) sesStore(ctx context.Context, method, path string, into any) error {
 	if s.SESEndpoint == "" {
-		return fmt.Errorf("%s %s: SES was not started; pass WithSES()", method, path)
+		return fmt.Errorf("%s %s: SES was not started; set Config.SES", method, path)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, s.SESEndpoint+path, nil)
 	if err != nil {

@@ -145,7 +145,7 @@ func startWith(t *testing.T) *recordingTB {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		awslocal.Start(r)
+		awslocal.Start(r, awslocal.Config{})
 		t.Error("Start returned without node in PATH")
 	}()
 	<-done
@@ -173,13 +173,30 @@ func TestStartWithoutNode(t *testing.T) {
 
 func TestHelpersNameTheMissingServer(t *testing.T) {
 	var s awslocal.Servers
-	if _, err := s.SentEmails(t.Context()); err == nil || !strings.Contains(err.Error(), "WithSES()") {
-		t.Errorf("SentEmails without SES = %v, want it to name WithSES()", err)
+	if _, err := s.SentEmails(t.Context()); err == nil || !strings.Contains(err.Error(), "Config.SES") {
+		t.Errorf("SentEmails without SES = %v, want it to name Config.SES", err)
 	}
-	if err := s.CreateTableContext(t.Context(), "t", "pk", ""); err == nil || !strings.Contains(err.Error(), "WithDynamoDB()") {
-		t.Errorf("CreateTableContext without DynamoDB = %v, want it to name WithDynamoDB()", err)
+	if err := s.CreateTableContext(t.Context(), "t", "pk", ""); err == nil || !strings.Contains(err.Error(), "Config.DynamoDB") {
+		t.Errorf("CreateTableContext without DynamoDB = %v, want it to name Config.DynamoDB", err)
 	}
-	if _, err := s.CreateUserPoolContext(t.Context()); err == nil || !strings.Contains(err.Error(), "WithCognito()") {
-		t.Errorf("CreateUserPoolContext without Cognito = %v, want it to name WithCognito()", err)
+	if _, err := s.CreateUserPoolContext(t.Context()); err == nil || !strings.Contains(err.Error(), "Config.Cognito") {
+		t.Errorf("CreateUserPoolContext without Cognito = %v, want it to name Config.Cognito", err)
+	}
+}
+
+func TestStartServersRefusesBadConfig(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		cfg  awslocal.Config
+		want string
+	}{
+		{awslocal.Config{StartTimeout: -time.Second}, "awslocal.StartServers: StartTimeout is negative"},
+		{awslocal.Config{Cognito: &awslocal.CognitoConfig{Triggers: map[string]string{"PreSignUp": "PreSignUp"}}},
+			"cognito-local: CognitoConfig.Triggers needs a LambdaEndpoint"},
+	}
+	for _, tt := range tests {
+		if _, err := awslocal.StartServers(t.Context(), tt.cfg); err == nil || err.Error() != tt.want {
+			t.Errorf("%+v: error %v, want %q", tt.cfg, err, tt.want)
+		}
 	}
 }

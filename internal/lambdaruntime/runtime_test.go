@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lambda-triggers/cognito/triggers/triggertest/lambdaruntime"
+	"github.com/lambda-triggers/cognito/internal/lambdaruntime"
 )
 
 const event = `{"version":"1","triggerSource":"PreSignUp_SignUp","region":"us-east-1","userPoolId":"us-east-1_EXAMPLE",

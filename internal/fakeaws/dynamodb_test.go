@@ -16,7 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
 
-	"github.com/lambda-triggers/cognito/triggers/triggertest/fakeaws"
+	"github.com/lambda-triggers/cognito/internal/fakeaws"
 )
 
 // The fake stands in for the real client wherever the modules take one.

@@ -6,10 +6,12 @@
 // *types.ConditionalCheckFailedException) wrapped as the SDK wraps them, and the same
 // ValidationException for a request DynamoDB would refuse.
 //
-// They are fakes for tests and demos, not a database, a mail server or a user
-// directory: everything lives in one process and goes when it ends. Use them for fast
-// unit tests and examples; run the same code against the local servers of package
-// awslocal, or a real account, before trusting it. The integration tests of this package
+// They serve this module's own tests and the in-memory mode of examples/quickstart; they
+// are not part of the public test kit, so their behaviour can follow what the module's
+// tests need without a compatibility promise. A user's test fakes the narrow client
+// interface a module takes (most have one or two methods) or runs against the local
+// servers of package awslocal. They are fakes, not a database, a mail server or a user
+// directory: everything lives in one process and goes when it ends. The integration tests of this package
 // run the same calls, and real modules, against the DynamoDB fake and against dynalite
 // and assert the same outcomes.
 //

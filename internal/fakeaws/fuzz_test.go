@@ -7,7 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/lambda-triggers/cognito/triggers/triggertest/fakeaws"
+	"github.com/lambda-triggers/cognito/internal/fakeaws"
 )
 
 // Any expression gets an answer DynamoDB could give, or ErrUnsupported; never a panic,

@@ -2,6 +2,7 @@
 // built function binary (a bootstrap) can be run on a developer's machine exactly as Lambda
 // runs it: the process polls for the next event, and posts a response or an error. It
 // measures what a user feels on a cold start: the time from exec to the first response.
+// The examples' cold-start tests and benchmarks use it.
 package lambdaruntime
 
 import (

@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
 
-	"github.com/lambda-triggers/cognito/triggers/triggertest/fakeaws"
+	"github.com/lambda-triggers/cognito/internal/fakeaws"
 )
 
 // plain turns an attribute value into a value encoding/json writes deterministically:

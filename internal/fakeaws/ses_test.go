@@ -12,7 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	sestypes "github.com/aws/aws-sdk-go-v2/service/sesv2/types"
 
-	"github.com/lambda-triggers/cognito/triggers/triggertest/fakeaws"
+	"github.com/lambda-triggers/cognito/internal/fakeaws"
 )
 
 func simple(from, to, subject, text, html string) *sesv2.SendEmailInput {

@@ -18,13 +18,13 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/lambda-triggers/cognito/customauth"
+	"github.com/lambda-triggers/cognito/internal/fakeaws"
 	"github.com/lambda-triggers/cognito/migrate"
 	"github.com/lambda-triggers/cognito/postconfirm"
 	"github.com/lambda-triggers/cognito/presignup"
 	"github.com/lambda-triggers/cognito/pretoken"
 	"github.com/lambda-triggers/cognito/triggers"
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
-	"github.com/lambda-triggers/cognito/triggers/triggertest/fakeaws"
 )
 
 // The fakes satisfy the client interfaces of the modules.
@@ -216,7 +216,7 @@ var moduleScenarios = []moduleScenario{
 			}))
 			router := flow.Register(triggers.NewRouter(triggers.WithLogger(slog.New(slog.DiscardHandler))))
 			user := triggertest.AuthUser{UserName: "ana", Attributes: map[string]string{"email": "ana@example.com", "email_verified": "true"}}
-			sim := triggertest.NewAuthFlow(t, router, user, triggertest.WithAuthClock(at))
+			sim := triggertest.NewAuthFlow(t, router, triggertest.AuthFlowConfig{User: user, Now: at})
 			code := func() string {
 				sent := mail.Sent()
 				if len(sent) == 0 {
@@ -327,7 +327,7 @@ var moduleScenarios = []moduleScenario{
 					out = append(out, try.user+": "+result(res))
 					continue
 				}
-				r := res.UserMigration().Response
+				r := triggertest.EventAs[triggers.UserMigrationEvent](res).Response
 				out = append(out, fmt.Sprintf("%s: %s %v", try.user, r.FinalUserStatus, map[string]string(r.UserAttributes)))
 			}
 			return out
