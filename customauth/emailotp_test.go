@@ -120,7 +120,7 @@ func TestAuthFlowEmailOTPWrongCodes(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/store=%v", tt.name, withStore), func(t *testing.T) {
 				t.Parallel()
 				env := newOTP(t, customauth.EmailOTPConfig{MaxWrongAnswers: tt.limit}, withStore)
-				sim := env.sim(t, alice)
+				sim := env.sim(t, triggertest.AuthFlowConfig{User: alice})
 				sim.Start()
 				wrong := wrongCode(env.mail.lastCode(t))
 				for i := 1; i < tt.maxWrong; i++ {
@@ -177,7 +177,7 @@ func TestAuthFlowEmailOTPExpiredCode(t *testing.T) {
 	t.Run("last try", func(t *testing.T) {
 		t.Parallel()
 		env := newOTP(t, customauth.EmailOTPConfig{CodeTTL: time.Minute, MaxWrongAnswers: 1}, false)
-		sim := env.sim(t, alice)
+		sim := env.sim(t, triggertest.AuthFlowConfig{User: alice})
 		sim.Start()
 		code := env.mail.lastCode(t)
 		env.clock.Advance(time.Minute)

@@ -236,7 +236,7 @@ func TestAuthFlowTwoSteps(t *testing.T) {
 	t.Parallel()
 	flow := customauth.Must(customauth.NewFlow(customauth.FlowConfig{
 		Steps: []customauth.Step{fixedStep("A"), fixedStep("B")}, Password: true, MaxWrongAnswers: 2}))
-	sim := triggertest.NewAuthFlow(t, router(flow, &triggertest.Logs{}), alice)
+	sim := triggertest.NewAuthFlow(t, router(flow, &triggertest.Logs{}), triggertest.AuthFlowConfig{User: alice})
 	steps := []triggertest.AuthStep{sim.StartWithPassword(true)}
 	steps = append(steps, sim.Answer("a"), sim.Answer("nope"), sim.Answer("b"))
 	wantSteps := []string{"A", "B", "B", ""}
@@ -271,7 +271,7 @@ func TestFlowCreateAndVerifyErrors(t *testing.T) {
 	t.Run("reserved public parameter", func(t *testing.T) {
 		t.Parallel()
 		r := router(customauth.Must(customauth.NewFlow(customauth.FlowConfig{Steps: []customauth.Step{reserved}})), &triggertest.Logs{})
-		out := triggertest.NewAuthFlow(t, r, alice).Start()
+		out := triggertest.NewAuthFlow(t, r, triggertest.AuthFlowConfig{User: alice}).Start()
 		if !out.Failed || out.Err.Code != triggertest.AuthUserLambdaValidation {
 			t.Fatalf("%+v, want Create to fail", out)
 		}
@@ -280,7 +280,7 @@ func TestFlowCreateAndVerifyErrors(t *testing.T) {
 		t.Parallel()
 		logs := &triggertest.Logs{}
 		r := router(customauth.Must(customauth.NewFlow(customauth.FlowConfig{Steps: []customauth.Step{broken}})), logs)
-		sim := triggertest.NewAuthFlow(t, r, alice)
+		sim := triggertest.NewAuthFlow(t, r, triggertest.AuthFlowConfig{User: alice})
 		sim.Start()
 		out := sim.Answer("x")
 		if !out.Failed || out.Err.Code != triggertest.AuthUserLambdaValidation || strings.Contains(out.Err.Message, "backend") {
@@ -293,7 +293,7 @@ func TestFlowCreateAndVerifyErrors(t *testing.T) {
 	t.Run("answer for an unknown step", func(t *testing.T) {
 		t.Parallel()
 		r := router(customauth.Must(customauth.NewFlow(customauth.FlowConfig{Steps: []customauth.Step{fixedStep("A")}})), &triggertest.Logs{})
-		res := triggertest.Invoke(t, r, triggertest.VerifyAuthChallenge(
+		res := triggertest.InvokeEvent(t, r, triggertest.VerifyAuthChallenge(
 			triggertest.WithChallengeAnswer("a"), triggertest.WithPrivateChallengeParameter("step", "Z")))
 		if !res.OK() || triggertest.EventAs[triggers.VerifyAuthChallengeEvent](res).Response.AnswerCorrect {
 			t.Fatalf("Verify for step Z: %s, want a wrong answer", res.Text())
@@ -302,15 +302,15 @@ func TestFlowCreateAndVerifyErrors(t *testing.T) {
 	t.Run("create for another challenge is a no-op", func(t *testing.T) {
 		t.Parallel()
 		r := router(customauth.Must(customauth.NewFlow(customauth.FlowConfig{Steps: []customauth.Step{fixedStep("A")}})), &triggertest.Logs{})
-		res := triggertest.Invoke(t, r, triggertest.CreateAuthChallenge(triggertest.Set("request.challengeName", "SMS_MFA")))
-		if !res.OK() || len(res.CreateAuthChallenge().Response.PublicChallengeParameters) != 0 {
+		res := triggertest.InvokeEvent(t, r, triggertest.CreateAuthChallenge(triggertest.Set("request.challengeName", "SMS_MFA")))
+		if !res.OK() || len(triggertest.EventAs[triggers.CreateAuthChallengeEvent](res).Response.PublicChallengeParameters) != 0 {
 			t.Fatalf("Create for SMS_MFA: %s, want no challenge", res.Text())
 		}
 	})
 	t.Run("create out of sequence", func(t *testing.T) {
 		t.Parallel()
 		r := router(customauth.Must(customauth.NewFlow(customauth.FlowConfig{Steps: []customauth.Step{fixedStep("A")}})), &triggertest.Logs{})
-		res := triggertest.Invoke(t, r, triggertest.CreateAuthChallenge(triggertest.Set("request.challengeName", "CUSTOM_CHALLENGE"),
+		res := triggertest.InvokeEvent(t, r, triggertest.CreateAuthChallenge(triggertest.Set("request.challengeName", "CUSTOM_CHALLENGE"),
 			triggertest.WithSession(custom(true, "A"))))
 		if res.OK() {
 			t.Fatal("Create after the last step succeeded")

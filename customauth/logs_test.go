@@ -47,7 +47,7 @@ func TestAuthFlowNoSecretsInDebugLogs(t *testing.T) {
 
 	// Static answer.
 	staticRouter := router(customauth.Must(customauth.StaticAnswer(customauth.StaticAnswerConfig{Answer: "xyzzy-plugh"})), logs)
-	ssim := triggertest.NewAuthFlow(t, staticRouter, alice)
+	ssim := triggertest.NewAuthFlow(t, staticRouter, triggertest.AuthFlowConfig{User: alice})
 	ssim.Start()
 	ssim.Answer("frobozz-wrong")
 	ssim.Answer("xyzzy-plugh")

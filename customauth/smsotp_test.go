@@ -184,7 +184,7 @@ func TestAuthFlowSMSOTPStore(t *testing.T) {
 	t.Run("expired", func(t *testing.T) {
 		t.Parallel()
 		env := newSMS(t, smsotp.Config{CodeTTL: time.Minute, MaxWrongAnswers: 1}, true)
-		sim := env.sim(t, bob)
+		sim := env.sim(t, triggertest.AuthFlowConfig{User: bob})
 		sim.Start()
 		code := env.sms.lastCode(t)
 		env.clock.Advance(time.Minute)
@@ -204,7 +204,7 @@ func TestAuthFlowSMSOTPStore(t *testing.T) {
 			t.Fatal(err)
 		}
 		flow := customauth.Must(customauth.NewFlow(customauth.FlowConfig{Steps: []customauth.Step{email, text}}))
-		sim := triggertest.NewAuthFlow(t, router(flow, &triggertest.Logs{}), bob, triggertest.WithAuthClock(clk.Now))
+		sim := triggertest.NewAuthFlow(t, router(flow, &triggertest.Logs{}), triggertest.AuthFlowConfig{User: bob, Now: clk.Now})
 		sim.Start()
 		if out := sim.Answer(mail.lastCode(t)); out.Public["step"] != smsotp.StepName {
 			t.Fatalf("after the email code: %+v, want the SMS step", out)

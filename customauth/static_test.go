@@ -47,7 +47,7 @@ func TestAuthFlowStaticAnswer(t *testing.T) {
 func TestStaticAnswerFromEnv(t *testing.T) {
 	t.Setenv(customauth.StaticAnswerEnv, "from-env")
 	r := router(customauth.Must(customauth.StaticAnswer(customauth.StaticAnswerConfig{Answer: ""})), &triggertest.Logs{})
-	sim := triggertest.NewAuthFlow(t, r, alice)
+	sim := triggertest.NewAuthFlow(t, r, triggertest.AuthFlowConfig{User: alice})
 	sim.Start()
 	if out := sim.Answer("from-env"); !out.Tokens {
 		t.Fatalf("%+v, want tokens for the answer in %s", out, customauth.StaticAnswerEnv)

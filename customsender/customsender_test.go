@@ -314,15 +314,15 @@ func TestEmailSendOnceExpires(t *testing.T) {
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	email := mustEmail(t, dec, ses, customsender.EmailConfig{Table: "markers", Markers: db, MarkerTTL: time.Hour, Now: clock})
 	event := triggertest.Payload(triggers.CustomEmailSenderSignUp, triggertest.WithEncryptedCode(dec.encrypter, "102938"))
-	triggertest.InvokeHandler(t, email, event).RequireOK(t)
-	triggertest.InvokeHandler(t, email, event).RequireOK(t)
+	triggertest.InvokeHandlerPayload(t, email, event).RequireOK(t)
+	triggertest.InvokeHandlerPayload(t, email, event).RequireOK(t)
 	if n := len(ses.Sent()); n != 1 {
 		t.Fatalf("%d emails within the TTL, want 1", n)
 	}
 	mu.Lock()
 	now = now.Add(time.Hour + time.Second)
 	mu.Unlock()
-	triggertest.InvokeHandler(t, email, event).RequireOK(t)
+	triggertest.InvokeHandlerPayload(t, email, event).RequireOK(t)
 	if n := len(ses.Sent()); n != 2 {
 		t.Errorf("%d emails once the marker expired, want 2", n)
 	}
@@ -333,7 +333,7 @@ func TestConformance(t *testing.T) {
 	dec := newFakeDecrypter()
 	email := mustEmail(t, dec, fakeaws.NewSES(), customsender.EmailConfig{
 		Sources: triggers.Sources{triggers.CustomEmailSenderSignUp, triggers.CustomEmailSenderForgotPassword}})
-	triggertest.RunModuleTests(t, email, triggertest.ActsOn(triggers.CustomEmailSenderSignUp, triggers.CustomEmailSenderForgotPassword))
+	triggertest.RunModuleTests(t, email, triggertest.RunConfig{Sources: triggers.Sources{triggers.CustomEmailSenderSignUp, triggers.CustomEmailSenderForgotPassword}})
 	sms, err := customsender.SMS(customsender.SMSConfig{Decrypter: dec, Sender: &fakeSNS{}})
 	if err != nil {
 		t.Fatal(err)

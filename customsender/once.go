@@ -19,7 +19,7 @@ import (
 
 // MarkerClient is the part of the DynamoDB API that the send-once markers need (see
 // EmailConfig.Table); *dynamodb.Client
-// and the fakes of triggertest/fakeaws satisfy it.
+// and the fakes of internal/fakeaws satisfy it.
 type MarkerClient interface {
 	PutItem(ctx context.Context, in *dynamodb.PutItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
 	DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)

@@ -130,8 +130,7 @@ func TestMapAttributesLimits(t *testing.T) {
 
 	var logs triggertest.Logs
 	drop := federation.Must(federation.MapAttributes(federation.MapConfig{PoolMapping: map[string]string{"email": "email"}, Mapping: mapping}))
-	got := triggertest.InvokeHandler(t, drop, event, triggers.WithLogger(logs.Logger())).RequireOK(t).
-		InboundFederation().Response.UserAttributesToMap
+	got := triggertest.EventAs[triggers.InboundFederationEvent](triggertest.InvokeHandler(t, drop, event, triggers.WithLogger(logs.Logger())).RequireOK(t)).Response.UserAttributesToMap
 	if _, ok := got["custom:groups"]; ok || got["email"] == "" || len([]rune(got["custom:fits"])) != federation.MaxValueLength {
 		t.Errorf("answer %v: want the long value dropped, the rest kept", got)
 	}
@@ -162,8 +161,7 @@ func TestSuppressEmptiesAnswer(t *testing.T) {
 	t.Parallel()
 	var logs triggertest.Logs
 	h := federation.Must(federation.MapAttributes(federation.MapConfig{PoolMapping: map[string]string{"email": "email"}, Suppress: []string{"email"}}))
-	got := triggertest.InvokeHandler(t, h, oidc(), triggers.WithLogger(logs.Logger())).RequireOK(t).
-		InboundFederation().Response.UserAttributesToMap
+	got := triggertest.EventAs[triggers.InboundFederationEvent](triggertest.InvokeHandler(t, h, oidc(), triggers.WithLogger(logs.Logger())).RequireOK(t)).Response.UserAttributesToMap
 	if len(got) != 0 {
 		t.Fatalf("answer %v", got)
 	}
@@ -175,8 +173,7 @@ func TestSuppressEmptiesAnswer(t *testing.T) {
 	// With another attribute left, suppression works and nothing is logged.
 	var quiet triggertest.Logs
 	h = federation.Must(federation.MapAttributes(federation.MapConfig{PoolMapping: map[string]string{"email": "email", "name": "name"}, Suppress: []string{"email"}}))
-	got = triggertest.InvokeHandler(t, h, oidc(), triggers.WithLogger(quiet.Logger())).RequireOK(t).
-		InboundFederation().Response.UserAttributesToMap
+	got = triggertest.EventAs[triggers.InboundFederationEvent](triggertest.InvokeHandler(t, h, oidc(), triggers.WithLogger(quiet.Logger())).RequireOK(t)).Response.UserAttributesToMap
 	if _, ok := got["email"]; ok || got["name"] == "" || len(quiet.Find(t, "suppressed attributes left the answer empty: Cognito maps them anyway")) != 0 {
 		t.Errorf("answer %v, logs %s", got, quiet.String())
 	}

@@ -187,5 +187,5 @@ func TestConformance(t *testing.T) {
 func TestOtherSources(t *testing.T) {
 	t.Parallel()
 	h := must(t)(preauth.RequireVerifiedPhone(preauth.VerifiedConfig{}))
-	triggertest.InvokeHandler(t, h, triggertest.Payload(triggers.PreSignUpSignUp)).RequireConfigurationError(t)
+	triggertest.InvokeHandlerPayload(t, h, triggertest.Payload(triggers.PreSignUpSignUp)).RequireConfigurationError(t)
 }

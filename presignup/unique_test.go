@@ -134,7 +134,7 @@ func TestRequireUniqueEmailFailure(t *testing.T) {
 		t.Errorf("foreign Sources = %v, want an error naming the module and field", err)
 	}
 	triggertest.RunModuleTests(t, presignup.Must(presignup.RequireUniqueEmail(presignup.UniqueEmailConfig{Client: pool(user{"ana", "ana.silva@example.com", ""})})),
-		triggertest.ActsOn(presignup.SignUp))
+		triggertest.RunConfig{Sources: triggers.Sources{presignup.SignUp}})
 }
 
 // A native sign-up after a federated one: Cognito cannot link it, so the user is told
@@ -192,7 +192,7 @@ func TestRefuseAfterFederated(t *testing.T) {
 	triggertest.InvokeHandler(t, presignup.Must(presignup.LinkFederatedUser(presignup.LinkConfig{Client: idp2, RefuseAfterFederated: true})),
 		signUpWith("ada@example.com")).RequireNoOp(t)
 	triggertest.RunModuleTests(t, presignup.Must(presignup.LinkFederatedUser(presignup.LinkConfig{Client: idp, RefuseAfterFederated: true})),
-		triggertest.ActsOn(presignup.SignUp, presignup.ExternalProvider))
+		triggertest.RunConfig{Sources: triggers.Sources{presignup.SignUp, presignup.ExternalProvider}})
 }
 
 // With RefuseLinkingSignIn, the sign-in that made the link, and a redelivery of it, are
@@ -247,7 +247,7 @@ func TestIntegrationRequireUniqueEmail(t *testing.T) {
 	srv := awslocal.Start(t, awslocal.Config{Cognito: &awslocal.CognitoConfig{
 		LambdaEndpoint: lambda.URL,
 		Triggers:       map[string]string{"PreSignUp": "preSignUp"},
-	}))
+	}})
 	use := func(cfg presignup.UniqueEmailConfig) {
 		cfg.Client = srv.Cognito
 		h := triggers.InvokeServer(triggers.NewRouter(triggers.WithLogger(testLogger(t))).
