@@ -39,7 +39,7 @@
 //			log.Fatal(err)
 //		}
 //		flow := customauth.Must(customauth.NewFlow([]customauth.Step{captcha, otp}))
-//		triggers.Start(flow.Register(triggers.NewRouter()))
+//		triggers.Start(flow.Register(triggers.NewRouter(triggers.RouterConfig{})))
 //	}
 //
 // # Email one-time codes: where the state lives

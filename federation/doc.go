@@ -24,5 +24,5 @@
 //			"custom:groups": federation.Claim("groups"),
 //			"custom:city":   federation.Claim("address", "locality"),
 //		}))
-//	triggers.Start(triggers.NewRouter().InboundFederation(federation.Chain(check, verified, attrs)))
+//	triggers.Start(triggers.NewRouter(triggers.RouterConfig{}).InboundFederation(federation.Chain(check, verified, attrs)))
 package federation

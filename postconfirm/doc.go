@@ -30,7 +30,7 @@
 //		From: "hello@example.com", Subject: "Welcome", Text: text, HTML: html})
 //	hook, _ := postconfirm.Webhook("https://example.com/hooks/signup", secret)
 //
-//	triggers.Start(triggers.NewRouter().PostConfirmation(postconfirm.Chain(
+//	triggers.Start(triggers.NewRouter(triggers.RouterConfig{}).PostConfirmation(postconfirm.Chain(
 //		postconfirm.Critical(group),
 //		postconfirm.Parallel(profile, welcome, hook),
 //	)))

@@ -17,7 +17,7 @@ func BenchmarkInvoke(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	router := triggers.NewRouter(triggers.WithLogger(slog.New(slog.DiscardHandler))).PreAuthentication(preauth.Chain(
+	router := triggers.NewRouter(triggers.RouterConfig{Logger: slog.New(slog.DiscardHandler)}).PreAuthentication(preauth.Chain(
 		preauth.Must(preauth.BlockAttribute("custom:status", []string{"suspended", "disabled"})),
 		preauth.Must(preauth.RestrictClients(admins, []string{"console"})),
 		preauth.Must(preauth.AllowNetworks([]string{"10.0.0.0/8", "2001:db8::/32"})),

@@ -19,7 +19,7 @@
 //	console := preauth.Must(preauth.RestrictClients(admins, []string{"5mq8console"}))
 //	office := preauth.Must(preauth.DenyNetworks([]string{"203.0.113.0/24", "2001:db8:bad::/48"}))
 //	verified := preauth.Must(preauth.RequireVerifiedEmail())
-//	triggers.Start(triggers.NewRouter().PreAuthentication(
+//	triggers.Start(triggers.NewRouter(triggers.RouterConfig{}).PreAuthentication(
 //		preauth.Chain(suspended, console, office, verified, blocked)))
 //
 // # Users who do not exist

@@ -15,7 +15,7 @@ func ExampleRestrictClients() {
 	if err != nil {
 		panic(err)
 	}
-	quiet := triggers.WithLogger(slog.New(slog.DiscardHandler))
+	quiet := triggers.RouterConfig{Logger: slog.New(slog.DiscardHandler)}
 	router := triggers.NewRouter(quiet).PreAuthentication(preauth.Chain(
 		preauth.Must(preauth.BlockAttribute("custom:status", []string{"suspended"})),
 		preauth.Must(preauth.RestrictClients(admins, []string{"console"})),

@@ -23,7 +23,7 @@
 //	}))
 //	confirm := presignup.Must(presignup.AutoConfirm(nil))
 //	verify := presignup.Must(presignup.AutoVerifyEmail(nil))
-//	triggers.Start(triggers.NewRouter().PreSignUp(
+//	triggers.Start(triggers.NewRouter(triggers.RouterConfig{}).PreSignUp(
 //		presignup.Chain(domains, employee, limit, invite, confirm, verify)))
 //
 // RequireInvitation reads, and postconfirm.MarkInvitationUsed marks as used, one table

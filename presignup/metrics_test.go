@@ -18,8 +18,8 @@ func TestModulesHaveMetricNames(t *testing.T) {
 	var out bytes.Buffer
 	deny := presignup.Must(presignup.DenyDomains([]string{"tempmail.test"}))
 	confirm := presignup.Must(presignup.AutoConfirm(nil))
-	r := triggers.NewRouter(triggers.WithLogger((&triggertest.Logs{}).Logger()),
-		triggers.WithMetrics(triggers.MetricsConfig{Output: &out})).PreSignUp(presignup.Chain(deny, confirm))
+	r := triggers.NewRouter(triggers.RouterConfig{Logger: (&triggertest.Logs{}).Logger(), Metrics: &triggers.MetricsConfig{Output: &out}}).
+		PreSignUp(presignup.Chain(deny, confirm))
 	triggertest.Invoke(t, r, triggertest.PreSignUp(triggers.PreSignUpSignUp,
 		triggertest.WithAttribute("email", "a@tempmail.test"))).RequireRejected(t, "tempmail.test")
 	modules := map[string]float64{}

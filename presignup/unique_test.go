@@ -243,7 +243,7 @@ func TestIntegrationRequireUniqueEmail(t *testing.T) {
 		Triggers:       map[string]string{"PreSignUp": "preSignUp"},
 	}))
 	use := func(opts ...presignup.UniqueEmailOption) {
-		h := triggers.InvokeServer(triggers.NewRouter(triggers.WithLogger(testLogger(t))).
+		h := triggers.InvokeServer(triggers.NewRouter(triggers.RouterConfig{Logger: testLogger(t)}).
 			PreSignUp(presignup.Must(presignup.RequireUniqueEmail(srv.Cognito, opts...))))
 		handler.Store(&h)
 	}

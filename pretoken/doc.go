@@ -32,6 +32,6 @@
 //		pretoken.InTokens(pretoken.AccessToken), pretoken.OnMissingDefault(map[string]any{"permissions": []string{}}))
 //	scopes, err := pretoken.OverrideScopes([]string{"api/read"}, nil)
 //
-//	router := triggers.NewRouter().PreTokenGeneration(pretoken.Chain(static, tenant, perms, scopes))
+//	router := triggers.NewRouter(triggers.RouterConfig{}).PreTokenGeneration(pretoken.Chain(static, tenant, perms, scopes))
 //	triggers.Start(router)
 package pretoken

@@ -147,7 +147,7 @@ func TestIntegrationPreTokenThroughCognito(t *testing.T) {
 		pretoken.Must(pretoken.ClaimsFromDynamoDB(srv.DynamoDB, table, "email", map[string]string{"perms": "permissions"},
 			pretoken.KeyFromAttribute("email"))),
 	)
-	handler := triggers.InvokeServer(triggers.NewRouter(triggers.WithLogger(discard())).PreTokenGeneration(chain))
+	handler := triggers.InvokeServer(triggers.NewRouter(triggers.RouterConfig{Logger: discard()}).PreTokenGeneration(chain))
 	trigger.Store(&handler)
 
 	pool := srv.CreateUserPool(t)

@@ -252,7 +252,7 @@ func BenchmarkPreTokenChain(b *testing.B) {
 		pretoken.Must(pretoken.ClaimsFromDynamoDB(db, "t", "pk", map[string]string{"perms": "permissions"})), // cached after the first call
 		pretoken.Must(pretoken.OverrideScopes([]string{"orders-api/read"}, nil)),
 	)
-	router := triggers.NewRouter(triggers.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))).PreTokenGeneration(h)
+	router := triggers.NewRouter(triggers.RouterConfig{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).PreTokenGeneration(h)
 	for _, name := range []string{"v1_authentication.json", "v2_authentication.json"} {
 		payload := fixture(b, name)
 		b.Run(name, func(b *testing.B) {

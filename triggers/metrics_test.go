@@ -128,8 +128,8 @@ func TestMetricsThroughTheRouter(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var out lockedBuffer
-			r := quietRouter(triggers.WithBudget(30*time.Millisecond),
-				triggers.WithMetrics(triggers.MetricsConfig{Namespace: "Auth", Service: "signup", Output: &out})).
+			r := quietRouter(triggers.RouterConfig{Budget: 30 * time.Millisecond,
+				Metrics: &triggers.MetricsConfig{Namespace: "Auth", Service: "signup", Output: &out}}).
 				PreSignUp(tt.chain)
 			_, err := r.Invoke(t.Context(), []byte(preSignUp))
 			if got := errorTypeOf(err); got != tt.errorType {
@@ -204,7 +204,7 @@ func TestMetricsColdStartAndCounts(t *testing.T) {
 		triggers.AddCount(ctx, "Invocations", 5)           // the router's own: dropped
 		return nil
 	}
-	r := quietRouter(triggers.WithMetrics(triggers.MetricsConfig{Output: &out})).PreSignUp(triggers.Named("Count", count))
+	r := quietRouter(triggers.RouterConfig{Metrics: &triggers.MetricsConfig{Output: &out}}).PreSignUp(triggers.Named("Count", count))
 	other := strings.Replace(preSignUp, "PreSignUp_SignUp", "PreSignUp_SomethingNew", 1)
 	for _, p := range []string{preSignUp, other} {
 		if _, err := r.Invoke(t.Context(), []byte(p)); err != nil {
@@ -278,7 +278,7 @@ func TestMetricsPostConfirmation(t *testing.T) {
 	var out lockedBuffer
 	fail := triggers.Named("Hook", func(context.Context, *triggers.PostConfirmationEvent) error { return errors.New("down") })
 	swallow := func(ctx context.Context, e *triggers.PostConfirmationEvent) error { _ = fail(ctx, e); return nil }
-	r := quietRouter(triggers.WithMetrics(triggers.MetricsConfig{Output: &out})).PostConfirmation(swallow)
+	r := quietRouter(triggers.RouterConfig{Metrics: &triggers.MetricsConfig{Output: &out}}).PostConfirmation(swallow)
 	if _, err := r.Invoke(t.Context(), []byte(postConfirmation)); err != nil {
 		t.Fatal(err)
 	}

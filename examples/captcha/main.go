@@ -54,5 +54,5 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 	if err != nil {
 		return nil, fmt.Errorf("RECAPTCHASECRET, RECAPTCHA_VERIFY_URL: %w", err)
 	}
-	return flow.Register(triggers.NewRouter()), nil
+	return flow.Register(triggers.NewRouter(triggers.RouterConfig{})), nil
 }

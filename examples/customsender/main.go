@@ -48,7 +48,7 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 	if email == nil && sms == nil {
 		return nil, errors.New("missing environment variables: set KEY_ARN and CUSTOM_EMAIL_FROM, CUSTOM_SMS=true or both")
 	}
-	r := triggers.NewRouter()
+	r := triggers.NewRouter(triggers.RouterConfig{})
 	if email != nil {
 		r.CustomEmailSender(email)
 	}

@@ -64,5 +64,5 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 	if err != nil {
 		return nil, fmt.Errorf("MAGIC_LINK_FROM, MAGIC_LINK_REDIRECT, MAGIC_LINK_ALLOWED_REDIRECTS, MAGIC_LINK_TTL: %w", err)
 	}
-	return flow.Register(triggers.NewRouter()), nil
+	return flow.Register(triggers.NewRouter(triggers.RouterConfig{})), nil
 }

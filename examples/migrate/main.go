@@ -47,5 +47,5 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 	if len(mods) == 0 {
 		return nil, errors.New("missing environment variable LEGACY_USERS_TABLE (the DynamoDB table of legacy users)")
 	}
-	return triggers.NewRouter().UserMigration(migrate.Chain(mods...)), nil
+	return triggers.NewRouter(triggers.RouterConfig{}).UserMigration(migrate.Chain(mods...)), nil
 }

@@ -54,5 +54,5 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 		return nil, errors.New("no module configured: set DOMAINALLOWLIST, DOMAINDENYLIST, RATE_LIMIT_TABLE, " +
 			"INVITATIONS_TABLE, AUTO_CONFIRM or AUTO_CONFIRM_DOMAINS")
 	}
-	return triggers.NewRouter().PreSignUp(presignup.Chain(mods...)), nil
+	return triggers.NewRouter(triggers.RouterConfig{}).PreSignUp(presignup.Chain(mods...)), nil
 }

@@ -53,5 +53,5 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 		return nil, errors.New("no module configured: set CLAIMS_TO_ADD_OR_OVERRIDE, CLAIMS_TO_SUPPRESS, " +
 			"CLAIMS_FROM_ATTRIBUTES, ENTITLEMENTS_TABLE or CLAIMS_FROM_CLIENT_METADATA")
 	}
-	return triggers.NewRouter().PreTokenGeneration(pretoken.Chain(mods...)), nil
+	return triggers.NewRouter(triggers.RouterConfig{}).PreTokenGeneration(pretoken.Chain(mods...)), nil
 }

@@ -63,5 +63,5 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 	if err != nil {
 		return nil, fmt.Errorf("OTP_HMAC_KEY: %w", err)
 	}
-	return flow.Register(triggers.NewRouter()), nil
+	return flow.Register(triggers.NewRouter(triggers.RouterConfig{})), nil
 }

@@ -88,5 +88,5 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 	if err != nil {
 		return nil, err
 	}
-	return flow.Register(triggers.NewRouter()), nil
+	return flow.Register(triggers.NewRouter(triggers.RouterConfig{})), nil
 }

@@ -20,9 +20,9 @@ import (
 type RunOption func(*runConfig)
 
 type runConfig struct {
-	actsOn     []triggers.TriggerSource
-	eventOpts  []Option
-	routerOpts []triggers.Option
+	actsOn    []triggers.TriggerSource
+	eventOpts []Option
+	routerCfg triggers.RouterConfig
 }
 
 // ActsOn declares the trigger sources the module acts on, as its documentation states.
@@ -39,11 +39,11 @@ func WithEventOptions(opts ...Option) RunOption {
 	return func(c *runConfig) { c.eventOpts = append(c.eventOpts, opts...) }
 }
 
-// WithRouterOptions passes opts to the router the module runs in, such as
-// [triggers.WithBudget] for a module that needs more time against a slow fake.
-// [triggers.WithLogger] is overridden: the checks read the log output.
-func WithRouterOptions(opts ...triggers.Option) RunOption {
-	return func(c *runConfig) { c.routerOpts = append(c.routerOpts, opts...) }
+// WithRouterConfig makes the router the module runs in with cfg, such as a longer
+// Budget for a module that needs more time against a slow fake. Its Logger is
+// overridden: the checks read the log output.
+func WithRouterConfig(cfg triggers.RouterConfig) RunOption {
+	return func(c *runConfig) { c.routerCfg = cfg }
 }
 
 // minSecretLen is the shortest value the checks treat as a secret: six-digit codes count,
@@ -99,7 +99,7 @@ func checkFixture[E any, P interface {
 	triggers.Event
 }](t TB, module triggers.Handler[E], f fixture, cfg runConfig) []string {
 	payload := Payload(f.source, append([]Option{WithVersion(f.version)}, cfg.eventOpts...)...)
-	obs := observe[E, P](t, module, payload, cfg.routerOpts)
+	obs := observe[E, P](t, module, payload, cfg.routerCfg)
 	problems := obs.problems("")
 	if len(cfg.actsOn) > 0 && !slices.Contains(cfg.actsOn, f.source) {
 		if !obs.res.OK() {
@@ -108,7 +108,7 @@ func checkFixture[E any, P interface {
 			problems = append(problems, fmt.Sprintf("module does not act on %s but changed the response:\n%s", f.source, diff))
 		}
 	}
-	return append(problems, observe[E, P](t, module, sparse(payload), cfg.routerOpts).problems("sparse event: ")...)
+	return append(problems, observe[E, P](t, module, sparse(payload), cfg.routerCfg).problems("sparse event: ")...)
 }
 
 // observation is what one invocation of a module showed.
@@ -124,7 +124,7 @@ type secret struct{ what, value string }
 func observe[E any, P interface {
 	*E
 	triggers.Event
-}](t TB, module triggers.Handler[E], payload []byte, routerOpts []triggers.Option) observation {
+}](t TB, module triggers.Handler[E], payload []byte, routerCfg triggers.RouterConfig) observation {
 	var (
 		mu       sync.Mutex
 		logs     bytes.Buffer
@@ -149,8 +149,10 @@ func observe[E any, P interface {
 		}
 	}
 	logger := slog.New(slog.NewJSONHandler(&lockedWriter{mu: &mu, w: &logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	opts := append(slices.Clone(routerOpts), triggers.WithLogger(logger), triggers.WithMiddleware(catch))
-	res := invoke(t, routerFor[E, P](module, opts...), payload)
+	cfg := routerCfg
+	cfg.Logger = logger
+	cfg.Middleware = append(slices.Clone(cfg.Middleware), catch)
+	res := invoke(t, routerFor[E, P](module, cfg), payload)
 
 	obs := observation{res: res}
 	in := P(new(E))

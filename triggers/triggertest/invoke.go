@@ -85,27 +85,32 @@ func invoke(t TB, f triggers.Function, payload []byte) Result {
 
 // InvokeHandler runs h alone, as the only chain of a router, through the JSON boundary:
 // the event is encoded as [Invoke] does, decoded as Lambda would hand it to the router,
-// and the response encoded again. The router has the default middleware, logs at info
-// level to t's output, and takes opts (such as [triggers.WithLogger]) after that. The
-// handler's event type picks the trigger:
+// and the response encoded again. The router is made with cfg, when one is given, and
+// logs at info level to t's output unless cfg sets a Logger. The handler's event type
+// picks the trigger:
 //
 //	res := triggertest.InvokeHandler(t, presignup.Chain(modules...), triggertest.PreSignUp(triggers.PreSignUpSignUp))
 func InvokeHandler[E any, P interface {
 	*E
 	triggers.Event
-}](t TB, h triggers.Handler[E], event any, opts ...triggers.Option) Result {
+}](t TB, h triggers.Handler[E], event any, cfg ...triggers.RouterConfig) Result {
 	t.Helper()
-	opts = append([]triggers.Option{triggers.WithLogger(
-		slog.New(slog.NewTextHandler(outputOf(t), &slog.HandlerOptions{Level: slog.LevelInfo})))}, opts...)
-	return Invoke(t, routerFor[E, P](h, opts...), event)
+	var rc triggers.RouterConfig
+	if len(cfg) > 0 {
+		rc = cfg[0]
+	}
+	if rc.Logger == nil {
+		rc.Logger = slog.New(slog.NewTextHandler(outputOf(t), &slog.HandlerOptions{Level: slog.LevelInfo}))
+	}
+	return Invoke(t, routerFor[E, P](h, rc), event)
 }
 
 // routerFor returns a router with h registered for its event type's trigger.
 func routerFor[E any, P interface {
 	*E
 	triggers.Event
-}](h triggers.Handler[E], opts ...triggers.Option) *triggers.Router {
-	r := triggers.NewRouter(opts...)
+}](h triggers.Handler[E], cfg triggers.RouterConfig) *triggers.Router {
+	r := triggers.NewRouter(cfg)
 	switch h := any(h).(type) {
 	case triggers.Handler[triggers.PreSignUpEvent]:
 		r.PreSignUp(h)
