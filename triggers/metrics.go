@@ -204,7 +204,7 @@ func (m *metrics) write(inv *invocation, e Event, o Outcome, ts int64) {
 	b = append(b, `]}],"Timestamp":`...)
 	b = appendDimensions(b, ts, m.service, trigger, source)
 	b = append(b, '"')
-	b = appendOutcome(b, o)
+	b = appendOutcome(b, o.Result, o.Duration)
 	if cold {
 		b = append(b, `,"ColdStart":1`...)
 	}
@@ -217,7 +217,7 @@ func (m *metrics) write(inv *invocation, e Event, o Outcome, ts int64) {
 		b = appendDimensions(b, ts, m.service, trigger, source)
 		b = append(b, `","Module":`...)
 		b = appendString(b, r.name)
-		b = appendOutcome(b, r.o)
+		b = appendOutcome(b, r.result, r.duration)
 		b = append(b, '}', '\n')
 	}
 	inv.mu.Unlock()
@@ -275,13 +275,12 @@ func appendInt(b []byte, v int64) []byte {
 }
 
 // appendOutcome appends the counts and the duration in milliseconds, to the microsecond.
-func appendOutcome(b []byte, o Outcome) []byte {
-	r := o.Result
+func appendOutcome(b []byte, r Result, d time.Duration) []byte {
 	if int(r) >= len(resultCounts) {
 		r = ResultInternalError
 	}
 	b = append(b, resultCounts[r]...)
-	us := o.Duration.Microseconds()
+	us := d.Microseconds()
 	b = appendInt(b, us/1000)
 	b = append(b, '.')
 	frac := us % 1000

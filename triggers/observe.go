@@ -96,24 +96,27 @@ func observeMiddleware(l *layer) Middleware {
 	return func(next Next) Next {
 		return func(ctx context.Context, e Event) error {
 			// Within another Observe middleware's invocation, this layer joins it rather
-			// than making a context of its own: one allocation per invocation in all, and
-			// one reading of the wall clock, the invocation's start, which joined layers
-			// share. Each layer's end is the monotonic time since that start, so that
-			// several layers cost one clock reading each more, not two.
+			// than making a context of its own: one allocation per invocation in all.
+			// Only the layer that makes the invocation reads the wall clock, for its
+			// start; every other time is an offset from that start on the monotonic
+			// clock, one reading where time.Now makes two.
 			inv, _ := ctx.Value(invocationKey{}).(*invocation)
 			var run context.Context = ctx
+			var start time.Duration
 			if inv == nil || !inv.join(l) {
 				inv = &invocation{Context: ctx, start: time.Now()}
 				inv.join(l)
 				run = inv
+			} else {
+				start = time.Since(inv.start)
 			}
 			if l.observer != nil {
 				run = l.observer.StartInvocation(run, e)
 			}
 			err := callRecovered(run, next, e)
-			d := time.Since(inv.start)
-			end := inv.start.Add(d)
-			l.endInvocation(run, inv, e, Outcome{Result: classify(run, err), Err: err, Duration: d}, end)
+			end := time.Since(inv.start)
+			o := Outcome{Result: classify(run, err), Err: err, Duration: end - start}
+			l.endInvocation(run, inv, e, o, inv.start.Add(end))
 			return err
 		}
 	}
@@ -144,7 +147,7 @@ type invocationKey struct{}
 // layers record during the invocation, in the same allocation as the context itself.
 type invocation struct {
 	context.Context
-	start   time.Time // read by the layer that made the invocation, shared by those that join it
+	start   time.Time // the wall and monotonic clock, read once, when the invocation was made
 	layers  [maxLayers]*layer
 	nlayers int
 
@@ -154,9 +157,12 @@ type invocation struct {
 	counts  []customCount
 }
 
+// moduleRecord is what the metrics write of a named module: its error is not kept, so
+// that the records of eight modules fit in the invocation's allocation.
 type moduleRecord struct {
-	name string
-	o    Outcome
+	name     string
+	result   Result
+	duration time.Duration
 }
 
 type customCount struct {
@@ -188,7 +194,7 @@ func (inv *invocation) record(name string, o Outcome) {
 	if inv.modules == nil {
 		inv.modules = inv.inline[:0]
 	}
-	inv.modules = append(inv.modules, moduleRecord{name: name, o: o})
+	inv.modules = append(inv.modules, moduleRecord{name: name, result: o.Result, duration: o.Duration})
 	inv.mu.Unlock()
 }
 
@@ -234,9 +240,10 @@ func runNamed[E any](ctx context.Context, inv *invocation, name string, m Handle
 		}
 		ctxs[i] = run
 	}
-	start := time.Now()
+	// Offsets from the invocation's start: the monotonic clock alone, twice.
+	start := time.Since(inv.start)
 	err := callModule(run, m, e)
-	o := Outcome{Result: classify(run, err), Err: err, Duration: time.Since(start)}
+	o := Outcome{Result: classify(run, err), Err: err, Duration: time.Since(inv.start) - start}
 	recorded := false
 	for i := len(layers) - 1; i >= 0; i-- {
 		if l := layers[i]; l.observer != nil {
