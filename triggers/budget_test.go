@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/lambda-triggers/cognito/triggers"
+	"github.com/lambda-triggers/cognito/triggers/triggertest"
 )
 
 // hang returns a module that ignores its context and blocks until release is closed, as a
@@ -191,5 +193,28 @@ func TestBudgetMiddleware(t *testing.T) {
 	var p *triggers.PanicError
 	if err := h(context.Background(), &triggers.PreSignUpEvent{}); !errors.As(err, &p) || p.Value != "bug" {
 		t.Fatalf("panicking handler returned %v, want a *PanicError", err)
+	}
+}
+
+// TestAbandonedChainIsLogged checks that the router's Log reports an abandoned chain at
+// error level, with its trigger source and the budget, although the chain never returned.
+func TestAbandonedChainIsLogged(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	defer close(release)
+	var logs triggertest.Logs
+	r := triggers.NewRouter(triggers.RouterConfig{Logger: logs.Logger(), Budget: 10 * time.Millisecond}).
+		PreSignUp(hang[triggers.PreSignUpEvent](release))
+	if _, ierr := r.Handle(context.Background(), []byte(preSignUp)); ierr == nil {
+		t.Fatal("an abandoned chain succeeded")
+	}
+	lines := logs.Find(t, "trigger failed")
+	if len(lines) != 1 {
+		t.Fatalf("%d failure lines, want 1:\n%s", len(lines), logs.String())
+	}
+	l := lines[0]
+	if l["level"] != "ERROR" || l["triggerSource"] != "PreSignUp_SignUp" ||
+		!strings.Contains(l["error"].(string), "abandoned") || !strings.Contains(l["error"].(string), "10ms") {
+		t.Errorf("failure line %v", l)
 	}
 }
