@@ -82,9 +82,9 @@ func (s *siteverify) calls() []verifyRequest {
 
 // verifyCaptcha sends one verify event with token through a router with cfg's flow and
 // reports answerCorrect.
-func verifyCaptcha(t *testing.T, cfg customauth.CaptchaConfig, token string, opts ...triggers.Option) bool {
+func verifyCaptcha(t *testing.T, cfg customauth.CaptchaConfig, token string, rc ...triggers.RouterConfig) bool {
 	t.Helper()
-	r := router(customauth.Must(customauth.Captcha(cfg)), &triggertest.Logs{}, opts...)
+	r := router(customauth.Must(customauth.Captcha(cfg)), &triggertest.Logs{}, rc...)
 	res := triggertest.InvokeEvent(t, r, triggertest.VerifyAuthChallenge(
 		triggertest.WithChallengeAnswer(token), triggertest.WithPrivateChallengeParameter("step", "CAPTCHA")))
 	res.RequireOK(t)
@@ -176,13 +176,13 @@ func TestCaptchaSlowServer(t *testing.T) {
 	tests := []struct {
 		name   string
 		cfg    customauth.CaptchaConfig
-		router []triggers.Option
+		router []triggers.RouterConfig
 		limit  time.Duration
 	}{
 		{"router budget", customauth.CaptchaConfig{Secret: captchaSecret, VerifyURL: srv.URL, Timeout: time.Hour},
-			[]triggers.Option{triggers.WithBudget(300 * time.Millisecond)}, 3 * time.Second},
+			[]triggers.RouterConfig{triggers.RouterConfig{Budget: 300 * time.Millisecond}}, 3 * time.Second},
 		{"captcha timeout", customauth.CaptchaConfig{Secret: captchaSecret, VerifyURL: srv.URL, Timeout: 200 * time.Millisecond},
-			[]triggers.Option{triggers.WithBudget(0)}, 3 * time.Second},
+			[]triggers.RouterConfig{triggers.RouterConfig{Budget: triggers.NoBudget}}, 3 * time.Second},
 		{"default timeout inside the default budget", customauth.CaptchaConfig{Secret: captchaSecret, VerifyURL: srv.URL},
 			nil, triggers.DefaultBudget},
 	}

@@ -158,7 +158,7 @@ func TestMetricsNameSteps(t *testing.T) {
 	}
 	flow := customauth.Must(customauth.NewFlow(customauth.FlowConfig{Steps: []customauth.Step{pin, otp}}))
 	var out bytes.Buffer
-	r := router(flow, &triggertest.Logs{}, triggers.WithMetrics(triggers.MetricsConfig{Output: &out, Service: "sign-in"}))
+	r := router(flow, &triggertest.Logs{}, triggers.RouterConfig{Metrics: &triggers.MetricsConfig{Output: &out, Service: "sign-in"}})
 	sim := triggertest.NewAuthFlow(t, r, triggertest.AuthFlowConfig{User: alice})
 	sim.Start()
 	if step := sim.Answer("1111"); step.Public["step"] != customauth.StaticAnswerStepName {

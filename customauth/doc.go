@@ -28,7 +28,7 @@
 // Constructors return (value, error) for configuration errors; [Must] turns an error into
 // a panic for flows built at start-up. [GuardTokens] protects a hand-written Define.
 //
-// Each step is a module of its own for observers: with [triggers.WithMetrics] the router
+// Each step is a module of its own for observers: with [triggers.RouterConfig] Metrics set the router
 // counts every step's Create and Verify under Module=<step name> (EMAIL_OTP, CAPTCHA,
 // ...), and the steps that send something count each message, such as EMAIL_OTP.Sent.
 //
@@ -45,7 +45,7 @@
 //			log.Fatal(err)
 //		}
 //		flow := customauth.Must(customauth.NewFlow(customauth.FlowConfig{Steps: []customauth.Step{captcha, otp}}))
-//		triggers.Start(flow.Register(triggers.NewRouter()))
+//		triggers.Start(flow.Register(triggers.NewRouter(triggers.RouterConfig{})))
 //	}
 //
 // # Email one-time codes: where the state lives

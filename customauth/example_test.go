@@ -33,7 +33,7 @@ func (i *inbox) SendEmail(_ context.Context, in *sesv2.SendEmailInput, _ ...func
 
 // Passwordless sign-in with a code sent by email, tried out with the flow simulator.
 // In a Lambda main, the last lines would be
-// triggers.Start(flow.Register(triggers.NewRouter())), with the SES client and the hash
+// triggers.Start(flow.Register(triggers.NewRouter(triggers.RouterConfig{}))), with the SES client and the hash
 // key (OTP_HMAC_KEY) taken from the environment.
 func ExampleEmailOTP() {
 	mail := &inbox{}

@@ -146,10 +146,15 @@ func (s *memStore) Fail(_ context.Context, key, codeID, nonce string) error {
 	return nil
 }
 
-// router returns a router with flow registered, logging JSON at debug level to logs.
-func router(flow *customauth.Flow, logs *triggertest.Logs, opts ...triggers.Option) *triggers.Router {
-	logger := logs.Logger()
-	return flow.Register(triggers.NewRouter(append([]triggers.Option{triggers.WithLogger(logger)}, opts...)...))
+// router returns a router with flow registered, logging JSON at debug level to logs;
+// cfg, at most one, configures it further.
+func router(flow *customauth.Flow, logs *triggertest.Logs, cfg ...triggers.RouterConfig) *triggers.Router {
+	var c triggers.RouterConfig
+	if len(cfg) > 0 {
+		c = cfg[0]
+	}
+	c.Logger = logs.Logger()
+	return flow.Register(triggers.NewRouter(c))
 }
 
 var (
@@ -172,6 +177,6 @@ func keysOf(m map[string]string) []string {
 	return keys
 }
 
-func quietLogger() triggers.Option {
-	return triggers.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+func quietLogger() triggers.RouterConfig {
+	return triggers.RouterConfig{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 }

@@ -12,7 +12,7 @@
 //		"":   {triggers.CustomMessageForgotPassword: {SMS: "Your reset code: {{.Code}}"}},
 //		"de": {triggers.CustomMessageForgotPassword: {SMS: "Ihr Code: {{.Code}}"}},
 //	}})
-//	router := triggers.NewRouter().CustomMessage(custommessage.Chain(verify, texts))
+//	router := triggers.NewRouter(triggers.RouterConfig{}).CustomMessage(custommessage.Chain(verify, texts))
 //	triggers.Start(router)
 //
 // and, in a second function behind a Lambda function URL at https://confirm.example.com/:

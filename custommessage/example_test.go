@@ -26,7 +26,7 @@ func ExampleVerificationLink() {
 	if err != nil {
 		panic(err)
 	}
-	router := triggers.NewRouter().CustomMessage(custommessage.Chain(verify))
+	router := triggers.NewRouter(triggers.RouterConfig{}).CustomMessage(custommessage.Chain(verify))
 
 	out, ierr := router.Handle(context.Background(), []byte(`{
 		"version": "1", "triggerSource": "CustomMessage_SignUp", "region": "eu-central-1",

@@ -51,7 +51,7 @@ func clientID(id string) func(map[string]any) {
 func invoke(t *testing.T, h custommessage.Handler, payload []byte) (map[string]any, *triggers.InvokeError, *triggertest.Logs) {
 	t.Helper()
 	logs := &triggertest.Logs{}
-	router := triggers.NewRouter(triggers.WithLogger(slog.New(slog.NewJSONHandler(logs, nil)))).CustomMessage(h)
+	router := triggers.NewRouter(triggers.RouterConfig{Logger: slog.New(slog.NewJSONHandler(logs, nil))}).CustomMessage(h)
 	out, ierr := router.Handle(context.Background(), payload)
 	if ierr != nil {
 		return nil, ierr, logs

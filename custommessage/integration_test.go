@@ -57,7 +57,7 @@ func TestIntegrationConfirmationLink(t *testing.T) {
 		return nil
 	}
 	verify := must(custommessage.VerificationLink(custommessage.VerificationLinkConfig{Link: link, FailOnInvalid: true}))(t)
-	router := triggers.NewRouter(triggers.WithLogger(logger)).CustomMessage(custommessage.Chain(verify, record))
+	router := triggers.NewRouter(triggers.RouterConfig{Logger: logger}).CustomMessage(custommessage.Chain(verify, record))
 	lambda := httptest.NewServer(triggers.InvokeServer(router))
 	defer lambda.Close()
 

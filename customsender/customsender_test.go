@@ -217,7 +217,7 @@ func TestEmailFailures(t *testing.T) {
 			var logs triggertest.Logs
 			email := mustEmail(t, dec, ses, customsender.EmailConfig{})
 			res := triggertest.InvokeHandlerPayload(t, email, triggertest.Payload(triggers.CustomEmailSenderSignUp, tt.opts(dec)...),
-				triggers.WithLogger(logs.Logger())).RequireInternalError(t)
+				triggers.RouterConfig{Logger: logs.Logger()}).RequireInternalError(t)
 			if tt.wantErr != nil && !errors.Is(res.Err, tt.wantErr) && !strings.Contains(logs.String(), tt.wantErr.Error()) {
 				t.Errorf("error %v, logs %s; want %v", res.Err, logs.String(), tt.wantErr)
 			}

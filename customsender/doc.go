@@ -19,7 +19,7 @@
 //		if err != nil {
 //			log.Fatal(err)
 //		}
-//		triggers.Start(triggers.NewRouter().CustomEmailSender(email).CustomSMSSender(sms))
+//		triggers.Start(triggers.NewRouter(triggers.RouterConfig{}).CustomEmailSender(email).CustomSMSSender(sms))
 //	}
 //
 // The decrypted code is never logged and never appears in an error. Cognito invokes

@@ -50,7 +50,7 @@ func TestIntegrationDecryptAndSend(t *testing.T) {
 		t.Fatal(err)
 	}
 	var logs triggertest.Logs
-	router := triggers.NewRouter(triggers.WithLogger(logs.Logger())).CustomEmailSender(email)
+	router := triggers.NewRouter(triggers.RouterConfig{Logger: logs.Logger()}).CustomEmailSender(email)
 	event := func(src triggers.TriggerSource, code string, opts ...triggertest.Option) []byte {
 		return triggertest.Payload(src, append([]triggertest.Option{triggertest.WithCode(code),
 			triggertest.WithAttribute("email", "ana@example.com")}, opts...)...)
@@ -120,7 +120,7 @@ func TestIntegrationDecryptAndSend(t *testing.T) {
 		}
 	})
 	t.Run("no code in the logs", func(t *testing.T) {
-		debug := triggers.NewRouter(triggers.WithLogger(logs.Logger())).CustomEmailSender(email) // a debug-level logger: every event is logged
+		debug := triggers.NewRouter(triggers.RouterConfig{Logger: logs.Logger()}).CustomEmailSender(email) // a debug-level logger: every event is logged
 		srv.ClearEmails(t)
 		triggertest.Invoke(t, debug, event(triggers.CustomEmailSenderSignUp, cts[0], triggertest.WithClientID("debug-run"))).RequireOK(t)
 		out := logs.String()

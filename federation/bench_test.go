@@ -21,7 +21,7 @@ func BenchmarkInvoke(b *testing.B) {
 			Mapping:     federation.Mapping{"custom:groups": federation.Claim("groups"), "custom:city": federation.Claim("address", "locality")},
 		})),
 	)
-	router := triggers.NewRouter(triggers.WithBudget(0)).InboundFederation(chain)
+	router := triggers.NewRouter(triggers.RouterConfig{Budget: triggers.NoBudget}).InboundFederation(chain)
 	payload := triggertest.Payload(triggers.InboundFederationExternalProvider,
 		triggertest.Set("request.attributes.idToken.groups", []string{"staff", "sso"}),
 		triggertest.Set("request.attributes.userInfo.address", map[string]string{"locality": "Sevilla"}))

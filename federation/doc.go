@@ -26,5 +26,5 @@
 //			"custom:city":   federation.Claim("address", "locality"),
 //		},
 //	}))
-//	triggers.Start(triggers.NewRouter().InboundFederation(federation.Chain(check, verified, attrs)))
+//	triggers.Start(triggers.NewRouter(triggers.RouterConfig{}).InboundFederation(federation.Chain(check, verified, attrs)))
 package federation

@@ -22,7 +22,7 @@ func ExampleMapAttributes() {
 	if err != nil {
 		panic(err)
 	}
-	router := triggers.NewRouter().InboundFederation(federation.Chain(attrs))
+	router := triggers.NewRouter(triggers.RouterConfig{}).InboundFederation(federation.Chain(attrs))
 	payload := triggertest.Payload(triggers.InboundFederationExternalProvider,
 		triggertest.Set("request.attributes.idToken.groups", []string{"staff", "sso"}),
 		triggertest.Set("request.attributes.userInfo.address", map[string]string{"locality": "Sevilla"}))

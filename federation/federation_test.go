@@ -130,7 +130,7 @@ func TestMapAttributesLimits(t *testing.T) {
 
 	var logs triggertest.Logs
 	drop := federation.Must(federation.MapAttributes(federation.MapConfig{PoolMapping: map[string]string{"email": "email"}, Mapping: mapping}))
-	got := triggertest.EventAs[triggers.InboundFederationEvent](triggertest.InvokeHandler(t, drop, event, triggers.WithLogger(logs.Logger())).RequireOK(t)).Response.UserAttributesToMap
+	got := triggertest.EventAs[triggers.InboundFederationEvent](triggertest.InvokeHandler(t, drop, event, triggers.RouterConfig{Logger: logs.Logger()}).RequireOK(t)).Response.UserAttributesToMap
 	if _, ok := got["custom:groups"]; ok || got["email"] == "" || len([]rune(got["custom:fits"])) != federation.MaxValueLength {
 		t.Errorf("answer %v: want the long value dropped, the rest kept", got)
 	}
@@ -161,7 +161,7 @@ func TestSuppressEmptiesAnswer(t *testing.T) {
 	t.Parallel()
 	var logs triggertest.Logs
 	h := federation.Must(federation.MapAttributes(federation.MapConfig{PoolMapping: map[string]string{"email": "email"}, Suppress: []string{"email"}}))
-	got := triggertest.EventAs[triggers.InboundFederationEvent](triggertest.InvokeHandler(t, h, oidc(), triggers.WithLogger(logs.Logger())).RequireOK(t)).Response.UserAttributesToMap
+	got := triggertest.EventAs[triggers.InboundFederationEvent](triggertest.InvokeHandler(t, h, oidc(), triggers.RouterConfig{Logger: logs.Logger()}).RequireOK(t)).Response.UserAttributesToMap
 	if len(got) != 0 {
 		t.Fatalf("answer %v", got)
 	}
@@ -173,7 +173,7 @@ func TestSuppressEmptiesAnswer(t *testing.T) {
 	// With another attribute left, suppression works and nothing is logged.
 	var quiet triggertest.Logs
 	h = federation.Must(federation.MapAttributes(federation.MapConfig{PoolMapping: map[string]string{"email": "email", "name": "name"}, Suppress: []string{"email"}}))
-	got = triggertest.EventAs[triggers.InboundFederationEvent](triggertest.InvokeHandler(t, h, oidc(), triggers.WithLogger(quiet.Logger())).RequireOK(t)).Response.UserAttributesToMap
+	got = triggertest.EventAs[triggers.InboundFederationEvent](triggertest.InvokeHandler(t, h, oidc(), triggers.RouterConfig{Logger: quiet.Logger()}).RequireOK(t)).Response.UserAttributesToMap
 	if _, ok := got["email"]; ok || got["name"] == "" || len(quiet.Find(t, "suppressed attributes left the answer empty: Cognito maps them anyway")) != 0 {
 		t.Errorf("answer %v, logs %s", got, quiet.String())
 	}
@@ -283,9 +283,9 @@ func TestTokensNeverLogged(t *testing.T) {
 			Mapping: federation.Mapping{"custom:groups": federation.Claim("groups")}})),
 	)
 	event := oidc()
-	triggertest.InvokeHandler(t, chain, event, triggers.WithLogger(debug)).RequireOK(t)
+	triggertest.InvokeHandler(t, chain, event, triggers.RouterConfig{Logger: debug}).RequireOK(t)
 	refused := oidc(triggertest.Set("request.providerName", "Other"))
-	triggertest.InvokeHandler(t, chain, refused, triggers.WithLogger(debug)).RequireRejected(t, federation.DefaultProviderMessage)
+	triggertest.InvokeHandler(t, chain, refused, triggers.RouterConfig{Logger: debug}).RequireRejected(t, federation.DefaultProviderMessage)
 	out := logs.String()
 	if !strings.Contains(out, `"access_token"`) || !strings.Contains(out, "userAttributesToMap") {
 		t.Fatalf("debug log does not show the event:\n%s", out)

@@ -62,7 +62,7 @@ func FuzzModules(f *testing.F) {
 		}()
 		return chain(ctx, e)
 	}
-	router := triggers.NewRouter(triggers.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))).InboundFederation(guarded)
+	router := triggers.NewRouter(triggers.RouterConfig{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).InboundFederation(guarded)
 	f.Fuzz(func(t *testing.T, payload []byte) {
 		panicked = nil
 		out, ierr := router.Handle(context.Background(), payload)

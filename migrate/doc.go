@@ -28,5 +28,5 @@
 //	if err != nil {
 //		log.Fatal(err)
 //	}
-//	triggers.Start(triggers.NewRouter().UserMigration(migrate.Chain(migration)))
+//	triggers.Start(triggers.NewRouter(triggers.RouterConfig{}).UserMigration(migrate.Chain(migration)))
 package migrate

@@ -35,7 +35,7 @@ func ExampleMigrate() {
 	if err != nil {
 		panic(err)
 	}
-	router := triggers.NewRouter(triggers.WithLogger(discardLogger())).UserMigration(migrate.Chain(migration))
+	router := triggers.NewRouter(triggers.RouterConfig{Logger: discardLogger()}).UserMigration(migrate.Chain(migration))
 
 	signIn := func(username, password string) {
 		event := fmt.Sprintf(`{"version":"1","triggerSource":"UserMigration_Authentication",

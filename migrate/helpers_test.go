@@ -50,7 +50,7 @@ func router(h migrate.Handler, w io.Writer) *triggers.Router {
 		w = io.Discard
 	}
 	logger := slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	return triggers.NewRouter(triggers.WithLogger(logger)).UserMigration(h)
+	return triggers.NewRouter(triggers.RouterConfig{Logger: logger}).UserMigration(h)
 }
 
 // result is one invocation through the JSON boundary.

@@ -146,7 +146,7 @@ func TestHTTPStoreTimeout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := triggers.NewRouter(triggers.WithBudget(150*time.Millisecond), triggers.WithLogger(discardLogger())).UserMigration(h)
+	r := triggers.NewRouter(triggers.RouterConfig{Budget: 150 * time.Millisecond, Logger: discardLogger()}).UserMigration(h)
 	began = time.Now()
 	_, ierr := r.Handle(context.Background(), signIn(t, "ada@example.com", adaPassword))
 	if ierr == nil || ierr.Type != triggers.ErrorTypeInternal {

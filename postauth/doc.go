@@ -28,6 +28,6 @@
 //	notice, _ := postauth.NewDeviceNotice(postauth.NoticeConfig{Table: "notice-markers",
 //		Email: postauth.Email{From: "security@example.com", Subject: "New sign-in to your account", Text: text}})
 //
-//	triggers.Start(triggers.NewRouter().PostAuthentication(postauth.Parallel(
+//	triggers.Start(triggers.NewRouter(triggers.RouterConfig{}).PostAuthentication(postauth.Parallel(
 //		record, trail, notice)))
 package postauth

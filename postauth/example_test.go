@@ -22,7 +22,7 @@ func ExampleRecordSignIn() {
 	if err != nil {
 		panic(err)
 	}
-	router := triggers.NewRouter().PostAuthentication(postauth.BestEffort(record))
+	router := triggers.NewRouter(triggers.RouterConfig{}).PostAuthentication(postauth.BestEffort(record))
 	payload := triggertest.Payload(triggers.PostAuthenticationAuthentication)
 	for range 3 {
 		if _, ierr := router.Handle(context.Background(), payload); ierr != nil {

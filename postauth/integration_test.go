@@ -120,7 +120,7 @@ func TestIntegrationPostAuthentication(t *testing.T) {
 		profiles := srv.CreateTable(t, "", "id", "")
 		trail := srv.CreateTable(t, "", "pk", "sk")
 		var logs triggertest.Logs
-		function.Store(triggers.NewRouter(triggers.WithLogger(logs.Logger())).PostAuthentication(postauth.Parallel(
+		function.Store(triggers.NewRouter(triggers.RouterConfig{Logger: logs.Logger()}).PostAuthentication(postauth.Parallel(
 			postauth.Critical(must(postauth.RecordSignIn(postauth.RecordConfig{
 				Client:       srv.DynamoDB,
 				Table:        profiles,

@@ -395,7 +395,7 @@ func TestBestEffortAndCritical(t *testing.T) {
 
 	var logs triggertest.Logs
 	db.FailNext("UpdateItem", errors.New("throttled"))
-	triggertest.InvokeHandler(t, postauth.BestEffort(record, count), signIn(), triggers.WithLogger(logs.Logger())).RequireOK(t)
+	triggertest.InvokeHandler(t, postauth.BestEffort(record, count), signIn(), triggers.RouterConfig{Logger: logs.Logger()}).RequireOK(t)
 	failed := logs.Find(t, "post authentication module failed")
 	if len(failed) != 1 || failed[0]["module"] != "RecordSignIn" || !strings.Contains(failed[0]["error"].(string), "throttled") {
 		t.Errorf("failure logged as %v", failed)
@@ -414,7 +414,7 @@ func TestBestEffortAndCritical(t *testing.T) {
 	// A panic is a failure like another: logged with its module's name, the sign-in goes on.
 	var panicLogs triggertest.Logs
 	boom := postauth.Named("boom", func(context.Context, *postauth.Event) error { panic("boom") })
-	triggertest.InvokeHandler(t, postauth.Parallel(boom, count), signIn(), triggers.WithLogger(panicLogs.Logger())).RequireOK(t)
+	triggertest.InvokeHandler(t, postauth.Parallel(boom, count), signIn(), triggers.RouterConfig{Logger: panicLogs.Logger()}).RequireOK(t)
 	if failed := panicLogs.Find(t, "post authentication module failed"); len(failed) != 1 || failed[0]["module"] != "boom" ||
 		failed[0]["stack"] == nil {
 		t.Errorf("panic logged as %v", failed)

@@ -33,7 +33,7 @@
 //	hook, _ := postconfirm.Webhook(postconfirm.WebhookConfig{
 //		Endpoint: "https://example.com/hooks/signup", Secret: secret})
 //
-//	triggers.Start(triggers.NewRouter().PostConfirmation(postconfirm.BestEffort(
+//	triggers.Start(triggers.NewRouter(triggers.RouterConfig{}).PostConfirmation(postconfirm.BestEffort(
 //		postconfirm.Critical(group),
 //		postconfirm.Parallel(profile, welcome, hook),
 //	)))

@@ -46,9 +46,9 @@ func ExampleBestEffort() {
 	}
 	event := triggertest.Payload(triggers.PostConfirmationConfirmSignUp, triggertest.WithUserName("ana"),
 		triggertest.Set("userPoolId", "us-east-1_EXAMPLE"))
-	quiet := triggers.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	quiet := triggers.RouterConfig{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 
-	router := triggers.NewRouter(triggers.WithLogger(stdoutLogger())).PostConfirmation(postconfirm.BestEffort(crm, audit))
+	router := triggers.NewRouter(triggers.RouterConfig{Logger: stdoutLogger()}).PostConfirmation(postconfirm.BestEffort(crm, audit))
 	_, ierr := router.Handle(context.Background(), event)
 	fmt.Println("trigger failed:", ierr != nil)
 

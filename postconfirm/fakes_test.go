@@ -305,11 +305,15 @@ func (f *fakeSES) Sent() []*sesv2.SendEmailInput {
 }
 
 // newRouter returns a router running h, logging at debug level into the returned buffer.
-func newRouter(h postconfirm.Handler, opts ...triggers.Option) (*triggers.Router, *triggertest.Logs) {
+// cfg, at most one, configures the router further.
+func newRouter(h postconfirm.Handler, cfg ...triggers.RouterConfig) (*triggers.Router, *triggertest.Logs) {
 	logs := &triggertest.Logs{}
-	logger := logs.Logger()
-	opts = append([]triggers.Option{triggers.WithLogger(logger)}, opts...)
-	return triggers.NewRouter(opts...).PostConfirmation(h), logs
+	var c triggers.RouterConfig
+	if len(cfg) > 0 {
+		c = cfg[0]
+	}
+	c.Logger = logs.Logger()
+	return triggers.NewRouter(c).PostConfirmation(h), logs
 }
 
 // loggerContext returns a context whose triggers.Logger writes into the returned buffer.

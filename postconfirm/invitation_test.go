@@ -279,7 +279,7 @@ func TestMarkInvitationUsedThroughRouter(t *testing.T) {
 	logger := slog.New(slog.NewJSONHandler(invLockedWriter{&mu, &logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 
 	mark := invMark(t, newInvTable(), "")
-	bestEffort := triggers.NewRouter(triggers.WithLogger(logger)).PostConfirmation(postconfirm.BestEffort(mark))
+	bestEffort := triggers.NewRouter(triggers.RouterConfig{Logger: logger}).PostConfirmation(postconfirm.BestEffort(mark))
 	if _, ierr := bestEffort.Handle(t.Context(), []byte(invConfirmJSON)); ierr != nil {
 		t.Errorf("best-effort chain failed the confirmation: %s", ierr.Text())
 	}
@@ -293,7 +293,7 @@ func TestMarkInvitationUsedThroughRouter(t *testing.T) {
 		t.Errorf("log shows the invitation code: %s", logged)
 	}
 
-	critical := triggers.NewRouter(triggers.WithLogger(logger)).PostConfirmation(postconfirm.BestEffort(postconfirm.Critical(mark)))
+	critical := triggers.NewRouter(triggers.RouterConfig{Logger: logger}).PostConfirmation(postconfirm.BestEffort(postconfirm.Critical(mark)))
 	_, ierr := critical.Handle(t.Context(), []byte(invConfirmJSON))
 	if ierr == nil || ierr.Type != triggers.ErrorTypeInternal || strings.Contains(ierr.Message, "INV-USED") {
 		t.Errorf("critical chain = %+v, want a generic internal error", ierr)

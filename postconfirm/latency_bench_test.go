@@ -66,7 +66,7 @@ func BenchmarkIntegrationLatency(b *testing.B) {
 	}
 	for _, m := range modules {
 		b.Run(m.name, func(b *testing.B) {
-			router := triggers.NewRouter(triggers.WithLogger(slog.New(slog.DiscardHandler))).
+			router := triggers.NewRouter(triggers.RouterConfig{Logger: slog.New(slog.DiscardHandler)}).
 				PostConfirmation(postconfirm.BestEffort(postconfirm.Critical(m.h)))
 			var samples []time.Duration
 			for i := 0; b.Loop(); i++ {

@@ -270,7 +270,7 @@ func TestWebhookSecretNeverLogged(t *testing.T) {
 			if critical {
 				hook = postconfirm.Critical(hook)
 			}
-			router, logs := newRouter(postconfirm.BestEffort(hook), triggers.WithInternalErrors())
+			router, logs := newRouter(postconfirm.BestEffort(hook), triggers.RouterConfig{ExposeInternalErrors: true})
 			_, ierr := router.Handle(t.Context(), payload(t, signUpEvent))
 			if critical != (ierr != nil) {
 				t.Fatalf("critical %v: Handle error %v", critical, ierr)

@@ -17,7 +17,7 @@ func BenchmarkInvoke(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	router := triggers.NewRouter(triggers.WithLogger(slog.New(slog.DiscardHandler))).PreAuthentication(preauth.Chain(
+	router := triggers.NewRouter(triggers.RouterConfig{Logger: slog.New(slog.DiscardHandler)}).PreAuthentication(preauth.Chain(
 		preauth.Must(preauth.BlockAttribute(preauth.BlockAttributeConfig{
 			Attribute: "custom:status",
 			Values:    []string{"suspended", "disabled"},

@@ -22,7 +22,7 @@
 //	office := preauth.Must(preauth.DenyNetworks(preauth.NetworksConfig{
 //		Networks: []string{"203.0.113.0/24", "2001:db8:bad::/48"}}))
 //	verified := preauth.Must(preauth.RequireVerifiedEmail(preauth.VerifiedConfig{}))
-//	triggers.Start(triggers.NewRouter().PreAuthentication(
+//	triggers.Start(triggers.NewRouter(triggers.RouterConfig{}).PreAuthentication(
 //		preauth.Chain(suspended, console, office, verified, blocked)))
 //
 // # Users who do not exist

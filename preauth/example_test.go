@@ -15,7 +15,7 @@ func ExampleRestrictClients() {
 	if err != nil {
 		panic(err)
 	}
-	quiet := triggers.WithLogger(slog.New(slog.DiscardHandler))
+	quiet := triggers.RouterConfig{Logger: slog.New(slog.DiscardHandler)}
 	router := triggers.NewRouter(quiet).PreAuthentication(preauth.Chain(
 		preauth.Must(preauth.BlockAttribute(preauth.BlockAttributeConfig{Attribute: "custom:status", Values: []string{"suspended"}})),
 		preauth.Must(preauth.RestrictClients(preauth.RestrictClientsConfig{Who: admins, ClientIDs: []string{"console"}})),

@@ -192,7 +192,7 @@ func TestBlockListLogsReason(t *testing.T) {
 	putBlock(t, db, "blocked", anaSub, "chargeback 2026-02", now.Add(time.Hour))
 	var logs triggertest.Logs
 	h := must(t)(preauth.BlockList(preauth.BlockListConfig{Client: db, Table: "blocked", Now: clock}))
-	res := triggertest.InvokeHandler(t, h, signIn(), triggers.WithLogger(logs.Logger()))
+	res := triggertest.InvokeHandler(t, h, signIn(), triggers.RouterConfig{Logger: logs.Logger()})
 	res.RequireRejected(t, preauth.DefaultBlockedMessage)
 	if strings.Contains(res.ErrorMessage, "chargeback") {
 		t.Errorf("the user sees the operator's reason: %q", res.ErrorMessage)

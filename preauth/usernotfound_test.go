@@ -70,7 +70,7 @@ func TestUserNotFoundAnswersAsARealUser(t *testing.T) {
 				var logs triggertest.Logs
 				real := triggertest.InvokeHandler(t, m.h, signIn(in.opts...))
 				ghost := triggertest.InvokeHandler(t, m.h, signIn(append(in.opts, triggertest.Set("request.userNotFound", true))...),
-					triggers.WithLogger(logs.Logger()))
+					triggers.RouterConfig{Logger: logs.Logger()})
 				if got, want := outcome(ghost), outcome(real); got != want {
 					t.Errorf("unknown user: %q, real user with the same inputs: %q", got, want)
 				}

@@ -25,7 +25,7 @@
 //	}}))
 //	confirm := presignup.Must(presignup.AutoConfirm(presignup.FlagConfig{}))
 //	verify := presignup.Must(presignup.AutoVerifyEmail(presignup.FlagConfig{}))
-//	triggers.Start(triggers.NewRouter().PreSignUp(
+//	triggers.Start(triggers.NewRouter(triggers.RouterConfig{}).PreSignUp(
 //		presignup.Chain(domains, employee, limit, invite, confirm, verify)))
 //
 // RequireInvitation reads, and postconfirm.MarkInvitationUsed marks as used, one table

@@ -35,7 +35,7 @@ func ExampleDomains() {
 // A pre sign-up function behind a router: the rejection reaches Cognito, and the user,
 // as the text Amplify's deny list used.
 func ExampleDenyDomains() {
-	quiet := triggers.WithLogger(slog.New(slog.DiscardHandler))
+	quiet := triggers.RouterConfig{Logger: slog.New(slog.DiscardHandler)}
 	router := triggers.NewRouter(quiet).PreSignUp(presignup.Chain(
 		presignup.Must(presignup.DenyDomains(presignup.DomainsConfig{Deny: []string{"tempmail.test"}})),
 		presignup.Must(presignup.AutoConfirm(presignup.FlagConfig{})),

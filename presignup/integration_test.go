@@ -271,7 +271,7 @@ func TestIntegrationCognito(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	router := triggers.NewRouter(triggers.WithLogger(testLogger(t))).
+	router := triggers.NewRouter(triggers.RouterConfig{Logger: testLogger(t)}).
 		PreSignUp(presignup.Chain(
 			presignup.Must(presignup.DenyDomains(presignup.DomainsConfig{Deny: []string{"tempmail.test"}})),
 			presignup.Must(presignup.RequireInvitation(presignup.InvitationConfig{Client: srv.DynamoDB, Table: table})),

@@ -18,8 +18,8 @@ func TestModulesHaveMetricNames(t *testing.T) {
 	var out bytes.Buffer
 	deny := presignup.Must(presignup.DenyDomains(presignup.DomainsConfig{Deny: []string{"tempmail.test"}}))
 	confirm := presignup.Must(presignup.AutoConfirm(presignup.FlagConfig{}))
-	r := triggers.NewRouter(triggers.WithLogger((&triggertest.Logs{}).Logger()),
-		triggers.WithMetrics(triggers.MetricsConfig{Output: &out})).PreSignUp(presignup.Chain(deny, confirm))
+	r := triggers.NewRouter(triggers.RouterConfig{Logger: (&triggertest.Logs{}).Logger(), Metrics: &triggers.MetricsConfig{Output: &out}}).
+		PreSignUp(presignup.Chain(deny, confirm))
 	triggertest.InvokeEvent(t, r, triggertest.PreSignUp(triggers.PreSignUpSignUp,
 		triggertest.WithAttribute("email", "a@tempmail.test"))).RequireRejected(t, "tempmail.test")
 	modules := map[string]float64{}

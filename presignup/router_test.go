@@ -14,7 +14,7 @@ import (
 func newRouter(h presignup.Handler) (*triggers.Router, *triggertest.Logs) {
 	var logs triggertest.Logs
 	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	return triggers.NewRouter(triggers.WithLogger(logger)).PreSignUp(h), &logs
+	return triggers.NewRouter(triggers.RouterConfig{Logger: logger}).PreSignUp(h), &logs
 }
 
 func TestThroughRouter(t *testing.T) {

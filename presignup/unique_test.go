@@ -250,7 +250,7 @@ func TestIntegrationRequireUniqueEmail(t *testing.T) {
 	}})
 	use := func(cfg presignup.UniqueEmailConfig) {
 		cfg.Client = srv.Cognito
-		h := triggers.InvokeServer(triggers.NewRouter(triggers.WithLogger(testLogger(t))).
+		h := triggers.InvokeServer(triggers.NewRouter(triggers.RouterConfig{Logger: testLogger(t)}).
 			PreSignUp(presignup.Must(presignup.RequireUniqueEmail(cfg))))
 		handler.Store(&h)
 	}

@@ -19,7 +19,7 @@ func TestClaimsFromClientMetadata(t *testing.T) {
 		t.Fatal(err)
 	}
 	logs := &triggertest.Logs{}
-	r := triggers.NewRouter(triggers.WithLogger(logs.Logger())).PreTokenGeneration(h)
+	r := triggers.NewRouter(triggers.RouterConfig{Logger: logs.Logger()}).PreTokenGeneration(h)
 	tests := []struct {
 		name    string
 		version string

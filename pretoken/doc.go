@@ -36,6 +36,6 @@
 //		MissingClaims: map[string]any{"permissions": []string{}}})
 //	scopes, err := pretoken.OverrideScopes(pretoken.ScopesConfig{Add: []string{"api/read"}})
 //
-//	router := triggers.NewRouter().PreTokenGeneration(pretoken.Chain(static, tenant, perms, scopes))
+//	router := triggers.NewRouter(triggers.RouterConfig{}).PreTokenGeneration(pretoken.Chain(static, tenant, perms, scopes))
 //	triggers.Start(router)
 package pretoken

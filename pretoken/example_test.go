@@ -23,7 +23,7 @@ const exampleV2 = `{"version":"2","triggerSource":"TokenGeneration_Authenticatio
 // printResponse runs chain on event through a router and prints the response member,
 // indented, as Cognito would read it.
 func printResponse(chain pretoken.Handler, event string) {
-	router := triggers.NewRouter(triggers.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))).
+	router := triggers.NewRouter(triggers.RouterConfig{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).
 		PreTokenGeneration(chain)
 	out, ierr := router.Handle(context.Background(), []byte(event))
 	if ierr != nil {

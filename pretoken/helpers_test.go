@@ -28,7 +28,7 @@ func fixture(t testing.TB, name string) []byte {
 // response event decoded as generic JSON, or the invocation error.
 func handle(t testing.TB, h pretoken.Handler, name string) (map[string]any, *triggers.InvokeError) {
 	t.Helper()
-	router := triggers.NewRouter(triggers.WithLogger(discard())).PreTokenGeneration(h)
+	router := triggers.NewRouter(triggers.RouterConfig{Logger: discard()}).PreTokenGeneration(h)
 	out, ierr := router.Handle(context.Background(), fixture(t, name))
 	if ierr != nil {
 		return nil, ierr

@@ -143,7 +143,7 @@ func TestIntegrationPreTokenThroughCognito(t *testing.T) {
 		pretoken.Must(pretoken.ClaimsFromAttributes(pretoken.AttributesConfig{Claims: map[string]string{"custom:tenant_id": "tenant"}})),
 		pretoken.Must(pretoken.ClaimsFromDynamoDB(pretoken.DynamoDBConfig{Client: srv.DynamoDB, Table: table, KeyAttribute: "email", Claims: map[string]string{"perms": "permissions"}, UserAttribute: "email"})),
 	)
-	handler := triggers.InvokeServer(triggers.NewRouter(triggers.WithLogger(discard())).PreTokenGeneration(chain))
+	handler := triggers.InvokeServer(triggers.NewRouter(triggers.RouterConfig{Logger: discard()}).PreTokenGeneration(chain))
 	trigger.Store(&handler)
 
 	pool := srv.CreateUserPool(t)

@@ -251,7 +251,7 @@ func BenchmarkPreTokenChain(b *testing.B) {
 		pretoken.Must(pretoken.ClaimsFromDynamoDB(pretoken.DynamoDBConfig{Client: db, Table: "t", KeyAttribute: "pk", Claims: map[string]string{"perms": "permissions"}})), // cached after the first call
 		pretoken.Must(pretoken.OverrideScopes(pretoken.ScopesConfig{Add: []string{"orders-api/read"}})),
 	)
-	router := triggers.NewRouter(triggers.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))).PreTokenGeneration(h)
+	router := triggers.NewRouter(triggers.RouterConfig{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).PreTokenGeneration(h)
 	for _, name := range []string{"v1_authentication.json", "v2_authentication.json"} {
 		payload := fixture(b, name)
 		b.Run(name, func(b *testing.B) {

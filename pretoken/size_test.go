@@ -38,7 +38,7 @@ func TestClaimsSizeGuard(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var logs triggertest.Logs
-			router := triggers.NewRouter(triggers.WithLogger(logs.Logger())).PreTokenGeneration(tt.chain)
+			router := triggers.NewRouter(triggers.RouterConfig{Logger: logs.Logger()}).PreTokenGeneration(tt.chain)
 			res := triggertest.Invoke(t, router, triggertest.FixtureVersion(triggers.TokenGenerationAuthentication, tt.version))
 			if tt.refused {
 				res.RequireInternalError(t)

@@ -92,8 +92,8 @@ func BenchmarkInvoke(b *testing.B) {
 		}
 		return e, nil
 	})
-	chain := triggers.NewRouter(triggers.WithLogger(codecDiscardLogger())).PreSignUp(benchFiveModules())
-	router := codecEveryTrigger(triggers.NewRouter(triggers.WithLogger(codecDiscardLogger())).PreSignUp(benchFiveModules()))
+	chain := triggers.NewRouter(triggers.RouterConfig{Logger: codecDiscardLogger()}).PreSignUp(benchFiveModules())
+	router := codecEveryTrigger(triggers.NewRouter(triggers.RouterConfig{Logger: codecDiscardLogger()}).PreSignUp(benchFiveModules()))
 
 	for _, bc := range []struct {
 		name string
@@ -104,7 +104,7 @@ func BenchmarkInvoke(b *testing.B) {
 		{"raw", raw},
 		{"chain-5", chain},
 		{"router-5", router},
-		{"chain-5-named", triggers.NewRouter(triggers.WithLogger(codecDiscardLogger())).PreSignUp(benchFiveNamedModules())},
+		{"chain-5-named", triggers.NewRouter(triggers.RouterConfig{Logger: codecDiscardLogger()}).PreSignUp(benchFiveNamedModules())},
 		{"chain-5-metrics", benchObserved(benchFiveModules(), false)},
 		{"chain-5-named-metrics", benchObserved(benchFiveNamedModules(), false)},
 		{"chain-5-metrics-tracing", benchObserved(benchFiveModules(), true)},
@@ -139,7 +139,7 @@ func TestInvokeAllocatesNothingPerModule(t *testing.T) {
 		ten[i] = noop
 	}
 	allocs := func(h triggers.Handler[triggers.PreSignUpEvent]) float64 {
-		r := triggers.NewRouter(triggers.WithLogger(codecDiscardLogger())).PreSignUp(h)
+		r := triggers.NewRouter(triggers.RouterConfig{Logger: codecDiscardLogger()}).PreSignUp(h)
 		if _, ierr := r.Handle(ctx, payload); ierr != nil {
 			t.Fatal(ierr)
 		}

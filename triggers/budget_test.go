@@ -3,12 +3,15 @@ package triggers_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/lambda-triggers/cognito/triggers"
+	"github.com/lambda-triggers/cognito/triggers/triggertest"
 )
 
 // hang returns a module that ignores its context and blocks until release is closed, as a
@@ -39,14 +42,16 @@ func TestBudgetOutcomes(t *testing.T) {
 		payload  string
 		wantType string // "" when the trigger must succeed
 	}{
-		{"pre sign-up module ignores ctx", quietRouter(triggers.WithBudget(budget)).PreSignUp(hang[triggers.PreSignUpEvent](release)),
+		{"pre sign-up module ignores ctx", quietRouter(triggers.RouterConfig{Budget: budget}).PreSignUp(hang[triggers.PreSignUpEvent](release)),
 			preSignUp, triggers.ErrorTypeInternal},
-		{"pre sign-up module honours ctx", quietRouter(triggers.WithBudget(budget)).PreSignUp(waitForCtx[triggers.PreSignUpEvent]()),
+		{"pre sign-up module honours ctx", quietRouter(triggers.RouterConfig{Budget: budget}).PreSignUp(waitForCtx[triggers.PreSignUpEvent]()),
 			preSignUp, triggers.ErrorTypeInternal},
-		{"post confirmation module ignores ctx", quietRouter(triggers.WithBudget(budget)).PostConfirmation(hang[triggers.PostConfirmationEvent](release)),
+		{"post confirmation module ignores ctx", quietRouter(triggers.RouterConfig{Budget: budget}).PostConfirmation(hang[triggers.PostConfirmationEvent](release)),
 			postConfirmation, ""},
-		{"post confirmation module honours ctx", quietRouter(triggers.WithBudget(budget)).PostConfirmation(waitForCtx[triggers.PostConfirmationEvent]()),
+		{"post confirmation module honours ctx", quietRouter(triggers.RouterConfig{Budget: budget}).PostConfirmation(waitForCtx[triggers.PostConfirmationEvent]()),
 			postConfirmation, ""},
+		{"post authentication module ignores ctx", quietRouter(triggers.RouterConfig{Budget: budget}).PostAuthentication(hang[triggers.PostAuthenticationEvent](release)),
+			postAuthentication, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -65,7 +70,7 @@ func TestBudgetOutcomes(t *testing.T) {
 				return
 			}
 			if ierr != nil {
-				t.Fatalf("post confirmation failed a confirmed user: %v", ierr.Message)
+				t.Fatalf("a best-effort trigger failed: %v", ierr.Message)
 			}
 			var resp struct{ Response json.RawMessage }
 			if err := json.Unmarshal(out, &resp); err != nil || string(resp.Response) != "{}" {
@@ -77,7 +82,7 @@ func TestBudgetOutcomes(t *testing.T) {
 
 func TestBudgetOffRunsToTheEnd(t *testing.T) {
 	t.Parallel()
-	r := quietRouter(triggers.WithBudget(0)).PreSignUp(func(ctx context.Context, e *triggers.PreSignUpEvent) error {
+	r := quietRouter(triggers.RouterConfig{Budget: triggers.NoBudget}).PreSignUp(func(ctx context.Context, e *triggers.PreSignUpEvent) error {
 		if _, ok := ctx.Deadline(); ok {
 			t.Error("a zero budget still set a deadline")
 		}
@@ -103,9 +108,9 @@ func BenchmarkBudget(b *testing.B) {
 		router  *triggers.Router
 		payload string
 	}{
-		{"ignores-ctx", quietRouter(triggers.WithBudget(budget)).PreSignUp(hang[triggers.PreSignUpEvent](release)), preSignUp},
-		{"honours-ctx", quietRouter(triggers.WithBudget(budget)).PreSignUp(waitForCtx[triggers.PreSignUpEvent]()), preSignUp},
-		{"postconfirm-ignores-ctx", quietRouter(triggers.WithBudget(budget)).PostConfirmation(hang[triggers.PostConfirmationEvent](release)), postConfirmation},
+		{"ignores-ctx", quietRouter(triggers.RouterConfig{Budget: budget}).PreSignUp(hang[triggers.PreSignUpEvent](release)), preSignUp},
+		{"honours-ctx", quietRouter(triggers.RouterConfig{Budget: budget}).PreSignUp(waitForCtx[triggers.PreSignUpEvent]()), preSignUp},
+		{"postconfirm-ignores-ctx", quietRouter(triggers.RouterConfig{Budget: budget}).PostConfirmation(hang[triggers.PostConfirmationEvent](release)), postConfirmation},
 	} {
 		b.Run(bm.name, func(b *testing.B) {
 			var worst time.Duration
@@ -159,7 +164,7 @@ func TestWorkersEnd(t *testing.T) {
 	wg.Wait()
 
 	release := make(chan struct{})
-	hung := quietRouter(triggers.WithBudget(time.Millisecond)).PreSignUp(hang[triggers.PreSignUpEvent](release))
+	hung := quietRouter(triggers.RouterConfig{Budget: time.Millisecond}).PreSignUp(hang[triggers.PreSignUpEvent](release))
 	if _, ierr := hung.Handle(context.Background(), []byte(preSignUp)); ierr == nil {
 		t.Fatal("a chain past its budget succeeded")
 	}
@@ -170,5 +175,46 @@ func TestWorkersEnd(t *testing.T) {
 
 	if n := settle(base); n > base {
 		t.Errorf("%d goroutines after the invocations, %d before", n, base)
+	}
+}
+
+// TestBudgetMiddleware checks the Budget middleware outside a router: a handler that
+// ignores its context is abandoned with ErrAbandoned, and a panic on the worker comes
+// back as a *PanicError rather than ending the process.
+func TestBudgetMiddleware(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	defer close(release)
+	h := triggers.Wrap(hang[triggers.PreSignUpEvent](release), triggers.Budget(10*time.Millisecond))
+	if err := h(context.Background(), &triggers.PreSignUpEvent{}); !errors.Is(err, triggers.ErrAbandoned) {
+		t.Fatalf("hanging handler returned %v, want ErrAbandoned", err)
+	}
+	h = triggers.Wrap(func(context.Context, *triggers.PreSignUpEvent) error { panic("bug") }, triggers.Budget(time.Second))
+	var p *triggers.PanicError
+	if err := h(context.Background(), &triggers.PreSignUpEvent{}); !errors.As(err, &p) || p.Value != "bug" {
+		t.Fatalf("panicking handler returned %v, want a *PanicError", err)
+	}
+}
+
+// TestAbandonedChainIsLogged checks that the router's Log reports an abandoned chain at
+// error level, with its trigger source and the budget, although the chain never returned.
+func TestAbandonedChainIsLogged(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	defer close(release)
+	var logs triggertest.Logs
+	r := triggers.NewRouter(triggers.RouterConfig{Logger: logs.Logger(), Budget: 10 * time.Millisecond}).
+		PreSignUp(hang[triggers.PreSignUpEvent](release))
+	if _, ierr := r.Handle(context.Background(), []byte(preSignUp)); ierr == nil {
+		t.Fatal("an abandoned chain succeeded")
+	}
+	lines := logs.Find(t, "trigger failed")
+	if len(lines) != 1 {
+		t.Fatalf("%d failure lines, want 1:\n%s", len(lines), logs.String())
+	}
+	l := lines[0]
+	if l["level"] != "ERROR" || l["triggerSource"] != "PreSignUp_SignUp" ||
+		!strings.Contains(l["error"].(string), "abandoned") || !strings.Contains(l["error"].(string), "10ms") {
+		t.Errorf("failure line %v", l)
 	}
 }

@@ -3,7 +3,6 @@ package triggers
 import (
 	"context"
 	"fmt"
-	"runtime/debug"
 	"sync"
 )
 
@@ -66,11 +65,7 @@ func Parallel[E any](mods ...Handler[E]) Handler[E] {
 
 // runRecovered runs h, turning a panic into a [PanicError].
 func runRecovered[E any](ctx context.Context, h Handler[E], e *E) (err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			err = &PanicError{Value: v, Stack: debug.Stack()}
-		}
-	}()
+	defer recoverTo(&err)
 	return h(ctx, e)
 }
 

@@ -171,7 +171,7 @@ func codecEqualValues(a, b reflect.Value) bool {
 
 // codecNoopRouter has a chain with no modules for every trigger.
 func codecNoopRouter() *triggers.Router {
-	return codecEveryTrigger(triggers.NewRouter(triggers.WithLogger(codecDiscardLogger()))).
+	return codecEveryTrigger(triggers.NewRouter(triggers.RouterConfig{Logger: codecDiscardLogger()})).
 		PreSignUp(triggers.Chain[triggers.PreSignUpEvent]())
 }
 
@@ -179,7 +179,7 @@ func codecNoopRouter() *triggers.Router {
 func codecRun[E any](t *testing.T, register func(*triggers.Router, triggers.Handler[E]) *triggers.Router,
 	payload []byte, mod func(*E)) ([]byte, *triggers.InvokeError) {
 	t.Helper()
-	r := register(triggers.NewRouter(triggers.WithLogger(codecDiscardLogger())), func(_ context.Context, e *E) error {
+	r := register(triggers.NewRouter(triggers.RouterConfig{Logger: codecDiscardLogger()}), func(_ context.Context, e *E) error {
 		if mod != nil {
 			mod(e)
 		}
@@ -1173,7 +1173,7 @@ func TestCodecBadInput(t *testing.T) {
 			"response.claimsAndScopeOverrideDetails.idTokenGeneration.claimsToAddOrOverride.c", 5, 5)},
 	}
 	router := codecNoopRouter()
-	router2 := triggers.NewRouter(triggers.WithLogger(codecDiscardLogger())).PreSignUp(triggers.Chain[triggers.PreSignUpEvent]())
+	router2 := triggers.NewRouter(triggers.RouterConfig{Logger: codecDiscardLogger()}).PreSignUp(triggers.Chain[triggers.PreSignUpEvent]())
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

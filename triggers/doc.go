@@ -20,7 +20,7 @@
 //			e.Response.AutoConfirmUser = true
 //			return nil
 //		}
-//		triggers.Start(triggers.NewRouter().
+//		triggers.Start(triggers.NewRouter(triggers.RouterConfig{}).
 //			PreSignUp(triggers.Chain(blockTempMail, autoConfirm)))
 //	}
 //

@@ -17,7 +17,7 @@ import (
 // passThrough returns a router with an empty chain for every trigger: what it answers is
 // the codec's work alone.
 func passThrough() *triggers.Router {
-	return triggers.NewRouter(triggers.WithLogger(slog.New(slog.DiscardHandler))).
+	return triggers.NewRouter(triggers.RouterConfig{Logger: slog.New(slog.DiscardHandler)}).
 		PreSignUp(triggers.Chain[triggers.PreSignUpEvent]()).
 		PostConfirmation(triggers.Chain[triggers.PostConfirmationEvent]()).
 		PreAuthentication(triggers.Chain[triggers.PreAuthenticationEvent]()).

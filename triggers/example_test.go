@@ -38,7 +38,7 @@ func ExampleChain() {
 // A router serves several triggers from one function and answers Cognito in its own
 // words: the response event, or the error text the end user sees.
 func ExampleRouter_Handle() {
-	router := triggers.NewRouter(triggers.WithLogger(slog.New(slog.DiscardHandler))).
+	router := triggers.NewRouter(triggers.RouterConfig{Logger: slog.New(slog.DiscardHandler)}).
 		PreSignUp(func(_ context.Context, e *triggers.PreSignUpEvent) error {
 			if strings.HasSuffix(e.Request.UserAttributes["email"], "@tempmail.test") {
 				return triggers.Reject("Invalid email domain: tempmail.test")

@@ -58,7 +58,7 @@ func codecFuzz[E any, P interface {
 	*E
 	triggers.Event
 }](f *testing.F, register func(*triggers.Router, triggers.Handler[E]) *triggers.Router) {
-	router := register(triggers.NewRouter(triggers.WithLogger(codecDiscardLogger())), triggers.Chain[E]())
+	router := register(triggers.NewRouter(triggers.RouterConfig{Logger: codecDiscardLogger()}), triggers.Chain[E]())
 	trigger := P(new(E)).Trigger()
 	source := ""
 	for name, payload := range codecFixtures(f) {

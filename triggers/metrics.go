@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// Metric names the router writes with [WithMetrics]. The counts are disjoint: each
+// Metric names the router writes with [RouterConfig] Metrics. The counts are disjoint: each
 // invocation, and each named module, adds 1 to Invocations and to at most one of the
 // others.
 const (
@@ -27,7 +27,23 @@ const (
 // [MetricsConfig].Namespace nor POWERTOOLS_METRICS_NAMESPACE names one.
 const DefaultMetricsNamespace = "CognitoTriggers"
 
-// MetricsConfig configures [WithMetrics]. The zero value is the usual configuration.
+// MetricsConfig configures the router's metrics ([RouterConfig] Metrics). The zero
+// value is the usual configuration.
+//
+// With metrics on, the router writes CloudWatch metrics in the embedded metric format
+// (EMF): after each invocation, one JSON line on standard output for the trigger, with the
+// dimension sets [Service, Trigger] and [Service, Trigger, TriggerSource], and one for
+// each module given a name with [Named] that ran, with the dimensions [Service, Trigger,
+// Module]. Each line has Invocations, Rejections, InternalErrors, Panics, BudgetOverruns
+// and Duration (see the Metric constants); the first invocation of the process adds
+// ColdStart, and modules add counts of their own with [AddCount]. No AWS call is made:
+// Lambda's log capture hands the lines to CloudWatch. Dimension values are the service,
+// the trigger, a trigger source Cognito documents (others as "<Trigger>_Other") and
+// module names, never anything about a user, so the number of metrics stays bounded.
+//
+// The metrics run as the innermost middleware, inside [RouterConfig] Middleware. Each
+// invocation returns once its lines are written, so that they are out before Lambda
+// freezes the process.
 type MetricsConfig struct {
 	// Namespace is the CloudWatch namespace; empty means POWERTOOLS_METRICS_NAMESPACE,
 	// or DefaultMetricsNamespace when that is not set.
@@ -38,25 +54,6 @@ type MetricsConfig struct {
 	// Output is where the metric lines go; nil means standard output, which Lambda sends
 	// to CloudWatch Logs, where the embedded metric format becomes metrics.
 	Output io.Writer
-}
-
-// WithMetrics writes CloudWatch metrics in the embedded metric format (EMF): after each
-// invocation, one JSON line on standard output for the trigger, with the dimension sets
-// [Service, Trigger] and [Service, Trigger, TriggerSource], and one for each module given
-// a name with [Named] that ran, with the dimensions [Service, Trigger, Module]. Each line
-// has Invocations, Rejections, InternalErrors, Panics, BudgetOverruns and Duration (see
-// the Metric constants); the first invocation of the process adds ColdStart, and
-// modules add counts of their own with [AddCount]. No AWS call is made: Lambda's log
-// capture hands the lines to CloudWatch. Dimension values are the service, the trigger,
-// a trigger source Cognito documents (others as "<Trigger>_Other") and module names,
-// never anything about a user, so the number of metrics stays bounded.
-//
-// The metrics run as the innermost middleware, after any given with [WithMiddleware]
-// before it. Each invocation returns once its lines are written, so that they are out
-// before Lambda freezes the process.
-func WithMetrics(cfg MetricsConfig) Option {
-	m := newMetrics(cfg, os.Getenv)
-	return func(c *config) { c.middleware = append(c.middleware, observeMiddleware(&layer{metrics: m})) }
 }
 
 // AddCount adds value to the count name in the line of the current invocation, with the
@@ -207,7 +204,7 @@ func (m *metrics) write(inv *invocation, e Event, o Outcome, ts int64) {
 	b = append(b, `]}],"Timestamp":`...)
 	b = appendDimensions(b, ts, m.service, trigger, source)
 	b = append(b, '"')
-	b = appendOutcome(b, o)
+	b = appendOutcome(b, o.Result, o.Duration)
 	if cold {
 		b = append(b, `,"ColdStart":1`...)
 	}
@@ -220,7 +217,7 @@ func (m *metrics) write(inv *invocation, e Event, o Outcome, ts int64) {
 		b = appendDimensions(b, ts, m.service, trigger, source)
 		b = append(b, `","Module":`...)
 		b = appendString(b, r.name)
-		b = appendOutcome(b, r.o)
+		b = appendOutcome(b, r.result, r.duration)
 		b = append(b, '}', '\n')
 	}
 	inv.mu.Unlock()
@@ -278,13 +275,12 @@ func appendInt(b []byte, v int64) []byte {
 }
 
 // appendOutcome appends the counts and the duration in milliseconds, to the microsecond.
-func appendOutcome(b []byte, o Outcome) []byte {
-	r := o.Result
+func appendOutcome(b []byte, r Result, d time.Duration) []byte {
 	if int(r) >= len(resultCounts) {
 		r = ResultInternalError
 	}
 	b = append(b, resultCounts[r]...)
-	us := o.Duration.Microseconds()
+	us := d.Microseconds()
 	b = appendInt(b, us/1000)
 	b = append(b, '.')
 	frac := us % 1000

@@ -3,14 +3,14 @@ package triggers
 import (
 	"context"
 	"errors"
-	"runtime/debug"
 	"sync"
 	"time"
 )
 
 // Observer is told when an invocation starts and ends, and when each module given a
 // name with [Named] starts and ends inside it. Tracing implements it (see package
-// triggers/tracing); the router's metrics ([WithMetrics]) are built on the same hooks.
+// triggers/tracing); the router's metrics ([RouterConfig] Metrics) are built on the same
+// hooks. Add one to a router with [Observe] in [RouterConfig] Middleware.
 //
 // Start methods return the context the invocation or module runs with, so that an
 // observer can put a span in it; End methods get that context back. An observer must be
@@ -54,12 +54,12 @@ type Outcome struct {
 	Duration time.Duration
 }
 
-func classify(ctx context.Context, err error, panicked bool) Result {
-	switch {
-	case panicked:
-		return ResultPanic
-	case err == nil:
+func classify(ctx context.Context, err error) Result {
+	if err == nil {
 		return ResultOK
+	}
+	if _, ok := err.(*PanicError); ok {
+		return ResultPanic
 	}
 	if _, ok := AsRejection(err); ok {
 		return ResultRejected
@@ -74,15 +74,10 @@ func classify(ctx context.Context, err error, panicked bool) Result {
 	return ResultInternalError
 }
 
-// WithObserver observes every invocation of the router, and the named modules in it,
-// with o. It is [Observe] added as the innermost middleware, so that o sees panics
-// before Recover turns them into errors and runs within the budget.
-func WithObserver(o Observer) Option {
-	return func(c *config) { c.middleware = append(c.middleware, Observe(o)) }
-}
-
 // Observe returns middleware that reports each invocation, and each module given a name
-// with [Named] within it, to o. A nil o observes nothing.
+// with [Named] within it, to o. A nil o observes nothing. In [RouterConfig] Middleware it
+// runs inside the router's Recover and Budget, so that o sees panics and budget
+// overruns as such.
 func Observe(o Observer) Middleware {
 	if o == nil {
 		return nil
@@ -102,20 +97,26 @@ func observeMiddleware(l *layer) Middleware {
 		return func(ctx context.Context, e Event) error {
 			// Within another Observe middleware's invocation, this layer joins it rather
 			// than making a context of its own: one allocation per invocation in all.
+			// Only the layer that makes the invocation reads the wall clock, for its
+			// start; every other time is an offset from that start on the monotonic
+			// clock, one reading where time.Now makes two.
 			inv, _ := ctx.Value(invocationKey{}).(*invocation)
 			var run context.Context = ctx
+			var start time.Duration
 			if inv == nil || !inv.join(l) {
-				inv = &invocation{Context: ctx}
+				inv = &invocation{Context: ctx, start: time.Now()}
 				inv.join(l)
 				run = inv
+			} else {
+				start = time.Since(inv.start)
 			}
-			start := time.Now()
 			if l.observer != nil {
 				run = l.observer.StartInvocation(run, e)
 			}
-			err, panicked := callRecovered(run, next, e)
-			end := time.Now()
-			l.endInvocation(run, inv, e, Outcome{Result: classify(run, err, panicked), Err: err, Duration: end.Sub(start)}, end)
+			err := callRecovered(run, next, e)
+			end := time.Since(inv.start)
+			o := Outcome{Result: classify(run, err), Err: err, Duration: end - start}
+			l.endInvocation(run, inv, e, o, inv.start.Add(end))
 			return err
 		}
 	}
@@ -125,13 +126,9 @@ func observeMiddleware(l *layer) Middleware {
 // that the outcome is reported once the stack has unwound. Reporting from a deferred
 // function instead would run at the deepest point of the invocation's stack, which
 // would have to grow on the chain's worker goroutine.
-func callRecovered(ctx context.Context, next Next, e Event) (err error, panicked bool) {
-	defer func() {
-		if v := recover(); v != nil {
-			err, panicked = &PanicError{Value: v, Stack: debug.Stack()}, true
-		}
-	}()
-	return next(ctx, e), false
+func callRecovered(ctx context.Context, next Next, e Event) (err error) {
+	defer recoverTo(&err)
+	return next(ctx, e)
 }
 
 //go:noinline
@@ -150,6 +147,7 @@ type invocationKey struct{}
 // layers record during the invocation, in the same allocation as the context itself.
 type invocation struct {
 	context.Context
+	start   time.Time // the wall and monotonic clock, read once, when the invocation was made
 	layers  [maxLayers]*layer
 	nlayers int
 
@@ -159,9 +157,12 @@ type invocation struct {
 	counts  []customCount
 }
 
+// moduleRecord is what the metrics write of a named module: its error is not kept, so
+// that the records of eight modules fit in the invocation's allocation.
 type moduleRecord struct {
-	name string
-	o    Outcome
+	name     string
+	result   Result
+	duration time.Duration
 }
 
 type customCount struct {
@@ -193,7 +194,7 @@ func (inv *invocation) record(name string, o Outcome) {
 	if inv.modules == nil {
 		inv.modules = inv.inline[:0]
 	}
-	inv.modules = append(inv.modules, moduleRecord{name: name, o: o})
+	inv.modules = append(inv.modules, moduleRecord{name: name, result: o.Result, duration: o.Duration})
 	inv.mu.Unlock()
 }
 
@@ -239,9 +240,10 @@ func runNamed[E any](ctx context.Context, inv *invocation, name string, m Handle
 		}
 		ctxs[i] = run
 	}
-	start := time.Now()
-	err, panicked := callModule(run, m, e)
-	o := Outcome{Result: classify(run, err, panicked), Err: err, Duration: time.Since(start)}
+	// Offsets from the invocation's start: the monotonic clock alone, twice.
+	start := time.Since(inv.start)
+	err := callModule(run, m, e)
+	o := Outcome{Result: classify(run, err), Err: err, Duration: time.Since(inv.start) - start}
 	recorded := false
 	for i := len(layers) - 1; i >= 0; i-- {
 		if l := layers[i]; l.observer != nil {
@@ -255,11 +257,7 @@ func runNamed[E any](ctx context.Context, inv *invocation, name string, m Handle
 }
 
 // callModule is [callRecovered] for a module: its panic becomes its [*PanicError].
-func callModule[E any](ctx context.Context, m Handler[E], e *E) (err error, panicked bool) {
-	defer func() {
-		if v := recover(); v != nil {
-			err, panicked = &PanicError{Value: v, Stack: debug.Stack()}, true
-		}
-	}()
-	return m(ctx, e), false
+func callModule[E any](ctx context.Context, m Handler[E], e *E) (err error) {
+	defer recoverTo(&err)
+	return m(ctx, e)
 }

@@ -23,12 +23,11 @@ func benchFiveNamedModules() triggers.Handler[triggers.PreSignUpEvent] {
 // traced, spans from OpenTelemetry's no-op tracer, whose only cost is the context that
 // carries each span: what the instrumentation itself costs, an exporter's work aside.
 func benchObserved(h triggers.Handler[triggers.PreSignUpEvent], traced bool) *triggers.Router {
-	opts := []triggers.Option{triggers.WithLogger(codecDiscardLogger()),
-		triggers.WithMetrics(triggers.MetricsConfig{Output: io.Discard})}
+	cfg := triggers.RouterConfig{Logger: codecDiscardLogger(), Metrics: &triggers.MetricsConfig{Output: io.Discard}}
 	if traced {
-		opts = append(opts, triggers.WithMiddleware(tracing.Middleware(noop.NewTracerProvider())))
+		cfg.Middleware = []triggers.Middleware{tracing.Middleware(noop.NewTracerProvider())}
 	}
-	return triggers.NewRouter(opts...).PreSignUp(h)
+	return triggers.NewRouter(cfg).PreSignUp(h)
 }
 
 // TestObservedAllocations holds the allocation budget of observation: named modules
@@ -51,13 +50,13 @@ func TestObservedAllocations(t *testing.T) {
 			}
 		})
 	}
-	plain := allocs(triggers.NewRouter(triggers.WithLogger(codecDiscardLogger())).PreSignUp(benchFiveModules()))
+	plain := allocs(triggers.NewRouter(triggers.RouterConfig{Logger: codecDiscardLogger()}).PreSignUp(benchFiveModules()))
 	tests := []struct {
 		name   string
 		router *triggers.Router
 		extra  float64
 	}{
-		{"named, unobserved", triggers.NewRouter(triggers.WithLogger(codecDiscardLogger())).PreSignUp(benchFiveNamedModules()), 0},
+		{"named, unobserved", triggers.NewRouter(triggers.RouterConfig{Logger: codecDiscardLogger()}).PreSignUp(benchFiveNamedModules()), 0},
 		{"metrics", benchObserved(benchFiveModules(), false), 1},
 		{"named, metrics", benchObserved(benchFiveNamedModules(), false), 1},
 		{"metrics, tracing", benchObserved(benchFiveModules(), true), 2},

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"runtime"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda/messages"
@@ -22,63 +20,79 @@ import (
 // Register every trigger before the first Invoke; a Router is safe for concurrent use
 // after that.
 type Router struct {
-	cfg    config
-	routes map[Trigger]*route
+	logger               *slog.Logger
+	stack                []Middleware // every chain's middleware, outermost first
+	errorMessage         string
+	exposeInternalErrors bool
+	routes               map[Trigger]*route
 }
 
 type route struct {
 	newEvent func() Event
-	next     Next
+	next     Next   // the chain inside the router's middleware
+	policy   policy // what a failure of the chain means for the invocation
 }
 
-// Option configures a [Router].
-type Option func(*config)
-
-type config struct {
-	logger       *slog.Logger
-	budget       time.Duration
-	middleware   []Middleware
-	errorMessage string
-	exposeErrors bool
+// RouterConfig configures [NewRouter]. The zero value is the usual configuration: JSON
+// logs on stderr, a 4.5-second budget, the generic error text, no metrics.
+type RouterConfig struct {
+	// Logger receives the router's log lines and is put in every chain's context (see
+	// [Logger]). Nil means [DefaultLogger].
+	Logger *slog.Logger
+	// Budget is how long a trigger may run (see [Budget]): the chain's context is
+	// cancelled when it is spent, and a chain that has not returned [BudgetGrace] later
+	// is abandoned, so that the invocation answers without it. Zero means
+	// [DefaultBudget]; [NoBudget], or any negative value, turns the budget off.
+	Budget time.Duration
+	// Middleware runs around every trigger's chain, inside the router's own (Log,
+	// Budget, Recover), the first outermost. Nil entries are skipped. Empty means none.
+	Middleware []Middleware
+	// ErrorMessage is the text the end user sees when a module fails with an error that
+	// is not a rejection. Empty means [DefaultErrorMessage].
+	ErrorMessage string
+	// ExposeInternalErrors, when true, returns every error's own text to Cognito instead
+	// of ErrorMessage. It helps while developing against a local user pool; in
+	// production it can show internals such as AWS error messages to end users. The
+	// default, false, keeps them in the log.
+	ExposeInternalErrors bool
+	// Metrics, when not nil, makes the router write CloudWatch metrics (see
+	// [MetricsConfig]), as the innermost middleware, inside Middleware. Nil writes none.
+	Metrics *MetricsConfig
 }
 
-// WithLogger sets the logger; the default writes JSON to stderr at the level named by the
-// LOG_LEVEL environment variable (debug, info, warn, error; info when unset).
-func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+// NoBudget is the [RouterConfig] Budget that turns the budget off: a chain runs as long
+// as the function's timeout lets it.
+const NoBudget time.Duration = -1
 
-// WithBudget sets how long a trigger may run. The chain's context is cancelled when the
-// budget is spent, and a chain that has not returned [BudgetGrace] later is abandoned:
-// the invocation answers without it (see [Router.Handle]). The default is
-// [DefaultBudget]; zero or less turns the budget off.
-func WithBudget(d time.Duration) Option { return func(c *config) { c.budget = d } }
-
-// WithMiddleware adds middleware inside the defaults (Log, Recover), in the order
-// given, around every trigger's chain.
-func WithMiddleware(mws ...Middleware) Option {
-	return func(c *config) { c.middleware = append(c.middleware, mws...) }
-}
-
-// WithErrorMessage sets the text the end user sees when a module fails with an error that
-// is not a rejection. The default is [DefaultErrorMessage].
-func WithErrorMessage(msg string) Option { return func(c *config) { c.errorMessage = msg } }
-
-// WithInternalErrors returns every error's own text to Cognito instead of the generic
-// message. It helps while developing against a local user pool; in production it can
-// show internals such as AWS error messages to end users.
-func WithInternalErrors() Option { return func(c *config) { c.exposeErrors = true } }
-
-// NewRouter returns a router with no triggers registered. The default middleware, outermost
-// first, is Log (so that it sees panics as errors) and Recover; the router enforces the
-// budget itself, around both.
-func NewRouter(opts ...Option) *Router {
-	cfg := config{budget: DefaultBudget, errorMessage: DefaultErrorMessage}
-	for _, o := range opts {
-		o(&cfg)
+// NewRouter returns a router with no triggers registered. It accepts every config: each
+// field's zero value means its default, and a negative Budget turns the budget off.
+//
+// Every chain runs inside one middleware stack, composed once at registration, outermost
+// first: [Log] (so that it sees every outcome, an abandoned chain's included), [Budget],
+// [Recover], then cfg.Middleware, then the metrics. What a chain's error then means is
+// the trigger's: see [Router.Handle].
+func NewRouter(cfg RouterConfig) *Router {
+	r := &Router{
+		logger:               cfg.Logger,
+		errorMessage:         cfg.ErrorMessage,
+		exposeInternalErrors: cfg.ExposeInternalErrors,
+		routes:               make(map[Trigger]*route),
 	}
-	if cfg.logger == nil {
-		cfg.logger = DefaultLogger()
+	if r.logger == nil {
+		r.logger = DefaultLogger()
 	}
-	return &Router{cfg: cfg, routes: make(map[Trigger]*route)}
+	if r.errorMessage == "" {
+		r.errorMessage = DefaultErrorMessage
+	}
+	budget := cfg.Budget
+	if budget == 0 {
+		budget = DefaultBudget
+	}
+	r.stack = append([]Middleware{Log(r.logger), Budget(budget), Recover()}, cfg.Middleware...)
+	if cfg.Metrics != nil {
+		r.stack = append(r.stack, observeMiddleware(&layer{metrics: newMetrics(*cfg.Metrics, os.Getenv)}))
+	}
+	return r
 }
 
 // DefaultLogger returns the logger a router uses when given none: JSON on stderr, at the
@@ -91,6 +105,27 @@ func DefaultLogger() *slog.Logger {
 	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 }
 
+// policy is what the router makes of the error a trigger's chain returns.
+type policy uint8
+
+const (
+	// failInvocation: the error fails the invocation, and the end user sees it.
+	failInvocation policy = iota
+	// bestEffort: the trigger comes after the fact (the user is confirmed or signed in
+	// already), so an error not marked with [ErrCritical] is logged, by [Log], and the
+	// response returned; a critical one fails the invocation.
+	bestEffort
+)
+
+// onError returns the trigger's on-error policy.
+func onError(t Trigger) policy {
+	switch t {
+	case TriggerPostConfirmation, TriggerPostAuthentication:
+		return bestEffort
+	}
+	return failInvocation
+}
+
 func register[E any, P interface {
 	*E
 	Event
@@ -98,11 +133,11 @@ func register[E any, P interface {
 	if h == nil {
 		panic("triggers: nil handler")
 	}
-	mws := append([]Middleware{Log(r.cfg.logger), Recover()}, r.cfg.middleware...)
 	trigger := P(new(E)).Trigger()
 	r.routes[trigger] = &route{
 		newEvent: func() Event { return P(new(E)) },
-		next:     compose(func(ctx context.Context, e Event) error { return h(ctx, (*E)(e.(P))) }, mws),
+		next:     wrapNext[E, P](h, r.stack),
+		policy:   onError(trigger),
 	}
 	return r
 }
@@ -232,6 +267,15 @@ func (r *Router) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 // Handle runs one event and returns the response event JSON, or the user-facing error.
 // It is [Router.Invoke] for callers outside the Lambda runtime (the local server, the
 // -event mode, tests).
+//
+// It is one pipeline: decode the event into its trigger's type; run the chain inside the
+// router's middleware (see [NewRouter]); apply the trigger's on-error policy to what the
+// chain returned; encode the response. The policy of post confirmation and post
+// authentication is best-effort, since the user is confirmed or signed in already: an
+// error is logged and the response returned, unless it wraps [ErrCritical]. A chain
+// abandoned at the budget ([ErrAbandoned]) still holds the event, so a best-effort
+// trigger then answers with Cognito's own request, which leaves everything as it was.
+// Every other trigger fails with the error: a rejection's own text, or the generic one.
 func (r *Router) Handle(ctx context.Context, payload []byte) ([]byte, *InvokeError) {
 	src, _, err := peekHeader(payload)
 	if err != nil {
@@ -242,136 +286,43 @@ func (r *Router) Handle(ctx context.Context, payload []byte) ([]byte, *InvokeErr
 	if rt == nil {
 		msg := fmt.Sprintf("no chain registered for trigger %s (triggerSource %s): register one with Router.%s, "+
 			"or detach the function from this trigger", trigger, src, trigger)
-		r.cfg.logger.LogAttrs(ctx, slog.LevelError, "configuration error", slog.String("error", msg))
+		r.logger.LogAttrs(ctx, slog.LevelError, "configuration error", slog.String("error", msg))
 		return nil, &InvokeError{Trigger: trigger, Message: msg, Type: ErrorTypeConfiguration}
 	}
 	e := rt.newEvent()
 	if err := decodeEvent(payload, e); err != nil {
 		return nil, r.invalid(trigger, err)
 	}
-	err, finished := r.run(ctx, rt, e)
-	if !finished {
-		r.cfg.logger.LogAttrs(ctx, slog.LevelError, "trigger abandoned: the chain ignored its context past the budget",
-			slog.String("triggerSource", string(src)), slog.Duration("budget", r.cfg.budget))
-		if trigger == TriggerPostConfirmation {
-			// The user is confirmed already; the chain still holds the event, so answer
-			// with Cognito's own request, which leaves everything as it was.
-			return payload, nil
+	if err := rt.next(ctx, e); err != nil {
+		if rt.policy != bestEffort || errors.Is(err, ErrCritical) {
+			return nil, r.publicError(trigger, err)
 		}
-		return nil, &InvokeError{Trigger: trigger, Message: r.cfg.errorMessage, Type: ErrorTypeInternal}
-	}
-	if err != nil {
-		if ierr := r.publicError(trigger, err); ierr != nil {
-			return nil, ierr
+		if errors.Is(err, ErrAbandoned) {
+			return payload, nil
 		}
 	}
 	out, err := appendEvent(make([]byte, 0, len(payload)+64), e)
 	if err != nil {
-		r.cfg.logger.LogAttrs(ctx, slog.LevelError, "encode response", slog.String("error", err.Error()))
-		return nil, &InvokeError{Trigger: trigger, Message: r.cfg.errorMessage, Type: ErrorTypeInternal}
+		r.logger.LogAttrs(ctx, slog.LevelError, "encode response", slog.String("error", err.Error()))
+		return nil, &InvokeError{Trigger: trigger, Message: r.errorMessage, Type: ErrorTypeInternal}
 	}
 	return out, nil
 }
 
-// BudgetGrace is how long the router waits, after the budget is spent and the chain's
-// context cancelled, for the chain to return before it answers without it.
-const BudgetGrace = 20 * time.Millisecond
-
-// run runs the route's chain within the budget, on a worker goroutine (see [worker]). A
-// chain that honours its context returns in time; one that does not is left running on
-// its worker, which is never reused, and run reports it unfinished.
-func (r *Router) run(ctx context.Context, rt *route, e Event) (err error, finished bool) {
-	if r.cfg.budget <= 0 {
-		return rt.next(ctx, e), true
-	}
-	ctx, cancel := context.WithTimeout(ctx, r.cfg.budget)
-	defer cancel()
-	w := getWorker()
-	w.jobs <- job{ctx: ctx, next: rt.next, e: e}
-	select {
-	case err := <-w.done:
-		idleWorkers.Put(w)
-		return err, true
-	case <-ctx.Done():
-	}
-	grace := time.NewTimer(BudgetGrace)
-	defer grace.Stop()
-	select {
-	case err := <-w.done:
-		idleWorkers.Put(w)
-		return err, true
-	case <-grace.C:
-		w.abandon()
-		return nil, false
-	}
-}
-
-// worker is a goroutine that runs chains, one at a time, for any router. Chains run off
-// the caller's goroutine so that one that ignores its context can be left behind at the
-// budget; a worker kept from one invocation to the next keeps the stack its chains grew,
-// where a goroutine started per invocation would start small and grow, and copy, its
-// stack every time.
-//
-// Idle workers wait in idleWorkers, so that concurrent invocations each take one of
-// their own and an idle one the garbage collector drops from the pool ends (its cleanup
-// closes jobs). A worker whose chain was abandoned is never put back: it ends once the
-// chain returns.
-type worker struct {
-	jobs    chan job   // unbuffered; closed to end the goroutine
-	done    chan error // the chain's result, buffered so that an abandoned chain can still hand it in
-	cleanup runtime.Cleanup
-}
-
-type job struct {
-	ctx  context.Context
-	next Next
-	e    Event
-}
-
-var idleWorkers sync.Pool
-
-func getWorker() *worker {
-	if w, ok := idleWorkers.Get().(*worker); ok {
-		return w
-	}
-	w := &worker{jobs: make(chan job), done: make(chan error, 1)}
-	go work(w.jobs, w.done)
-	w.cleanup = runtime.AddCleanup(w, closeJobs, w.jobs)
-	return w
-}
-
-func closeJobs(jobs chan job) { close(jobs) }
-
-// abandon ends the worker once its current chain returns.
-func (w *worker) abandon() {
-	w.cleanup.Stop()
-	close(w.jobs)
-}
-
-// work runs the jobs it receives until jobs is closed. It holds no reference to its
-// worker, so that an idle worker dropped from the pool can be collected.
-func work(jobs <-chan job, done chan<- error) {
-	for j := range jobs {
-		done <- j.next(j.ctx, j.e)
-	}
-}
-
 func (r *Router) invalid(trigger Trigger, err error) *InvokeError {
-	r.cfg.logger.LogAttrs(context.Background(), slog.LevelError, "invalid event", slog.String("error", err.Error()))
+	r.logger.LogAttrs(context.Background(), slog.LevelError, "invalid event", slog.String("error", err.Error()))
 	return &InvokeError{Trigger: trigger, Message: err.Error(), Type: ErrorTypeInvalidEvent}
 }
 
-// publicError turns a chain's error into what Cognito is told, or nil when the trigger
-// must succeed anyway (a post confirmation failure that is not critical).
+// publicError turns a chain's error into what Cognito is told: a rejection's own text,
+// or the generic text for any other error (its own with ExposeInternalErrors, but for an
+// abandoned chain, whose error says nothing the end user can act on).
 func (r *Router) publicError(trigger Trigger, err error) *InvokeError {
-	if trigger == TriggerPostConfirmation && !errors.Is(err, ErrCritical) {
-		return nil
-	}
 	if rej, ok := AsRejection(err); ok {
 		return &InvokeError{Trigger: trigger, Message: rej.Message, Type: ErrorTypeRejected}
 	}
-	msg := r.cfg.errorMessage
-	if r.cfg.exposeErrors {
+	msg := r.errorMessage
+	if r.exposeInternalErrors && !errors.Is(err, ErrAbandoned) {
 		msg = err.Error()
 	}
 	return &InvokeError{Trigger: trigger, Message: msg, Type: ErrorTypeInternal}

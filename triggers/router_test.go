@@ -31,13 +31,23 @@ const postConfirmation = `{"version":"1","triggerSource":"PostConfirmation_Confi
 "userPoolId":"us-east-1_EXAMPLE","userName":"jane","callerContext":{"awsSdkVersion":"x","clientId":"client1"},
 "request":{"userAttributes":{"sub":"1","email":"jane@example.com"}},"response":{}}`
 
+const postAuthentication = `{"version":"1","triggerSource":"PostAuthentication_Authentication","region":"us-east-1",
+"userPoolId":"us-east-1_EXAMPLE","userName":"jane","callerContext":{"awsSdkVersion":"x","clientId":"client1"},
+"request":{"userAttributes":{"sub":"1","email":"jane@example.com"},"newDeviceUsed":false},"response":{}}`
+
 const migration = `{"version":"1","triggerSource":"UserMigration_Authentication","region":"us-east-1",
 "userPoolId":"us-east-1_EXAMPLE","userName":"jane","callerContext":{"awsSdkVersion":"x","clientId":"client1"},
 "request":{"password":"hunter2-Pa55word","validationData":null,"clientMetadata":null},
 "response":{"userAttributes":null,"finalUserStatus":null,"messageAction":null,"desiredDeliveryMediums":null,"forceAliasCreation":null,"enableSMSMFA":null}}`
 
-func quietRouter(opts ...triggers.Option) *triggers.Router {
-	return triggers.NewRouter(append([]triggers.Option{triggers.WithLogger(slog.New(slog.DiscardHandler))}, opts...)...)
+// quietRouter returns a router made with cfg (at most one), logging nothing.
+func quietRouter(cfg ...triggers.RouterConfig) *triggers.Router {
+	var c triggers.RouterConfig
+	if len(cfg) > 0 {
+		c = cfg[0]
+	}
+	c.Logger = slog.New(slog.DiscardHandler)
+	return triggers.NewRouter(c)
 }
 
 func TestRouterErrorModel(t *testing.T) {
@@ -59,10 +69,10 @@ func TestRouterErrorModel(t *testing.T) {
 		{"internal error hidden", quietRouter().PreSignUp(func(context.Context, *triggers.PreSignUpEvent) error {
 			return internal
 		}), preSignUp, triggers.ErrorTypeInternal, triggers.DefaultErrorMessage},
-		{"custom generic text", quietRouter(triggers.WithErrorMessage("Try again")).PreSignUp(func(context.Context, *triggers.PreSignUpEvent) error {
+		{"custom generic text", quietRouter(triggers.RouterConfig{ErrorMessage: "Try again"}).PreSignUp(func(context.Context, *triggers.PreSignUpEvent) error {
 			return internal
 		}), preSignUp, triggers.ErrorTypeInternal, "Try again"},
-		{"internal errors exposed on request", quietRouter(triggers.WithInternalErrors()).PreSignUp(func(context.Context, *triggers.PreSignUpEvent) error {
+		{"internal errors exposed on request", quietRouter(triggers.RouterConfig{ExposeInternalErrors: true}).PreSignUp(func(context.Context, *triggers.PreSignUpEvent) error {
 			return internal
 		}), preSignUp, triggers.ErrorTypeInternal, internal.Error()},
 		{"panic hidden", quietRouter().PreSignUp(func(context.Context, *triggers.PreSignUpEvent) error {
@@ -115,7 +125,7 @@ func TestPostConfirmationNeverFailsConfirmedUser(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			var logs bytes.Buffer
-			r := triggers.NewRouter(triggers.WithLogger(slog.New(slog.NewJSONHandler(&logs, nil)))).PostConfirmation(h)
+			r := triggers.NewRouter(triggers.RouterConfig{Logger: slog.New(slog.NewJSONHandler(&logs, nil))}).PostConfirmation(h)
 			out, err := r.Invoke(context.Background(), []byte(postConfirmation))
 			if err != nil {
 				t.Fatalf("post confirmation failed a confirmed user: %v", err)
@@ -166,7 +176,7 @@ func TestDebugLogsAreRedacted(t *testing.T) {
 	t.Parallel()
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	r := triggers.NewRouter(triggers.WithLogger(logger)).
+	r := triggers.NewRouter(triggers.RouterConfig{Logger: logger}).
 		UserMigration(func(ctx context.Context, e *triggers.UserMigrationEvent) error {
 			triggers.Logger(ctx).Info("module sees", "request", e.Request, "event", e)
 			return errors.New("legacy store rejected " + fmt.Sprint(e.Request.Password))
@@ -395,5 +405,111 @@ func TestRunServeAnswersAsLambda(t *testing.T) {
 	cancel()
 	if code := <-done; code != 0 {
 		t.Fatalf("serve exited %d: %s", code, stderr.String())
+	}
+}
+
+// TestOnErrorPolicy checks the on-error policy of Router.Handle for plain chains, whatever
+// module package built them: post confirmation and post authentication answer with the
+// response unless the error is critical, other triggers fail with it.
+func TestOnErrorPolicy(t *testing.T) {
+	t.Parallel()
+	failure := errors.New("table gone")
+	errs := map[string]error{
+		"error":     failure,
+		"rejection": triggers.Reject("no"),
+		"critical":  triggers.MarkCritical(failure),
+		"panic":     nil, // the module panics
+	}
+	module := func(kind string) func() error {
+		return func() error {
+			if kind == "panic" {
+				panic("bug")
+			}
+			return errs[kind]
+		}
+	}
+	tests := []struct {
+		source     triggers.TriggerSource
+		bestEffort bool
+	}{
+		{triggers.PostConfirmationConfirmSignUp, true},
+		{triggers.PostAuthenticationAuthentication, true},
+		{triggers.PreSignUpSignUp, false},
+		{triggers.PreAuthenticationAuthentication, false},
+	}
+	for _, tt := range tests {
+		for kind := range errs {
+			t.Run(string(tt.source)+"/"+kind, func(t *testing.T) {
+				t.Parallel()
+				run := module(kind)
+				var logs bytes.Buffer
+				r := triggers.NewRouter(triggers.RouterConfig{Logger: slog.New(slog.NewJSONHandler(&logs, nil))}).
+					PostConfirmation(triggers.Chain(func(context.Context, *triggers.PostConfirmationEvent) error { return run() })).
+					PostAuthentication(triggers.Chain(func(context.Context, *triggers.PostAuthenticationEvent) error { return run() })).
+					PreSignUp(triggers.Chain(func(context.Context, *triggers.PreSignUpEvent) error { return run() })).
+					PreAuthentication(triggers.Chain(func(context.Context, *triggers.PreAuthenticationEvent) error { return run() }))
+				payload := triggertest.Payload(tt.source)
+				out, ierr := r.Handle(context.Background(), payload)
+				if logs.Len() == 0 {
+					t.Error("the failure was not logged")
+				}
+				wantFail := !tt.bestEffort || kind == "critical"
+				if !wantFail {
+					if ierr != nil {
+						t.Fatalf("a best-effort trigger failed: %s %q", ierr.Type, ierr.Message)
+					}
+					if !json.Valid(out) || !bytes.Contains(out, []byte(`"triggerSource":"`+string(tt.source)+`"`)) {
+						t.Fatalf("response %s", out)
+					}
+					return
+				}
+				if ierr == nil {
+					t.Fatalf("succeeded with %s, want a failure", out)
+				}
+				wantType := triggers.ErrorTypeInternal
+				if kind == "rejection" {
+					wantType = triggers.ErrorTypeRejected
+				}
+				if ierr.Type != wantType {
+					t.Fatalf("errorType %s (%q), want %s", ierr.Type, ierr.Message, wantType)
+				}
+			})
+		}
+	}
+}
+
+// TestRouterConfigDefaults checks what the zero values of RouterConfig mean: the default
+// budget, the generic error text, and a negative budget turning the budget off.
+func TestRouterConfigDefaults(t *testing.T) {
+	t.Parallel()
+	deadline := func(cfg triggers.RouterConfig) (time.Duration, bool) {
+		var left time.Duration
+		var ok bool
+		cfg.Logger = slog.New(slog.DiscardHandler)
+		r := triggers.NewRouter(cfg).PreSignUp(func(ctx context.Context, _ *triggers.PreSignUpEvent) error {
+			var d time.Time
+			d, ok = ctx.Deadline()
+			left = time.Until(d)
+			return nil
+		})
+		if _, ierr := r.Handle(context.Background(), []byte(preSignUp)); ierr != nil {
+			t.Fatal(ierr.Message)
+		}
+		return left, ok
+	}
+	if left, ok := deadline(triggers.RouterConfig{}); !ok || left > triggers.DefaultBudget || left < triggers.DefaultBudget-time.Second {
+		t.Errorf("zero Budget: deadline in %v (%v), want the default %v", left, ok, triggers.DefaultBudget)
+	}
+	if left, ok := deadline(triggers.RouterConfig{Budget: time.Second}); !ok || left > time.Second {
+		t.Errorf("1s Budget: deadline in %v (%v)", left, ok)
+	}
+	for _, b := range []time.Duration{triggers.NoBudget, -time.Hour} {
+		if _, ok := deadline(triggers.RouterConfig{Budget: b}); ok {
+			t.Errorf("Budget %v still set a deadline", b)
+		}
+	}
+	r := quietRouter().PreSignUp(func(context.Context, *triggers.PreSignUpEvent) error { return errors.New("x") })
+	if _, ierr := r.Handle(context.Background(), []byte(preSignUp)); ierr == nil || ierr.Message != triggers.DefaultErrorMessage {
+		t.Errorf("zero ErrorMessage: %v, want the default text", ierr)
 	}
 }

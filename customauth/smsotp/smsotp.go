@@ -7,7 +7,7 @@
 //		log.Fatal(err)
 //	}
 //	flow := customauth.Must(customauth.NewFlow(customauth.FlowConfig{Steps: []customauth.Step{step}}))
-//	triggers.Start(flow.Register(triggers.NewRouter()))
+//	triggers.Start(flow.Register(triggers.NewRouter(triggers.RouterConfig{})))
 package smsotp
 
 import (

@@ -106,7 +106,7 @@ func newRouter(env func(string) string) (*triggers.Router, error) {
 	if flow != nil {
 		define, create, verify = flow.Define(), flow.Create(), flow.Verify()
 	}
-	r := triggers.NewRouter().
+	r := triggers.NewRouter(triggers.RouterConfig{}).
 		PreSignUp(presignup.Chain(signUp...)).
 		PostConfirmation(postconfirm.Parallel(confirmation...)).
 		PreAuthentication(preauth.Chain(signIn...)).

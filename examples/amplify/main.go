@@ -273,7 +273,7 @@ func build(env func(string) string) (*triggers.Router, error) {
 
 // router registers the chains of the triggers that have modules, each in MODULES order.
 func (f *function) router() (*triggers.Router, error) {
-	r := triggers.NewRouter()
+	r := triggers.NewRouter(triggers.RouterConfig{})
 	if len(f.preSignUp) > 0 {
 		r.PreSignUp(presignup.Chain(f.preSignUp...))
 	}

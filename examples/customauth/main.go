@@ -79,7 +79,7 @@ func newRouter() (*triggers.Router, error) {
 	if err != nil {
 		return nil, fmt.Errorf("OTP_FROM, OTP_HMAC_KEY: %w", err)
 	}
-	return flow.Register(triggers.NewRouter()), nil
+	return flow.Register(triggers.NewRouter(triggers.RouterConfig{})), nil
 }
 
 // secret reads the environment variable name: the secret itself, or, when its value

@@ -107,5 +107,5 @@ func newRouter() (*triggers.Router, error) {
 	if len(mods) == 0 {
 		return nil, errors.New("no module configured: set CONFIRM_URL and REDIRECTURL, or APP_NAME")
 	}
-	return triggers.NewRouter().CustomMessage(custommessage.Chain(mods...)), nil
+	return triggers.NewRouter(triggers.RouterConfig{}).CustomMessage(custommessage.Chain(mods...)), nil
 }

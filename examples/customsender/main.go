@@ -72,7 +72,7 @@ func newRouter() (*triggers.Router, error) {
 	// With a table, Cognito's retries send a code once; nil clients are the process-wide
 	// ones, created on first use.
 	table := os.Getenv("CUSTOM_SENDER_TABLE")
-	r := triggers.NewRouter()
+	r := triggers.NewRouter(triggers.RouterConfig{})
 	if from != "" {
 		email, err := customsender.Email(customsender.EmailConfig{Decrypter: dec, From: from, Table: table})
 		if err != nil {

@@ -465,7 +465,7 @@ func registers(t *testing.T, m reflect.Method) triggers.Trigger {
 	t.Helper()
 	h := m.Type.In(1)
 	noop := reflect.MakeFunc(h, func([]reflect.Value) []reflect.Value { return []reflect.Value{reflect.Zero(h.Out(0))} })
-	r := triggers.NewRouter()
+	r := triggers.NewRouter(triggers.RouterConfig{})
 	m.Func.Call([]reflect.Value{reflect.ValueOf(r), noop})
 	got := r.Registered()
 	if len(got) != 1 {

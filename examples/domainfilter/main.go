@@ -30,5 +30,5 @@ func main() {
 		fmt.Fprintln(os.Stderr, "domainfilter:", err)
 		os.Exit(1)
 	}
-	triggers.Start(triggers.NewRouter().PreSignUp(domains))
+	triggers.Start(triggers.NewRouter(triggers.RouterConfig{}).PreSignUp(domains))
 }

@@ -112,7 +112,7 @@ func newRouter() (*triggers.Router, error) {
 	if len(mods) == 0 {
 		return nil, errors.New("no module configured: set FEDERATION_PROVIDERS, FEDERATION_REQUIRE_VERIFIED_EMAIL, FEDERATION_MAPPING or FEDERATION_POOL_MAPPING")
 	}
-	return triggers.NewRouter().InboundFederation(federation.Chain(mods...)), nil
+	return triggers.NewRouter(triggers.RouterConfig{}).InboundFederation(federation.Chain(mods...)), nil
 }
 
 // list splits a comma-separated value and drops blank entries.

@@ -119,7 +119,7 @@ func newRouter() (*triggers.Router, error) {
 	if err != nil {
 		return nil, fmt.Errorf("MAGIC_LINK_FROM, MAGIC_LINK_REDIRECT, MAGIC_LINK_ALLOWED_REDIRECTS, MAGIC_LINK_TTL: %w", err)
 	}
-	return flow.Register(triggers.NewRouter()), nil
+	return flow.Register(triggers.NewRouter(triggers.RouterConfig{})), nil
 }
 
 // duration reads the environment variable name as a duration such as 15m; unset is 0.

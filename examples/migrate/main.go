@@ -73,5 +73,5 @@ func newRouter() (*triggers.Router, error) {
 	if err != nil {
 		return nil, fmt.Errorf("LEGACY_USERS_TABLE: %w", err)
 	}
-	return triggers.NewRouter().UserMigration(migrate.Chain(migration)), nil
+	return triggers.NewRouter(triggers.RouterConfig{}).UserMigration(migrate.Chain(migration)), nil
 }

@@ -13,7 +13,7 @@ func main() {
 }
 
 func router() *triggers.Router {
-	return triggers.NewRouter().
+	return triggers.NewRouter(triggers.RouterConfig{}).
 		PreSignUp(triggers.Chain[triggers.PreSignUpEvent]()).
 		PostConfirmation(triggers.Chain[triggers.PostConfirmationEvent]()).
 		PreAuthentication(triggers.Chain[triggers.PreAuthenticationEvent]()).

@@ -97,5 +97,5 @@ func newRouter() (*triggers.Router, error) {
 	if len(mods) == 0 {
 		return nil, errors.New("no module configured: set SIGNIN_TABLE, AUDIT_TABLE or NEW_DEVICE_FROM")
 	}
-	return triggers.NewRouter().PostAuthentication(postauth.Parallel(mods...)), nil
+	return triggers.NewRouter(triggers.RouterConfig{}).PostAuthentication(postauth.Parallel(mods...)), nil
 }

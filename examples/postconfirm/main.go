@@ -96,5 +96,5 @@ func newRouter() (*triggers.Router, error) {
 	if len(mods) == 0 {
 		return nil, errors.New("no module configured: set GROUP, PROFILES_TABLE, WELCOME_FROM or INVITATIONS_TABLE")
 	}
-	return triggers.NewRouter().PostConfirmation(postconfirm.Parallel(mods...)), nil
+	return triggers.NewRouter(triggers.RouterConfig{}).PostConfirmation(postconfirm.Parallel(mods...)), nil
 }

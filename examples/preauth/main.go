@@ -150,5 +150,5 @@ func newRouter() (*triggers.Router, error) {
 		return nil, errors.New("no module configured: set BLOCKED_STATUSES, RESTRICTED_ROLES, ALLOWED_NETWORKS, " +
 			"DENIED_NETWORKS, REQUIRE_VERIFIED or BLOCK_LIST_TABLE")
 	}
-	return triggers.NewRouter().PreAuthentication(preauth.Chain(mods...)), nil
+	return triggers.NewRouter(triggers.RouterConfig{}).PreAuthentication(preauth.Chain(mods...)), nil
 }

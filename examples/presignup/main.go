@@ -42,7 +42,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "presignup:", err)
 		os.Exit(1)
 	}
-	triggers.Start(triggers.NewRouter().PreSignUp(presignup.Chain(mods...)))
+	triggers.Start(triggers.NewRouter(triggers.RouterConfig{}).PreSignUp(presignup.Chain(mods...)))
 }
 
 // modules returns the pre sign-up modules the environment configures, cheap checks first

@@ -40,7 +40,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "pretoken:", err)
 		os.Exit(1)
 	}
-	triggers.Start(triggers.NewRouter().PreTokenGeneration(pretoken.Chain(mods...)))
+	triggers.Start(triggers.NewRouter(triggers.RouterConfig{}).PreTokenGeneration(pretoken.Chain(mods...)))
 }
 
 // modules returns the pre token generation modules the environment configures, in the

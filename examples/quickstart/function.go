@@ -116,7 +116,7 @@ func newFunction(db dynamoDBClient, mail sesClient, idp cognitoClient, s setting
 		return nil, err
 	}
 
-	router := triggers.NewRouter(triggers.WithLogger(log)).
+	router := triggers.NewRouter(triggers.RouterConfig{Logger: log}).
 		PreSignUp(presignup.Chain(denied, confirm, verify)).
 		PostConfirmation(postconfirm.BestEffort(
 			postconfirm.Critical(group),

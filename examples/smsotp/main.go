@@ -74,7 +74,7 @@ func newRouter() (*triggers.Router, error) {
 	if err != nil {
 		return nil, fmt.Errorf("OTP_HMAC_KEY: %w", err)
 	}
-	return flow.Register(triggers.NewRouter()), nil
+	return flow.Register(triggers.NewRouter(triggers.RouterConfig{})), nil
 }
 
 // boolean reads the environment variable name as true or false; unset is false.

@@ -121,7 +121,7 @@ func newRouter() (*triggers.Router, error) {
 	if err != nil {
 		return nil, err
 	}
-	return flow.Register(triggers.NewRouter()), nil
+	return flow.Register(triggers.NewRouter(triggers.RouterConfig{})), nil
 }
 
 // list splits a comma-separated value and drops blank entries.

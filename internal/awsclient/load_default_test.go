@@ -54,7 +54,7 @@ func TestDefaultLoadOutsideAWS(t *testing.T) {
 
 	// Within an invocation, the SDK's lines go to the router's logger.
 	var routed bytes.Buffer
-	router := triggers.NewRouter(triggers.WithLogger(slog.New(slog.NewJSONHandler(&routed, nil)))).
+	router := triggers.NewRouter(triggers.RouterConfig{Logger: slog.New(slog.NewJSONHandler(&routed, nil))}).
 		PreSignUp(func(ctx context.Context, _ *triggers.PreSignUpEvent) error {
 			cfg.Logger.(logging.ContextLogger).WithContext(ctx).Logf(logging.Warn, "from the SDK")
 			return nil

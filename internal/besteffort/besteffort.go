@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"reflect"
 	"runtime"
-	"runtime/debug"
 	"strings"
 
 	"github.com/lambda-triggers/cognito/triggers"
@@ -29,26 +28,38 @@ func (m *ModuleError) Error() string { return m.Module + ": " + m.Err.Error() }
 // Unwrap returns the module's error.
 func (m *ModuleError) Unwrap() error { return m.Err }
 
-// Chain runs mods in order, best-effort; failure is the message a swallowed failure is
-// logged with ("post confirmation module failed").
-func Chain[E any](failure string, mods []triggers.Handler[E]) triggers.Handler[E] {
-	return triggers.Chain(all(failure, mods)...)
+// Chain runs mods in order, best-effort: each module's failure is logged and swallowed
+// (unless critical), so that the modules after it still run. failure is the message a
+// swallowed failure is logged with ("post confirmation module failed"). The router
+// applies the same rule to the whole chain (the trigger's on-error policy); this is the
+// rule for each module of it.
+func Chain[E any, P interface {
+	*E
+	triggers.Event
+}](failure string, mods []triggers.Handler[E]) triggers.Handler[E] {
+	return triggers.Chain(all[E, P](failure, mods)...)
 }
 
 // Parallel runs mods concurrently, best-effort.
-func Parallel[E any](failure string, mods []triggers.Handler[E]) triggers.Handler[E] {
-	return triggers.Parallel(all(failure, mods)...)
+func Parallel[E any, P interface {
+	*E
+	triggers.Event
+}](failure string, mods []triggers.Handler[E]) triggers.Handler[E] {
+	return triggers.Parallel(all[E, P](failure, mods)...)
 }
 
 // Critical returns m with its failure, or panic, wrapped in [triggers.MarkCritical]. A nil m
 // stays nil.
-func Critical[E any](m triggers.Handler[E]) triggers.Handler[E] {
+func Critical[E any, P interface {
+	*E
+	triggers.Event
+}](m triggers.Handler[E]) triggers.Handler[E] {
 	if m == nil {
 		return nil
 	}
-	name := FuncName(m)
+	run := recovered[E, P](FuncName(m), m)
 	return func(ctx context.Context, e *E) error {
-		return triggers.MarkCritical(run(ctx, m, e, name))
+		return triggers.MarkCritical(run(ctx, e))
 	}
 }
 
@@ -62,8 +73,9 @@ func Named[E any, P interface {
 	if m == nil {
 		return nil
 	}
+	run := recovered[E, P](name, m)
 	named := func(ctx context.Context, e *E) error {
-		err := run(ctx, m, e, name)
+		err := run(ctx, e)
 		if err == nil {
 			return nil
 		}
@@ -79,21 +91,28 @@ func Named[E any, P interface {
 	return triggers.Named[E, P](name, named)
 }
 
-func all[E any](failure string, mods []triggers.Handler[E]) []triggers.Handler[E] {
+func all[E any, P interface {
+	*E
+	triggers.Event
+}](failure string, mods []triggers.Handler[E]) []triggers.Handler[E] {
 	out := make([]triggers.Handler[E], 0, len(mods))
 	for _, m := range mods {
 		if m != nil {
-			out = append(out, wrap(failure, m))
+			out = append(out, wrap[E, P](failure, m))
 		}
 	}
 	return out
 }
 
 // wrap runs m, logs its failure and returns nil, unless the failure is critical.
-func wrap[E any](failure string, m triggers.Handler[E]) triggers.Handler[E] {
+func wrap[E any, P interface {
+	*E
+	triggers.Event
+}](failure string, m triggers.Handler[E]) triggers.Handler[E] {
 	name := FuncName(m)
+	run := recovered[E, P](name, m)
 	return func(ctx context.Context, e *E) error {
-		err := run(ctx, m, e, name)
+		err := run(ctx, e)
 		if err == nil || errors.Is(err, triggers.ErrCritical) {
 			return err
 		}
@@ -125,15 +144,21 @@ func logFailure(ctx context.Context, failure string, e any, fallback string, err
 	triggers.Logger(ctx).LogAttrs(ctx, slog.LevelError, failure, attrs...)
 }
 
-// run runs m, turning a panic into a [triggers.PanicError] named after the module, so
-// that a panic is handled like any other failure of that module.
-func run[E any](ctx context.Context, m triggers.Handler[E], e *E, name string) (err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			err = &ModuleError{Module: name, Err: &triggers.PanicError{Value: v, Stack: debug.Stack()}}
+// recovered returns m inside [triggers.Recover], composed once, with a panic's
+// [triggers.PanicError] named after the module, so that a panic is handled like any
+// other failure of that module.
+func recovered[E any, P interface {
+	*E
+	triggers.Event
+}](name string, m triggers.Handler[E]) triggers.Handler[E] {
+	run := triggers.Wrap[E, P](m, triggers.Recover())
+	return func(ctx context.Context, e *E) error {
+		err := run(ctx, e)
+		if p, ok := err.(*triggers.PanicError); ok {
+			return &ModuleError{Module: name, Err: p}
 		}
-	}()
-	return m(ctx, e)
+		return err
+	}
 }
 
 // FuncName names a module that was not given a name: its Go function, without the

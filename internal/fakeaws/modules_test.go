@@ -214,7 +214,7 @@ var moduleScenarios = []moduleScenario{
 				From: "sign-in@example.com", Key: []byte(strings.Repeat("k", 32)), Client: mail, Now: at,
 				Store: &customauth.DynamoDBStore{Client: env.db, Table: table},
 			}))
-			router := flow.Register(triggers.NewRouter(triggers.WithLogger(slog.New(slog.DiscardHandler))))
+			router := flow.Register(triggers.NewRouter(triggers.RouterConfig{Logger: slog.New(slog.DiscardHandler)}))
 			user := triggertest.AuthUser{UserName: "ana", Attributes: map[string]string{"email": "ana@example.com", "email_verified": "true"}}
 			sim := triggertest.NewAuthFlow(t, router, triggertest.AuthFlowConfig{User: user, Now: at})
 			code := func() string {

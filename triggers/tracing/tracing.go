@@ -5,7 +5,7 @@
 // of its own so that functions that do not trace do not link OpenTelemetry.
 //
 //	tp := sdktrace.NewTracerProvider(...) // the application's own provider
-//	router := triggers.NewRouter(triggers.WithMiddleware(tracing.Middleware(tp))).
+//	router := triggers.NewRouter(triggers.RouterConfig{Middleware: []triggers.Middleware{tracing.Middleware(tp)}}).
 //		PreSignUp(presignup.Chain(
 //			triggers.Named("DenyDomains", deny),
 //			triggers.Named("RateLimit", limit),
@@ -26,6 +26,7 @@ package tracing
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
@@ -47,7 +48,7 @@ const (
 )
 
 // Middleware returns middleware that traces every invocation it wraps, and the named
-// modules inside it, with tracers from tp. Add it with [triggers.WithMiddleware], or
+// modules inside it, with tracers from tp. Add it to [triggers.RouterConfig] Middleware, or
 // around a chain with [triggers.Wrap]. A nil tp traces nothing.
 func Middleware(tp trace.TracerProvider) triggers.Middleware {
 	if tp == nil {
@@ -61,8 +62,18 @@ func Middleware(tp trace.TracerProvider) triggers.Middleware {
 type observer struct {
 	tracer trace.Tracer
 
+	// invocation holds the options of the last invocation span started, so that a
+	// function serving one trigger source of one user pool, the usual case, finds them
+	// without the lock and the map.
+	invocation atomic.Pointer[cachedOptions]
+
 	mu      sync.RWMutex
-	options map[optionKey][]trace.SpanStartOption
+	options map[optionKey]*cachedOptions
+}
+
+type cachedOptions struct {
+	key  optionKey
+	opts []trace.SpanStartOption
 }
 
 type optionKey struct {
@@ -84,30 +95,38 @@ var resultAttrs = func() (out [5][]attribute.KeyValue) {
 func (o *observer) startOptions(e triggers.Event, module string) []trace.SpanStartOption {
 	h := e.EventHeader()
 	key := optionKey{source: h.TriggerSource, userPoolID: h.UserPoolID, module: module}
+	if module == "" {
+		if c := o.invocation.Load(); c != nil && c.key == key {
+			return c.opts
+		}
+	}
 	o.mu.RLock()
-	opts, ok := o.options[key]
+	c, ok := o.options[key]
 	o.mu.RUnlock()
-	if ok {
-		return opts
+	if !ok {
+		attrs := []attribute.KeyValue{
+			AttrTrigger.String(string(e.Trigger())),
+			AttrTriggerSource.String(string(h.TriggerSource)),
+			AttrUserPoolID.String(h.UserPoolID),
+		}
+		if module != "" {
+			attrs = append(attrs, AttrModule.String(module))
+		}
+		c = &cachedOptions{key: key, opts: []trace.SpanStartOption{
+			trace.WithSpanKind(trace.SpanKindInternal), trace.WithAttributes(attrs...)}}
+		o.mu.Lock()
+		if o.options == nil {
+			o.options = make(map[optionKey]*cachedOptions)
+		}
+		if len(o.options) < maxCachedOptions {
+			o.options[key] = c
+		}
+		o.mu.Unlock()
 	}
-	attrs := []attribute.KeyValue{
-		AttrTrigger.String(string(e.Trigger())),
-		AttrTriggerSource.String(string(h.TriggerSource)),
-		AttrUserPoolID.String(h.UserPoolID),
+	if module == "" {
+		o.invocation.Store(c)
 	}
-	if module != "" {
-		attrs = append(attrs, AttrModule.String(module))
-	}
-	opts = []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindInternal), trace.WithAttributes(attrs...)}
-	o.mu.Lock()
-	if o.options == nil {
-		o.options = make(map[optionKey][]trace.SpanStartOption)
-	}
-	if len(o.options) < maxCachedOptions {
-		o.options[key] = opts
-	}
-	o.mu.Unlock()
-	return opts
+	return c.opts
 }
 
 // StartInvocation implements [triggers.Observer].

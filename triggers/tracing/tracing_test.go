@@ -147,8 +147,8 @@ func TestSpans(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			rec := &recorder{}
-			r := triggers.NewRouter(triggers.WithLogger(discard), triggers.WithBudget(30*time.Millisecond),
-				triggers.WithMiddleware(tracing.Middleware(rec))).
+			r := triggers.NewRouter(triggers.RouterConfig{Logger: discard, Budget: 30 * time.Millisecond, Middleware: []triggers.Middleware{
+				tracing.Middleware(rec)}}).
 				PreSignUp(triggers.Chain(triggers.Named("First", ok), triggers.Named("Last", tt.last)))
 			_, _ = r.Invoke(t.Context(), []byte(preSignUp))
 
@@ -204,7 +204,7 @@ func TestUnnamedModulesHaveNoSpan(t *testing.T) {
 		inner = trace.SpanFromContext(ctx)
 		return nil
 	}
-	r := triggers.NewRouter(triggers.WithLogger(discard), triggers.WithMiddleware(tracing.Middleware(rec))).
+	r := triggers.NewRouter(triggers.RouterConfig{Logger: discard, Middleware: []triggers.Middleware{tracing.Middleware(rec)}}).
 		PreSignUp(triggers.Chain(h, h))
 	if _, err := r.Invoke(t.Context(), []byte(preSignUp)); err != nil {
 		t.Fatal(err)

@@ -51,7 +51,7 @@ func (r *authRecorder) of(src triggers.TriggerSource) []map[string]any {
 func authRequest(p map[string]any) map[string]any { return p["request"].(map[string]any) }
 
 func authQuietRouter() *triggers.Router {
-	return triggers.NewRouter(triggers.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	return triggers.NewRouter(triggers.RouterConfig{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 }
 
 // authRiddle is a hand-written one-question flow: the answer is "42", at most maxWrong wrong

@@ -27,10 +27,10 @@ type RunConfig struct {
 	// EventOptions are applied to every fixture before the module sees it, to give the
 	// events what the module expects (an attribute, client metadata). Default: none.
 	EventOptions []Option
-	// RouterOptions are passed to the router the module runs in, such as
-	// [triggers.WithBudget] for a module that needs more time against a slow fake.
-	// [triggers.WithLogger] is overridden: the checks read the log output. Default: none.
-	RouterOptions []triggers.Option
+	// Router configures the router the module runs in, such as a longer Budget for a
+	// module that needs more time against a slow fake. Its Logger is replaced: the checks
+	// read the log output. Default: the zero RouterConfig.
+	Router triggers.RouterConfig
 }
 
 // check reports a config that does not fit a module of trigger.
@@ -95,7 +95,7 @@ func checkFixture[E any, P interface {
 	triggers.Event
 }](t TB, module triggers.Handler[E], f fixture, cfg RunConfig) []string {
 	payload := Payload(f.source, append([]Option{WithVersion(f.version)}, cfg.EventOptions...)...)
-	obs := observe[E, P](t, module, payload, cfg.RouterOptions)
+	obs := observe[E, P](t, module, payload, cfg.Router)
 	problems := obs.problems("")
 	if len(cfg.Sources) > 0 && !cfg.Sources.Has(f.source) {
 		if !obs.res.OK() {
@@ -104,7 +104,7 @@ func checkFixture[E any, P interface {
 			problems = append(problems, fmt.Sprintf("module does not act on %s but changed the response:\n%s", f.source, diff))
 		}
 	}
-	return append(problems, observe[E, P](t, module, sparse(payload), cfg.RouterOptions).problems("sparse event: ")...)
+	return append(problems, observe[E, P](t, module, sparse(payload), cfg.Router).problems("sparse event: ")...)
 }
 
 // observation is what one invocation of a module showed.
@@ -120,7 +120,7 @@ type secret struct{ what, value string }
 func observe[E any, P interface {
 	*E
 	triggers.Event
-}](t TB, module triggers.Handler[E], payload []byte, routerOpts []triggers.Option) observation {
+}](t TB, module triggers.Handler[E], payload []byte, routerCfg triggers.RouterConfig) observation {
 	var (
 		mu       sync.Mutex
 		logs     bytes.Buffer
@@ -145,8 +145,10 @@ func observe[E any, P interface {
 		}
 	}
 	logger := slog.New(slog.NewJSONHandler(&lockedWriter{mu: &mu, w: &logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	opts := append(slices.Clone(routerOpts), triggers.WithLogger(logger), triggers.WithMiddleware(catch))
-	res := Invoke(t, routerFor[E, P](module, opts...), payload)
+	cfg := routerCfg
+	cfg.Logger = logger
+	cfg.Middleware = append(slices.Clone(cfg.Middleware), catch)
+	res := Invoke(t, routerFor[E, P](module, cfg), payload)
 
 	obs := observation{res: res}
 	in := P(new(E))

@@ -50,7 +50,7 @@ func Example() {
 // sends for a version 2 pre token generation event.
 func ExampleInvoke() {
 	t := printT{}
-	router := triggers.NewRouter().PreTokenGeneration(func(ctx context.Context, e *triggers.PreTokenGenerationEvent) error {
+	router := triggers.NewRouter(triggers.RouterConfig{}).PreTokenGeneration(func(ctx context.Context, e *triggers.PreTokenGenerationEvent) error {
 		if e.IsV1() {
 			return nil
 		}

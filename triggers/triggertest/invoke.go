@@ -91,17 +91,17 @@ func encode(t TB, e triggers.Event) []byte {
 
 // InvokeHandler runs h alone, as the only chain of a router, on e through the JSON
 // boundary: the event is encoded as Cognito sends it, decoded as Lambda would hand it to
-// the router, and the response encoded again. The router has the default middleware,
-// logs at info level to t's output, and takes opts (such as [triggers.WithLogger]) after
-// that. The handler's event type picks the trigger:
+// the router, and the response encoded again. The router has the default middleware and
+// logs at info level to t's output; cfg, at most one, configures it instead (its Logger,
+// when set, replaces t's output). The handler's event type picks the trigger:
 //
 //	res := triggertest.InvokeHandler(t, presignup.Chain(modules...), triggertest.PreSignUp(triggers.PreSignUpSignUp))
 func InvokeHandler[E any, P interface {
 	*E
 	triggers.Event
-}](t TB, h triggers.Handler[E], e *E, opts ...triggers.Option) Result {
+}](t TB, h triggers.Handler[E], e *E, cfg ...triggers.RouterConfig) Result {
 	t.Helper()
-	return InvokeHandlerPayload[E, P](t, h, encode(t, P(e)), opts...)
+	return InvokeHandlerPayload[E, P](t, h, encode(t, P(e)), cfg...)
 }
 
 // InvokeHandlerPayload is [InvokeHandler] for an event as JSON, such as a [Payload] or
@@ -109,19 +109,28 @@ func InvokeHandler[E any, P interface {
 func InvokeHandlerPayload[E any, P interface {
 	*E
 	triggers.Event
-}](t TB, h triggers.Handler[E], payload []byte, opts ...triggers.Option) Result {
+}](t TB, h triggers.Handler[E], payload []byte, cfg ...triggers.RouterConfig) Result {
 	t.Helper()
-	opts = append([]triggers.Option{triggers.WithLogger(
-		slog.New(slog.NewTextHandler(outputOf(t), &slog.HandlerOptions{Level: slog.LevelInfo})))}, opts...)
-	return Invoke(t, routerFor[E, P](h, opts...), payload)
+	if len(cfg) > 1 {
+		t.Errorf("triggertest.InvokeHandler: %d router configs, want at most one", len(cfg))
+		t.FailNow()
+	}
+	var rc triggers.RouterConfig
+	if len(cfg) == 1 {
+		rc = cfg[0]
+	}
+	if rc.Logger == nil {
+		rc.Logger = slog.New(slog.NewTextHandler(outputOf(t), &slog.HandlerOptions{Level: slog.LevelInfo}))
+	}
+	return Invoke(t, routerFor[E, P](h, rc), payload)
 }
 
 // routerFor returns a router with h registered for its event type's trigger.
 func routerFor[E any, P interface {
 	*E
 	triggers.Event
-}](h triggers.Handler[E], opts ...triggers.Option) *triggers.Router {
-	r := triggers.NewRouter(opts...)
+}](h triggers.Handler[E], cfg triggers.RouterConfig) *triggers.Router {
+	r := triggers.NewRouter(cfg)
 	switch h := any(h).(type) {
 	case triggers.Handler[triggers.PreSignUpEvent]:
 		r.PreSignUp(h)

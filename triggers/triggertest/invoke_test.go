@@ -150,7 +150,7 @@ func TestInvokeReportsErrorsAsTheRouterDoes(t *testing.T) {
 func TestInvokeEventForms(t *testing.T) {
 	t.Parallel()
 	var seen []string
-	router := triggers.NewRouter(triggers.WithLogger(discard)).
+	router := triggers.NewRouter(triggers.RouterConfig{Logger: discard}).
 		UserMigration(func(_ context.Context, e *triggers.UserMigrationEvent) error {
 			seen = append(seen, e.UserName+":"+e.Request.Password.Reveal())
 			return nil
@@ -249,7 +249,7 @@ func TestTypedAccessors(t *testing.T) {
 func TestInvokeHandlerRouterOptions(t *testing.T) {
 	t.Parallel()
 	res := triggertest.InvokeHandler(t, outcome(errors.New("ddb down")), triggertest.PreSignUp(triggers.PreSignUpSignUp),
-		triggers.WithInternalErrors())
+		triggers.RouterConfig{ExposeInternalErrors: true})
 	if res.ErrorMessage != "ddb down" {
 		t.Errorf("router options not applied: %q", res.ErrorMessage)
 	}

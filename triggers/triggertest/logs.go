@@ -13,7 +13,7 @@ import (
 // value is ready to use.
 //
 //	var logs triggertest.Logs
-//	router := triggers.NewRouter(triggers.WithLogger(logs.Logger()))
+//	router := triggers.NewRouter(triggers.RouterConfig{Logger: logs.Logger()})
 //	...
 //	if len(logs.Find(t, "module failed")) != 1 { ... }
 type Logs struct {

@@ -17,7 +17,7 @@ import (
 func TestLogs(t *testing.T) {
 	t.Parallel()
 	var logs triggertest.Logs
-	router := triggers.NewRouter(triggers.WithLogger(logs.Logger())).PreSignUp(
+	router := triggers.NewRouter(triggers.RouterConfig{Logger: logs.Logger()}).PreSignUp(
 		func(ctx context.Context, e *triggers.PreSignUpEvent) error {
 			triggers.Logger(ctx).DebugContext(ctx, "checked", slog.String("user", e.UserName))
 			return errors.New("table not found")

@@ -70,7 +70,7 @@ func TestIntegrationCognitoFlow(t *testing.T) {
 
 	mods := newFlowModules()
 	router := triggers.NewRouter(
-		triggers.WithLogger(slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))),
+		triggers.RouterConfig{Logger: slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))},
 	).
 		PreSignUp(triggers.Chain(mods.denyDomain, mods.failOnBroken, mods.autoConfirm)).
 		CustomMessage(mods.message).
