@@ -91,80 +91,32 @@ func DefaultLogger() *slog.Logger {
 	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 }
 
-func register[E any, P interface {
+// Register registers h as the chain of E's trigger, as the router's method named for the
+// trigger does: Register(r, h) with a Handler[PreSignUpEvent] is r.PreSignUp(h). It
+// panics when h is nil or E is not one of the package's event types.
+func Register[E any, P interface {
 	*E
 	Event
 }](r *Router, h Handler[E]) *Router {
 	if h == nil {
 		panic("triggers: nil handler")
 	}
-	mws := append([]Middleware{Log(r.cfg.logger), Recover()}, r.cfg.middleware...)
 	trigger := P(new(E)).Trigger()
+	d := descriptorOf(trigger)
+	if d != nil {
+		if _, ok := d.newEvent().(P); !ok {
+			d = nil
+		}
+	}
+	if d == nil {
+		panic(fmt.Sprintf("triggers: %T is not the event type of a trigger", P(nil)))
+	}
+	mws := append([]Middleware{Log(r.cfg.logger), Recover()}, r.cfg.middleware...)
 	r.routes[trigger] = &route{
-		newEvent: func() Event { return P(new(E)) },
+		newEvent: d.newEvent,
 		next:     compose(func(ctx context.Context, e Event) error { return h(ctx, (*E)(e.(P))) }, mws),
 	}
 	return r
-}
-
-// PreSignUp registers the pre sign-up chain.
-func (r *Router) PreSignUp(h Handler[PreSignUpEvent]) *Router { return register(r, h) }
-
-// PostConfirmation registers the post confirmation chain. Its failures are logged and the
-// trigger succeeds, since the user is confirmed already, unless an error wraps
-// [ErrCritical].
-func (r *Router) PostConfirmation(h Handler[PostConfirmationEvent]) *Router { return register(r, h) }
-
-// PreAuthentication registers the pre authentication chain.
-func (r *Router) PreAuthentication(h Handler[PreAuthenticationEvent]) *Router {
-	return register(r, h)
-}
-
-// PostAuthentication registers the post authentication chain.
-func (r *Router) PostAuthentication(h Handler[PostAuthenticationEvent]) *Router {
-	return register(r, h)
-}
-
-// DefineAuthChallenge registers the define auth challenge chain.
-func (r *Router) DefineAuthChallenge(h Handler[DefineAuthChallengeEvent]) *Router {
-	return register(r, h)
-}
-
-// CreateAuthChallenge registers the create auth challenge chain.
-func (r *Router) CreateAuthChallenge(h Handler[CreateAuthChallengeEvent]) *Router {
-	return register(r, h)
-}
-
-// VerifyAuthChallenge registers the verify auth challenge response chain.
-func (r *Router) VerifyAuthChallenge(h Handler[VerifyAuthChallengeEvent]) *Router {
-	return register(r, h)
-}
-
-// PreTokenGeneration registers the pre token generation chain, for event versions 1, 2
-// and 3 alike.
-func (r *Router) PreTokenGeneration(h Handler[PreTokenGenerationEvent]) *Router {
-	return register(r, h)
-}
-
-// UserMigration registers the user migration chain.
-func (r *Router) UserMigration(h Handler[UserMigrationEvent]) *Router { return register(r, h) }
-
-// CustomMessage registers the custom message chain.
-func (r *Router) CustomMessage(h Handler[CustomMessageEvent]) *Router { return register(r, h) }
-
-// CustomEmailSender registers the custom email sender chain.
-func (r *Router) CustomEmailSender(h Handler[CustomEmailSenderEvent]) *Router {
-	return register(r, h)
-}
-
-// CustomSMSSender registers the custom SMS sender chain.
-func (r *Router) CustomSMSSender(h Handler[CustomSMSSenderEvent]) *Router {
-	return register(r, h)
-}
-
-// InboundFederation registers the inbound federation chain.
-func (r *Router) InboundFederation(h Handler[InboundFederationEvent]) *Router {
-	return register(r, h)
 }
 
 // Registered reports the triggers that have a chain, in [Triggers] order.
