@@ -7,9 +7,11 @@ import (
 
 // The wire codec. decodeEvent and appendEvent are the only places that read and write
 // event JSON; the router, the Invoke helpers and the events' JSON methods all go through
-// them. Both are written by hand for the event types, without reflection: decoding an
-// event allocates its maps and one copy of the payload that backs all of its strings, and
-// encoding appends to the caller's buffer.
+// them, and find the event type's codec in the table of triggers (table.go). The codec
+// uses no reflection: it is code, generated member by member from the struct definitions
+// (codec_gen.go) or written by hand where a type has rules of its own (codec_events.go).
+// Decoding an event allocates its maps and one copy of the payload that backs all of its
+// strings, and encoding appends to the caller's buffer.
 //
 // Decoding is lenient, because Cognito's payloads vary more than its documentation says:
 //   - unknown members are ignored at any depth, except in response objects (and the pre
@@ -177,8 +179,7 @@ func decodeEvent(data []byte, e Event) error {
 	if desc == nil {
 		return &DecodeError{Reason: fmt.Sprintf("no decoder for event type %T", e)}
 	}
-	d := newDecoder(data)
-	err := desc.decode(&d, e)
+	err := desc.decode(data, e)
 	if err == errWrongType {
 		return &DecodeError{Reason: fmt.Sprintf("no decoder for event type %T", e)}
 	}

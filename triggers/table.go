@@ -11,15 +11,19 @@ import (
 // source prefixes and sources Cognito sends for it, how to make, decode and encode one,
 // and what a failure of its chain means. Everything in the package that depends on the
 // trigger reads it from here: [TriggerSource.Trigger], [NewEvent], [Triggers],
-// [TriggerSources], the codec's dispatch and [Register].
+// [TriggerSources], the codec's dispatch and [Register]. The lookups by trigger and by
+// prefix are switches generated from the rows (table_gen.go).
 //
 // What must stay code per event type is generated from the rows and the struct
 // definitions by `go generate` (see internal/gen): each event's Trigger, LogValue,
-// MarshalJSON and UnmarshalJSON methods (events_gen.go) and the router's named methods
-// (router_gen.go), whose doc comment is the comment above the row.
+// MarshalJSON and UnmarshalJSON methods (events_gen.go), the router's named methods
+// (router_gen.go), whose doc comment is the comment above the row, and the codec of each
+// event, request and response, member by member (codec_gen.go).
 //
 // Adding a trigger is: its Trigger and TriggerSource constants, its event struct
-// (Header, Request, Response), its codec, one row here, and go generate.
+// (Header, Request, Response), one row here, and go generate. Only a member of a type
+// the generator does not know, or a rule encoding/json's tags cannot say, needs a
+// readJSON or appendJSON method written by hand (codec_events.go).
 
 // ErrorPolicy says what a failure of a trigger's chain means for the user.
 type ErrorPolicy uint8
@@ -62,42 +66,47 @@ type descriptor struct {
 	onError  ErrorPolicy
 
 	newEvent func() Event
-	// decode decodes into e, replacing all of it; encode appends the JSON of e. Both
-	// return errWrongType for an event of another type.
-	decode func(d *decoder, e Event) error
+	// decode decodes data into e, replacing all of it; encode appends the JSON of e.
+	// Both return errWrongType for an event of another type.
+	decode func(data []byte, e Event) error
 	encode func(b []byte, e Event) ([]byte, error)
 }
 
 var errWrongType = errors.New("event of another type")
 
-// describe completes the row of event type E from its codec.
+// wire is the codec of an event type, generated from its struct definition into
+// codec_gen.go unless written by hand.
+type wire interface {
+	// decodeJSON decodes data into the event, which is its zero value.
+	decodeJSON(data []byte) error
+	// appendJSON appends the event's JSON.
+	appendJSON(b []byte) ([]byte, error)
+}
+
+// describe completes the row of event type E.
 func describe[E any, P interface {
 	*E
 	Event
-}](d descriptor, decode func(*decoder, P) error, encode func([]byte, P) ([]byte, error)) descriptor {
+	wire
+}](d descriptor) descriptor {
 	d.newEvent = func() Event { return P(new(E)) }
-	d.decode = func(dec *decoder, e Event) error {
+	d.decode = func(data []byte, e Event) error {
 		p, ok := e.(P)
 		if !ok {
 			return errWrongType
 		}
 		var zero E
 		*p = zero
-		return decode(dec, p)
+		return p.decodeJSON(data)
 	}
 	d.encode = func(b []byte, e Event) ([]byte, error) {
 		p, ok := e.(P)
 		if !ok {
 			return b, errWrongType
 		}
-		return encode(b, p)
+		return p.appendJSON(b)
 	}
 	return d
-}
-
-// infallible adapts an encoder that cannot fail.
-func infallible[P any](f func([]byte, P) []byte) func([]byte, P) ([]byte, error) {
-	return func(b []byte, e P) ([]byte, error) { return f(b, e), nil }
 }
 
 // table holds one row per trigger, in the order Cognito runs them during a user's
@@ -108,7 +117,7 @@ var table = [...]descriptor{
 		trigger:  TriggerPreSignUp,
 		prefixes: []string{"PreSignUp"},
 		sources:  []TriggerSource{PreSignUpSignUp, PreSignUpAdminCreateUser, PreSignUpExternalProvider},
-	}, (*decoder).preSignUp, infallible(appendPreSignUp)),
+	}),
 
 	// CustomMessage registers the custom message chain.
 	describe[CustomMessageEvent](descriptor{
@@ -117,7 +126,7 @@ var table = [...]descriptor{
 		sources: []TriggerSource{CustomMessageSignUp, CustomMessageAdminCreateUser, CustomMessageResendCode,
 			CustomMessageForgotPassword, CustomMessageUpdateUserAttribute, CustomMessageVerifyUserAttribute,
 			CustomMessageAuthentication},
-	}, (*decoder).customMessage, infallible(appendCustomMessage)),
+	}),
 
 	// PostConfirmation registers the post confirmation chain. Its failures are logged and the
 	// trigger succeeds, since the user is confirmed already, unless an error wraps
@@ -127,35 +136,35 @@ var table = [...]descriptor{
 		prefixes: []string{"PostConfirmation"},
 		sources:  []TriggerSource{PostConfirmationConfirmSignUp, PostConfirmationConfirmForgotPassword},
 		onError:  BestEffort,
-	}, (*decoder).postConfirmation, infallible(appendPostConfirmation)),
+	}),
 
 	// UserMigration registers the user migration chain.
 	describe[UserMigrationEvent](descriptor{
 		trigger:  TriggerUserMigration,
 		prefixes: []string{"UserMigration"},
 		sources:  []TriggerSource{UserMigrationAuthentication, UserMigrationForgotPassword},
-	}, (*decoder).userMigration, infallible(appendUserMigration)),
+	}),
 
 	// PreAuthentication registers the pre authentication chain.
 	describe[PreAuthenticationEvent](descriptor{
 		trigger:  TriggerPreAuthentication,
 		prefixes: []string{"PreAuthentication"},
 		sources:  []TriggerSource{PreAuthenticationAuthentication},
-	}, (*decoder).preAuthentication, infallible(appendPreAuthentication)),
+	}),
 
 	// DefineAuthChallenge registers the define auth challenge chain.
 	describe[DefineAuthChallengeEvent](descriptor{
 		trigger:  TriggerDefineAuthChallenge,
 		prefixes: []string{"DefineAuthChallenge"},
 		sources:  []TriggerSource{DefineAuthChallengeAuthentication},
-	}, (*decoder).defineAuthChallenge, infallible(appendDefineAuthChallenge)),
+	}),
 
 	// CreateAuthChallenge registers the create auth challenge chain.
 	describe[CreateAuthChallengeEvent](descriptor{
 		trigger:  TriggerCreateAuthChallenge,
 		prefixes: []string{"CreateAuthChallenge"},
 		sources:  []TriggerSource{CreateAuthChallengeAuthentication},
-	}, (*decoder).createAuthChallenge, infallible(appendCreateAuthChallenge)),
+	}),
 
 	// VerifyAuthChallenge registers the verify auth challenge response chain.
 	describe[VerifyAuthChallengeEvent](descriptor{
@@ -164,7 +173,7 @@ var table = [...]descriptor{
 		// VerifyAuthChallenge_.
 		prefixes: []string{"VerifyAuthChallengeResponse", "VerifyAuthChallenge"},
 		sources:  []TriggerSource{VerifyAuthChallengeResponseAuthentication, VerifyAuthChallengeAuthentication},
-	}, (*decoder).verifyAuthChallenge, infallible(appendVerifyAuthChallenge)),
+	}),
 
 	// PostAuthentication registers the post authentication chain.
 	describe[PostAuthenticationEvent](descriptor{
@@ -172,7 +181,7 @@ var table = [...]descriptor{
 		prefixes: []string{"PostAuthentication"},
 		sources:  []TriggerSource{PostAuthenticationAuthentication},
 		onError:  BestEffort,
-	}, (*decoder).postAuthentication, infallible(appendPostAuthentication)),
+	}),
 
 	// PreTokenGeneration registers the pre token generation chain, for event versions 1, 2
 	// and 3 alike.
@@ -183,7 +192,7 @@ var table = [...]descriptor{
 		sources: []TriggerSource{TokenGenerationHostedAuth, TokenGenerationAuthentication,
 			TokenGenerationNewPasswordChallenge, TokenGenerationAuthenticateDevice, TokenGenerationRefreshTokens,
 			TokenGenerationClientCredentials},
-	}, (*decoder).preTokenGeneration, appendPreTokenGeneration),
+	}),
 
 	// CustomEmailSender registers the custom email sender chain.
 	describe[CustomEmailSenderEvent](descriptor{
@@ -193,11 +202,7 @@ var table = [...]descriptor{
 			CustomEmailSenderForgotPassword, CustomEmailSenderUpdateUserAttribute,
 			CustomEmailSenderVerifyUserAttribute, CustomEmailSenderAdminCreateUser,
 			CustomEmailSenderAccountTakeOverNotification, CustomEmailSenderAuthentication},
-	}, func(d *decoder, e *CustomEmailSenderEvent) error {
-		return d.customSender(&e.Header, &e.Request, &e.Response)
-	}, infallible(func(b []byte, e *CustomEmailSenderEvent) []byte {
-		return appendCustomSender(b, &e.Header, &e.Request, &e.Response)
-	})),
+	}),
 
 	// CustomSMSSender registers the custom SMS sender chain.
 	describe[CustomSMSSenderEvent](descriptor{
@@ -206,26 +211,20 @@ var table = [...]descriptor{
 		sources: []TriggerSource{CustomSMSSenderSignUp, CustomSMSSenderResendCode, CustomSMSSenderForgotPassword,
 			CustomSMSSenderUpdateUserAttribute, CustomSMSSenderVerifyUserAttribute, CustomSMSSenderAuthentication,
 			CustomSMSSenderAdminCreateUser},
-	}, func(d *decoder, e *CustomSMSSenderEvent) error {
-		return d.customSender(&e.Header, &e.Request, &e.Response)
-	}, infallible(func(b []byte, e *CustomSMSSenderEvent) []byte {
-		return appendCustomSender(b, &e.Header, &e.Request, &e.Response)
-	})),
+	}),
 
 	// InboundFederation registers the inbound federation chain.
 	describe[InboundFederationEvent](descriptor{
 		trigger:  TriggerInboundFederation,
 		prefixes: []string{"InboundFederation"},
 		sources:  []TriggerSource{InboundFederationExternalProvider},
-	}, (*decoder).inboundFederation, infallible(appendInboundFederation)),
+	}),
 }
 
 // descriptorOf returns the row of trigger t, or nil.
 func descriptorOf(t Trigger) *descriptor {
-	for i := range table {
-		if table[i].trigger == t {
-			return &table[i]
-		}
+	if i := rowOf(t); i >= 0 {
+		return &table[i]
 	}
 	return nil
 }
@@ -236,12 +235,8 @@ func descriptorOfSource(src TriggerSource) *descriptor {
 	if !ok {
 		return nil
 	}
-	for i := range table {
-		for _, p := range table[i].prefixes {
-			if p == prefix {
-				return &table[i]
-			}
-		}
+	if i := rowOfPrefix(prefix); i >= 0 {
+		return &table[i]
 	}
 	return nil
 }
