@@ -1,10 +1,10 @@
 package triggers
 
-// The parts of the event codec that are not generated. Each event type, its request and
-// its response have readJSON and appendJSON methods, written member by member into
-// codec_gen.go by go generate from the struct definitions (see internal/gen); here are the
-// helpers they call and the methods written by hand, which the generator leaves alone:
-// pre token generation's answer and inbound federation's response.
+// The parts of the event codec that are not generated. Each event type XEvent has a
+// decodeXEvent and an encodeXEvent, written member by member into codec_gen.go by go
+// generate from the struct definitions (see internal/gen); here are the helpers they call
+// and the code written by hand, which the generator uses instead of its own: pre token
+// generation's encoder and inbound federation's response.
 //
 // Decoding resets every member it meets, so a key that appears twice takes its last
 // value; members it does not know are skipped at any depth. Encoding follows the struct
@@ -305,13 +305,27 @@ func (d *decoder) claimsAndScopeOverrideDetails(p **ClaimsAndScopeOverrideDetail
 	})
 }
 
-// appendJSON appends the event's JSON. The request is written as generated; the
+// encodePreTokenGenerationEvent appends the JSON of e, a *PreTokenGenerationEvent. Its
 // response depends on the event's version and on the request's groups.
-func (e *PreTokenGenerationEvent) appendJSON(b []byte) ([]byte, error) {
+func encodePreTokenGenerationEvent(b []byte, ev Event) ([]byte, error) {
+	e, ok := ev.(*PreTokenGenerationEvent)
+	if !ok {
+		return b, errWrongType
+	}
 	b = appendHeader(b, &e.Header)
-	b = append(b, `,"request":`...)
-	b = e.Request.appendJSON(b)
-	b = append(b, `,"response":{`...)
+	b = append(b, `,"request":{"userAttributes":`...)
+	b = appendAttributes(b, e.Request.UserAttributes)
+	b = append(b, `,"groupConfiguration":`...)
+	b = appendGroupConfiguration(b, &e.Request.GroupConfiguration)
+	if len(e.Request.Scopes) > 0 {
+		b = append(b, `,"scopes":`...)
+		b = appendStrings(b, e.Request.Scopes)
+	}
+	if len(e.Request.ClientMetadata) > 0 {
+		b = append(b, `,"clientMetadata":`...)
+		b = appendAttributes(b, e.Request.ClientMetadata)
+	}
+	b = append(b, `},"response":{`...)
 	sep := false
 	// Cognito reads the override details of the event's version only; the other member
 	// is left out, so that a module written for one version cannot confuse the other.

@@ -2,964 +2,841 @@
 
 package triggers
 
-// readJSON decodes a PreSignUpRequest object, replacing all of r.
-func (r *PreSignUpRequest) readJSON(d *decoder) error {
-	*r = PreSignUpRequest{}
-	return d.members(func(key []byte) error {
-		switch string(key) {
-		case "userAttributes":
-			return d.attributesInto(&r.UserAttributes)
-		case "validationData":
-			return d.attributesInto(&r.ValidationData)
-		case "clientMetadata":
-			return d.attributesInto(&r.ClientMetadata)
-		}
-		return d.skipValue()
-	})
-}
-
-// appendJSON appends r as a JSON object.
-func (r *PreSignUpRequest) appendJSON(b []byte) []byte {
-	b = append(b, `{"userAttributes":`...)
-	b = appendAttributes(b, r.UserAttributes)
-	b = append(b, `,"validationData":`...)
-	b = appendAttributes(b, r.ValidationData)
-	b = append(b, `,"clientMetadata":`...)
-	b = appendAttributes(b, r.ClientMetadata)
-	return append(b, '}')
-}
-
-// readJSON decodes a PreSignUpResponse object, replacing all of r.
-func (r *PreSignUpResponse) readJSON(d *decoder) error {
-	*r = PreSignUpResponse{}
-	return d.members(func(key []byte) error {
-		switch string(key) {
-		case "autoConfirmUser":
-			return d.boolInto(&r.AutoConfirmUser)
-		case "autoVerifyEmail":
-			return d.boolInto(&r.AutoVerifyEmail)
-		case "autoVerifyPhone":
-			return d.boolInto(&r.AutoVerifyPhone)
-		}
-		return d.keepUnknown(&r.Unknown, key)
-	})
-}
-
-// appendJSON appends r as a JSON object.
-func (r *PreSignUpResponse) appendJSON(b []byte) []byte {
-	b = append(b, `{"autoConfirmUser":`...)
-	b = appendBool(b, r.AutoConfirmUser)
-	b = append(b, `,"autoVerifyEmail":`...)
-	b = appendBool(b, r.AutoVerifyEmail)
-	b = append(b, `,"autoVerifyPhone":`...)
-	b = appendBool(b, r.AutoVerifyPhone)
-	b = appendUnknownAfter(b, r.Unknown)
-	return append(b, '}')
-}
-
-// decodeJSON decodes data into the event, which the caller has reset to its zero value.
-func (e *PreSignUpEvent) decodeJSON(data []byte) error {
+// decodePreSignUpEvent decodes data into e, a *PreSignUpEvent, replacing all of it.
+func decodePreSignUpEvent(data []byte, e Event) error {
+	p, ok := e.(*PreSignUpEvent)
+	if !ok {
+		return errWrongType
+	}
+	*p = PreSignUpEvent{}
 	d := newDecoder(data)
-	return d.event(&e.Header, func(key []byte) (bool, error) {
+	return d.event(&p.Header, func(key []byte) (bool, error) {
 		switch string(key) {
 		case "request":
-			return true, e.Request.readJSON(&d)
+			r := &p.Request
+			*r = PreSignUpRequest{}
+			return true, d.members(func(key []byte) error {
+				switch string(key) {
+				case "userAttributes":
+					return d.attributesInto(&r.UserAttributes)
+				case "validationData":
+					return d.attributesInto(&r.ValidationData)
+				case "clientMetadata":
+					return d.attributesInto(&r.ClientMetadata)
+				}
+				return d.skipValue()
+			})
 		case "response":
-			return true, e.Response.readJSON(&d)
+			r := &p.Response
+			*r = PreSignUpResponse{}
+			return true, d.members(func(key []byte) error {
+				switch string(key) {
+				case "autoConfirmUser":
+					return d.boolInto(&r.AutoConfirmUser)
+				case "autoVerifyEmail":
+					return d.boolInto(&r.AutoVerifyEmail)
+				case "autoVerifyPhone":
+					return d.boolInto(&r.AutoVerifyPhone)
+				}
+				return d.keepUnknown(&r.Unknown, key)
+			})
 		}
 		return false, nil
 	})
 }
 
-// appendJSON appends the event's JSON.
-func (e *PreSignUpEvent) appendJSON(b []byte) ([]byte, error) {
-	b = appendHeader(b, &e.Header)
-	b = append(b, `,"request":`...)
-	b = e.Request.appendJSON(b)
-	b = append(b, `,"response":`...)
-	b = e.Response.appendJSON(b)
-	return append(b, '}'), nil
+// encodePreSignUpEvent appends the JSON of e, a *PreSignUpEvent.
+func encodePreSignUpEvent(b []byte, e Event) ([]byte, error) {
+	p, ok := e.(*PreSignUpEvent)
+	if !ok {
+		return b, errWrongType
+	}
+	b = appendHeader(b, &p.Header)
+	b = append(b, `,"request":{"userAttributes":`...)
+	b = appendAttributes(b, p.Request.UserAttributes)
+	b = append(b, `,"validationData":`...)
+	b = appendAttributes(b, p.Request.ValidationData)
+	b = append(b, `,"clientMetadata":`...)
+	b = appendAttributes(b, p.Request.ClientMetadata)
+	b = append(b, `},"response":{"autoConfirmUser":`...)
+	b = appendBool(b, p.Response.AutoConfirmUser)
+	b = append(b, `,"autoVerifyEmail":`...)
+	b = appendBool(b, p.Response.AutoVerifyEmail)
+	b = append(b, `,"autoVerifyPhone":`...)
+	b = appendBool(b, p.Response.AutoVerifyPhone)
+	b = appendUnknownAfter(b, p.Response.Unknown)
+	return append(b, `}}`...), nil
 }
 
-// readJSON decodes a CustomMessageRequest object, replacing all of r.
-func (r *CustomMessageRequest) readJSON(d *decoder) error {
-	*r = CustomMessageRequest{}
-	return d.members(func(key []byte) error {
+// decodeCustomMessageEvent decodes data into e, a *CustomMessageEvent, replacing all of it.
+func decodeCustomMessageEvent(data []byte, e Event) error {
+	p, ok := e.(*CustomMessageEvent)
+	if !ok {
+		return errWrongType
+	}
+	*p = CustomMessageEvent{}
+	d := newDecoder(data)
+	return d.event(&p.Header, func(key []byte) (bool, error) {
 		switch string(key) {
-		case "userAttributes":
-			return d.attributesInto(&r.UserAttributes)
-		case "codeParameter":
-			return d.stringInto(&r.CodeParameter)
-		case "linkParameter":
-			return d.stringInto(&r.LinkParameter)
-		case "usernameParameter":
-			return d.stringInto(&r.UsernameParameter)
-		case "clientMetadata":
-			return d.attributesInto(&r.ClientMetadata)
+		case "request":
+			r := &p.Request
+			*r = CustomMessageRequest{}
+			return true, d.members(func(key []byte) error {
+				switch string(key) {
+				case "userAttributes":
+					return d.attributesInto(&r.UserAttributes)
+				case "codeParameter":
+					return d.stringInto(&r.CodeParameter)
+				case "linkParameter":
+					return d.stringInto(&r.LinkParameter)
+				case "usernameParameter":
+					return d.stringInto(&r.UsernameParameter)
+				case "clientMetadata":
+					return d.attributesInto(&r.ClientMetadata)
+				}
+				return d.skipValue()
+			})
+		case "response":
+			r := &p.Response
+			*r = CustomMessageResponse{}
+			return true, d.members(func(key []byte) error {
+				switch string(key) {
+				case "smsMessage":
+					return d.stringInto(&r.SMSMessage)
+				case "emailMessage":
+					return d.stringInto(&r.EmailMessage)
+				case "emailSubject":
+					return d.stringInto(&r.EmailSubject)
+				}
+				return d.keepUnknown(&r.Unknown, key)
+			})
 		}
-		return d.skipValue()
+		return false, nil
 	})
 }
 
-// appendJSON appends r as a JSON object.
-func (r *CustomMessageRequest) appendJSON(b []byte) []byte {
-	b = append(b, `{"userAttributes":`...)
-	b = appendAttributes(b, r.UserAttributes)
+// encodeCustomMessageEvent appends the JSON of e, a *CustomMessageEvent.
+func encodeCustomMessageEvent(b []byte, e Event) ([]byte, error) {
+	p, ok := e.(*CustomMessageEvent)
+	if !ok {
+		return b, errWrongType
+	}
+	b = appendHeader(b, &p.Header)
+	b = append(b, `,"request":{"userAttributes":`...)
+	b = appendAttributes(b, p.Request.UserAttributes)
 	b = append(b, `,"codeParameter":`...)
-	b = appendString(b, r.CodeParameter)
-	if r.LinkParameter != "" {
+	b = appendString(b, p.Request.CodeParameter)
+	if p.Request.LinkParameter != "" {
 		b = append(b, `,"linkParameter":`...)
-		b = appendString(b, r.LinkParameter)
+		b = appendString(b, p.Request.LinkParameter)
 	}
 	b = append(b, `,"usernameParameter":`...)
-	b = appendString(b, r.UsernameParameter)
-	if len(r.ClientMetadata) > 0 {
+	b = appendString(b, p.Request.UsernameParameter)
+	if len(p.Request.ClientMetadata) > 0 {
 		b = append(b, `,"clientMetadata":`...)
-		b = appendAttributes(b, r.ClientMetadata)
+		b = appendAttributes(b, p.Request.ClientMetadata)
 	}
-	return append(b, '}')
+	b = append(b, `},"response":{`...)
+	sepResponse := false
+	if p.Response.SMSMessage != "" {
+		b = appendField(b, &sepResponse, `"smsMessage":`)
+		b = appendString(b, p.Response.SMSMessage)
+	}
+	if p.Response.EmailMessage != "" {
+		b = appendField(b, &sepResponse, `"emailMessage":`)
+		b = appendString(b, p.Response.EmailMessage)
+	}
+	if p.Response.EmailSubject != "" {
+		b = appendField(b, &sepResponse, `"emailSubject":`)
+		b = appendString(b, p.Response.EmailSubject)
+	}
+	b = appendUnknown(b, &sepResponse, p.Response.Unknown)
+	return append(b, `}}`...), nil
 }
 
-// readJSON decodes a CustomMessageResponse object, replacing all of r.
-func (r *CustomMessageResponse) readJSON(d *decoder) error {
-	*r = CustomMessageResponse{}
-	return d.members(func(key []byte) error {
-		switch string(key) {
-		case "smsMessage":
-			return d.stringInto(&r.SMSMessage)
-		case "emailMessage":
-			return d.stringInto(&r.EmailMessage)
-		case "emailSubject":
-			return d.stringInto(&r.EmailSubject)
-		}
-		return d.keepUnknown(&r.Unknown, key)
-	})
-}
-
-// appendJSON appends r as a JSON object.
-func (r *CustomMessageResponse) appendJSON(b []byte) []byte {
-	b = append(b, '{')
-	sep := false
-	if r.SMSMessage != "" {
-		b = appendField(b, &sep, `"smsMessage":`)
-		b = appendString(b, r.SMSMessage)
+// decodePostConfirmationEvent decodes data into e, a *PostConfirmationEvent, replacing all of it.
+func decodePostConfirmationEvent(data []byte, e Event) error {
+	p, ok := e.(*PostConfirmationEvent)
+	if !ok {
+		return errWrongType
 	}
-	if r.EmailMessage != "" {
-		b = appendField(b, &sep, `"emailMessage":`)
-		b = appendString(b, r.EmailMessage)
-	}
-	if r.EmailSubject != "" {
-		b = appendField(b, &sep, `"emailSubject":`)
-		b = appendString(b, r.EmailSubject)
-	}
-	b = appendUnknown(b, &sep, r.Unknown)
-	return append(b, '}')
-}
-
-// decodeJSON decodes data into the event, which the caller has reset to its zero value.
-func (e *CustomMessageEvent) decodeJSON(data []byte) error {
+	*p = PostConfirmationEvent{}
 	d := newDecoder(data)
-	return d.event(&e.Header, func(key []byte) (bool, error) {
+	return d.event(&p.Header, func(key []byte) (bool, error) {
 		switch string(key) {
 		case "request":
-			return true, e.Request.readJSON(&d)
+			r := &p.Request
+			*r = PostConfirmationRequest{}
+			return true, d.members(func(key []byte) error {
+				switch string(key) {
+				case "userAttributes":
+					return d.attributesInto(&r.UserAttributes)
+				case "clientMetadata":
+					return d.attributesInto(&r.ClientMetadata)
+				}
+				return d.skipValue()
+			})
 		case "response":
-			return true, e.Response.readJSON(&d)
+			r := &p.Response
+			*r = PostConfirmationResponse{}
+			return true, d.members(func(key []byte) error { return d.keepUnknown(&r.Unknown, key) })
 		}
 		return false, nil
 	})
 }
 
-// appendJSON appends the event's JSON.
-func (e *CustomMessageEvent) appendJSON(b []byte) ([]byte, error) {
-	b = appendHeader(b, &e.Header)
-	b = append(b, `,"request":`...)
-	b = e.Request.appendJSON(b)
-	b = append(b, `,"response":`...)
-	b = e.Response.appendJSON(b)
-	return append(b, '}'), nil
-}
-
-// readJSON decodes a PostConfirmationRequest object, replacing all of r.
-func (r *PostConfirmationRequest) readJSON(d *decoder) error {
-	*r = PostConfirmationRequest{}
-	return d.members(func(key []byte) error {
-		switch string(key) {
-		case "userAttributes":
-			return d.attributesInto(&r.UserAttributes)
-		case "clientMetadata":
-			return d.attributesInto(&r.ClientMetadata)
-		}
-		return d.skipValue()
-	})
-}
-
-// appendJSON appends r as a JSON object.
-func (r *PostConfirmationRequest) appendJSON(b []byte) []byte {
-	b = append(b, `{"userAttributes":`...)
-	b = appendAttributes(b, r.UserAttributes)
+// encodePostConfirmationEvent appends the JSON of e, a *PostConfirmationEvent.
+func encodePostConfirmationEvent(b []byte, e Event) ([]byte, error) {
+	p, ok := e.(*PostConfirmationEvent)
+	if !ok {
+		return b, errWrongType
+	}
+	b = appendHeader(b, &p.Header)
+	b = append(b, `,"request":{"userAttributes":`...)
+	b = appendAttributes(b, p.Request.UserAttributes)
 	b = append(b, `,"clientMetadata":`...)
-	b = appendAttributes(b, r.ClientMetadata)
-	return append(b, '}')
+	b = appendAttributes(b, p.Request.ClientMetadata)
+	b = append(b, `},"response":{`...)
+	b = append(b, p.Response.Unknown...)
+	return append(b, `}}`...), nil
 }
 
-// readJSON decodes a PostConfirmationResponse object, replacing all of r.
-func (r *PostConfirmationResponse) readJSON(d *decoder) error {
-	*r = PostConfirmationResponse{}
-	return d.members(func(key []byte) error { return d.keepUnknown(&r.Unknown, key) })
-}
-
-// appendJSON appends r as a JSON object.
-func (r *PostConfirmationResponse) appendJSON(b []byte) []byte {
-	b = append(b, '{')
-	b = append(b, r.Unknown...)
-	return append(b, '}')
-}
-
-// decodeJSON decodes data into the event, which the caller has reset to its zero value.
-func (e *PostConfirmationEvent) decodeJSON(data []byte) error {
+// decodeUserMigrationEvent decodes data into e, a *UserMigrationEvent, replacing all of it.
+func decodeUserMigrationEvent(data []byte, e Event) error {
+	p, ok := e.(*UserMigrationEvent)
+	if !ok {
+		return errWrongType
+	}
+	*p = UserMigrationEvent{}
 	d := newDecoder(data)
-	return d.event(&e.Header, func(key []byte) (bool, error) {
+	return d.event(&p.Header, func(key []byte) (bool, error) {
 		switch string(key) {
 		case "request":
-			return true, e.Request.readJSON(&d)
+			r := &p.Request
+			*r = UserMigrationRequest{}
+			return true, d.members(func(key []byte) error {
+				switch string(key) {
+				case "password":
+					return d.secretInto(&r.Password)
+				case "validationData":
+					return d.attributesInto(&r.ValidationData)
+				case "clientMetadata":
+					return d.attributesInto(&r.ClientMetadata)
+				}
+				return d.skipValue()
+			})
 		case "response":
-			return true, e.Response.readJSON(&d)
+			r := &p.Response
+			*r = UserMigrationResponse{}
+			return true, d.members(func(key []byte) error {
+				switch string(key) {
+				case "userAttributes":
+					return d.attributesInto(&r.UserAttributes)
+				case "finalUserStatus":
+					return d.stringInto(&r.FinalUserStatus)
+				case "messageAction":
+					return d.stringInto(&r.MessageAction)
+				case "desiredDeliveryMediums":
+					return d.stringsInto(&r.DesiredDeliveryMediums)
+				case "forceAliasCreation":
+					return d.boolInto(&r.ForceAliasCreation)
+				case "enableSMSMFA":
+					return d.boolInto(&r.EnableSMSMFA)
+				}
+				return d.keepUnknown(&r.Unknown, key)
+			})
 		}
 		return false, nil
 	})
 }
 
-// appendJSON appends the event's JSON.
-func (e *PostConfirmationEvent) appendJSON(b []byte) ([]byte, error) {
-	b = appendHeader(b, &e.Header)
-	b = append(b, `,"request":`...)
-	b = e.Request.appendJSON(b)
-	b = append(b, `,"response":`...)
-	b = e.Response.appendJSON(b)
-	return append(b, '}'), nil
-}
-
-// readJSON decodes a UserMigrationRequest object, replacing all of r.
-func (r *UserMigrationRequest) readJSON(d *decoder) error {
-	*r = UserMigrationRequest{}
-	return d.members(func(key []byte) error {
-		switch string(key) {
-		case "password":
-			return d.secretInto(&r.Password)
-		case "validationData":
-			return d.attributesInto(&r.ValidationData)
-		case "clientMetadata":
-			return d.attributesInto(&r.ClientMetadata)
-		}
-		return d.skipValue()
-	})
-}
-
-// appendJSON appends r as a JSON object.
-func (r *UserMigrationRequest) appendJSON(b []byte) []byte {
-	b = append(b, `{"password":`...)
-	b = appendString(b, r.Password.Reveal())
+// encodeUserMigrationEvent appends the JSON of e, a *UserMigrationEvent.
+func encodeUserMigrationEvent(b []byte, e Event) ([]byte, error) {
+	p, ok := e.(*UserMigrationEvent)
+	if !ok {
+		return b, errWrongType
+	}
+	b = appendHeader(b, &p.Header)
+	b = append(b, `,"request":{"password":`...)
+	b = appendString(b, p.Request.Password.Reveal())
 	b = append(b, `,"validationData":`...)
-	b = appendAttributes(b, r.ValidationData)
+	b = appendAttributes(b, p.Request.ValidationData)
 	b = append(b, `,"clientMetadata":`...)
-	b = appendAttributes(b, r.ClientMetadata)
-	return append(b, '}')
+	b = appendAttributes(b, p.Request.ClientMetadata)
+	b = append(b, `},"response":{`...)
+	sepResponse := false
+	if len(p.Response.UserAttributes) > 0 {
+		b = appendField(b, &sepResponse, `"userAttributes":`)
+		b = appendAttributes(b, p.Response.UserAttributes)
+	}
+	if p.Response.FinalUserStatus != "" {
+		b = appendField(b, &sepResponse, `"finalUserStatus":`)
+		b = appendString(b, p.Response.FinalUserStatus)
+	}
+	if p.Response.MessageAction != "" {
+		b = appendField(b, &sepResponse, `"messageAction":`)
+		b = appendString(b, p.Response.MessageAction)
+	}
+	if len(p.Response.DesiredDeliveryMediums) > 0 {
+		b = appendField(b, &sepResponse, `"desiredDeliveryMediums":`)
+		b = appendStrings(b, p.Response.DesiredDeliveryMediums)
+	}
+	if p.Response.ForceAliasCreation {
+		b = appendField(b, &sepResponse, `"forceAliasCreation":true`)
+	}
+	if p.Response.EnableSMSMFA {
+		b = appendField(b, &sepResponse, `"enableSMSMFA":true`)
+	}
+	b = appendUnknown(b, &sepResponse, p.Response.Unknown)
+	return append(b, `}}`...), nil
 }
 
-// readJSON decodes a UserMigrationResponse object, replacing all of r.
-func (r *UserMigrationResponse) readJSON(d *decoder) error {
-	*r = UserMigrationResponse{}
-	return d.members(func(key []byte) error {
-		switch string(key) {
-		case "userAttributes":
-			return d.attributesInto(&r.UserAttributes)
-		case "finalUserStatus":
-			return d.stringInto(&r.FinalUserStatus)
-		case "messageAction":
-			return d.stringInto(&r.MessageAction)
-		case "desiredDeliveryMediums":
-			return d.stringsInto(&r.DesiredDeliveryMediums)
-		case "forceAliasCreation":
-			return d.boolInto(&r.ForceAliasCreation)
-		case "enableSMSMFA":
-			return d.boolInto(&r.EnableSMSMFA)
-		}
-		return d.keepUnknown(&r.Unknown, key)
-	})
-}
-
-// appendJSON appends r as a JSON object.
-func (r *UserMigrationResponse) appendJSON(b []byte) []byte {
-	b = append(b, '{')
-	sep := false
-	if len(r.UserAttributes) > 0 {
-		b = appendField(b, &sep, `"userAttributes":`)
-		b = appendAttributes(b, r.UserAttributes)
+// decodePreAuthenticationEvent decodes data into e, a *PreAuthenticationEvent, replacing all of it.
+func decodePreAuthenticationEvent(data []byte, e Event) error {
+	p, ok := e.(*PreAuthenticationEvent)
+	if !ok {
+		return errWrongType
 	}
-	if r.FinalUserStatus != "" {
-		b = appendField(b, &sep, `"finalUserStatus":`)
-		b = appendString(b, r.FinalUserStatus)
-	}
-	if r.MessageAction != "" {
-		b = appendField(b, &sep, `"messageAction":`)
-		b = appendString(b, r.MessageAction)
-	}
-	if len(r.DesiredDeliveryMediums) > 0 {
-		b = appendField(b, &sep, `"desiredDeliveryMediums":`)
-		b = appendStrings(b, r.DesiredDeliveryMediums)
-	}
-	if r.ForceAliasCreation {
-		b = appendField(b, &sep, `"forceAliasCreation":true`)
-	}
-	if r.EnableSMSMFA {
-		b = appendField(b, &sep, `"enableSMSMFA":true`)
-	}
-	b = appendUnknown(b, &sep, r.Unknown)
-	return append(b, '}')
-}
-
-// decodeJSON decodes data into the event, which the caller has reset to its zero value.
-func (e *UserMigrationEvent) decodeJSON(data []byte) error {
+	*p = PreAuthenticationEvent{}
 	d := newDecoder(data)
-	return d.event(&e.Header, func(key []byte) (bool, error) {
+	return d.event(&p.Header, func(key []byte) (bool, error) {
 		switch string(key) {
 		case "request":
-			return true, e.Request.readJSON(&d)
+			r := &p.Request
+			*r = PreAuthenticationRequest{}
+			return true, d.members(func(key []byte) error {
+				switch string(key) {
+				case "userAttributes":
+					return d.attributesInto(&r.UserAttributes)
+				case "validationData":
+					return d.attributesInto(&r.ValidationData)
+				case "clientMetadata":
+					return d.attributesInto(&r.ClientMetadata)
+				case "userNotFound":
+					return d.boolInto(&r.UserNotFound)
+				}
+				return d.skipValue()
+			})
 		case "response":
-			return true, e.Response.readJSON(&d)
+			r := &p.Response
+			*r = PreAuthenticationResponse{}
+			return true, d.members(func(key []byte) error { return d.keepUnknown(&r.Unknown, key) })
 		}
 		return false, nil
 	})
 }
 
-// appendJSON appends the event's JSON.
-func (e *UserMigrationEvent) appendJSON(b []byte) ([]byte, error) {
-	b = appendHeader(b, &e.Header)
-	b = append(b, `,"request":`...)
-	b = e.Request.appendJSON(b)
-	b = append(b, `,"response":`...)
-	b = e.Response.appendJSON(b)
-	return append(b, '}'), nil
-}
-
-// readJSON decodes a PreAuthenticationRequest object, replacing all of r.
-func (r *PreAuthenticationRequest) readJSON(d *decoder) error {
-	*r = PreAuthenticationRequest{}
-	return d.members(func(key []byte) error {
-		switch string(key) {
-		case "userAttributes":
-			return d.attributesInto(&r.UserAttributes)
-		case "validationData":
-			return d.attributesInto(&r.ValidationData)
-		case "clientMetadata":
-			return d.attributesInto(&r.ClientMetadata)
-		case "userNotFound":
-			return d.boolInto(&r.UserNotFound)
-		}
-		return d.skipValue()
-	})
-}
-
-// appendJSON appends r as a JSON object.
-func (r *PreAuthenticationRequest) appendJSON(b []byte) []byte {
-	b = append(b, `{"userAttributes":`...)
-	b = appendAttributes(b, r.UserAttributes)
+// encodePreAuthenticationEvent appends the JSON of e, a *PreAuthenticationEvent.
+func encodePreAuthenticationEvent(b []byte, e Event) ([]byte, error) {
+	p, ok := e.(*PreAuthenticationEvent)
+	if !ok {
+		return b, errWrongType
+	}
+	b = appendHeader(b, &p.Header)
+	b = append(b, `,"request":{"userAttributes":`...)
+	b = appendAttributes(b, p.Request.UserAttributes)
 	b = append(b, `,"validationData":`...)
-	b = appendAttributes(b, r.ValidationData)
-	if len(r.ClientMetadata) > 0 {
+	b = appendAttributes(b, p.Request.ValidationData)
+	if len(p.Request.ClientMetadata) > 0 {
 		b = append(b, `,"clientMetadata":`...)
-		b = appendAttributes(b, r.ClientMetadata)
+		b = appendAttributes(b, p.Request.ClientMetadata)
 	}
 	b = append(b, `,"userNotFound":`...)
-	b = appendBool(b, r.UserNotFound)
-	return append(b, '}')
+	b = appendBool(b, p.Request.UserNotFound)
+	b = append(b, `},"response":{`...)
+	b = append(b, p.Response.Unknown...)
+	return append(b, `}}`...), nil
 }
 
-// readJSON decodes a PreAuthenticationResponse object, replacing all of r.
-func (r *PreAuthenticationResponse) readJSON(d *decoder) error {
-	*r = PreAuthenticationResponse{}
-	return d.members(func(key []byte) error { return d.keepUnknown(&r.Unknown, key) })
-}
-
-// appendJSON appends r as a JSON object.
-func (r *PreAuthenticationResponse) appendJSON(b []byte) []byte {
-	b = append(b, '{')
-	b = append(b, r.Unknown...)
-	return append(b, '}')
-}
-
-// decodeJSON decodes data into the event, which the caller has reset to its zero value.
-func (e *PreAuthenticationEvent) decodeJSON(data []byte) error {
+// decodeDefineAuthChallengeEvent decodes data into e, a *DefineAuthChallengeEvent, replacing all of it.
+func decodeDefineAuthChallengeEvent(data []byte, e Event) error {
+	p, ok := e.(*DefineAuthChallengeEvent)
+	if !ok {
+		return errWrongType
+	}
+	*p = DefineAuthChallengeEvent{}
 	d := newDecoder(data)
-	return d.event(&e.Header, func(key []byte) (bool, error) {
+	return d.event(&p.Header, func(key []byte) (bool, error) {
 		switch string(key) {
 		case "request":
-			return true, e.Request.readJSON(&d)
+			r := &p.Request
+			*r = DefineAuthChallengeRequest{}
+			return true, d.members(func(key []byte) error {
+				switch string(key) {
+				case "userAttributes":
+					return d.attributesInto(&r.UserAttributes)
+				case "session":
+					return d.session(&r.Session)
+				case "clientMetadata":
+					return d.attributesInto(&r.ClientMetadata)
+				case "userNotFound":
+					return d.boolInto(&r.UserNotFound)
+				}
+				return d.skipValue()
+			})
 		case "response":
-			return true, e.Response.readJSON(&d)
+			r := &p.Response
+			*r = DefineAuthChallengeResponse{}
+			return true, d.members(func(key []byte) error {
+				switch string(key) {
+				case "challengeName":
+					return d.stringInto(&r.ChallengeName)
+				case "issueTokens":
+					return d.boolInto(&r.IssueTokens)
+				case "failAuthentication":
+					return d.boolInto(&r.FailAuthentication)
+				}
+				return d.keepUnknown(&r.Unknown, key)
+			})
 		}
 		return false, nil
 	})
 }
 
-// appendJSON appends the event's JSON.
-func (e *PreAuthenticationEvent) appendJSON(b []byte) ([]byte, error) {
-	b = appendHeader(b, &e.Header)
-	b = append(b, `,"request":`...)
-	b = e.Request.appendJSON(b)
-	b = append(b, `,"response":`...)
-	b = e.Response.appendJSON(b)
-	return append(b, '}'), nil
-}
-
-// readJSON decodes a DefineAuthChallengeRequest object, replacing all of r.
-func (r *DefineAuthChallengeRequest) readJSON(d *decoder) error {
-	*r = DefineAuthChallengeRequest{}
-	return d.members(func(key []byte) error {
-		switch string(key) {
-		case "userAttributes":
-			return d.attributesInto(&r.UserAttributes)
-		case "session":
-			return d.session(&r.Session)
-		case "clientMetadata":
-			return d.attributesInto(&r.ClientMetadata)
-		case "userNotFound":
-			return d.boolInto(&r.UserNotFound)
-		}
-		return d.skipValue()
-	})
-}
-
-// appendJSON appends r as a JSON object.
-func (r *DefineAuthChallengeRequest) appendJSON(b []byte) []byte {
-	b = append(b, `{"userAttributes":`...)
-	b = appendAttributes(b, r.UserAttributes)
+// encodeDefineAuthChallengeEvent appends the JSON of e, a *DefineAuthChallengeEvent.
+func encodeDefineAuthChallengeEvent(b []byte, e Event) ([]byte, error) {
+	p, ok := e.(*DefineAuthChallengeEvent)
+	if !ok {
+		return b, errWrongType
+	}
+	b = appendHeader(b, &p.Header)
+	b = append(b, `,"request":{"userAttributes":`...)
+	b = appendAttributes(b, p.Request.UserAttributes)
 	b = append(b, `,"session":`...)
-	b = appendSession(b, r.Session)
-	if len(r.ClientMetadata) > 0 {
+	b = appendSession(b, p.Request.Session)
+	if len(p.Request.ClientMetadata) > 0 {
 		b = append(b, `,"clientMetadata":`...)
-		b = appendAttributes(b, r.ClientMetadata)
+		b = appendAttributes(b, p.Request.ClientMetadata)
 	}
 	b = append(b, `,"userNotFound":`...)
-	b = appendBool(b, r.UserNotFound)
-	return append(b, '}')
-}
-
-// readJSON decodes a DefineAuthChallengeResponse object, replacing all of r.
-func (r *DefineAuthChallengeResponse) readJSON(d *decoder) error {
-	*r = DefineAuthChallengeResponse{}
-	return d.members(func(key []byte) error {
-		switch string(key) {
-		case "challengeName":
-			return d.stringInto(&r.ChallengeName)
-		case "issueTokens":
-			return d.boolInto(&r.IssueTokens)
-		case "failAuthentication":
-			return d.boolInto(&r.FailAuthentication)
-		}
-		return d.keepUnknown(&r.Unknown, key)
-	})
-}
-
-// appendJSON appends r as a JSON object.
-func (r *DefineAuthChallengeResponse) appendJSON(b []byte) []byte {
-	b = append(b, '{')
-	sep := false
-	if r.ChallengeName != "" {
-		b = appendField(b, &sep, `"challengeName":`)
-		b = appendString(b, r.ChallengeName)
+	b = appendBool(b, p.Request.UserNotFound)
+	b = append(b, `},"response":{`...)
+	sepResponse := false
+	if p.Response.ChallengeName != "" {
+		b = appendField(b, &sepResponse, `"challengeName":`)
+		b = appendString(b, p.Response.ChallengeName)
 	}
-	b = appendField(b, &sep, `"issueTokens":`)
-	b = appendBool(b, r.IssueTokens)
+	b = appendField(b, &sepResponse, `"issueTokens":`)
+	b = appendBool(b, p.Response.IssueTokens)
 	b = append(b, `,"failAuthentication":`...)
-	b = appendBool(b, r.FailAuthentication)
-	b = appendUnknownAfter(b, r.Unknown)
-	return append(b, '}')
+	b = appendBool(b, p.Response.FailAuthentication)
+	b = appendUnknownAfter(b, p.Response.Unknown)
+	return append(b, `}}`...), nil
 }
 
-// decodeJSON decodes data into the event, which the caller has reset to its zero value.
-func (e *DefineAuthChallengeEvent) decodeJSON(data []byte) error {
+// decodeCreateAuthChallengeEvent decodes data into e, a *CreateAuthChallengeEvent, replacing all of it.
+func decodeCreateAuthChallengeEvent(data []byte, e Event) error {
+	p, ok := e.(*CreateAuthChallengeEvent)
+	if !ok {
+		return errWrongType
+	}
+	*p = CreateAuthChallengeEvent{}
 	d := newDecoder(data)
-	return d.event(&e.Header, func(key []byte) (bool, error) {
+	return d.event(&p.Header, func(key []byte) (bool, error) {
 		switch string(key) {
 		case "request":
-			return true, e.Request.readJSON(&d)
+			r := &p.Request
+			*r = CreateAuthChallengeRequest{}
+			return true, d.members(func(key []byte) error {
+				switch string(key) {
+				case "userAttributes":
+					return d.attributesInto(&r.UserAttributes)
+				case "challengeName":
+					return d.stringInto(&r.ChallengeName)
+				case "session":
+					return d.session(&r.Session)
+				case "clientMetadata":
+					return d.attributesInto(&r.ClientMetadata)
+				case "userNotFound":
+					return d.boolInto(&r.UserNotFound)
+				}
+				return d.skipValue()
+			})
 		case "response":
-			return true, e.Response.readJSON(&d)
+			r := &p.Response
+			*r = CreateAuthChallengeResponse{}
+			return true, d.members(func(key []byte) error {
+				switch string(key) {
+				case "publicChallengeParameters":
+					return d.stringMapInto(&r.PublicChallengeParameters)
+				case "privateChallengeParameters":
+					return d.stringMapInto(&r.PrivateChallengeParameters)
+				case "challengeMetadata":
+					return d.stringInto(&r.ChallengeMetadata)
+				}
+				return d.keepUnknown(&r.Unknown, key)
+			})
 		}
 		return false, nil
 	})
 }
 
-// appendJSON appends the event's JSON.
-func (e *DefineAuthChallengeEvent) appendJSON(b []byte) ([]byte, error) {
-	b = appendHeader(b, &e.Header)
-	b = append(b, `,"request":`...)
-	b = e.Request.appendJSON(b)
-	b = append(b, `,"response":`...)
-	b = e.Response.appendJSON(b)
-	return append(b, '}'), nil
-}
-
-// readJSON decodes a CreateAuthChallengeRequest object, replacing all of r.
-func (r *CreateAuthChallengeRequest) readJSON(d *decoder) error {
-	*r = CreateAuthChallengeRequest{}
-	return d.members(func(key []byte) error {
-		switch string(key) {
-		case "userAttributes":
-			return d.attributesInto(&r.UserAttributes)
-		case "challengeName":
-			return d.stringInto(&r.ChallengeName)
-		case "session":
-			return d.session(&r.Session)
-		case "clientMetadata":
-			return d.attributesInto(&r.ClientMetadata)
-		case "userNotFound":
-			return d.boolInto(&r.UserNotFound)
-		}
-		return d.skipValue()
-	})
-}
-
-// appendJSON appends r as a JSON object.
-func (r *CreateAuthChallengeRequest) appendJSON(b []byte) []byte {
-	b = append(b, `{"userAttributes":`...)
-	b = appendAttributes(b, r.UserAttributes)
+// encodeCreateAuthChallengeEvent appends the JSON of e, a *CreateAuthChallengeEvent.
+func encodeCreateAuthChallengeEvent(b []byte, e Event) ([]byte, error) {
+	p, ok := e.(*CreateAuthChallengeEvent)
+	if !ok {
+		return b, errWrongType
+	}
+	b = appendHeader(b, &p.Header)
+	b = append(b, `,"request":{"userAttributes":`...)
+	b = appendAttributes(b, p.Request.UserAttributes)
 	b = append(b, `,"challengeName":`...)
-	b = appendString(b, r.ChallengeName)
+	b = appendString(b, p.Request.ChallengeName)
 	b = append(b, `,"session":`...)
-	b = appendSession(b, r.Session)
-	if len(r.ClientMetadata) > 0 {
+	b = appendSession(b, p.Request.Session)
+	if len(p.Request.ClientMetadata) > 0 {
 		b = append(b, `,"clientMetadata":`...)
-		b = appendAttributes(b, r.ClientMetadata)
+		b = appendAttributes(b, p.Request.ClientMetadata)
 	}
 	b = append(b, `,"userNotFound":`...)
-	b = appendBool(b, r.UserNotFound)
-	return append(b, '}')
+	b = appendBool(b, p.Request.UserNotFound)
+	b = append(b, `},"response":{`...)
+	sepResponse := false
+	if len(p.Response.PublicChallengeParameters) > 0 {
+		b = appendField(b, &sepResponse, `"publicChallengeParameters":`)
+		b = appendAttributes(b, p.Response.PublicChallengeParameters)
+	}
+	if len(p.Response.PrivateChallengeParameters) > 0 {
+		b = appendField(b, &sepResponse, `"privateChallengeParameters":`)
+		b = appendAttributes(b, p.Response.PrivateChallengeParameters)
+	}
+	if p.Response.ChallengeMetadata != "" {
+		b = appendField(b, &sepResponse, `"challengeMetadata":`)
+		b = appendString(b, p.Response.ChallengeMetadata)
+	}
+	b = appendUnknown(b, &sepResponse, p.Response.Unknown)
+	return append(b, `}}`...), nil
 }
 
-// readJSON decodes a CreateAuthChallengeResponse object, replacing all of r.
-func (r *CreateAuthChallengeResponse) readJSON(d *decoder) error {
-	*r = CreateAuthChallengeResponse{}
-	return d.members(func(key []byte) error {
-		switch string(key) {
-		case "publicChallengeParameters":
-			return d.stringMapInto(&r.PublicChallengeParameters)
-		case "privateChallengeParameters":
-			return d.stringMapInto(&r.PrivateChallengeParameters)
-		case "challengeMetadata":
-			return d.stringInto(&r.ChallengeMetadata)
-		}
-		return d.keepUnknown(&r.Unknown, key)
-	})
-}
-
-// appendJSON appends r as a JSON object.
-func (r *CreateAuthChallengeResponse) appendJSON(b []byte) []byte {
-	b = append(b, '{')
-	sep := false
-	if len(r.PublicChallengeParameters) > 0 {
-		b = appendField(b, &sep, `"publicChallengeParameters":`)
-		b = appendAttributes(b, r.PublicChallengeParameters)
+// decodeVerifyAuthChallengeEvent decodes data into e, a *VerifyAuthChallengeEvent, replacing all of it.
+func decodeVerifyAuthChallengeEvent(data []byte, e Event) error {
+	p, ok := e.(*VerifyAuthChallengeEvent)
+	if !ok {
+		return errWrongType
 	}
-	if len(r.PrivateChallengeParameters) > 0 {
-		b = appendField(b, &sep, `"privateChallengeParameters":`)
-		b = appendAttributes(b, r.PrivateChallengeParameters)
-	}
-	if r.ChallengeMetadata != "" {
-		b = appendField(b, &sep, `"challengeMetadata":`)
-		b = appendString(b, r.ChallengeMetadata)
-	}
-	b = appendUnknown(b, &sep, r.Unknown)
-	return append(b, '}')
-}
-
-// decodeJSON decodes data into the event, which the caller has reset to its zero value.
-func (e *CreateAuthChallengeEvent) decodeJSON(data []byte) error {
+	*p = VerifyAuthChallengeEvent{}
 	d := newDecoder(data)
-	return d.event(&e.Header, func(key []byte) (bool, error) {
+	return d.event(&p.Header, func(key []byte) (bool, error) {
 		switch string(key) {
 		case "request":
-			return true, e.Request.readJSON(&d)
+			r := &p.Request
+			*r = VerifyAuthChallengeRequest{}
+			return true, d.members(func(key []byte) error {
+				switch string(key) {
+				case "userAttributes":
+					return d.attributesInto(&r.UserAttributes)
+				case "privateChallengeParameters":
+					return d.stringMapInto(&r.PrivateChallengeParameters)
+				case "challengeAnswer":
+					return d.secretInto(&r.ChallengeAnswer)
+				case "clientMetadata":
+					return d.attributesInto(&r.ClientMetadata)
+				case "userNotFound":
+					return d.boolInto(&r.UserNotFound)
+				}
+				return d.skipValue()
+			})
 		case "response":
-			return true, e.Response.readJSON(&d)
+			r := &p.Response
+			*r = VerifyAuthChallengeResponse{}
+			return true, d.members(func(key []byte) error {
+				switch string(key) {
+				case "answerCorrect":
+					return d.boolInto(&r.AnswerCorrect)
+				}
+				return d.keepUnknown(&r.Unknown, key)
+			})
 		}
 		return false, nil
 	})
 }
 
-// appendJSON appends the event's JSON.
-func (e *CreateAuthChallengeEvent) appendJSON(b []byte) ([]byte, error) {
-	b = appendHeader(b, &e.Header)
-	b = append(b, `,"request":`...)
-	b = e.Request.appendJSON(b)
-	b = append(b, `,"response":`...)
-	b = e.Response.appendJSON(b)
-	return append(b, '}'), nil
-}
-
-// readJSON decodes a VerifyAuthChallengeRequest object, replacing all of r.
-func (r *VerifyAuthChallengeRequest) readJSON(d *decoder) error {
-	*r = VerifyAuthChallengeRequest{}
-	return d.members(func(key []byte) error {
-		switch string(key) {
-		case "userAttributes":
-			return d.attributesInto(&r.UserAttributes)
-		case "privateChallengeParameters":
-			return d.stringMapInto(&r.PrivateChallengeParameters)
-		case "challengeAnswer":
-			return d.secretInto(&r.ChallengeAnswer)
-		case "clientMetadata":
-			return d.attributesInto(&r.ClientMetadata)
-		case "userNotFound":
-			return d.boolInto(&r.UserNotFound)
-		}
-		return d.skipValue()
-	})
-}
-
-// appendJSON appends r as a JSON object.
-func (r *VerifyAuthChallengeRequest) appendJSON(b []byte) []byte {
-	b = append(b, `{"userAttributes":`...)
-	b = appendAttributes(b, r.UserAttributes)
+// encodeVerifyAuthChallengeEvent appends the JSON of e, a *VerifyAuthChallengeEvent.
+func encodeVerifyAuthChallengeEvent(b []byte, e Event) ([]byte, error) {
+	p, ok := e.(*VerifyAuthChallengeEvent)
+	if !ok {
+		return b, errWrongType
+	}
+	b = appendHeader(b, &p.Header)
+	b = append(b, `,"request":{"userAttributes":`...)
+	b = appendAttributes(b, p.Request.UserAttributes)
 	b = append(b, `,"privateChallengeParameters":`...)
-	b = appendAttributes(b, r.PrivateChallengeParameters)
+	b = appendAttributes(b, p.Request.PrivateChallengeParameters)
 	b = append(b, `,"challengeAnswer":`...)
-	b = appendString(b, r.ChallengeAnswer.Reveal())
-	if len(r.ClientMetadata) > 0 {
+	b = appendString(b, p.Request.ChallengeAnswer.Reveal())
+	if len(p.Request.ClientMetadata) > 0 {
 		b = append(b, `,"clientMetadata":`...)
-		b = appendAttributes(b, r.ClientMetadata)
+		b = appendAttributes(b, p.Request.ClientMetadata)
 	}
 	b = append(b, `,"userNotFound":`...)
-	b = appendBool(b, r.UserNotFound)
-	return append(b, '}')
+	b = appendBool(b, p.Request.UserNotFound)
+	b = append(b, `},"response":{"answerCorrect":`...)
+	b = appendBool(b, p.Response.AnswerCorrect)
+	b = appendUnknownAfter(b, p.Response.Unknown)
+	return append(b, `}}`...), nil
 }
 
-// readJSON decodes a VerifyAuthChallengeResponse object, replacing all of r.
-func (r *VerifyAuthChallengeResponse) readJSON(d *decoder) error {
-	*r = VerifyAuthChallengeResponse{}
-	return d.members(func(key []byte) error {
-		switch string(key) {
-		case "answerCorrect":
-			return d.boolInto(&r.AnswerCorrect)
-		}
-		return d.keepUnknown(&r.Unknown, key)
-	})
-}
-
-// appendJSON appends r as a JSON object.
-func (r *VerifyAuthChallengeResponse) appendJSON(b []byte) []byte {
-	b = append(b, `{"answerCorrect":`...)
-	b = appendBool(b, r.AnswerCorrect)
-	b = appendUnknownAfter(b, r.Unknown)
-	return append(b, '}')
-}
-
-// decodeJSON decodes data into the event, which the caller has reset to its zero value.
-func (e *VerifyAuthChallengeEvent) decodeJSON(data []byte) error {
+// decodePostAuthenticationEvent decodes data into e, a *PostAuthenticationEvent, replacing all of it.
+func decodePostAuthenticationEvent(data []byte, e Event) error {
+	p, ok := e.(*PostAuthenticationEvent)
+	if !ok {
+		return errWrongType
+	}
+	*p = PostAuthenticationEvent{}
 	d := newDecoder(data)
-	return d.event(&e.Header, func(key []byte) (bool, error) {
+	return d.event(&p.Header, func(key []byte) (bool, error) {
 		switch string(key) {
 		case "request":
-			return true, e.Request.readJSON(&d)
+			r := &p.Request
+			*r = PostAuthenticationRequest{}
+			return true, d.members(func(key []byte) error {
+				switch string(key) {
+				case "newDeviceUsed":
+					return d.boolInto(&r.NewDeviceUsed)
+				case "userAttributes":
+					return d.attributesInto(&r.UserAttributes)
+				case "clientMetadata":
+					return d.attributesInto(&r.ClientMetadata)
+				}
+				return d.skipValue()
+			})
 		case "response":
-			return true, e.Response.readJSON(&d)
+			r := &p.Response
+			*r = PostAuthenticationResponse{}
+			return true, d.members(func(key []byte) error { return d.keepUnknown(&r.Unknown, key) })
 		}
 		return false, nil
 	})
 }
 
-// appendJSON appends the event's JSON.
-func (e *VerifyAuthChallengeEvent) appendJSON(b []byte) ([]byte, error) {
-	b = appendHeader(b, &e.Header)
-	b = append(b, `,"request":`...)
-	b = e.Request.appendJSON(b)
-	b = append(b, `,"response":`...)
-	b = e.Response.appendJSON(b)
-	return append(b, '}'), nil
-}
-
-// readJSON decodes a PostAuthenticationRequest object, replacing all of r.
-func (r *PostAuthenticationRequest) readJSON(d *decoder) error {
-	*r = PostAuthenticationRequest{}
-	return d.members(func(key []byte) error {
-		switch string(key) {
-		case "newDeviceUsed":
-			return d.boolInto(&r.NewDeviceUsed)
-		case "userAttributes":
-			return d.attributesInto(&r.UserAttributes)
-		case "clientMetadata":
-			return d.attributesInto(&r.ClientMetadata)
-		}
-		return d.skipValue()
-	})
-}
-
-// appendJSON appends r as a JSON object.
-func (r *PostAuthenticationRequest) appendJSON(b []byte) []byte {
-	b = append(b, `{"newDeviceUsed":`...)
-	b = appendBool(b, r.NewDeviceUsed)
+// encodePostAuthenticationEvent appends the JSON of e, a *PostAuthenticationEvent.
+func encodePostAuthenticationEvent(b []byte, e Event) ([]byte, error) {
+	p, ok := e.(*PostAuthenticationEvent)
+	if !ok {
+		return b, errWrongType
+	}
+	b = appendHeader(b, &p.Header)
+	b = append(b, `,"request":{"newDeviceUsed":`...)
+	b = appendBool(b, p.Request.NewDeviceUsed)
 	b = append(b, `,"userAttributes":`...)
-	b = appendAttributes(b, r.UserAttributes)
+	b = appendAttributes(b, p.Request.UserAttributes)
 	b = append(b, `,"clientMetadata":`...)
-	b = appendAttributes(b, r.ClientMetadata)
-	return append(b, '}')
+	b = appendAttributes(b, p.Request.ClientMetadata)
+	b = append(b, `},"response":{`...)
+	b = append(b, p.Response.Unknown...)
+	return append(b, `}}`...), nil
 }
 
-// readJSON decodes a PostAuthenticationResponse object, replacing all of r.
-func (r *PostAuthenticationResponse) readJSON(d *decoder) error {
-	*r = PostAuthenticationResponse{}
-	return d.members(func(key []byte) error { return d.keepUnknown(&r.Unknown, key) })
-}
-
-// appendJSON appends r as a JSON object.
-func (r *PostAuthenticationResponse) appendJSON(b []byte) []byte {
-	b = append(b, '{')
-	b = append(b, r.Unknown...)
-	return append(b, '}')
-}
-
-// decodeJSON decodes data into the event, which the caller has reset to its zero value.
-func (e *PostAuthenticationEvent) decodeJSON(data []byte) error {
+// decodePreTokenGenerationEvent decodes data into e, a *PreTokenGenerationEvent, replacing all of it.
+func decodePreTokenGenerationEvent(data []byte, e Event) error {
+	p, ok := e.(*PreTokenGenerationEvent)
+	if !ok {
+		return errWrongType
+	}
+	*p = PreTokenGenerationEvent{}
 	d := newDecoder(data)
-	return d.event(&e.Header, func(key []byte) (bool, error) {
+	return d.event(&p.Header, func(key []byte) (bool, error) {
 		switch string(key) {
 		case "request":
-			return true, e.Request.readJSON(&d)
+			r := &p.Request
+			*r = PreTokenGenerationRequest{}
+			return true, d.members(func(key []byte) error {
+				switch string(key) {
+				case "userAttributes":
+					return d.attributesInto(&r.UserAttributes)
+				case "groupConfiguration":
+					return d.groupConfiguration(&r.GroupConfiguration, false)
+				case "scopes":
+					return d.stringsInto(&r.Scopes)
+				case "clientMetadata":
+					return d.attributesInto(&r.ClientMetadata)
+				}
+				return d.skipValue()
+			})
 		case "response":
-			return true, e.Response.readJSON(&d)
+			r := &p.Response
+			*r = PreTokenGenerationResponse{}
+			return true, d.members(func(key []byte) error {
+				switch string(key) {
+				case "claimsOverrideDetails":
+					return d.claimsOverrideDetails(&r.ClaimsOverrideDetails)
+				case "claimsAndScopeOverrideDetails":
+					return d.claimsAndScopeOverrideDetails(&r.ClaimsAndScopeOverrideDetails)
+				}
+				return d.keepUnknown(&r.Unknown, key)
+			})
 		}
 		return false, nil
 	})
 }
 
-// appendJSON appends the event's JSON.
-func (e *PostAuthenticationEvent) appendJSON(b []byte) ([]byte, error) {
-	b = appendHeader(b, &e.Header)
-	b = append(b, `,"request":`...)
-	b = e.Request.appendJSON(b)
-	b = append(b, `,"response":`...)
-	b = e.Response.appendJSON(b)
-	return append(b, '}'), nil
-}
-
-// readJSON decodes a PreTokenGenerationRequest object, replacing all of r.
-func (r *PreTokenGenerationRequest) readJSON(d *decoder) error {
-	*r = PreTokenGenerationRequest{}
-	return d.members(func(key []byte) error {
-		switch string(key) {
-		case "userAttributes":
-			return d.attributesInto(&r.UserAttributes)
-		case "groupConfiguration":
-			return d.groupConfiguration(&r.GroupConfiguration, false)
-		case "scopes":
-			return d.stringsInto(&r.Scopes)
-		case "clientMetadata":
-			return d.attributesInto(&r.ClientMetadata)
-		}
-		return d.skipValue()
-	})
-}
-
-// appendJSON appends r as a JSON object.
-func (r *PreTokenGenerationRequest) appendJSON(b []byte) []byte {
-	b = append(b, `{"userAttributes":`...)
-	b = appendAttributes(b, r.UserAttributes)
-	b = append(b, `,"groupConfiguration":`...)
-	b = appendGroupConfiguration(b, &r.GroupConfiguration)
-	if len(r.Scopes) > 0 {
-		b = append(b, `,"scopes":`...)
-		b = appendStrings(b, r.Scopes)
+// decodeCustomEmailSenderEvent decodes data into e, a *CustomEmailSenderEvent, replacing all of it.
+func decodeCustomEmailSenderEvent(data []byte, e Event) error {
+	p, ok := e.(*CustomEmailSenderEvent)
+	if !ok {
+		return errWrongType
 	}
-	if len(r.ClientMetadata) > 0 {
-		b = append(b, `,"clientMetadata":`...)
-		b = appendAttributes(b, r.ClientMetadata)
-	}
-	return append(b, '}')
-}
-
-// readJSON decodes a PreTokenGenerationResponse object, replacing all of r.
-func (r *PreTokenGenerationResponse) readJSON(d *decoder) error {
-	*r = PreTokenGenerationResponse{}
-	return d.members(func(key []byte) error {
-		switch string(key) {
-		case "claimsOverrideDetails":
-			return d.claimsOverrideDetails(&r.ClaimsOverrideDetails)
-		case "claimsAndScopeOverrideDetails":
-			return d.claimsAndScopeOverrideDetails(&r.ClaimsAndScopeOverrideDetails)
-		}
-		return d.keepUnknown(&r.Unknown, key)
-	})
-}
-
-// decodeJSON decodes data into the event, which the caller has reset to its zero value.
-func (e *PreTokenGenerationEvent) decodeJSON(data []byte) error {
+	*p = CustomEmailSenderEvent{}
 	d := newDecoder(data)
-	return d.event(&e.Header, func(key []byte) (bool, error) {
+	return d.event(&p.Header, func(key []byte) (bool, error) {
 		switch string(key) {
 		case "request":
-			return true, e.Request.readJSON(&d)
+			r := &p.Request
+			*r = CustomSenderRequest{}
+			return true, d.members(func(key []byte) error {
+				switch string(key) {
+				case "type":
+					return d.stringInto(&r.Type)
+				case "code":
+					return d.secretInto(&r.Code)
+				case "clientMetadata":
+					return d.attributesInto(&r.ClientMetadata)
+				case "userAttributes":
+					return d.attributesInto(&r.UserAttributes)
+				}
+				return d.skipValue()
+			})
 		case "response":
-			return true, e.Response.readJSON(&d)
+			r := &p.Response
+			*r = CustomSenderResponse{}
+			return true, d.members(func(key []byte) error { return d.keepUnknown(&r.Unknown, key) })
 		}
 		return false, nil
 	})
 }
 
-// readJSON decodes a CustomSenderRequest object, replacing all of r.
-func (r *CustomSenderRequest) readJSON(d *decoder) error {
-	*r = CustomSenderRequest{}
-	return d.members(func(key []byte) error {
-		switch string(key) {
-		case "type":
-			return d.stringInto(&r.Type)
-		case "code":
-			return d.secretInto(&r.Code)
-		case "clientMetadata":
-			return d.attributesInto(&r.ClientMetadata)
-		case "userAttributes":
-			return d.attributesInto(&r.UserAttributes)
-		}
-		return d.skipValue()
-	})
-}
-
-// appendJSON appends r as a JSON object.
-func (r *CustomSenderRequest) appendJSON(b []byte) []byte {
-	b = append(b, `{"type":`...)
-	b = appendString(b, r.Type)
+// encodeCustomEmailSenderEvent appends the JSON of e, a *CustomEmailSenderEvent.
+func encodeCustomEmailSenderEvent(b []byte, e Event) ([]byte, error) {
+	p, ok := e.(*CustomEmailSenderEvent)
+	if !ok {
+		return b, errWrongType
+	}
+	b = appendHeader(b, &p.Header)
+	b = append(b, `,"request":{"type":`...)
+	b = appendString(b, p.Request.Type)
 	b = append(b, `,"code":`...)
-	b = appendString(b, r.Code.Reveal())
-	if len(r.ClientMetadata) > 0 {
+	b = appendString(b, p.Request.Code.Reveal())
+	if len(p.Request.ClientMetadata) > 0 {
 		b = append(b, `,"clientMetadata":`...)
-		b = appendAttributes(b, r.ClientMetadata)
+		b = appendAttributes(b, p.Request.ClientMetadata)
 	}
 	b = append(b, `,"userAttributes":`...)
-	b = appendAttributes(b, r.UserAttributes)
-	return append(b, '}')
+	b = appendAttributes(b, p.Request.UserAttributes)
+	b = append(b, `},"response":{`...)
+	b = append(b, p.Response.Unknown...)
+	return append(b, `}}`...), nil
 }
 
-// readJSON decodes a CustomSenderResponse object, replacing all of r.
-func (r *CustomSenderResponse) readJSON(d *decoder) error {
-	*r = CustomSenderResponse{}
-	return d.members(func(key []byte) error { return d.keepUnknown(&r.Unknown, key) })
-}
-
-// appendJSON appends r as a JSON object.
-func (r *CustomSenderResponse) appendJSON(b []byte) []byte {
-	b = append(b, '{')
-	b = append(b, r.Unknown...)
-	return append(b, '}')
-}
-
-// decodeJSON decodes data into the event, which the caller has reset to its zero value.
-func (e *CustomEmailSenderEvent) decodeJSON(data []byte) error {
+// decodeCustomSMSSenderEvent decodes data into e, a *CustomSMSSenderEvent, replacing all of it.
+func decodeCustomSMSSenderEvent(data []byte, e Event) error {
+	p, ok := e.(*CustomSMSSenderEvent)
+	if !ok {
+		return errWrongType
+	}
+	*p = CustomSMSSenderEvent{}
 	d := newDecoder(data)
-	return d.event(&e.Header, func(key []byte) (bool, error) {
+	return d.event(&p.Header, func(key []byte) (bool, error) {
 		switch string(key) {
 		case "request":
-			return true, e.Request.readJSON(&d)
+			r := &p.Request
+			*r = CustomSenderRequest{}
+			return true, d.members(func(key []byte) error {
+				switch string(key) {
+				case "type":
+					return d.stringInto(&r.Type)
+				case "code":
+					return d.secretInto(&r.Code)
+				case "clientMetadata":
+					return d.attributesInto(&r.ClientMetadata)
+				case "userAttributes":
+					return d.attributesInto(&r.UserAttributes)
+				}
+				return d.skipValue()
+			})
 		case "response":
-			return true, e.Response.readJSON(&d)
+			r := &p.Response
+			*r = CustomSenderResponse{}
+			return true, d.members(func(key []byte) error { return d.keepUnknown(&r.Unknown, key) })
 		}
 		return false, nil
 	})
 }
 
-// appendJSON appends the event's JSON.
-func (e *CustomEmailSenderEvent) appendJSON(b []byte) ([]byte, error) {
-	b = appendHeader(b, &e.Header)
-	b = append(b, `,"request":`...)
-	b = e.Request.appendJSON(b)
-	b = append(b, `,"response":`...)
-	b = e.Response.appendJSON(b)
-	return append(b, '}'), nil
+// encodeCustomSMSSenderEvent appends the JSON of e, a *CustomSMSSenderEvent.
+func encodeCustomSMSSenderEvent(b []byte, e Event) ([]byte, error) {
+	p, ok := e.(*CustomSMSSenderEvent)
+	if !ok {
+		return b, errWrongType
+	}
+	b = appendHeader(b, &p.Header)
+	b = append(b, `,"request":{"type":`...)
+	b = appendString(b, p.Request.Type)
+	b = append(b, `,"code":`...)
+	b = appendString(b, p.Request.Code.Reveal())
+	if len(p.Request.ClientMetadata) > 0 {
+		b = append(b, `,"clientMetadata":`...)
+		b = appendAttributes(b, p.Request.ClientMetadata)
+	}
+	b = append(b, `,"userAttributes":`...)
+	b = appendAttributes(b, p.Request.UserAttributes)
+	b = append(b, `},"response":{`...)
+	b = append(b, p.Response.Unknown...)
+	return append(b, `}}`...), nil
 }
 
-// decodeJSON decodes data into the event, which the caller has reset to its zero value.
-func (e *CustomSMSSenderEvent) decodeJSON(data []byte) error {
+// decodeInboundFederationEvent decodes data into e, a *InboundFederationEvent, replacing all of it.
+func decodeInboundFederationEvent(data []byte, e Event) error {
+	p, ok := e.(*InboundFederationEvent)
+	if !ok {
+		return errWrongType
+	}
+	*p = InboundFederationEvent{}
 	d := newDecoder(data)
-	return d.event(&e.Header, func(key []byte) (bool, error) {
+	return d.event(&p.Header, func(key []byte) (bool, error) {
 		switch string(key) {
 		case "request":
-			return true, e.Request.readJSON(&d)
+			r := &p.Request
+			*r = InboundFederationRequest{}
+			return true, d.members(func(key []byte) error {
+				switch string(key) {
+				case "providerName":
+					return d.stringInto(&r.ProviderName)
+				case "providerType":
+					return d.stringInto(&r.ProviderType)
+				case "attributes":
+					return d.federationAttributes(&r.Attributes)
+				}
+				return d.skipValue()
+			})
 		case "response":
-			return true, e.Response.readJSON(&d)
+			r := &p.Response
+			*r = InboundFederationResponse{}
+			return true, d.members(func(key []byte) error {
+				switch string(key) {
+				case "userAttributesToMap":
+					return d.attributesInto(&r.UserAttributesToMap)
+				}
+				return d.keepUnknown(&r.Unknown, key)
+			})
 		}
 		return false, nil
 	})
 }
 
-// appendJSON appends the event's JSON.
-func (e *CustomSMSSenderEvent) appendJSON(b []byte) ([]byte, error) {
-	b = appendHeader(b, &e.Header)
-	b = append(b, `,"request":`...)
-	b = e.Request.appendJSON(b)
-	b = append(b, `,"response":`...)
-	b = e.Response.appendJSON(b)
-	return append(b, '}'), nil
-}
-
-// readJSON decodes a InboundFederationRequest object, replacing all of r.
-func (r *InboundFederationRequest) readJSON(d *decoder) error {
-	*r = InboundFederationRequest{}
-	return d.members(func(key []byte) error {
-		switch string(key) {
-		case "providerName":
-			return d.stringInto(&r.ProviderName)
-		case "providerType":
-			return d.stringInto(&r.ProviderType)
-		case "attributes":
-			return d.federationAttributes(&r.Attributes)
-		}
-		return d.skipValue()
-	})
-}
-
-// appendJSON appends r as a JSON object.
-func (r *InboundFederationRequest) appendJSON(b []byte) []byte {
-	b = append(b, `{"providerName":`...)
-	b = appendString(b, r.ProviderName)
+// encodeInboundFederationEvent appends the JSON of e, a *InboundFederationEvent.
+func encodeInboundFederationEvent(b []byte, e Event) ([]byte, error) {
+	p, ok := e.(*InboundFederationEvent)
+	if !ok {
+		return b, errWrongType
+	}
+	b = appendHeader(b, &p.Header)
+	b = append(b, `,"request":{"providerName":`...)
+	b = appendString(b, p.Request.ProviderName)
 	b = append(b, `,"providerType":`...)
-	b = appendString(b, r.ProviderType)
+	b = appendString(b, p.Request.ProviderType)
 	b = append(b, `,"attributes":`...)
-	b = appendFederationAttributes(b, &r.Attributes)
-	return append(b, '}')
-}
-
-// readJSON decodes a InboundFederationResponse object, replacing all of r.
-func (r *InboundFederationResponse) readJSON(d *decoder) error {
-	*r = InboundFederationResponse{}
-	return d.members(func(key []byte) error {
-		switch string(key) {
-		case "userAttributesToMap":
-			return d.attributesInto(&r.UserAttributesToMap)
-		}
-		return d.keepUnknown(&r.Unknown, key)
-	})
-}
-
-// decodeJSON decodes data into the event, which the caller has reset to its zero value.
-func (e *InboundFederationEvent) decodeJSON(data []byte) error {
-	d := newDecoder(data)
-	return d.event(&e.Header, func(key []byte) (bool, error) {
-		switch string(key) {
-		case "request":
-			return true, e.Request.readJSON(&d)
-		case "response":
-			return true, e.Response.readJSON(&d)
-		}
-		return false, nil
-	})
-}
-
-// appendJSON appends the event's JSON.
-func (e *InboundFederationEvent) appendJSON(b []byte) ([]byte, error) {
-	b = appendHeader(b, &e.Header)
-	b = append(b, `,"request":`...)
-	b = e.Request.appendJSON(b)
-	b = append(b, `,"response":`...)
-	b = e.Response.appendJSON(b)
-	return append(b, '}'), nil
+	b = appendFederationAttributes(b, &p.Request.Attributes)
+	b = append(b, `},"response":`...)
+	b = p.Response.appendJSON(b)
+	return append(b, `}`...), nil
 }

@@ -19,10 +19,7 @@ type Event interface {
 // for TriggerPreSignUp, to decode a payload into when its trigger is known only at run
 // time: NewEvent(source.Trigger()). It returns nil for an unknown trigger.
 func NewEvent(t Trigger) Event {
-	if d := descriptorOf(t); d != nil {
-		return d.newEvent()
-	}
-	return nil
+	return newEventOf(t)
 }
 
 // Header holds the fields Cognito sends with every user pool trigger event.

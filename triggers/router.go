@@ -101,19 +101,13 @@ func Register[E any, P interface {
 	if h == nil {
 		panic("triggers: nil handler")
 	}
+	mws := append([]Middleware{Log(r.cfg.logger), Recover()}, r.cfg.middleware...)
 	trigger := P(new(E)).Trigger()
-	d := descriptorOf(trigger)
-	if d != nil {
-		if _, ok := d.newEvent().(P); !ok {
-			d = nil
-		}
-	}
-	if d == nil {
+	if d := descriptorOf(trigger); d == nil || !d.takes(P(new(E))) {
 		panic(fmt.Sprintf("triggers: %T is not the event type of a trigger", P(nil)))
 	}
-	mws := append([]Middleware{Log(r.cfg.logger), Recover()}, r.cfg.middleware...)
 	r.routes[trigger] = &route{
-		newEvent: d.newEvent,
+		newEvent: func() Event { return P(new(E)) },
 		next:     compose(func(ctx context.Context, e Event) error { return h(ctx, (*E)(e.(P))) }, mws),
 	}
 	return r

@@ -12,7 +12,8 @@ import (
 // and what a failure of its chain means. Everything in the package that depends on the
 // trigger reads it from here: [TriggerSource.Trigger], [NewEvent], [Triggers],
 // [TriggerSources], the codec's dispatch and [Register]. The lookups by trigger and by
-// prefix are switches generated from the rows (table_gen.go).
+// prefix, NewEvent's constructors and the codec hooks of each row are generated from the
+// rows (table_gen.go).
 //
 // What must stay code per event type is generated from the rows and the struct
 // definitions by `go generate` (see internal/gen): each event's Trigger, LogValue,
@@ -20,8 +21,8 @@ import (
 // (router_gen.go), whose doc comment is the comment above the row, and the codec of each
 // event, request and response, member by member (codec_gen.go).
 //
-// Adding a trigger is: its Trigger and TriggerSource constants, its event struct
-// (Header, Request, Response), one row here, and go generate. Only a member of a type
+// Adding a trigger X is: its TriggerX and TriggerSource constants, its event struct
+// XEvent (Header, Request, Response), one row here, and go generate. Only a member of a type
 // the generator does not know, or a rule encoding/json's tags cannot say, needs a
 // readJSON or appendJSON method written by hand (codec_events.go).
 
@@ -56,7 +57,8 @@ func (t Trigger) Sources() Sources {
 	return nil
 }
 
-// descriptor is one row of the table.
+// descriptor is one row of the table. The row of trigger TriggerX describes the event
+// type XEvent.
 type descriptor struct {
 	trigger Trigger
 	// prefixes are the parts before the underscore of the trigger's sources; the first
@@ -65,160 +67,137 @@ type descriptor struct {
 	sources  []TriggerSource
 	onError  ErrorPolicy
 
-	newEvent func() Event
-	// decode decodes data into e, replacing all of it; encode appends the JSON of e.
-	// Both return errWrongType for an event of another type.
+	// The codec hooks, decodeXEvent and encodeXEvent of codec_gen.go (or written by
+	// hand), set by table_gen.go. decode decodes data into e, replacing all of it;
+	// encode appends the JSON of e. Both return errWrongType for an event of another
+	// type. They use type assertions only.
+	//
+	// The row holds no constructor returning an Event: converting every event type to an
+	// interface would make every function link every event type's methods (LogValue,
+	// MarshalJSON and what they call). [NewEvent] is a generated switch instead, and
+	// [Register] makes events only of the types registered.
 	decode func(data []byte, e Event) error
 	encode func(b []byte, e Event) ([]byte, error)
 }
 
 var errWrongType = errors.New("event of another type")
 
-// wire is the codec of an event type, generated from its struct definition into
-// codec_gen.go unless written by hand.
-type wire interface {
-	// decodeJSON decodes data into the event, which is its zero value.
-	decodeJSON(data []byte) error
-	// appendJSON appends the event's JSON.
-	appendJSON(b []byte) ([]byte, error)
-}
-
-// describe completes the row of event type E.
-func describe[E any, P interface {
-	*E
-	Event
-	wire
-}](d descriptor) descriptor {
-	d.newEvent = func() Event { return P(new(E)) }
-	d.decode = func(data []byte, e Event) error {
-		p, ok := e.(P)
-		if !ok {
-			return errWrongType
-		}
-		var zero E
-		*p = zero
-		return p.decodeJSON(data)
-	}
-	d.encode = func(b []byte, e Event) ([]byte, error) {
-		p, ok := e.(P)
-		if !ok {
-			return b, errWrongType
-		}
-		return p.appendJSON(b)
-	}
-	return d
+// takes reports whether e is of the row's event type, by encoding it once.
+func (d *descriptor) takes(e Event) bool {
+	_, err := d.encode(nil, e)
+	return err != errWrongType
 }
 
 // table holds one row per trigger, in the order Cognito runs them during a user's
 // journey.
 var table = [...]descriptor{
 	// PreSignUp registers the pre sign-up chain.
-	describe[PreSignUpEvent](descriptor{
+	{
 		trigger:  TriggerPreSignUp,
 		prefixes: []string{"PreSignUp"},
 		sources:  []TriggerSource{PreSignUpSignUp, PreSignUpAdminCreateUser, PreSignUpExternalProvider},
-	}),
+	},
 
 	// CustomMessage registers the custom message chain.
-	describe[CustomMessageEvent](descriptor{
+	{
 		trigger:  TriggerCustomMessage,
 		prefixes: []string{"CustomMessage"},
 		sources: []TriggerSource{CustomMessageSignUp, CustomMessageAdminCreateUser, CustomMessageResendCode,
 			CustomMessageForgotPassword, CustomMessageUpdateUserAttribute, CustomMessageVerifyUserAttribute,
 			CustomMessageAuthentication},
-	}),
+	},
 
 	// PostConfirmation registers the post confirmation chain. Its failures are logged and the
 	// trigger succeeds, since the user is confirmed already, unless an error wraps
 	// [ErrCritical].
-	describe[PostConfirmationEvent](descriptor{
+	{
 		trigger:  TriggerPostConfirmation,
 		prefixes: []string{"PostConfirmation"},
 		sources:  []TriggerSource{PostConfirmationConfirmSignUp, PostConfirmationConfirmForgotPassword},
 		onError:  BestEffort,
-	}),
+	},
 
 	// UserMigration registers the user migration chain.
-	describe[UserMigrationEvent](descriptor{
+	{
 		trigger:  TriggerUserMigration,
 		prefixes: []string{"UserMigration"},
 		sources:  []TriggerSource{UserMigrationAuthentication, UserMigrationForgotPassword},
-	}),
+	},
 
 	// PreAuthentication registers the pre authentication chain.
-	describe[PreAuthenticationEvent](descriptor{
+	{
 		trigger:  TriggerPreAuthentication,
 		prefixes: []string{"PreAuthentication"},
 		sources:  []TriggerSource{PreAuthenticationAuthentication},
-	}),
+	},
 
 	// DefineAuthChallenge registers the define auth challenge chain.
-	describe[DefineAuthChallengeEvent](descriptor{
+	{
 		trigger:  TriggerDefineAuthChallenge,
 		prefixes: []string{"DefineAuthChallenge"},
 		sources:  []TriggerSource{DefineAuthChallengeAuthentication},
-	}),
+	},
 
 	// CreateAuthChallenge registers the create auth challenge chain.
-	describe[CreateAuthChallengeEvent](descriptor{
+	{
 		trigger:  TriggerCreateAuthChallenge,
 		prefixes: []string{"CreateAuthChallenge"},
 		sources:  []TriggerSource{CreateAuthChallengeAuthentication},
-	}),
+	},
 
 	// VerifyAuthChallenge registers the verify auth challenge response chain.
-	describe[VerifyAuthChallengeEvent](descriptor{
+	{
 		trigger: TriggerVerifyAuthChallenge,
 		// Cognito sends VerifyAuthChallengeResponse_; older documentation spelled it
 		// VerifyAuthChallenge_.
 		prefixes: []string{"VerifyAuthChallengeResponse", "VerifyAuthChallenge"},
 		sources:  []TriggerSource{VerifyAuthChallengeResponseAuthentication, VerifyAuthChallengeAuthentication},
-	}),
+	},
 
 	// PostAuthentication registers the post authentication chain.
-	describe[PostAuthenticationEvent](descriptor{
+	{
 		trigger:  TriggerPostAuthentication,
 		prefixes: []string{"PostAuthentication"},
 		sources:  []TriggerSource{PostAuthenticationAuthentication},
 		onError:  BestEffort,
-	}),
+	},
 
 	// PreTokenGeneration registers the pre token generation chain, for event versions 1, 2
 	// and 3 alike.
-	describe[PreTokenGenerationEvent](descriptor{
+	{
 		trigger: TriggerPreTokenGeneration,
 		// The sources name the occasion, not the trigger.
 		prefixes: []string{"TokenGeneration"},
 		sources: []TriggerSource{TokenGenerationHostedAuth, TokenGenerationAuthentication,
 			TokenGenerationNewPasswordChallenge, TokenGenerationAuthenticateDevice, TokenGenerationRefreshTokens,
 			TokenGenerationClientCredentials},
-	}),
+	},
 
 	// CustomEmailSender registers the custom email sender chain.
-	describe[CustomEmailSenderEvent](descriptor{
+	{
 		trigger:  TriggerCustomEmailSender,
 		prefixes: []string{"CustomEmailSender"},
 		sources: []TriggerSource{CustomEmailSenderSignUp, CustomEmailSenderResendCode,
 			CustomEmailSenderForgotPassword, CustomEmailSenderUpdateUserAttribute,
 			CustomEmailSenderVerifyUserAttribute, CustomEmailSenderAdminCreateUser,
 			CustomEmailSenderAccountTakeOverNotification, CustomEmailSenderAuthentication},
-	}),
+	},
 
 	// CustomSMSSender registers the custom SMS sender chain.
-	describe[CustomSMSSenderEvent](descriptor{
+	{
 		trigger:  TriggerCustomSMSSender,
 		prefixes: []string{"CustomSMSSender"},
 		sources: []TriggerSource{CustomSMSSenderSignUp, CustomSMSSenderResendCode, CustomSMSSenderForgotPassword,
 			CustomSMSSenderUpdateUserAttribute, CustomSMSSenderVerifyUserAttribute, CustomSMSSenderAuthentication,
 			CustomSMSSenderAdminCreateUser},
-	}),
+	},
 
 	// InboundFederation registers the inbound federation chain.
-	describe[InboundFederationEvent](descriptor{
+	{
 		trigger:  TriggerInboundFederation,
 		prefixes: []string{"InboundFederation"},
 		sources:  []TriggerSource{InboundFederationExternalProvider},
-	}),
+	},
 }
 
 // descriptorOf returns the row of trigger t, or nil.

