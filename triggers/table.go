@@ -8,23 +8,24 @@ import (
 //go:generate go run ./internal/gen
 
 // The table of triggers. Each row describes one event type: its trigger, the trigger
-// source prefixes and sources Cognito sends for it, how to make, decode and encode one,
-// and what a failure of its chain means. Everything in the package that depends on the
+// source prefixes and sources Cognito sends for it, how to decode and encode one, and
+// what a failure of its chain means. Everything in the package that depends on the
 // trigger reads it from here: [TriggerSource.Trigger], [NewEvent], [Triggers],
-// [TriggerSources], the codec's dispatch and [Register]. The lookups by trigger and by
-// prefix, NewEvent's constructors and the codec hooks of each row are generated from the
-// rows (table_gen.go).
+// [TriggerSources], [Trigger.Sources], [Trigger.ErrorPolicy], the codec's dispatch and
+// [Register]. The lookups by trigger and by prefix, NewEvent's constructors and the
+// setting of each row's codec hooks are generated from the rows (table_gen.go).
 //
 // What must stay code per event type is generated from the rows and the struct
 // definitions by `go generate` (see internal/gen): each event's Trigger, LogValue,
 // MarshalJSON and UnmarshalJSON methods (events_gen.go), the router's named methods
-// (router_gen.go), whose doc comment is the comment above the row, and the codec of each
-// event, request and response, member by member (codec_gen.go).
+// (router_gen.go), whose doc comment is the comment above the row, and each event's
+// decoder and encoder, member by member (codec_gen.go).
 //
 // Adding a trigger X is: its TriggerX and TriggerSource constants, its event struct
-// XEvent (Header, Request, Response), one row here, and go generate. Only a member of a type
-// the generator does not know, or a rule encoding/json's tags cannot say, needs a
-// readJSON or appendJSON method written by hand (codec_events.go).
+// XEvent (Header, Request, Response), one row here, and go generate. Only a member of a
+// type the generator does not know, or a rule that encoding/json's tags cannot say, needs
+// code by hand (codec_events.go): a readJSON or appendJSON method on the request or
+// response type, or the whole decodeXEvent or encodeXEvent.
 
 // ErrorPolicy says what a failure of a trigger's chain means for the user.
 type ErrorPolicy uint8
