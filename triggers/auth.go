@@ -23,9 +23,6 @@ type PreAuthenticationResponse struct {
 	Unknown UnknownMembers `json:"-"`
 }
 
-// Trigger returns [TriggerPreAuthentication].
-func (*PreAuthenticationEvent) Trigger() Trigger { return TriggerPreAuthentication }
-
 // PostAuthenticationEvent is sent after a successful sign-in.
 type PostAuthenticationEvent struct {
 	Header
@@ -46,9 +43,6 @@ type PostAuthenticationResponse struct {
 	// back unchanged (see [UnknownMembers]).
 	Unknown UnknownMembers `json:"-"`
 }
-
-// Trigger returns [TriggerPostAuthentication].
-func (*PostAuthenticationEvent) Trigger() Trigger { return TriggerPostAuthentication }
 
 // DefineAuthChallengeEvent asks which challenge comes next in a custom authentication
 // flow, or whether to issue tokens or fail.
@@ -76,9 +70,6 @@ type DefineAuthChallengeResponse struct {
 	// back unchanged (see [UnknownMembers]).
 	Unknown UnknownMembers `json:"-"`
 }
-
-// Trigger returns [TriggerDefineAuthChallenge].
-func (*DefineAuthChallengeEvent) Trigger() Trigger { return TriggerDefineAuthChallenge }
 
 // CreateAuthChallengeEvent asks for the challenge that Define chose: what the client is
 // shown (public parameters) and what Verify will check (private parameters).
@@ -109,9 +100,6 @@ type CreateAuthChallengeResponse struct {
 	Unknown UnknownMembers `json:"-"`
 }
 
-// Trigger returns [TriggerCreateAuthChallenge].
-func (*CreateAuthChallengeEvent) Trigger() Trigger { return TriggerCreateAuthChallenge }
-
 // VerifyAuthChallengeEvent asks whether the user's answer is right.
 type VerifyAuthChallengeEvent struct {
 	Header
@@ -137,6 +125,3 @@ type VerifyAuthChallengeResponse struct {
 	// back unchanged (see [UnknownMembers]).
 	Unknown UnknownMembers `json:"-"`
 }
-
-// Trigger returns [TriggerVerifyAuthChallenge].
-func (*VerifyAuthChallengeEvent) Trigger() Trigger { return TriggerVerifyAuthChallenge }

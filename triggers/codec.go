@@ -7,9 +7,11 @@ import (
 
 // The wire codec. decodeEvent and appendEvent are the only places that read and write
 // event JSON; the router, the Invoke helpers and the events' JSON methods all go through
-// them. Both are written by hand for the event types, without reflection: decoding an
-// event allocates its maps and one copy of the payload that backs all of its strings, and
-// encoding appends to the caller's buffer.
+// them, and find the event type's codec in the table of triggers (table.go). The codec
+// uses no reflection: it is code, generated member by member from the struct definitions
+// (codec_gen.go) or written by hand where a type has rules of its own (codec_events.go).
+// Decoding an event allocates its maps and one copy of the payload that backs all of its
+// strings, and encoding appends to the caller's buffer.
 //
 // Decoding is lenient, because Cognito's payloads vary more than its documentation says:
 //   - unknown members are ignored at any depth, except in response objects (and the pre
@@ -172,64 +174,27 @@ func decodeFailure(trigger Trigger, err error) *DecodeError {
 // decodeEvent decodes data into e, replacing all of e, and checks that the event's
 // triggerSource belongs to e's trigger.
 func decodeEvent(data []byte, e Event) error {
-	d := newDecoder(data)
-	var err error
-	switch e := e.(type) {
-	case *PreSignUpEvent:
-		*e = PreSignUpEvent{}
-		err = d.preSignUp(e)
-	case *PostConfirmationEvent:
-		*e = PostConfirmationEvent{}
-		err = d.postConfirmation(e)
-	case *PreAuthenticationEvent:
-		*e = PreAuthenticationEvent{}
-		err = d.preAuthentication(e)
-	case *PostAuthenticationEvent:
-		*e = PostAuthenticationEvent{}
-		err = d.postAuthentication(e)
-	case *DefineAuthChallengeEvent:
-		*e = DefineAuthChallengeEvent{}
-		err = d.defineAuthChallenge(e)
-	case *CreateAuthChallengeEvent:
-		*e = CreateAuthChallengeEvent{}
-		err = d.createAuthChallenge(e)
-	case *VerifyAuthChallengeEvent:
-		*e = VerifyAuthChallengeEvent{}
-		err = d.verifyAuthChallenge(e)
-	case *PreTokenGenerationEvent:
-		*e = PreTokenGenerationEvent{}
-		err = d.preTokenGeneration(e)
-	case *UserMigrationEvent:
-		*e = UserMigrationEvent{}
-		err = d.userMigration(e)
-	case *CustomMessageEvent:
-		*e = CustomMessageEvent{}
-		err = d.customMessage(e)
-	case *CustomEmailSenderEvent:
-		*e = CustomEmailSenderEvent{}
-		err = d.customSender(&e.Header, &e.Request, &e.Response)
-	case *CustomSMSSenderEvent:
-		*e = CustomSMSSenderEvent{}
-		err = d.customSender(&e.Header, &e.Request, &e.Response)
-	case *InboundFederationEvent:
-		*e = InboundFederationEvent{}
-		err = d.inboundFederation(e)
-	default:
+	trigger := e.Trigger()
+	desc := descriptorOf(trigger)
+	if desc == nil {
 		return &DecodeError{Reason: fmt.Sprintf("no decoder for event type %T", e)}
 	}
-	trigger := e.Trigger()
+	err := desc.decode(data, e)
+	if err == errWrongType {
+		return &DecodeError{Reason: fmt.Sprintf("no decoder for event type %T", e)}
+	}
 	if err != nil {
 		return decodeFailure(trigger, err)
 	}
 	src := e.EventHeader().TriggerSource
-	switch {
+	switch got := src.Trigger(); {
 	case src == "":
 		return &DecodeError{Trigger: trigger, Reason: "missing triggerSource"}
-	case src.Trigger() == "":
+	case got == "":
 		return &DecodeError{Trigger: trigger, Reason: unknownSource(src)}
-	case src.Trigger() != trigger:
+	case got != trigger:
 		return &DecodeError{Trigger: trigger,
-			Reason: fmt.Sprintf("triggerSource of trigger %s where %s was expected", src.Trigger(), trigger)}
+			Reason: fmt.Sprintf("triggerSource of trigger %s where %s was expected", got, trigger)}
 	}
 	return nil
 }
@@ -238,35 +203,12 @@ func decodeEvent(data []byte, e Event) error {
 // no half-written response can reach Cognito.
 func appendEvent(dst []byte, e Event) ([]byte, error) {
 	start := len(dst)
-	var err error
-	switch e := e.(type) {
-	case *PreSignUpEvent:
-		dst = appendPreSignUp(dst, e)
-	case *PostConfirmationEvent:
-		dst = appendPostConfirmation(dst, e)
-	case *PreAuthenticationEvent:
-		dst = appendPreAuthentication(dst, e)
-	case *PostAuthenticationEvent:
-		dst = appendPostAuthentication(dst, e)
-	case *DefineAuthChallengeEvent:
-		dst = appendDefineAuthChallenge(dst, e)
-	case *CreateAuthChallengeEvent:
-		dst = appendCreateAuthChallenge(dst, e)
-	case *VerifyAuthChallengeEvent:
-		dst = appendVerifyAuthChallenge(dst, e)
-	case *PreTokenGenerationEvent:
-		dst, err = appendPreTokenGeneration(dst, e)
-	case *UserMigrationEvent:
-		dst = appendUserMigration(dst, e)
-	case *CustomMessageEvent:
-		dst = appendCustomMessage(dst, e)
-	case *CustomEmailSenderEvent:
-		dst = appendCustomSender(dst, &e.Header, &e.Request, &e.Response)
-	case *CustomSMSSenderEvent:
-		dst = appendCustomSender(dst, &e.Header, &e.Request, &e.Response)
-	case *InboundFederationEvent:
-		dst = appendInboundFederation(dst, e)
-	default:
+	desc := descriptorOf(e.Trigger())
+	if desc == nil {
+		return dst, fmt.Errorf("triggers: no encoder for event type %T", e)
+	}
+	dst, err := desc.encode(dst, e)
+	if err == errWrongType {
 		return dst, fmt.Errorf("triggers: no encoder for event type %T", e)
 	}
 	if err != nil {
@@ -307,105 +249,4 @@ func unmarshalEvent(data []byte, e Event) error {
 		return nil
 	}
 	return decodeEvent(data, e)
-}
-
-// The JSON methods below make encoding/json use the codec, so that json.Marshal and
-// json.Unmarshal on an event behave exactly as the router does. UnmarshalJSON replaces
-// the whole event and fails without a known triggerSource of the event's trigger.
-
-// MarshalJSON encodes the event as the router sends it to Cognito.
-func (e PreSignUpEvent) MarshalJSON() ([]byte, error) { return appendEvent(nil, &e) }
-
-// UnmarshalJSON decodes the event as the router does.
-func (e *PreSignUpEvent) UnmarshalJSON(data []byte) error { return unmarshalEvent(data, e) }
-
-// MarshalJSON encodes the event as the router sends it to Cognito.
-func (e PostConfirmationEvent) MarshalJSON() ([]byte, error) { return appendEvent(nil, &e) }
-
-// UnmarshalJSON decodes the event as the router does.
-func (e *PostConfirmationEvent) UnmarshalJSON(data []byte) error { return unmarshalEvent(data, e) }
-
-// MarshalJSON encodes the event as the router sends it to Cognito.
-func (e PreAuthenticationEvent) MarshalJSON() ([]byte, error) { return appendEvent(nil, &e) }
-
-// UnmarshalJSON decodes the event as the router does.
-func (e *PreAuthenticationEvent) UnmarshalJSON(data []byte) error { return unmarshalEvent(data, e) }
-
-// MarshalJSON encodes the event as the router sends it to Cognito.
-func (e PostAuthenticationEvent) MarshalJSON() ([]byte, error) { return appendEvent(nil, &e) }
-
-// UnmarshalJSON decodes the event as the router does.
-func (e *PostAuthenticationEvent) UnmarshalJSON(data []byte) error {
-	return unmarshalEvent(data, e)
-}
-
-// MarshalJSON encodes the event as the router sends it to Cognito.
-func (e DefineAuthChallengeEvent) MarshalJSON() ([]byte, error) { return appendEvent(nil, &e) }
-
-// UnmarshalJSON decodes the event as the router does.
-func (e *DefineAuthChallengeEvent) UnmarshalJSON(data []byte) error {
-	return unmarshalEvent(data, e)
-}
-
-// MarshalJSON encodes the event as the router sends it to Cognito.
-func (e CreateAuthChallengeEvent) MarshalJSON() ([]byte, error) { return appendEvent(nil, &e) }
-
-// UnmarshalJSON decodes the event as the router does.
-func (e *CreateAuthChallengeEvent) UnmarshalJSON(data []byte) error {
-	return unmarshalEvent(data, e)
-}
-
-// MarshalJSON encodes the event as the router sends it to Cognito.
-func (e VerifyAuthChallengeEvent) MarshalJSON() ([]byte, error) { return appendEvent(nil, &e) }
-
-// UnmarshalJSON decodes the event as the router does.
-func (e *VerifyAuthChallengeEvent) UnmarshalJSON(data []byte) error {
-	return unmarshalEvent(data, e)
-}
-
-// MarshalJSON encodes the event as the router sends it to Cognito: a version 1 event
-// answers in claimsOverrideDetails only, a version 2 or 3 event in
-// claimsAndScopeOverrideDetails only. A claim value of a type the codec does not write
-// itself goes through encoding/json; one that cannot be encoded is an error.
-func (e PreTokenGenerationEvent) MarshalJSON() ([]byte, error) { return appendEvent(nil, &e) }
-
-// UnmarshalJSON decodes the event as the router does. Claim values of version 2 and 3
-// decode to string, bool, nil, json.Number, []any or map[string]any.
-func (e *PreTokenGenerationEvent) UnmarshalJSON(data []byte) error {
-	return unmarshalEvent(data, e)
-}
-
-// MarshalJSON encodes the event as the router sends it to Cognito, password included.
-func (e UserMigrationEvent) MarshalJSON() ([]byte, error) { return appendEvent(nil, &e) }
-
-// UnmarshalJSON decodes the event as the router does.
-func (e *UserMigrationEvent) UnmarshalJSON(data []byte) error { return unmarshalEvent(data, e) }
-
-// MarshalJSON encodes the event as the router sends it to Cognito.
-func (e CustomMessageEvent) MarshalJSON() ([]byte, error) { return appendEvent(nil, &e) }
-
-// UnmarshalJSON decodes the event as the router does.
-func (e *CustomMessageEvent) UnmarshalJSON(data []byte) error { return unmarshalEvent(data, e) }
-
-// MarshalJSON encodes the event as the router sends it to Cognito, code included.
-func (e CustomEmailSenderEvent) MarshalJSON() ([]byte, error) { return appendEvent(nil, &e) }
-
-// UnmarshalJSON decodes the event as the router does.
-func (e *CustomEmailSenderEvent) UnmarshalJSON(data []byte) error {
-	return unmarshalEvent(data, e)
-}
-
-// MarshalJSON encodes the event as the router sends it to Cognito, code included.
-func (e CustomSMSSenderEvent) MarshalJSON() ([]byte, error) { return appendEvent(nil, &e) }
-
-// UnmarshalJSON decodes the event as the router does.
-func (e *CustomSMSSenderEvent) UnmarshalJSON(data []byte) error { return unmarshalEvent(data, e) }
-
-// MarshalJSON encodes the event as the router sends it to Cognito: a nil
-// userAttributesToMap is sent as {}.
-func (e InboundFederationEvent) MarshalJSON() ([]byte, error) { return appendEvent(nil, &e) }
-
-// UnmarshalJSON decodes the event as the router does.
-func (e *InboundFederationEvent) UnmarshalJSON(data []byte) error {
-	return unmarshalEvent(data, e)
 }

@@ -1,12 +1,17 @@
 package triggers
 
-// Decoders and encoders of each event type, written out by hand. Decoding resets every
-// member it meets, so a key that appears twice takes its last value; members it does
-// not know are skipped at any depth. Encoding follows the struct field order and the
-// omitempty tags of the types, with three deliberate differences from encoding/json: pre
-// token generation answers only in the override details of its version, inbound
-// federation sends a nil userAttributesToMap as {}, and claim values of type any are
-// written natively where possible.
+// The parts of the event codec that are not generated. Each event type XEvent has a
+// decodeXEvent and an encodeXEvent, written member by member into codec_gen.go by go
+// generate from the struct definitions (see internal/gen); here are the helpers they call
+// and the code written by hand, which the generator uses instead of its own: pre token
+// generation's encoder and inbound federation's response.
+//
+// Decoding resets every member it meets, so a key that appears twice takes its last
+// value; members it does not know are skipped at any depth. Encoding follows the struct
+// field order and the omitempty tags of the types, with three deliberate differences
+// from encoding/json: pre token generation answers only in the override details of its
+// version, inbound federation sends a nil userAttributesToMap as {}, and claim values of
+// type any are written natively where possible.
 
 // members reads an object (or null) through field; unknown keys must be skipped by field.
 func (d *decoder) members(field func(key []byte) error) error {
@@ -28,13 +33,6 @@ func (d *decoder) keepUnknown(u *UnknownMembers, key []byte) error {
 	}
 	*u = UnknownMembers(append(b, v...))
 	return nil
-}
-
-// unknownObject reads a response object whose members the event type does not know, or
-// null, keeping every member in u.
-func (d *decoder) unknownObject(u *UnknownMembers) error {
-	*u = ""
-	return d.members(func(key []byte) error { return d.keepUnknown(u, key) })
 }
 
 // appendUnknown appends the kept members u, after a comma unless nothing precedes them.
@@ -202,241 +200,6 @@ func (d *decoder) anyMapInto(p *map[string]any) error {
 	return err
 }
 
-// ---- pre sign-up, post confirmation, pre and post authentication
-
-func (d *decoder) preSignUp(e *PreSignUpEvent) error {
-	return d.event(&e.Header, func(key []byte) (bool, error) {
-		switch string(key) {
-		case "request":
-			r := &e.Request
-			*r = PreSignUpRequest{}
-			return true, d.members(func(key []byte) error {
-				switch string(key) {
-				case "userAttributes":
-					return d.attributesInto(&r.UserAttributes)
-				case "validationData":
-					return d.attributesInto(&r.ValidationData)
-				case "clientMetadata":
-					return d.attributesInto(&r.ClientMetadata)
-				}
-				return d.skipValue()
-			})
-		case "response":
-			r := &e.Response
-			*r = PreSignUpResponse{}
-			return true, d.members(func(key []byte) error {
-				switch string(key) {
-				case "autoConfirmUser":
-					return d.boolInto(&r.AutoConfirmUser)
-				case "autoVerifyEmail":
-					return d.boolInto(&r.AutoVerifyEmail)
-				case "autoVerifyPhone":
-					return d.boolInto(&r.AutoVerifyPhone)
-				}
-				return d.keepUnknown(&r.Unknown, key)
-			})
-		}
-		return false, nil
-	})
-}
-
-func appendPreSignUp(b []byte, e *PreSignUpEvent) []byte {
-	b = appendHeader(b, &e.Header)
-	b = append(b, `,"request":{"userAttributes":`...)
-	b = appendAttributes(b, e.Request.UserAttributes)
-	b = append(b, `,"validationData":`...)
-	b = appendAttributes(b, e.Request.ValidationData)
-	b = append(b, `,"clientMetadata":`...)
-	b = appendAttributes(b, e.Request.ClientMetadata)
-	b = append(b, `},"response":{"autoConfirmUser":`...)
-	b = appendBool(b, e.Response.AutoConfirmUser)
-	b = append(b, `,"autoVerifyEmail":`...)
-	b = appendBool(b, e.Response.AutoVerifyEmail)
-	b = append(b, `,"autoVerifyPhone":`...)
-	b = appendBool(b, e.Response.AutoVerifyPhone)
-	b = appendUnknownAfter(b, e.Response.Unknown)
-	return append(b, "}}"...)
-}
-
-func (d *decoder) postConfirmation(e *PostConfirmationEvent) error {
-	return d.event(&e.Header, func(key []byte) (bool, error) {
-		switch string(key) {
-		case "request":
-			r := &e.Request
-			*r = PostConfirmationRequest{}
-			return true, d.members(func(key []byte) error {
-				switch string(key) {
-				case "userAttributes":
-					return d.attributesInto(&r.UserAttributes)
-				case "clientMetadata":
-					return d.attributesInto(&r.ClientMetadata)
-				}
-				return d.skipValue()
-			})
-		case "response":
-			return true, d.unknownObject(&e.Response.Unknown)
-		}
-		return false, nil
-	})
-}
-
-func appendPostConfirmation(b []byte, e *PostConfirmationEvent) []byte {
-	b = appendHeader(b, &e.Header)
-	b = append(b, `,"request":{"userAttributes":`...)
-	b = appendAttributes(b, e.Request.UserAttributes)
-	b = append(b, `,"clientMetadata":`...)
-	b = appendAttributes(b, e.Request.ClientMetadata)
-	b = append(b, `},"response":{`...)
-	b = append(b, e.Response.Unknown...)
-	return append(b, "}}"...)
-}
-
-func (d *decoder) preAuthentication(e *PreAuthenticationEvent) error {
-	return d.event(&e.Header, func(key []byte) (bool, error) {
-		switch string(key) {
-		case "request":
-			r := &e.Request
-			*r = PreAuthenticationRequest{}
-			return true, d.members(func(key []byte) error {
-				switch string(key) {
-				case "userAttributes":
-					return d.attributesInto(&r.UserAttributes)
-				case "validationData":
-					return d.attributesInto(&r.ValidationData)
-				case "clientMetadata":
-					return d.attributesInto(&r.ClientMetadata)
-				case "userNotFound":
-					return d.boolInto(&r.UserNotFound)
-				}
-				return d.skipValue()
-			})
-		case "response":
-			return true, d.unknownObject(&e.Response.Unknown)
-		}
-		return false, nil
-	})
-}
-
-func appendPreAuthentication(b []byte, e *PreAuthenticationEvent) []byte {
-	b = appendHeader(b, &e.Header)
-	b = append(b, `,"request":{"userAttributes":`...)
-	b = appendAttributes(b, e.Request.UserAttributes)
-	b = append(b, `,"validationData":`...)
-	b = appendAttributes(b, e.Request.ValidationData)
-	if len(e.Request.ClientMetadata) > 0 {
-		b = append(b, `,"clientMetadata":`...)
-		b = appendAttributes(b, e.Request.ClientMetadata)
-	}
-	b = append(b, `,"userNotFound":`...)
-	b = appendBool(b, e.Request.UserNotFound)
-	b = append(b, `},"response":{`...)
-	b = append(b, e.Response.Unknown...)
-	return append(b, "}}"...)
-}
-
-func (d *decoder) postAuthentication(e *PostAuthenticationEvent) error {
-	return d.event(&e.Header, func(key []byte) (bool, error) {
-		switch string(key) {
-		case "request":
-			r := &e.Request
-			*r = PostAuthenticationRequest{}
-			return true, d.members(func(key []byte) error {
-				switch string(key) {
-				case "newDeviceUsed":
-					return d.boolInto(&r.NewDeviceUsed)
-				case "userAttributes":
-					return d.attributesInto(&r.UserAttributes)
-				case "clientMetadata":
-					return d.attributesInto(&r.ClientMetadata)
-				}
-				return d.skipValue()
-			})
-		case "response":
-			return true, d.unknownObject(&e.Response.Unknown)
-		}
-		return false, nil
-	})
-}
-
-func appendPostAuthentication(b []byte, e *PostAuthenticationEvent) []byte {
-	b = appendHeader(b, &e.Header)
-	b = append(b, `,"request":{"newDeviceUsed":`...)
-	b = appendBool(b, e.Request.NewDeviceUsed)
-	b = append(b, `,"userAttributes":`...)
-	b = appendAttributes(b, e.Request.UserAttributes)
-	b = append(b, `,"clientMetadata":`...)
-	b = appendAttributes(b, e.Request.ClientMetadata)
-	b = append(b, `},"response":{`...)
-	b = append(b, e.Response.Unknown...)
-	return append(b, "}}"...)
-}
-
-// ---- custom authentication
-
-func (d *decoder) defineAuthChallenge(e *DefineAuthChallengeEvent) error {
-	return d.event(&e.Header, func(key []byte) (bool, error) {
-		switch string(key) {
-		case "request":
-			r := &e.Request
-			*r = DefineAuthChallengeRequest{}
-			return true, d.members(func(key []byte) error {
-				switch string(key) {
-				case "userAttributes":
-					return d.attributesInto(&r.UserAttributes)
-				case "session":
-					return d.session(&r.Session)
-				case "clientMetadata":
-					return d.attributesInto(&r.ClientMetadata)
-				case "userNotFound":
-					return d.boolInto(&r.UserNotFound)
-				}
-				return d.skipValue()
-			})
-		case "response":
-			r := &e.Response
-			*r = DefineAuthChallengeResponse{}
-			return true, d.members(func(key []byte) error {
-				switch string(key) {
-				case "challengeName":
-					return d.stringInto(&r.ChallengeName)
-				case "issueTokens":
-					return d.boolInto(&r.IssueTokens)
-				case "failAuthentication":
-					return d.boolInto(&r.FailAuthentication)
-				}
-				return d.keepUnknown(&r.Unknown, key)
-			})
-		}
-		return false, nil
-	})
-}
-
-func appendDefineAuthChallenge(b []byte, e *DefineAuthChallengeEvent) []byte {
-	b = appendHeader(b, &e.Header)
-	b = append(b, `,"request":{"userAttributes":`...)
-	b = appendAttributes(b, e.Request.UserAttributes)
-	b = append(b, `,"session":`...)
-	b = appendSession(b, e.Request.Session)
-	if len(e.Request.ClientMetadata) > 0 {
-		b = append(b, `,"clientMetadata":`...)
-		b = appendAttributes(b, e.Request.ClientMetadata)
-	}
-	b = append(b, `,"userNotFound":`...)
-	b = appendBool(b, e.Request.UserNotFound)
-	b = append(b, `},"response":{`...)
-	if e.Response.ChallengeName != "" {
-		b = append(b, `"challengeName":`...)
-		b = appendString(b, e.Response.ChallengeName)
-		b = append(b, ',')
-	}
-	b = append(b, `"issueTokens":`...)
-	b = appendBool(b, e.Response.IssueTokens)
-	b = append(b, `,"failAuthentication":`...)
-	b = appendBool(b, e.Response.FailAuthentication)
-	b = appendUnknownAfter(b, e.Response.Unknown)
-	return append(b, "}}"...)
-}
-
 func appendSession(b []byte, s []ChallengeResult) []byte {
 	if s == nil {
 		return append(b, "null"...)
@@ -459,78 +222,6 @@ func appendSession(b []byte, s []ChallengeResult) []byte {
 	return append(b, ']')
 }
 
-func (d *decoder) createAuthChallenge(e *CreateAuthChallengeEvent) error {
-	return d.event(&e.Header, func(key []byte) (bool, error) {
-		switch string(key) {
-		case "request":
-			r := &e.Request
-			*r = CreateAuthChallengeRequest{}
-			return true, d.members(func(key []byte) error {
-				switch string(key) {
-				case "userAttributes":
-					return d.attributesInto(&r.UserAttributes)
-				case "challengeName":
-					return d.stringInto(&r.ChallengeName)
-				case "session":
-					return d.session(&r.Session)
-				case "clientMetadata":
-					return d.attributesInto(&r.ClientMetadata)
-				case "userNotFound":
-					return d.boolInto(&r.UserNotFound)
-				}
-				return d.skipValue()
-			})
-		case "response":
-			r := &e.Response
-			*r = CreateAuthChallengeResponse{}
-			return true, d.members(func(key []byte) error {
-				switch string(key) {
-				case "publicChallengeParameters":
-					return d.stringMapInto(&r.PublicChallengeParameters)
-				case "privateChallengeParameters":
-					return d.stringMapInto(&r.PrivateChallengeParameters)
-				case "challengeMetadata":
-					return d.stringInto(&r.ChallengeMetadata)
-				}
-				return d.keepUnknown(&r.Unknown, key)
-			})
-		}
-		return false, nil
-	})
-}
-
-func appendCreateAuthChallenge(b []byte, e *CreateAuthChallengeEvent) []byte {
-	b = appendHeader(b, &e.Header)
-	b = append(b, `,"request":{"userAttributes":`...)
-	b = appendAttributes(b, e.Request.UserAttributes)
-	b = append(b, `,"challengeName":`...)
-	b = appendString(b, e.Request.ChallengeName)
-	b = append(b, `,"session":`...)
-	b = appendSession(b, e.Request.Session)
-	if len(e.Request.ClientMetadata) > 0 {
-		b = append(b, `,"clientMetadata":`...)
-		b = appendAttributes(b, e.Request.ClientMetadata)
-	}
-	b = append(b, `,"userNotFound":`...)
-	b = appendBool(b, e.Request.UserNotFound)
-	b = append(b, `},"response":{`...)
-	sep := false
-	if r := e.Response.PublicChallengeParameters; len(r) > 0 {
-		b = appendField(b, &sep, `"publicChallengeParameters":`)
-		b = appendAttributes(b, r)
-	}
-	if r := e.Response.PrivateChallengeParameters; len(r) > 0 {
-		b = appendField(b, &sep, `"privateChallengeParameters":`)
-		b = appendAttributes(b, r)
-	}
-	if e.Response.ChallengeMetadata != "" {
-		b = appendField(b, &sep, `"challengeMetadata":`)
-		b = appendString(b, e.Response.ChallengeMetadata)
-	}
-	b = appendUnknown(b, &sep, e.Response.Unknown)
-	return append(b, "}}"...)
-}
-
 // appendField appends the member name, after a comma unless it is the first member.
 func appendField(b []byte, sep *bool, name string) []byte {
 	if *sep {
@@ -540,98 +231,7 @@ func appendField(b []byte, sep *bool, name string) []byte {
 	return append(b, name...)
 }
 
-func (d *decoder) verifyAuthChallenge(e *VerifyAuthChallengeEvent) error {
-	return d.event(&e.Header, func(key []byte) (bool, error) {
-		switch string(key) {
-		case "request":
-			r := &e.Request
-			*r = VerifyAuthChallengeRequest{}
-			return true, d.members(func(key []byte) error {
-				switch string(key) {
-				case "userAttributes":
-					return d.attributesInto(&r.UserAttributes)
-				case "privateChallengeParameters":
-					return d.stringMapInto(&r.PrivateChallengeParameters)
-				case "challengeAnswer":
-					return d.secretInto(&r.ChallengeAnswer)
-				case "clientMetadata":
-					return d.attributesInto(&r.ClientMetadata)
-				case "userNotFound":
-					return d.boolInto(&r.UserNotFound)
-				}
-				return d.skipValue()
-			})
-		case "response":
-			r := &e.Response
-			*r = VerifyAuthChallengeResponse{}
-			return true, d.members(func(key []byte) error {
-				if string(key) == "answerCorrect" {
-					return d.boolInto(&r.AnswerCorrect)
-				}
-				return d.keepUnknown(&r.Unknown, key)
-			})
-		}
-		return false, nil
-	})
-}
-
-func appendVerifyAuthChallenge(b []byte, e *VerifyAuthChallengeEvent) []byte {
-	b = appendHeader(b, &e.Header)
-	b = append(b, `,"request":{"userAttributes":`...)
-	b = appendAttributes(b, e.Request.UserAttributes)
-	b = append(b, `,"privateChallengeParameters":`...)
-	b = appendAttributes(b, e.Request.PrivateChallengeParameters)
-	b = append(b, `,"challengeAnswer":`...)
-	b = appendString(b, e.Request.ChallengeAnswer.Reveal())
-	if len(e.Request.ClientMetadata) > 0 {
-		b = append(b, `,"clientMetadata":`...)
-		b = appendAttributes(b, e.Request.ClientMetadata)
-	}
-	b = append(b, `,"userNotFound":`...)
-	b = appendBool(b, e.Request.UserNotFound)
-	b = append(b, `},"response":{"answerCorrect":`...)
-	b = appendBool(b, e.Response.AnswerCorrect)
-	b = appendUnknownAfter(b, e.Response.Unknown)
-	return append(b, "}}"...)
-}
-
 // ---- pre token generation
-
-func (d *decoder) preTokenGeneration(e *PreTokenGenerationEvent) error {
-	return d.event(&e.Header, func(key []byte) (bool, error) {
-		switch string(key) {
-		case "request":
-			r := &e.Request
-			*r = PreTokenGenerationRequest{}
-			return true, d.members(func(key []byte) error {
-				switch string(key) {
-				case "userAttributes":
-					return d.attributesInto(&r.UserAttributes)
-				case "groupConfiguration":
-					return d.groupConfiguration(&r.GroupConfiguration, false)
-				case "scopes":
-					return d.stringsInto(&r.Scopes)
-				case "clientMetadata":
-					return d.attributesInto(&r.ClientMetadata)
-				}
-				return d.skipValue()
-			})
-		case "response":
-			r := &e.Response
-			*r = PreTokenGenerationResponse{}
-			return true, d.members(func(key []byte) error {
-				switch string(key) {
-				case "claimsOverrideDetails":
-					return d.claimsOverrideDetails(&r.ClaimsOverrideDetails)
-				case "claimsAndScopeOverrideDetails":
-					return d.claimsAndScopeOverrideDetails(&r.ClaimsAndScopeOverrideDetails)
-				}
-				return d.keepUnknown(&r.Unknown, key)
-			})
-		}
-		return false, nil
-	})
-}
 
 func (d *decoder) claimsOverrideDetails(p **ClaimsOverrideDetails) error {
 	if d.peek() == 'n' {
@@ -705,7 +305,13 @@ func (d *decoder) claimsAndScopeOverrideDetails(p **ClaimsAndScopeOverrideDetail
 	})
 }
 
-func appendPreTokenGeneration(b []byte, e *PreTokenGenerationEvent) ([]byte, error) {
+// encodePreTokenGenerationEvent appends the JSON of e, a *PreTokenGenerationEvent. Its
+// response depends on the event's version and on the request's groups.
+func encodePreTokenGenerationEvent(b []byte, ev Event) ([]byte, error) {
+	e, ok := ev.(*PreTokenGenerationEvent)
+	if !ok {
+		return b, errWrongType
+	}
 	b = appendHeader(b, &e.Header)
 	b = append(b, `,"request":{"userAttributes":`...)
 	b = appendAttributes(b, e.Request.UserAttributes)
@@ -867,255 +473,17 @@ func appendClaimsAndScopeOverrideDetails(b []byte, c *ClaimsAndScopeOverrideDeta
 	return append(b, '}'), nil
 }
 
-// ---- user migration, custom message, custom senders, inbound federation
-
-func (d *decoder) userMigration(e *UserMigrationEvent) error {
-	return d.event(&e.Header, func(key []byte) (bool, error) {
-		switch string(key) {
-		case "request":
-			r := &e.Request
-			*r = UserMigrationRequest{}
-			return true, d.members(func(key []byte) error {
-				switch string(key) {
-				case "password":
-					return d.secretInto(&r.Password)
-				case "validationData":
-					return d.attributesInto(&r.ValidationData)
-				case "clientMetadata":
-					return d.attributesInto(&r.ClientMetadata)
-				}
-				return d.skipValue()
-			})
-		case "response":
-			r := &e.Response
-			*r = UserMigrationResponse{}
-			return true, d.members(func(key []byte) error {
-				switch string(key) {
-				case "userAttributes":
-					return d.attributesInto(&r.UserAttributes)
-				case "finalUserStatus":
-					return d.stringInto(&r.FinalUserStatus)
-				case "messageAction":
-					return d.stringInto(&r.MessageAction)
-				case "desiredDeliveryMediums":
-					return d.stringsInto(&r.DesiredDeliveryMediums)
-				case "forceAliasCreation":
-					return d.boolInto(&r.ForceAliasCreation)
-				case "enableSMSMFA":
-					return d.boolInto(&r.EnableSMSMFA)
-				}
-				return d.keepUnknown(&r.Unknown, key)
-			})
-		}
-		return false, nil
-	})
-}
-
-func appendUserMigration(b []byte, e *UserMigrationEvent) []byte {
-	b = appendHeader(b, &e.Header)
-	b = append(b, `,"request":{"password":`...)
-	b = appendString(b, e.Request.Password.Reveal())
-	b = append(b, `,"validationData":`...)
-	b = appendAttributes(b, e.Request.ValidationData)
-	b = append(b, `,"clientMetadata":`...)
-	b = appendAttributes(b, e.Request.ClientMetadata)
-	b = append(b, `},"response":{`...)
-	r := &e.Response
-	sep := false
-	if len(r.UserAttributes) > 0 {
-		b = appendField(b, &sep, `"userAttributes":`)
-		b = appendAttributes(b, r.UserAttributes)
-	}
-	if r.FinalUserStatus != "" {
-		b = appendField(b, &sep, `"finalUserStatus":`)
-		b = appendString(b, r.FinalUserStatus)
-	}
-	if r.MessageAction != "" {
-		b = appendField(b, &sep, `"messageAction":`)
-		b = appendString(b, r.MessageAction)
-	}
-	if len(r.DesiredDeliveryMediums) > 0 {
-		b = appendField(b, &sep, `"desiredDeliveryMediums":`)
-		b = appendStrings(b, r.DesiredDeliveryMediums)
-	}
-	if r.ForceAliasCreation {
-		b = appendField(b, &sep, `"forceAliasCreation":true`)
-	}
-	if r.EnableSMSMFA {
-		b = appendField(b, &sep, `"enableSMSMFA":true`)
-	}
-	b = appendUnknown(b, &sep, r.Unknown)
-	return append(b, "}}"...)
-}
-
-func (d *decoder) customMessage(e *CustomMessageEvent) error {
-	return d.event(&e.Header, func(key []byte) (bool, error) {
-		switch string(key) {
-		case "request":
-			r := &e.Request
-			*r = CustomMessageRequest{}
-			return true, d.members(func(key []byte) error {
-				switch string(key) {
-				case "userAttributes":
-					return d.attributesInto(&r.UserAttributes)
-				case "codeParameter":
-					return d.stringInto(&r.CodeParameter)
-				case "linkParameter":
-					return d.stringInto(&r.LinkParameter)
-				case "usernameParameter":
-					return d.stringInto(&r.UsernameParameter)
-				case "clientMetadata":
-					return d.attributesInto(&r.ClientMetadata)
-				}
-				return d.skipValue()
-			})
-		case "response":
-			r := &e.Response
-			*r = CustomMessageResponse{}
-			return true, d.members(func(key []byte) error {
-				switch string(key) {
-				case "smsMessage":
-					return d.stringInto(&r.SMSMessage)
-				case "emailMessage":
-					return d.stringInto(&r.EmailMessage)
-				case "emailSubject":
-					return d.stringInto(&r.EmailSubject)
-				}
-				return d.keepUnknown(&r.Unknown, key)
-			})
-		}
-		return false, nil
-	})
-}
-
-func appendCustomMessage(b []byte, e *CustomMessageEvent) []byte {
-	b = appendHeader(b, &e.Header)
-	r := &e.Request
-	b = append(b, `,"request":{"userAttributes":`...)
-	b = appendAttributes(b, r.UserAttributes)
-	b = append(b, `,"codeParameter":`...)
-	b = appendString(b, r.CodeParameter)
-	if r.LinkParameter != "" {
-		b = append(b, `,"linkParameter":`...)
-		b = appendString(b, r.LinkParameter)
-	}
-	b = append(b, `,"usernameParameter":`...)
-	b = appendString(b, r.UsernameParameter)
-	if len(r.ClientMetadata) > 0 {
-		b = append(b, `,"clientMetadata":`...)
-		b = appendAttributes(b, r.ClientMetadata)
-	}
-	b = append(b, `},"response":{`...)
-	sep := false
-	if e.Response.SMSMessage != "" {
-		b = appendField(b, &sep, `"smsMessage":`)
-		b = appendString(b, e.Response.SMSMessage)
-	}
-	if e.Response.EmailMessage != "" {
-		b = appendField(b, &sep, `"emailMessage":`)
-		b = appendString(b, e.Response.EmailMessage)
-	}
-	if e.Response.EmailSubject != "" {
-		b = appendField(b, &sep, `"emailSubject":`)
-		b = appendString(b, e.Response.EmailSubject)
-	}
-	b = appendUnknown(b, &sep, e.Response.Unknown)
-	return append(b, "}}"...)
-}
-
-// customSender reads the members shared by both custom sender events.
-func (d *decoder) customSender(h *Header, r *CustomSenderRequest, resp *CustomSenderResponse) error {
-	return d.event(h, func(key []byte) (bool, error) {
-		switch string(key) {
-		case "request":
-			*r = CustomSenderRequest{}
-			return true, d.members(func(key []byte) error {
-				switch string(key) {
-				case "type":
-					return d.stringInto(&r.Type)
-				case "code":
-					return d.secretInto(&r.Code)
-				case "clientMetadata":
-					return d.attributesInto(&r.ClientMetadata)
-				case "userAttributes":
-					return d.attributesInto(&r.UserAttributes)
-				}
-				return d.skipValue()
-			})
-		case "response":
-			return true, d.unknownObject(&resp.Unknown)
-		}
-		return false, nil
-	})
-}
-
-func appendCustomSender(b []byte, h *Header, r *CustomSenderRequest, resp *CustomSenderResponse) []byte {
-	b = appendHeader(b, h)
-	b = append(b, `,"request":{"type":`...)
-	b = appendString(b, r.Type)
-	b = append(b, `,"code":`...)
-	b = appendString(b, r.Code.Reveal())
-	if len(r.ClientMetadata) > 0 {
-		b = append(b, `,"clientMetadata":`...)
-		b = appendAttributes(b, r.ClientMetadata)
-	}
-	b = append(b, `,"userAttributes":`...)
-	b = appendAttributes(b, r.UserAttributes)
-	b = append(b, `},"response":{`...)
-	b = append(b, resp.Unknown...)
-	return append(b, "}}"...)
-}
-
-func (d *decoder) inboundFederation(e *InboundFederationEvent) error {
-	return d.event(&e.Header, func(key []byte) (bool, error) {
-		switch string(key) {
-		case "request":
-			r := &e.Request
-			*r = InboundFederationRequest{}
-			return true, d.members(func(key []byte) error {
-				switch string(key) {
-				case "providerName":
-					return d.stringInto(&r.ProviderName)
-				case "providerType":
-					return d.stringInto(&r.ProviderType)
-				case "attributes":
-					return d.federationAttributes(&r.Attributes)
-				}
-				return d.skipValue()
-			})
-		case "response":
-			r := &e.Response
-			*r = InboundFederationResponse{}
-			return true, d.members(func(key []byte) error {
-				if string(key) == "userAttributesToMap" {
-					return d.attributesInto(&r.UserAttributesToMap)
-				}
-				return d.keepUnknown(&r.Unknown, key)
-			})
-		}
-		return false, nil
-	})
-}
-
-func appendInboundFederation(b []byte, e *InboundFederationEvent) []byte {
-	b = appendHeader(b, &e.Header)
-	r := &e.Request
-	b = append(b, `,"request":{"providerName":`...)
-	b = appendString(b, r.ProviderName)
-	b = append(b, `,"providerType":`...)
-	b = appendString(b, r.ProviderType)
-	b = append(b, `,"attributes":`...)
-	b = appendFederationAttributes(b, &r.Attributes)
-	b = append(b, `},"response":{"userAttributesToMap":`...)
-	if e.Response.UserAttributesToMap == nil {
-		// As InboundFederationResponse documents: a chain that set nothing keeps every
-		// attribute, which Cognito reads from {}.
+// appendJSON appends the response. As InboundFederationResponse documents, a chain that
+// set nothing keeps every attribute, which Cognito reads from {}.
+func (r *InboundFederationResponse) appendJSON(b []byte) []byte {
+	b = append(b, `{"userAttributesToMap":`...)
+	if r.UserAttributesToMap == nil {
 		b = append(b, "{}"...)
 	} else {
-		b = appendAttributes(b, e.Response.UserAttributesToMap)
+		b = appendAttributes(b, r.UserAttributesToMap)
 	}
-	b = appendUnknownAfter(b, e.Response.Unknown)
-	return append(b, "}}"...)
+	b = appendUnknownAfter(b, r.Unknown)
+	return append(b, '}')
 }
 
 // appendHeader opens the event object and writes the header members.

@@ -19,35 +19,7 @@ type Event interface {
 // for TriggerPreSignUp, to decode a payload into when its trigger is known only at run
 // time: NewEvent(source.Trigger()). It returns nil for an unknown trigger.
 func NewEvent(t Trigger) Event {
-	switch t {
-	case TriggerPreSignUp:
-		return new(PreSignUpEvent)
-	case TriggerPostConfirmation:
-		return new(PostConfirmationEvent)
-	case TriggerPreAuthentication:
-		return new(PreAuthenticationEvent)
-	case TriggerPostAuthentication:
-		return new(PostAuthenticationEvent)
-	case TriggerDefineAuthChallenge:
-		return new(DefineAuthChallengeEvent)
-	case TriggerCreateAuthChallenge:
-		return new(CreateAuthChallengeEvent)
-	case TriggerVerifyAuthChallenge:
-		return new(VerifyAuthChallengeEvent)
-	case TriggerPreTokenGeneration:
-		return new(PreTokenGenerationEvent)
-	case TriggerUserMigration:
-		return new(UserMigrationEvent)
-	case TriggerCustomMessage:
-		return new(CustomMessageEvent)
-	case TriggerCustomEmailSender:
-		return new(CustomEmailSenderEvent)
-	case TriggerCustomSMSSender:
-		return new(CustomSMSSenderEvent)
-	case TriggerInboundFederation:
-		return new(InboundFederationEvent)
-	}
-	return nil
+	return newEventOf(t)
 }
 
 // Header holds the fields Cognito sends with every user pool trigger event.

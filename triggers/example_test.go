@@ -65,3 +65,38 @@ func ExampleRouter_Handle() {
 	// InternalError | PreTokenGeneration failed with error The request could not be completed, please try again later.
 	// {"version":"1","triggerSource":"PreSignUp_SignUp","region":"","userPoolId":"","userName":"ana","callerContext":{"awsSdkVersion":"","clientId":""},"request":{"userAttributes":{"email":"ana@example.com","email_verified":"true"},"validationData":null,"clientMetadata":null},"response":{"autoConfirmUser":false,"autoVerifyEmail":false,"autoVerifyPhone":false}}
 }
+
+// withAuditLog registers h for its trigger behind a module that logs which user the
+// trigger ran for: one function for every trigger, where the router's named methods would
+// need one call each.
+func withAuditLog[E any, P interface {
+	*E
+	triggers.Event
+}](r *triggers.Router, h triggers.Handler[E]) *triggers.Router {
+	audit := func(_ context.Context, e *E) error {
+		h := P(e).EventHeader()
+		fmt.Printf("audit: %s for %s\n", h.TriggerSource, h.UserName)
+		return nil
+	}
+	return triggers.Register[E, P](r, triggers.Chain(audit, h))
+}
+
+// Register picks the trigger from the handler's event type, so that code can register
+// chains without naming the trigger.
+func ExampleRegister() {
+	router := triggers.NewRouter(triggers.RouterConfig{Logger: slog.New(slog.DiscardHandler)})
+	withAuditLog(router, func(_ context.Context, e *triggers.PreSignUpEvent) error {
+		e.Response.AutoConfirmUser = true
+		return nil
+	})
+	withAuditLog(router, func(_ context.Context, e *triggers.PostConfirmationEvent) error { return nil })
+	fmt.Println(router.Registered())
+
+	_, err := router.Handle(context.Background(), []byte(`{"version":"1","triggerSource":"PreSignUp_SignUp",
+		"userName":"ana","request":{"userAttributes":{}},"response":{}}`))
+	fmt.Println(err == nil)
+	// Output:
+	// [PreSignUp PostConfirmation]
+	// audit: PreSignUp_SignUp for ana
+	// true
+}

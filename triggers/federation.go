@@ -249,6 +249,3 @@ type InboundFederationResponse struct {
 	// back unchanged (see [UnknownMembers]).
 	Unknown UnknownMembers `json:"-"`
 }
-
-// Trigger returns [TriggerInboundFederation].
-func (*InboundFederationEvent) Trigger() Trigger { return TriggerInboundFederation }

@@ -9,69 +9,6 @@ import "log/slog"
 // client metadata, where applications pass captcha tokens and invitation codes. User
 // attributes are shown: they are what an operator needs to follow a sign-up.
 
-// LogValue describes the event for logs.
-func (e PreSignUpEvent) LogValue() slog.Value { return eventValue(&e.Header, e.Request, e.Response) }
-
-// LogValue describes the event for logs.
-func (e PostConfirmationEvent) LogValue() slog.Value {
-	return eventValue(&e.Header, e.Request, e.Response)
-}
-
-// LogValue describes the event for logs.
-func (e PreAuthenticationEvent) LogValue() slog.Value {
-	return eventValue(&e.Header, e.Request, e.Response)
-}
-
-// LogValue describes the event for logs.
-func (e PostAuthenticationEvent) LogValue() slog.Value {
-	return eventValue(&e.Header, e.Request, e.Response)
-}
-
-// LogValue describes the event for logs.
-func (e DefineAuthChallengeEvent) LogValue() slog.Value {
-	return eventValue(&e.Header, e.Request, e.Response)
-}
-
-// LogValue describes the event for logs.
-func (e CreateAuthChallengeEvent) LogValue() slog.Value {
-	return eventValue(&e.Header, e.Request, e.Response)
-}
-
-// LogValue describes the event for logs.
-func (e VerifyAuthChallengeEvent) LogValue() slog.Value {
-	return eventValue(&e.Header, e.Request, e.Response)
-}
-
-// LogValue describes the event for logs.
-func (e PreTokenGenerationEvent) LogValue() slog.Value {
-	return eventValue(&e.Header, e.Request, e.Response)
-}
-
-// LogValue describes the event for logs.
-func (e UserMigrationEvent) LogValue() slog.Value {
-	return eventValue(&e.Header, e.Request, e.Response)
-}
-
-// LogValue describes the event for logs.
-func (e CustomMessageEvent) LogValue() slog.Value {
-	return eventValue(&e.Header, e.Request, e.Response)
-}
-
-// LogValue describes the event for logs.
-func (e CustomEmailSenderEvent) LogValue() slog.Value {
-	return eventValue(&e.Header, e.Request, e.Response)
-}
-
-// LogValue describes the event for logs.
-func (e CustomSMSSenderEvent) LogValue() slog.Value {
-	return eventValue(&e.Header, e.Request, e.Response)
-}
-
-// LogValue describes the event for logs.
-func (e InboundFederationEvent) LogValue() slog.Value {
-	return eventValue(&e.Header, e.Request, e.Response)
-}
-
 func eventValue(h *Header, request, response any) slog.Value {
 	return slog.GroupValue(
 		slog.String("triggerSource", string(h.TriggerSource)),

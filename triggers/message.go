@@ -30,9 +30,6 @@ type CustomMessageResponse struct {
 	Unknown UnknownMembers `json:"-"`
 }
 
-// Trigger returns [TriggerCustomMessage].
-func (*CustomMessageEvent) Trigger() Trigger { return TriggerCustomMessage }
-
 // Request types of the custom sender triggers. Cognito's documentation spells the SMS one
 // both customSMSSenderRequestV1 and customSmsSenderRequestV1; both are accepted.
 const (
@@ -57,21 +54,17 @@ type CustomSenderResponse struct {
 }
 
 // CustomEmailSenderEvent hands an email to the function to send through its own provider.
+// Its JSON (MarshalJSON) carries the code.
 type CustomEmailSenderEvent struct {
 	Header
 	Request  CustomSenderRequest  `json:"request"`
 	Response CustomSenderResponse `json:"response"`
 }
 
-// Trigger returns [TriggerCustomEmailSender].
-func (*CustomEmailSenderEvent) Trigger() Trigger { return TriggerCustomEmailSender }
-
 // CustomSMSSenderEvent hands an SMS to the function to send through its own provider.
+// Its JSON (MarshalJSON) carries the code.
 type CustomSMSSenderEvent struct {
 	Header
 	Request  CustomSenderRequest  `json:"request"`
 	Response CustomSenderResponse `json:"response"`
 }
-
-// Trigger returns [TriggerCustomSMSSender].
-func (*CustomSMSSenderEvent) Trigger() Trigger { return TriggerCustomSMSSender }

@@ -2,6 +2,7 @@ package triggers
 
 // UserMigrationEvent is sent when a user who does not exist in the pool signs in or asks
 // to reset a password, so that the function can bring the user over from a legacy store.
+// Its JSON (MarshalJSON) carries the password.
 type UserMigrationEvent struct {
 	Header
 	Request  UserMigrationRequest  `json:"request"`
@@ -32,6 +33,3 @@ type UserMigrationResponse struct {
 	// back unchanged (see [UnknownMembers]).
 	Unknown UnknownMembers `json:"-"`
 }
-
-// Trigger returns [TriggerUserMigration].
-func (*UserMigrationEvent) Trigger() Trigger { return TriggerUserMigration }

@@ -29,8 +29,8 @@ type Router struct {
 
 type route struct {
 	newEvent func() Event
-	next     Next   // the chain inside the router's middleware
-	policy   policy // what a failure of the chain means for the invocation
+	next     Next        // the chain inside the router's middleware
+	policy   ErrorPolicy // what a failure of the chain means for the invocation
 }
 
 // RouterConfig configures [NewRouter]. The zero value is the usual configuration: JSON
@@ -105,28 +105,10 @@ func DefaultLogger() *slog.Logger {
 	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 }
 
-// policy is what the router makes of the error a trigger's chain returns.
-type policy uint8
-
-const (
-	// failInvocation: the error fails the invocation, and the end user sees it.
-	failInvocation policy = iota
-	// bestEffort: the trigger comes after the fact (the user is confirmed or signed in
-	// already), so an error not marked with [ErrCritical] is logged, by [Log], and the
-	// response returned; a critical one fails the invocation.
-	bestEffort
-)
-
-// onError returns the trigger's on-error policy.
-func onError(t Trigger) policy {
-	switch t {
-	case TriggerPostConfirmation, TriggerPostAuthentication:
-		return bestEffort
-	}
-	return failInvocation
-}
-
-func register[E any, P interface {
+// Register registers h as the chain of E's trigger, as the router's method named for the
+// trigger does: Register(r, h) with a Handler[PreSignUpEvent] is r.PreSignUp(h). It
+// panics when h is nil or E is not one of the package's event types.
+func Register[E any, P interface {
 	*E
 	Event
 }](r *Router, h Handler[E]) *Router {
@@ -134,72 +116,15 @@ func register[E any, P interface {
 		panic("triggers: nil handler")
 	}
 	trigger := P(new(E)).Trigger()
+	if d := descriptorOf(trigger); d == nil || !d.takes(P(new(E))) {
+		panic(fmt.Sprintf("triggers: %T is not the event type of a trigger", P(nil)))
+	}
 	r.routes[trigger] = &route{
 		newEvent: func() Event { return P(new(E)) },
 		next:     wrapNext[E, P](h, r.stack),
-		policy:   onError(trigger),
+		policy:   trigger.ErrorPolicy(),
 	}
 	return r
-}
-
-// PreSignUp registers the pre sign-up chain.
-func (r *Router) PreSignUp(h Handler[PreSignUpEvent]) *Router { return register(r, h) }
-
-// PostConfirmation registers the post confirmation chain. Its failures are logged and the
-// trigger succeeds, since the user is confirmed already, unless an error wraps
-// [ErrCritical].
-func (r *Router) PostConfirmation(h Handler[PostConfirmationEvent]) *Router { return register(r, h) }
-
-// PreAuthentication registers the pre authentication chain.
-func (r *Router) PreAuthentication(h Handler[PreAuthenticationEvent]) *Router {
-	return register(r, h)
-}
-
-// PostAuthentication registers the post authentication chain.
-func (r *Router) PostAuthentication(h Handler[PostAuthenticationEvent]) *Router {
-	return register(r, h)
-}
-
-// DefineAuthChallenge registers the define auth challenge chain.
-func (r *Router) DefineAuthChallenge(h Handler[DefineAuthChallengeEvent]) *Router {
-	return register(r, h)
-}
-
-// CreateAuthChallenge registers the create auth challenge chain.
-func (r *Router) CreateAuthChallenge(h Handler[CreateAuthChallengeEvent]) *Router {
-	return register(r, h)
-}
-
-// VerifyAuthChallenge registers the verify auth challenge response chain.
-func (r *Router) VerifyAuthChallenge(h Handler[VerifyAuthChallengeEvent]) *Router {
-	return register(r, h)
-}
-
-// PreTokenGeneration registers the pre token generation chain, for event versions 1, 2
-// and 3 alike.
-func (r *Router) PreTokenGeneration(h Handler[PreTokenGenerationEvent]) *Router {
-	return register(r, h)
-}
-
-// UserMigration registers the user migration chain.
-func (r *Router) UserMigration(h Handler[UserMigrationEvent]) *Router { return register(r, h) }
-
-// CustomMessage registers the custom message chain.
-func (r *Router) CustomMessage(h Handler[CustomMessageEvent]) *Router { return register(r, h) }
-
-// CustomEmailSender registers the custom email sender chain.
-func (r *Router) CustomEmailSender(h Handler[CustomEmailSenderEvent]) *Router {
-	return register(r, h)
-}
-
-// CustomSMSSender registers the custom SMS sender chain.
-func (r *Router) CustomSMSSender(h Handler[CustomSMSSenderEvent]) *Router {
-	return register(r, h)
-}
-
-// InboundFederation registers the inbound federation chain.
-func (r *Router) InboundFederation(h Handler[InboundFederationEvent]) *Router {
-	return register(r, h)
 }
 
 // Registered reports the triggers that have a chain, in [Triggers] order.
@@ -294,7 +219,7 @@ func (r *Router) Handle(ctx context.Context, payload []byte) ([]byte, *InvokeErr
 		return nil, r.invalid(trigger, err)
 	}
 	if err := rt.next(ctx, e); err != nil {
-		if rt.policy != bestEffort || errors.Is(err, ErrCritical) {
+		if rt.policy != BestEffort || errors.Is(err, ErrCritical) {
 			return nil, r.publicError(trigger, err)
 		}
 		if errors.Is(err, ErrAbandoned) {

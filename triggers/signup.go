@@ -28,9 +28,6 @@ type PreSignUpResponse struct {
 	Unknown UnknownMembers `json:"-"`
 }
 
-// Trigger returns [TriggerPreSignUp].
-func (*PreSignUpEvent) Trigger() Trigger { return TriggerPreSignUp }
-
 // PostConfirmationEvent is sent after a user confirms sign-up or a forgotten password.
 // The user is confirmed already: this trigger cannot undo it.
 type PostConfirmationEvent struct {
@@ -51,6 +48,3 @@ type PostConfirmationResponse struct {
 	// back unchanged (see [UnknownMembers]).
 	Unknown UnknownMembers `json:"-"`
 }
-
-// Trigger returns [TriggerPostConfirmation].
-func (*PostConfirmationEvent) Trigger() Trigger { return TriggerPostConfirmation }

@@ -87,72 +87,18 @@ const (
 )
 
 // Triggers lists every trigger in the order Cognito runs them during a user's journey.
-var Triggers = []Trigger{
-	TriggerPreSignUp, TriggerCustomMessage, TriggerPostConfirmation, TriggerUserMigration,
-	TriggerPreAuthentication, TriggerDefineAuthChallenge, TriggerCreateAuthChallenge,
-	TriggerVerifyAuthChallenge, TriggerPostAuthentication, TriggerPreTokenGeneration,
-	TriggerCustomEmailSender, TriggerCustomSMSSender, TriggerInboundFederation,
-}
+var Triggers = allTriggers()
 
-// TriggerSources lists every trigger source Cognito documents, including the older
-// VerifyAuthChallenge_Authentication spelling.
-var TriggerSources = []TriggerSource{
-	PreSignUpSignUp, PreSignUpAdminCreateUser, PreSignUpExternalProvider,
-	PostConfirmationConfirmSignUp, PostConfirmationConfirmForgotPassword,
-	PreAuthenticationAuthentication, PostAuthenticationAuthentication,
-	DefineAuthChallengeAuthentication, CreateAuthChallengeAuthentication,
-	VerifyAuthChallengeResponseAuthentication, VerifyAuthChallengeAuthentication,
-	TokenGenerationHostedAuth, TokenGenerationAuthentication, TokenGenerationNewPasswordChallenge,
-	TokenGenerationAuthenticateDevice, TokenGenerationRefreshTokens, TokenGenerationClientCredentials,
-	UserMigrationAuthentication, UserMigrationForgotPassword,
-	CustomMessageSignUp, CustomMessageAdminCreateUser, CustomMessageResendCode,
-	CustomMessageForgotPassword, CustomMessageUpdateUserAttribute, CustomMessageVerifyUserAttribute,
-	CustomMessageAuthentication,
-	CustomEmailSenderSignUp, CustomEmailSenderResendCode, CustomEmailSenderForgotPassword,
-	CustomEmailSenderUpdateUserAttribute, CustomEmailSenderVerifyUserAttribute,
-	CustomEmailSenderAdminCreateUser, CustomEmailSenderAccountTakeOverNotification,
-	CustomEmailSenderAuthentication,
-	CustomSMSSenderSignUp, CustomSMSSenderResendCode, CustomSMSSenderForgotPassword,
-	CustomSMSSenderUpdateUserAttribute, CustomSMSSenderVerifyUserAttribute,
-	CustomSMSSenderAuthentication, CustomSMSSenderAdminCreateUser,
-	InboundFederationExternalProvider,
-}
+// TriggerSources lists every trigger source Cognito documents, trigger by trigger in
+// [Triggers] order, including the older VerifyAuthChallenge_Authentication spelling.
+var TriggerSources = allSources()
 
 // Trigger returns the trigger a source belongs to, or "" for a source no trigger has.
 // Cognito adds sources within a trigger from time to time, so any source with a known
 // trigger prefix is accepted, not only the listed constants.
 func (s TriggerSource) Trigger() Trigger {
-	prefix, _, ok := strings.Cut(string(s), "_")
-	if !ok {
-		return ""
-	}
-	switch prefix {
-	case "PreSignUp":
-		return TriggerPreSignUp
-	case "PostConfirmation":
-		return TriggerPostConfirmation
-	case "PreAuthentication":
-		return TriggerPreAuthentication
-	case "PostAuthentication":
-		return TriggerPostAuthentication
-	case "DefineAuthChallenge":
-		return TriggerDefineAuthChallenge
-	case "CreateAuthChallenge":
-		return TriggerCreateAuthChallenge
-	case "VerifyAuthChallengeResponse", "VerifyAuthChallenge":
-		return TriggerVerifyAuthChallenge
-	case "TokenGeneration":
-		return TriggerPreTokenGeneration
-	case "UserMigration":
-		return TriggerUserMigration
-	case "CustomMessage":
-		return TriggerCustomMessage
-	case "CustomEmailSender":
-		return TriggerCustomEmailSender
-	case "CustomSMSSender":
-		return TriggerCustomSMSSender
-	case "InboundFederation":
-		return TriggerInboundFederation
+	if d := descriptorOfSource(s); d != nil {
+		return d.trigger
 	}
 	return ""
 }

@@ -5,6 +5,12 @@ package triggers
 // ClaimsOverrideDetails; versions "2" and "3" add scopes and access token claims and
 // answer in ClaimsAndScopeOverrideDetails. Version 3 also fires for machine-to-machine
 // tokens (TokenGeneration_ClientCredentials), where there is no user.
+//
+// Its JSON, as the router sends it and MarshalJSON writes it, answers in the override
+// details of the event's own version only. A claim value of a type the codec does not
+// write itself goes through encoding/json; one that cannot be encoded is an error.
+// UnmarshalJSON decodes claim values of versions 2 and 3 to string, bool, nil,
+// json.Number, []any or map[string]any.
 type PreTokenGenerationEvent struct {
 	Header
 	Request  PreTokenGenerationRequest  `json:"request"`
@@ -79,9 +85,6 @@ type AccessTokenGeneration struct {
 	// back unchanged (see [UnknownMembers]).
 	Unknown UnknownMembers `json:"-"`
 }
-
-// Trigger returns [TriggerPreTokenGeneration].
-func (*PreTokenGenerationEvent) Trigger() Trigger { return TriggerPreTokenGeneration }
 
 // IsV1 reports whether the event is version 1, whose answer goes in ClaimsOverrideDetails
 // with string claim values. An event with no version, or version "0" as local Cognito
