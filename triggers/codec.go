@@ -40,6 +40,14 @@ import (
 // It quotes no value from the input: only member names, and an unknown triggerSource when
 // it has the shape of a trigger source name. Nesting is bounded by maxDepth.
 
+// PeekSource reads the triggerSource of an event without decoding the rest of it, as
+// [Router.Handle] does to pick the chain. The error, a [*DecodeError], quotes no value of
+// the event.
+func PeekSource(payload []byte) (TriggerSource, error) {
+	src, _, err := peekHeader(payload)
+	return src, err
+}
+
 // peekHeader reads the trigger source and version of an event without decoding the rest.
 // It stops once it has both, so a triggerSource given twice is checked again by
 // decodeEvent, which keeps the last one.

@@ -1570,3 +1570,29 @@ func TestCodecKeepsUnknownResponseMembers(t *testing.T) {
 		})
 	}
 }
+
+func TestPeekSource(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		payload string
+		want    triggers.TriggerSource
+		wantErr bool
+	}{
+		{`{"version":"1","triggerSource":"PreSignUp_SignUp","request":{}}`, triggers.PreSignUpSignUp, false},
+		{`{"request":{"userAttributes":{"email":"a@example.com"}},"triggerSource":"CustomMessage_SignUp"}`, triggers.CustomMessageSignUp, false},
+		{`{"version":"1"}`, "", true},
+		{`[1,2]`, "", true},
+		{`{"triggerSource":`, "", true},
+		{``, "", true},
+	}
+	for _, tt := range tests {
+		got, err := triggers.PeekSource([]byte(tt.payload))
+		if (err != nil) != tt.wantErr || got != tt.want {
+			t.Errorf("PeekSource(%s) = %q, %v; want %q, error %v", tt.payload, got, err, tt.want, tt.wantErr)
+		}
+		var de *triggers.DecodeError
+		if err != nil && !errors.As(err, &de) {
+			t.Errorf("PeekSource(%s): error %T, want a *DecodeError", tt.payload, err)
+		}
+	}
+}

@@ -130,48 +130,15 @@ func routerFor[E any, P interface {
 	*E
 	triggers.Event
 }](h triggers.Handler[E], cfg triggers.RouterConfig) *triggers.Router {
-	r := triggers.NewRouter(cfg)
-	switch h := any(h).(type) {
-	case triggers.Handler[triggers.PreSignUpEvent]:
-		r.PreSignUp(h)
-	case triggers.Handler[triggers.PostConfirmationEvent]:
-		r.PostConfirmation(h)
-	case triggers.Handler[triggers.PreAuthenticationEvent]:
-		r.PreAuthentication(h)
-	case triggers.Handler[triggers.PostAuthenticationEvent]:
-		r.PostAuthentication(h)
-	case triggers.Handler[triggers.DefineAuthChallengeEvent]:
-		r.DefineAuthChallenge(h)
-	case triggers.Handler[triggers.CreateAuthChallengeEvent]:
-		r.CreateAuthChallenge(h)
-	case triggers.Handler[triggers.VerifyAuthChallengeEvent]:
-		r.VerifyAuthChallenge(h)
-	case triggers.Handler[triggers.PreTokenGenerationEvent]:
-		r.PreTokenGeneration(h)
-	case triggers.Handler[triggers.UserMigrationEvent]:
-		r.UserMigration(h)
-	case triggers.Handler[triggers.CustomMessageEvent]:
-		r.CustomMessage(h)
-	case triggers.Handler[triggers.CustomEmailSenderEvent]:
-		r.CustomEmailSender(h)
-	case triggers.Handler[triggers.CustomSMSSenderEvent]:
-		r.CustomSMSSender(h)
-	case triggers.Handler[triggers.InboundFederationEvent]:
-		r.InboundFederation(h)
-	default:
-		panic(fmt.Sprintf("triggertest: no trigger for handlers of %T", P(nil)))
-	}
-	return r
+	return triggers.Register[E, P](triggers.NewRouter(cfg), h)
 }
 
 func triggerOf(payload []byte) triggers.Trigger {
-	var h struct {
-		TriggerSource triggers.TriggerSource `json:"triggerSource"`
-	}
-	if json.Unmarshal(payload, &h) != nil {
+	src, err := triggers.PeekSource(payload)
+	if err != nil {
 		return ""
 	}
-	return h.TriggerSource.Trigger()
+	return src.Trigger()
 }
 
 // OK reports whether the invocation succeeded.
