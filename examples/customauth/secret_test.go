@@ -1,12 +1,7 @@
 package main
 
 import (
-	"encoding/json"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/lambda-triggers/cognito/examples/internal/exampletest"
@@ -14,41 +9,13 @@ import (
 	"github.com/lambda-triggers/cognito/triggers/triggertest"
 )
 
-// ssmStandIn answers GetParameter as Parameter Store does: the value of the one
-// parameter it has, decrypted when asked to, and ParameterNotFound for any other name.
-func ssmStandIn(t *testing.T, name, value string) (*httptest.Server, *atomic.Int32) {
-	var reads atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var in struct {
-			Name           string
-			WithDecryption bool
-		}
-		body, _ := io.ReadAll(r.Body)
-		_ = json.Unmarshal(body, &in)
-		if r.Header.Get("X-Amz-Target") != "AmazonSSM.GetParameter" || !in.WithDecryption {
-			t.Errorf("request %s %s, want GetParameter with decryption", r.Header.Get("X-Amz-Target"), body)
-		}
-		reads.Add(1)
-		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-		if in.Name != name {
-			w.WriteHeader(http.StatusBadRequest)
-			_, _ = io.WriteString(w, `{"__type":"ParameterNotFound","message":""}`)
-			return
-		}
-		out, _ := json.Marshal(map[string]any{"Parameter": map[string]any{"Name": name, "Type": "SecureString", "Value": value, "Version": 1}})
-		_, _ = w.Write(out)
-	}))
-	t.Cleanup(srv.Close)
-	return srv, &reads
-}
-
 // TestKeyFromParameterStore runs the program with OTP_HMAC_KEY naming a SecureString
 // parameter: it starts without reading it, reads it when a challenge is created, and
 // fails that invocation with the generic text when the parameter does not exist.
 func TestKeyFromParameterStore(t *testing.T) {
 	t.Parallel()
 	const key = "key-from-parameter-store-0123456789abcdef"
-	srv, reads := ssmStandIn(t, "/cognito/otp-key", key)
+	srv, reads := exampletest.SSMStandIn(t, "/cognito/otp-key", key)
 	env := func(ref string) []string {
 		return []string{"OTP_FROM=sign-in@example.com", "OTP_HMAC_KEY=" + ref, "AWS_ENDPOINT_URL_SSM=" + srv.URL,
 			"AWS_ACCESS_KEY_ID=AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY=example-secret", "AWS_REGION=eu-west-1"}

@@ -25,11 +25,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -246,4 +250,35 @@ func ServeAt(t testing.TB, addr string, env []string) {
 			t.Fatalf("server on %s did not start", addr) // its log follows, once it has stopped
 		}
 	}
+}
+
+// SSMStandIn is an HTTP server that answers GetParameter as Parameter Store does: the
+// value of the one parameter it has, decrypted when asked to, and ParameterNotFound for any other name.
+// AWS_ENDPOINT_URL_SSM set to its URL points a program's SSM client at it; the counter
+// tells how many reads it answered.
+func SSMStandIn(t *testing.T, name, value string) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	var reads atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var in struct {
+			Name           string
+			WithDecryption bool
+		}
+		body, _ := io.ReadAll(r.Body)
+		_ = json.Unmarshal(body, &in)
+		if r.Header.Get("X-Amz-Target") != "AmazonSSM.GetParameter" || !in.WithDecryption {
+			t.Errorf("request %s %s, want GetParameter with decryption", r.Header.Get("X-Amz-Target"), body)
+		}
+		reads.Add(1)
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		if in.Name != name {
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = io.WriteString(w, `{"__type":"ParameterNotFound","message":""}`)
+			return
+		}
+		out, _ := json.Marshal(map[string]any{"Parameter": map[string]any{"Name": name, "Type": "SecureString", "Value": value, "Version": 1}})
+		_, _ = w.Write(out)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &reads
 }
