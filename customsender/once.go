@@ -18,8 +18,7 @@ import (
 )
 
 // MarkerClient is the part of the DynamoDB API that the send-once markers need (see
-// EmailConfig.Table); *dynamodb.Client
-// and the fakes of internal/fakeaws satisfy it.
+// EmailConfig.Table); *dynamodb.Client satisfies it, and a test can fake its two methods.
 type MarkerClient interface {
 	PutItem(ctx context.Context, in *dynamodb.PutItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
 	DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)

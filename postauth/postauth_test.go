@@ -28,7 +28,7 @@ var testEmail = postauth.Email{
 	HTML:    "<p>Hello {{.Attributes.name}}</p>",
 }
 
-// clock is a settable time for the modules' Clock option.
+// clock is a settable time for the configs' Now fields.
 type clock struct {
 	mu sync.Mutex
 	t  time.Time

@@ -51,6 +51,6 @@ func TestWebhookSecretFromSecretsManager(t *testing.T) {
 		Secret:       testSecret,
 		SecretSource: short,
 	}); err == nil {
-		t.Error("a secret and WebhookSecretSource together accepted")
+		t.Error("Secret and SecretSource together accepted")
 	}
 }

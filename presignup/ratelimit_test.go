@@ -92,7 +92,7 @@ func (f *fakeCounters) keys() []string {
 	return out
 }
 
-// clock is a settable time source for Clock options.
+// clock is a settable time source for the configs' Now fields.
 type clock struct {
 	mu  sync.Mutex
 	now time.Time

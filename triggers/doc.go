@@ -24,6 +24,8 @@
 //			PreSignUp(triggers.Chain(blockTempMail, autoConfirm)))
 //	}
 //
-// The trigger packages (presignup, postconfirm, pretoken, customauth, custommessage,
-// migrate) name these types without brackets and hold ready modules.
+// Each trigger family has a package of ready modules (presignup, postconfirm, preauth,
+// postauth, federation, pretoken, customauth, custommessage, migrate, customsender),
+// most of which give the family's event and handler short names (presignup.Event is
+// [PreSignUpEvent], presignup.Handler is Handler[PreSignUpEvent]).
 package triggers

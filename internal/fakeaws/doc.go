@@ -1,7 +1,9 @@
 // Package fakeaws holds in-memory fakes of the AWS clients the trigger modules take:
-// [DynamoDB], [SES] (v2) and [Cognito] user pools. Each has the method signatures of the
+// [DynamoDB], [SES] (v2), [Cognito] user pools, and the Parameter Store ([SSM]) and
+// [SecretsManager] reads of the secret readers. Each has the method signatures of the
 // aws-sdk-go-v2 client it stands for, so it satisfies the narrow client interfaces of
-// presignup, postconfirm, pretoken, customauth and migrate as the real client does, and
+// the trigger packages (a config's Client field, or a field named for the client's role
+// such as Sender or Markers) as the real client does, and
 // answers in the same way: the same outputs, the SDK's typed errors (such as
 // *types.ConditionalCheckFailedException) wrapped as the SDK wraps them, and the same
 // ValidationException for a request DynamoDB would refuse.
@@ -21,7 +23,8 @@
 //	func TestSignUpLimit(t *testing.T) {
 //		db := fakeaws.NewDynamoDB()
 //		db.AddTable("signup-limits", "pk", "")
-//		limit := presignup.Must(presignup.RateLimit(db, "signup-limits", 1, time.Hour))
+//		limit := presignup.Must(presignup.RateLimit(presignup.RateLimitConfig{
+//			Client: db, Table: "signup-limits", Limit: 1, Window: time.Hour}))
 //
 //		event := triggertest.PreSignUp(triggers.PreSignUpSignUp, triggertest.WithClientMetadata("ipAddress", "192.0.2.1"))
 //		triggertest.InvokeHandler(t, limit, event).RequireOK(t)
