@@ -18,7 +18,7 @@ type Handler = triggers.Handler[Event]
 // stops the run (and the sign-in). Nil modules are skipped; the sequence is composed
 // once, here. Unlike [triggers.Chain], which stops at the first error of any module, it
 // stops only at a critical one.
-func BestEffort(mods ...Handler) Handler { return besteffort.Chain(failureMessage, mods) }
+func BestEffort(mods ...Handler) Handler { return besteffort.Sequence(failureMessage, mods) }
 
 // Parallel returns a handler that runs mods concurrently and waits for all of them, with
 // the same best-effort rule as [BestEffort]. It is for modules that only do independent I/O,

@@ -19,7 +19,7 @@ type Handler = triggers.Handler[Event]
 // skipped; the sequence is composed once, here. Unlike [triggers.Chain], which stops at
 // the first error of any module, it stops only at a critical one.
 func BestEffort(mods ...Handler) Handler {
-	return besteffort.Chain(failureMessage, mods)
+	return besteffort.Sequence(failureMessage, mods)
 }
 
 // Parallel returns a handler that runs mods concurrently and waits for all of them, with

@@ -28,12 +28,12 @@ func (m *ModuleError) Error() string { return m.Module + ": " + m.Err.Error() }
 // Unwrap returns the module's error.
 func (m *ModuleError) Unwrap() error { return m.Err }
 
-// Chain runs mods in order, best-effort: each module's failure is logged and swallowed
+// Sequence runs mods in order, best-effort: each module's failure is logged and swallowed
 // (unless critical), so that the modules after it still run. failure is the message a
 // swallowed failure is logged with ("post confirmation module failed"). The router
 // applies the same rule to the whole chain (the trigger's on-error policy); this is the
 // rule for each module of it.
-func Chain[E any, P interface {
+func Sequence[E any, P interface {
 	*E
 	triggers.Event
 }](failure string, mods []triggers.Handler[E]) triggers.Handler[E] {

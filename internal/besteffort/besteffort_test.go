@@ -44,7 +44,7 @@ func TestBestEffortLogsAndSwallows(t *testing.T) {
 		name string
 		f    func(string, []triggers.Handler[event]) triggers.Handler[event]
 	}{
-		{"Chain", besteffort.Chain[event]},
+		{"Sequence", besteffort.Sequence[event]},
 		{"Parallel", besteffort.Parallel[event]},
 	} {
 		t.Run(combine.name, func(t *testing.T) {
@@ -103,7 +103,7 @@ func TestCriticalIsReturned(t *testing.T) {
 			t.Parallel()
 			var logs triggertest.Logs
 			var after atomic.Int32
-			h := besteffort.Chain(failure, []triggers.Handler[event]{besteffort.Critical(tt.m), counting(&after)})
+			h := besteffort.Sequence(failure, []triggers.Handler[event]{besteffort.Critical(tt.m), counting(&after)})
 			err := h(triggers.ContextWithLogger(context.Background(), logs.Logger()), newEvent())
 			if !errors.Is(err, triggers.ErrCritical) || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("got %v, want a critical error with %q", err, tt.want)
