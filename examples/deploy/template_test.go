@@ -383,12 +383,7 @@ func readAllinone(t *testing.T) allinone {
 				ast.Inspect(n.X, visit)
 				return false // Sel names a field, a method or another package's member
 			case *ast.CallExpr:
-				getenv := false
-				if sel, ok := n.Fun.(*ast.SelectorExpr); ok {
-					x, ok := sel.X.(*ast.Ident)
-					getenv = ok && imports[x.Name] == "os" && sel.Sel.Name == "Getenv"
-				}
-				if getenv || isEnv(n.Fun) || slices.ContainsFunc(n.Args, isEnv) || isReader(n.Fun) {
+				if isEnv(n.Fun) || slices.ContainsFunc(n.Args, isEnv) || isReader(n.Fun) {
 					for _, a := range n.Args {
 						if lit, ok := a.(*ast.BasicLit); ok && lit.Kind == token.STRING {
 							name, _ := strconv.Unquote(lit.Value)
